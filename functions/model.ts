@@ -1,0 +1,139 @@
+/**
+ * The nouns of Newsweave, shared by every stage. Plain data only: no AWS, no I/O.
+ */
+
+/** One entry of `config/sources.json`. */
+export interface SourceConfig {
+  /** Stable identifier: lowercase letters, digits and dashes (`the-hindu`). */
+  readonly id: string;
+  readonly name: string;
+  /** Feed (RSS, Atom, JSON Feed) or news sitemap URL, http or https. */
+  readonly url: string;
+  /** EventBridge schedule expression: `rate(10 minutes)` or `cron(...)`. */
+  readonly schedule: string;
+}
+
+/** What a source's record remembers between fetches. Failures are data. */
+export interface SourceState {
+  readonly sourceId: string;
+  readonly name: string;
+  readonly url: string;
+  /** Last attempt, successful or not (ISO 8601). */
+  readonly lastFetchedAt: string | null;
+  readonly lastSuccessAt: string | null;
+  /** Message of the last error, cleared on success. */
+  readonly lastError: string | null;
+  /** Kind of the last error (`timeout`, `http-500`, `parse`, ...), cleared on success. */
+  readonly lastErrorKind: string | null;
+  readonly errorCount: number;
+  /** Earliest time the next fetch may run (backoff, Retry-After). */
+  readonly nextAttemptAt: string | null;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  /** Last unconditional fetch, to force a full fetch every few hours. */
+  readonly lastFullFetchAt: string | null;
+  readonly articleCount: number;
+}
+
+/** An item found in a feed or sitemap. */
+export interface FeedEntry {
+  /** Absolute URL, resolved against the feed's URL. */
+  readonly url: string;
+  readonly title?: string;
+  readonly publishedAt?: string;
+  readonly summary?: string;
+  readonly imageUrl?: string;
+  readonly author?: string;
+  readonly language?: string;
+}
+
+/** The message that travels from the fetcher to the worker through SQS. Version it if it changes. */
+export interface ArticleMessage {
+  readonly v: 1;
+  /** Canonicalised URL from the feed. */
+  readonly url: string;
+  readonly sourceId: string;
+  readonly sourceName: string;
+  /** Travels from the fetch through the queue to the store, and into every log line. */
+  readonly correlationId: string;
+  readonly entry?: FeedEntry;
+}
+
+/** What extraction makes of a page. */
+export interface ExtractedArticle {
+  readonly title: string;
+  readonly byline: string | null;
+  readonly publishedAt: string | null;
+  readonly modifiedAt: string | null;
+  readonly language: string | null;
+  readonly imageUrl: string | null;
+  /** The publisher's own description (meta description, og:description), if any. */
+  readonly description: string | null;
+  /** Short summary: the description, or an extractive summary of the body. */
+  readonly summary: string;
+  /** Clean plain text, paragraphs separated by a blank line. */
+  readonly body: string;
+  /** `<link rel=canonical>` or `og:url`, absolute, if the page declares one. */
+  readonly canonicalUrl: string | null;
+  readonly siteName: string | null;
+}
+
+export type RejectionReason =
+  | 'empty'
+  | 'too-large'
+  | 'binary'
+  | 'not-html'
+  | 'not-an-article'
+  | 'too-short'
+  | 'login-wall'
+  | 'truncated'
+  | 'fetch-failed'
+  | 'blocked-address';
+
+export type ExtractionResult =
+  | { readonly ok: true; readonly article: ExtractedArticle }
+  | { readonly ok: false; readonly reason: RejectionReason; readonly detail: string };
+
+/** A weighted keyword or named entity of an article, used by related articles, topics and search. */
+export interface WeightedTerm {
+  /** Normalised form: lowercase, `putin`, `european union`. */
+  readonly term: string;
+  readonly weight: number;
+  readonly kind: 'entity' | 'keyword';
+  /** How it reads in the text (`Vladimir Putin`), for display in `reasons`. */
+  readonly label?: string;
+}
+
+export interface SourceRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The API's ArticleSummary. */
+export interface ArticleSummary {
+  readonly id: string;
+  readonly url: string;
+  readonly title: string;
+  readonly source: SourceRef;
+  readonly publishedAt: string;
+  readonly summary: string;
+}
+
+/** A stored article: the API's full article plus what the pipeline keeps. */
+export interface Article extends ArticleSummary {
+  readonly body: string;
+  readonly byline: string | null;
+  readonly imageUrl: string | null;
+  readonly language: string | null;
+  readonly fetchedAt: string;
+  readonly modifiedAt: string | null;
+  /** Shared by near-identical copies of one text (wire copies). */
+  readonly storyId: string;
+  readonly terms: readonly WeightedTerm[];
+}
+
+export interface RelatedArticle extends ArticleSummary {
+  readonly score: number;
+  /** Why it is related: shared entities and keywords, best first. */
+  readonly reasons: readonly string[];
+}

@@ -1,0 +1,85 @@
+/**
+ * The small interfaces the domain talks to. Each has a DynamoDB/SQS implementation for Lambda and the
+ * local stack (`functions/store`, `functions/ingest/sqs-article-queue.ts`); domain tests can use in-memory fakes.
+ */
+import type {
+  Article,
+  ArticleMessage,
+  ArticleSummary,
+  RelatedArticle,
+  SourceConfig,
+  SourceState,
+} from './model';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** A cursor that was not made by us, or was tampered with. The API answers 400. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+export interface ListArticlesQuery {
+  readonly sourceId?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface ArticleStore {
+  /** Idempotent write keyed on the article id: true if stored now, false if it was already there. */
+  putArticleIfAbsent(article: Article): Promise<boolean>;
+  getArticle(id: string): Promise<Article | null>;
+  /** Newest first (by publishedAt). */
+  listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>>;
+}
+
+/** What became of a URL taken from a feed, so that the fetcher does not queue it again. */
+export type UrlOutcome =
+  | { readonly kind: 'stored'; readonly articleId: string }
+  | { readonly kind: 'duplicate'; readonly articleId: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface SeenUrlStore {
+  /** The URLs, in order, that were never processed. */
+  filterUnseen(urls: readonly string[]): Promise<string[]>;
+  markSeen(url: string, outcome: UrlOutcome): Promise<void>;
+}
+
+export interface SourceStore {
+  /** Creates the record if missing and refreshes name and URL from the config; keeps the fetch state. */
+  registerSource(source: SourceConfig): Promise<SourceState>;
+  getSource(sourceId: string): Promise<SourceState | null>;
+  /** Writes the fetch state fields (everything but id, name, url and articleCount). */
+  saveFetchState(state: SourceState): Promise<void>;
+  incrementArticleCount(sourceId: string, by?: number): Promise<void>;
+  listSources(): Promise<SourceState[]>;
+}
+
+export interface ArticleQueue {
+  /** Sends in batches of at most 10 (SendMessageBatch). Returns the messages that could not be sent. */
+  sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }>;
+}
+
+export interface RelatedQuery {
+  readonly limit: number;
+}
+
+export interface TopicQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Inverted index of entity/keyword -> recent articles, and each article's precomputed related list. */
+export interface RelatedIndex {
+  /** Indexes a newly stored article and refreshes the related lists it belongs in. Idempotent. */
+  indexArticle(article: Article): Promise<void>;
+  /** Best first, never the article itself; null if the article is unknown. */
+  findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null>;
+  /** Articles about one normalised entity or keyword, newest first. */
+  listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+  /** Keyword search over the same index, best first. */
+  search(words: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+}
