@@ -1,0 +1,36 @@
+/**
+ * The one DynamoDB table's keys, shared by the CDK construct (lib/storage.ts) and the local runtime, so that
+ * both create the same table. Item types and access patterns: docs/table-design.md.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** All articles newest first: GSI1PK = "ARTICLES", GSI1SK = "<publishedAt>#<id>". */
+  byTimeIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /** One source's articles newest first: GSI2PK = "SOURCE#<sourceId>", GSI2SK = "<publishedAt>#<id>". */
+  bySourceIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+} as const;
+
+/** CreateTable input for local servers (on-demand, like the deployed table). */
+export function createTableInput(tableName: string) {
+  const { partitionKey, sortKey, byTimeIndex, bySourceIndex } = TABLE_KEYS;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [partitionKey, sortKey, byTimeIndex.partitionKey, byTimeIndex.sortKey, bySourceIndex.partitionKey, bySourceIndex.sortKey].map(
+      (AttributeName) => ({ AttributeName, AttributeType: 'S' as const }),
+    ),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [byTimeIndex, bySourceIndex].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
