@@ -11,6 +11,12 @@ export const TABLE_KEYS = {
   bySourceIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
 } as const;
 
+/**
+ * Attributes the listing indexes carry besides keys: exactly an ArticleSummary, so that a listing page is one
+ * Query and the article bodies are not copied into the indexes.
+ */
+export const LISTING_ATTRIBUTES = ['id', 'url', 'title', 'sourceId', 'sourceName', 'publishedAt', 'summary'] as const;
+
 /** CreateTable input for local servers (on-demand, like the deployed table). */
 export function createTableInput(tableName: string) {
   const { partitionKey, sortKey, byTimeIndex, bySourceIndex } = TABLE_KEYS;
@@ -30,7 +36,7 @@ export function createTableInput(tableName: string) {
         { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...LISTING_ATTRIBUTES] },
     })),
   };
 }
