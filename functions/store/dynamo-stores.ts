@@ -1,0 +1,301 @@
+/**
+ * DynamoDB implementations of the article, source and seen-URL ports. Item types and access patterns:
+ * docs/table-design.md. Only GetItem, PutItem, UpdateItem, Query and BatchGetItem: never Scan.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import type { Article, ArticleSummary, SourceConfig, SourceState } from '../model';
+import type { ArticleStore, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
+import { decodeCursor, encodeCursor } from './cursor';
+import { TABLE_KEYS } from './table-schema';
+
+export interface DynamoStoreProps {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+type Item = Record<string, unknown>;
+
+export const articleKey = (id: string) => ({ PK: `ARTICLE#${id}`, SK: 'ARTICLE' });
+const ALL_ARTICLES = 'ARTICLES';
+const sourcePartition = (sourceId: string) => `SOURCE#${sourceId}`;
+const listingSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
+
+export function articleToItem(article: Article): Item {
+  const { source, ...rest } = article;
+  const sortKey = listingSortKey(article.publishedAt, article.id);
+  return {
+    ...articleKey(article.id),
+    ...rest,
+    sourceId: source.id,
+    sourceName: source.name,
+    [TABLE_KEYS.byTimeIndex.partitionKey]: ALL_ARTICLES,
+    [TABLE_KEYS.byTimeIndex.sortKey]: sortKey,
+    [TABLE_KEYS.bySourceIndex.partitionKey]: sourcePartition(source.id),
+    [TABLE_KEYS.bySourceIndex.sortKey]: sortKey,
+  };
+}
+
+export function itemToSummary(item: Item): ArticleSummary {
+  return {
+    id: String(item.id),
+    url: String(item.url),
+    title: String(item.title),
+    source: { id: String(item.sourceId), name: String(item.sourceName) },
+    publishedAt: String(item.publishedAt),
+    summary: String(item.summary ?? ''),
+  };
+}
+
+function itemToArticle(item: Item): Article {
+  return {
+    ...itemToSummary(item),
+    body: String(item.body ?? ''),
+    byline: (item.byline as string | null | undefined) ?? null,
+    imageUrl: (item.imageUrl as string | null | undefined) ?? null,
+    language: (item.language as string | null | undefined) ?? null,
+    fetchedAt: String(item.fetchedAt),
+    modifiedAt: (item.modifiedAt as string | null | undefined) ?? null,
+    storyId: String(item.storyId ?? item.id),
+    terms: (item.terms as Article['terms'] | undefined) ?? [],
+  };
+}
+
+export class DynamoArticleStore implements ArticleStore {
+  constructor(private readonly props: DynamoStoreProps) {}
+
+  async putArticleIfAbsent(article: Article): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: articleToItem(article),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getArticle(id: string): Promise<Article | null> {
+    const result = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: articleKey(id) }));
+    return result.Item ? itemToArticle(result.Item) : null;
+  }
+
+  async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {
+    const index = query.sourceId ? TABLE_KEYS.bySourceIndex : TABLE_KEYS.byTimeIndex;
+    const partition = query.sourceId ? sourcePartition(query.sourceId) : ALL_ARTICLES;
+    const start = query.cursor ? decodeCursor(query.cursor) : undefined;
+    // One more than asked tells whether a next page exists without a second, empty, round trip.
+    const result = await this.props.client.send(
+      new QueryCommand({
+        TableName: this.props.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: query.limit + 1,
+        ExclusiveStartKey: start && {
+          ...articleKey(start.id),
+          [index.partitionKey]: partition,
+          [index.sortKey]: start.sortKey,
+        },
+      }),
+    );
+    const items = (result.Items ?? []).slice(0, query.limit).map(itemToSummary);
+    const more = (result.Items?.length ?? 0) > query.limit;
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: more && last ? encodeCursor({ sortKey: listingSortKey(last.publishedAt, last.id), id: last.id }) : null,
+    };
+  }
+}
+
+const SOURCES_PARTITION = 'SOURCES';
+
+function itemToSourceState(item: Item): SourceState {
+  const text = (key: string) => (typeof item[key] === 'string' ? (item[key] as string) : null);
+  return {
+    sourceId: String(item.SK),
+    name: String(item.name),
+    url: String(item.url),
+    lastFetchedAt: text('lastFetchedAt'),
+    lastSuccessAt: text('lastSuccessAt'),
+    lastError: text('lastError'),
+    lastErrorKind: text('lastErrorKind'),
+    errorCount: Number(item.errorCount ?? 0),
+    nextAttemptAt: text('nextAttemptAt'),
+    etag: text('etag'),
+    lastModified: text('lastModified'),
+    lastFullFetchAt: text('lastFullFetchAt'),
+    articleCount: Number(item.articleCount ?? 0),
+  };
+}
+
+const FETCH_STATE_FIELDS = [
+  'lastFetchedAt',
+  'lastSuccessAt',
+  'lastError',
+  'lastErrorKind',
+  'errorCount',
+  'nextAttemptAt',
+  'etag',
+  'lastModified',
+  'lastFullFetchAt',
+] as const;
+
+export class DynamoSourceStore implements SourceStore {
+  constructor(private readonly props: DynamoStoreProps) {}
+
+  async registerSource(source: SourceConfig): Promise<SourceState> {
+    const result = await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: { PK: SOURCES_PARTITION, SK: source.id },
+        UpdateExpression:
+          'SET #name = :name, #url = :url, schedule = :schedule, errorCount = if_not_exists(errorCount, :zero), articleCount = if_not_exists(articleCount, :zero)',
+        ExpressionAttributeNames: { '#name': 'name', '#url': 'url' },
+        ExpressionAttributeValues: { ':name': source.name, ':url': source.url, ':schedule': source.schedule, ':zero': 0 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return itemToSourceState(result.Attributes ?? {});
+  }
+
+  async getSource(sourceId: string): Promise<SourceState | null> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: { PK: SOURCES_PARTITION, SK: sourceId } }),
+    );
+    return result.Item ? itemToSourceState(result.Item) : null;
+  }
+
+  async saveFetchState(state: SourceState): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = FETCH_STATE_FIELDS.map((field) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = state[field];
+      return `#${field} = :${field}`;
+    });
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: { PK: SOURCES_PARTITION, SK: state.sourceId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async incrementArticleCount(sourceId: string, by = 1): Promise<void> {
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: { PK: SOURCES_PARTITION, SK: sourceId },
+        UpdateExpression: 'ADD articleCount :by',
+        ExpressionAttributeValues: { ':by': by },
+      }),
+    );
+  }
+
+  async listSources(): Promise<SourceState[]> {
+    const sources: SourceState[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.props.client.send(
+        new QueryCommand({
+          TableName: this.props.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': SOURCES_PARTITION },
+          ExclusiveStartKey: start,
+        }),
+      );
+      sources.push(...(page.Items ?? []).map(itemToSourceState));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return sources;
+  }
+}
+
+/** Rejected URLs are tried again after this long: a page that was not an article yet may become one. */
+const REJECTED_URL_TTL_SECONDS = 7 * 24 * 3600;
+const BATCH_GET_LIMIT = 100;
+const MAX_BATCH_ATTEMPTS = 5;
+
+export const urlKey = (url: string) => ({
+  PK: `URL#${createHash('sha256').update(url).digest('base64url').slice(0, 32)}`,
+  SK: 'URL',
+});
+
+export class DynamoSeenUrlStore implements SeenUrlStore {
+  constructor(private readonly props: DynamoStoreProps & { readonly now?: () => Date }) {}
+
+  private now(): Date {
+    return this.props.now ? this.props.now() : new Date();
+  }
+
+  async filterUnseen(urls: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(urls)];
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const seen = new Set<string>();
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map(urlKey);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys for seen URLs');
+        if (attempt > 0) await sleep(50 * 2 ** attempt);
+        const result = await this.props.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.props.tableName]: {
+                Keys: keys,
+                ProjectionExpression: '#url, expiresAt',
+                ExpressionAttributeNames: { '#url': 'url' },
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.props.tableName] ?? []) {
+          // TTL deletion lags by up to two days (and local servers have none): an expired marker counts as unseen.
+          if (typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds) continue;
+          seen.add(String(item.url));
+        }
+        keys = (result.UnprocessedKeys?.[this.props.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return unique.filter((url) => !seen.has(url));
+  }
+
+  async markSeen(url: string, outcome: UrlOutcome): Promise<void> {
+    const now = this.now();
+    await this.props.client.send(
+      new PutCommand({
+        TableName: this.props.tableName,
+        Item: {
+          ...urlKey(url),
+          url,
+          outcome: outcome.kind,
+          ...(outcome.kind === 'rejected'
+            ? { reason: outcome.reason, expiresAt: Math.floor(now.getTime() / 1000) + REJECTED_URL_TTL_SECONDS }
+            : { articleId: outcome.articleId }),
+          seenAt: now.toISOString(),
+        },
+      }),
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

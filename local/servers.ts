@@ -1,0 +1,119 @@
+/**
+ * The local stand-ins for DynamoDB and SQS, both from npm and both in process: dynalite (LevelDB on disk when given a
+ * path, so a restart keeps what was ingested) and local-aws-sqs (speaks the JSON protocol of @aws-sdk/client-sqs v3,
+ * with visibility timeouts and redrive to a dead-letter queue).
+ */
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
+import { createTableInput } from '../functions/store/table-schema';
+
+const require = createRequire(import.meta.url);
+
+/** Credentials and region for the local servers; they check neither. */
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
+
+export interface LocalServer {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/** Starts dynalite on 127.0.0.1 (a free port unless given); on disk at `path`, else in memory. */
+export async function startDynamo(options: { path?: string; port?: number } = {}): Promise<LocalServer> {
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const port = await listen(server, options.port ?? 0);
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => close(server) };
+}
+
+export function createDynamoClients(endpoint: string) {
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 5 });
+  const document = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return { raw, document };
+}
+
+/** Creates the table unless it exists (a restart on the same data dir finds it there). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+}
+
+export async function startSqs(options: { port?: number } = {}): Promise<LocalServer> {
+  const { createSqsServer } = require('local-aws-sqs') as {
+    createSqsServer(options: Record<string, unknown>): Promise<Server>;
+  };
+  const server = await createSqsServer({
+    port: options.port ?? 0,
+    hostname: '127.0.0.1',
+    emulateQueueCreationLifecycle: false,
+  });
+  const address = server.address() as AddressInfo | null;
+  if (!address) throw new Error('local SQS server did not start');
+  return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => close(server) };
+}
+
+export function createSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ ...LOCAL_AWS, endpoint });
+}
+
+export interface LocalQueues {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** The article queue and its DLQ, with the deployed stack's redrive policy and visibility timeout. */
+export async function createQueues(
+  client: SQSClient,
+  prefix: string,
+  options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+): Promise<LocalQueues> {
+  const dlq = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-articles-dlq`,
+      Attributes: { MessageRetentionPeriod: String(QUEUE_SETTINGS.deadLetterRetentionDays * 86_400) },
+    }),
+  );
+  const dlqAttributes = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-articles`,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? QUEUE_SETTINGS.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqAttributes.Attributes?.QueueArn,
+          maxReceiveCount: options.maxReceiveCount ?? QUEUE_SETTINGS.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('local SQS server did not return queue URLs');
+  return { queueUrl: queue.QueueUrl, deadLetterQueueUrl: dlq.QueueUrl };
+}

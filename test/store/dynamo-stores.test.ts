@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCursorError } from '../../functions/ports';
+import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { encodeCursor } from '../../functions/store/cursor';
+import { makeArticle } from '../support/articles';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+
+let dynamo: LocalDynamo;
+let articles: DynamoArticleStore;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  articles = new DynamoArticleStore(dynamo);
+});
+afterAll(() => dynamo.stop());
+
+const id = (n: number) => `article-id-${String(n).padStart(10, '0')}`;
+
+describe('DynamoArticleStore', () => {
+  it('stores an article once: the second write of the same id is reported and changes nothing', async () => {
+    const first = makeArticle({ id: id(1), title: 'Original' });
+    expect(await articles.putArticleIfAbsent(first)).toBe(true);
+    expect(await articles.putArticleIfAbsent({ ...first, title: 'Changed' })).toBe(false);
+    expect((await articles.getArticle(id(1)))?.title).toBe('Original');
+    expect(await articles.getArticle(id(2))).toBeNull();
+  });
+
+  it('round-trips every field of an article', async () => {
+    const article = makeArticle({
+      id: id(3),
+      byline: null,
+      imageUrl: 'https://img.example.com/a.jpg',
+      modifiedAt: '2026-11-21T00:00:00.000Z',
+      storyId: id(1),
+      terms: [{ term: 'lukashenko', weight: 2.5, kind: 'entity', label: 'Lukashenko' }],
+    });
+    await articles.putArticleIfAbsent(article);
+    expect(await articles.getArticle(id(3))).toEqual(article);
+  });
+
+  it('lists newest first, by source, in pages whose cursors chain to the end', async () => {
+    for (let n = 10; n < 25; n++) {
+      await articles.putArticleIfAbsent(
+        makeArticle({
+          id: id(n),
+          publishedAt: new Date(Date.UTC(2026, 10, 22, 0, n)).toISOString(),
+          source: n % 2 ? { id: 'odd', name: 'Odd Times' } : { id: 'even', name: 'Even Post' },
+        }),
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await articles.listArticles({ sourceId: 'odd', limit: 3, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([23, 21, 19, 17, 15, 13, 11].map(id));
+
+    const all = await articles.listArticles({ limit: 100 });
+    const times = all.items.map((item) => item.publishedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(all.nextCursor).toBeNull();
+    expect(all.items[0]).toEqual({
+      id: id(24),
+      url: `https://news.example.com/${id(24)}`,
+      title: `Title of ${id(24)}`,
+      source: { id: 'even', name: 'Even Post' },
+      publishedAt: '2026-11-22T00:24:00.000Z',
+      summary: 'A summary.',
+    });
+  });
+
+  it('refuses forged cursors with InvalidCursorError', async () => {
+    for (const cursor of ['%%%', 'e30', Buffer.from('{"s":"x","i":"y"}').toString('base64url'), 'A'.repeat(600)]) {
+      await expect(articles.listArticles({ limit: 5, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+    const mismatched = encodeCursor({ sortKey: '2026-11-22T00:20:00.000Z#other', id: id(20) });
+    await expect(articles.listArticles({ limit: 5, cursor: mismatched })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
+
+describe('DynamoSourceStore', () => {
+  it('registers, keeps fetch state across re-registration, counts articles and lists', async () => {
+    const sources = new DynamoSourceStore(dynamo);
+    const config = { id: 'harbor', name: 'Harbor Times', url: 'https://harbor.example/rss', schedule: 'rate(5 minutes)' };
+    const fresh = await sources.registerSource(config);
+    expect(fresh).toMatchObject({ sourceId: 'harbor', errorCount: 0, articleCount: 0, lastError: null });
+    await sources.saveFetchState({
+      ...fresh,
+      lastFetchedAt: '2026-11-22T01:00:00.000Z',
+      lastError: 'HTTP 503',
+      lastErrorKind: 'http-503',
+      errorCount: 2,
+      nextAttemptAt: '2026-11-22T01:10:00.000Z',
+      etag: '"abc"',
+    });
+    await sources.incrementArticleCount('harbor');
+    await sources.incrementArticleCount('harbor', 2);
+    const renamed = await sources.registerSource({ ...config, name: 'The Harbor Times' });
+    expect(renamed).toMatchObject({
+      name: 'The Harbor Times',
+      errorCount: 2,
+      lastError: 'HTTP 503',
+      etag: '"abc"',
+      articleCount: 3,
+    });
+    await sources.registerSource({ ...config, id: 'second' });
+    expect((await sources.listSources()).map((s) => s.sourceId).sort()).toEqual(['harbor', 'second']);
+    expect(await sources.getSource('missing')).toBeNull();
+  });
+});
+
+describe('DynamoSeenUrlStore', () => {
+  it('filters URLs already processed, in order, across batches of more than 100', async () => {
+    let now = new Date('2026-11-22T00:00:00Z');
+    const seen = new DynamoSeenUrlStore({ ...dynamo, now: () => now });
+    const urls = Array.from({ length: 150 }, (_, n) => `https://a.example/${n}`);
+    await seen.markSeen(urls[3]!, { kind: 'stored', articleId: id(3) });
+    await seen.markSeen(urls[120]!, { kind: 'duplicate', articleId: id(3) });
+    await seen.markSeen(urls[7]!, { kind: 'rejected', reason: 'not-an-article' });
+    const unseen = await seen.filterUnseen([...urls, urls[0]!]);
+    expect(unseen).toHaveLength(147);
+    expect(unseen.slice(0, 4)).toEqual([urls[0], urls[1], urls[2], urls[4]]);
+
+    now = new Date('2026-12-22T00:00:00Z');
+    expect(await seen.filterUnseen([urls[3]!, urls[7]!])).toEqual([urls[7]]);
+  });
+});
