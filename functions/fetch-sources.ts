@@ -1,4 +1,46 @@
-// Lambda entry point: being written (see functions/README.md for the contract).
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
+/**
+ * Lambda entry point: the scheduled fetcher. EventBridge invokes it with the sources that share one schedule
+ * (`{ "sources": [SourceConfig, ...] }`, see lib/ingestion.ts); it refreshes each one and queues new article URLs.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createFetcher } from './fetch/http-fetch';
+import { SqsArticleQueue } from './ingest/sqs-article-queue';
+import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { parseSources } from './sources/parse-sources';
+import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
+import { refreshSources, type RefreshOutcome } from './use-cases/refresh-source';
+
+const tableName = requireEnv('TABLE_NAME');
+const queueUrl = requireEnv('QUEUE_URL');
+const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
+
+const client = createDocumentClient();
+const deps = {
+  sources: new DynamoSourceStore({ client, tableName }),
+  seen: new DynamoSeenUrlStore({ client, tableName }),
+  queue: new SqsArticleQueue({ client: tracer.captureAWSv3Client(new SQSClient({})), queueUrl }),
+  fetcher: createFetcher({ allowPrivateAddresses }),
+  telemetry,
 };
+
+export interface FetchSourcesEvent {
+  readonly sources: unknown;
+  /** Ignore backoff and validators: the local runtime's fetch at start. */
+  readonly force?: boolean;
+}
+
+export const lambdaHandler = async (event: FetchSourcesEvent): Promise<{ outcomes: RefreshOutcome[] }> => {
+  const sources = parseSources(event.sources, 'event.sources');
+  const outcomes = await refreshSources(sources, deps, { force: event.force === true });
+  for (const outcome of outcomes) logger.info('source refreshed', { ...outcome });
+  return { outcomes };
+};
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,4 +1,27 @@
-// Lambda entry point: being written (see functions/README.md for the contract).
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
-};
+/**
+ * Lambda entry point: the read API behind API Gateway's HTTP API (payload format 2.0). Routing, validation and
+ * the response shapes live in functions/api; this file only wires the stores.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { createApiHandler } from './api/create-api-handler';
+import { DynamoRelatedIndex } from './related/dynamo-related-index';
+import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
+
+const tableName = requireEnv('TABLE_NAME');
+const client = createDocumentClient();
+
+export const lambdaHandler = createApiHandler({
+  articles: new DynamoArticleStore({ client, tableName }),
+  sources: new DynamoSourceStore({ client, tableName }),
+  related: new DynamoRelatedIndex({ client, tableName }),
+  telemetry,
+});
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

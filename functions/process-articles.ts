@@ -1,4 +1,56 @@
-// Lambda entry point: being written (see functions/README.md for the contract).
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
+/**
+ * Lambda entry point: the SQS worker. Each record is one article URL; a record that fails is reported in
+ * `batchItemFailures` so that only it is delivered again (and dead-lettered after maxReceiveCount).
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoStoryIndex } from './dedupe/story-index';
+import { createPageFetcher } from './ingest/page-fetcher';
+import { parseArticleMessage } from './ingest/sqs-article-queue';
+import { DynamoRelatedIndex } from './related/dynamo-related-index';
+import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
+import { ingestArticle } from './use-cases/ingest-article';
+
+const tableName = requireEnv('TABLE_NAME');
+const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
+
+const client = createDocumentClient();
+const deps = {
+  articles: new DynamoArticleStore({ client, tableName }),
+  sources: new DynamoSourceStore({ client, tableName }),
+  seen: new DynamoSeenUrlStore({ client, tableName }),
+  related: new DynamoRelatedIndex({ client, tableName }),
+  stories: new DynamoStoryIndex({ client, tableName }),
+  fetcher: createPageFetcher({ allowPrivateAddresses }),
+  telemetry,
 };
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const message = parseArticleMessage(record.body);
+  const keys = { sourceId: message.sourceId, correlationId: message.correlationId, url: message.url };
+  logger.appendKeys(keys);
+  try {
+    const outcome = await ingestArticle(message, deps);
+    logger.info('article processed', { outcome: outcome.kind, receiveCount: record.attributes.ApproximateReceiveCount });
+  } catch (error) {
+    logger.error('article failed, it will be delivered again', { error: error as Error });
+    throw error;
+  } finally {
+    logger.removeKeys(Object.keys(keys));
+  }
+}
+
+export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, recordHandler, processor, { context });
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

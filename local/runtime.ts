@@ -1,0 +1,179 @@
+/**
+ * The local stack: the deployed handlers, unchanged, on one machine. Local DynamoDB and SQS servers stand in for the
+ * cloud's, timers stand in for EventBridge, a poller for the SQS event source mapping, and an HTTP server that turns
+ * each request into an API Gateway (payload 2.0) event for the same API handler.
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
+import type { SourceConfig } from '../functions/model';
+import { loadSources } from '../functions/sources/parse-sources';
+import { startDemoServer, type DemoServer } from './demo-server';
+import { toApiGatewayEvent, writeResult } from './http-to-apigw';
+import { createLambdaContext } from './lambda-context';
+import { startQueuePoller, type QueuePoller } from './queue-poller';
+import { startScheduler, type Scheduler } from './scheduler';
+import { LOCAL_AWS, createDynamoClients, createQueues, createSqsClient, ensureTable, startDynamo, startSqs, type LocalServer } from './servers';
+
+export interface LocalStackOptions {
+  readonly port: number;
+  /** A sources file; the bundled demo sources when absent. */
+  readonly sourcesPath?: string;
+  readonly dataDir: string;
+  readonly print?: (line: string) => void;
+  /** Seconds before a failed record is delivered again (the deployed queue uses 6x the worker timeout). */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface LocalStack {
+  readonly port: number;
+  readonly sources: readonly SourceConfig[];
+  stop(): Promise<void>;
+}
+
+const TABLE_NAME = 'newsweave';
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  try {
+    let demo: DemoServer | undefined;
+    let sources: SourceConfig[];
+    if (options.sourcesPath) {
+      sources = loadSources(resolve(options.sourcesPath));
+    } else {
+      demo = await startDemoServer();
+      stoppers.push(() => demo?.stop());
+      sources = demo.sources;
+      print(`demo outlets served at ${demo.origin}`);
+    }
+
+    const dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const dynamo = await startLocalServer(() => startDynamo({ path: join(dataDir, 'dynamodb') }), 'DynamoDB (dynalite)', dataDir);
+    stoppers.push(() => dynamo.stop());
+    const sqs = await startSqs();
+    stoppers.push(() => sqs.stop());
+
+    const { raw } = createDynamoClients(dynamo.endpoint);
+    await ensureTable(raw, TABLE_NAME);
+    raw.destroy();
+    const sqsClient = createSqsClient(sqs.endpoint);
+    stoppers.push(() => sqsClient.destroy());
+    const queues = await createQueues(sqsClient, 'newsweave', { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+    const queueArn = (
+      await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn;
+
+    // The handlers read their configuration from the environment at load, as in Lambda.
+    Object.assign(process.env, {
+      TABLE_NAME,
+      QUEUE_URL: queues.queueUrl,
+      ALLOW_PRIVATE_ADDRESSES: 'true',
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      POWERTOOLS_SERVICE_NAME: 'newsweave',
+      POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+    });
+    const fetchSources = (await import('../functions/fetch-sources')).handler as unknown as (
+      event: { sources: SourceConfig[]; force?: boolean },
+      context: Context,
+    ) => Promise<{ outcomes: { sourceId: string; status: string; queued: number; error?: string }[] }>;
+    const processArticles = (await import('../functions/process-articles')).handler as unknown as (
+      event: SQSEvent,
+      context: Context,
+    ) => Promise<SQSBatchResponse>;
+    const httpApi = (await import('../functions/http-api')).handler as unknown as (
+      event: APIGatewayProxyEventV2,
+      context: Context,
+    ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+    const poller: QueuePoller = startQueuePoller({
+      client: sqsClient,
+      queueUrl: queues.queueUrl,
+      queueArn: queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:newsweave-articles',
+      handler: processArticles,
+      createContext: () => createLambdaContext('newsweave-worker', QUEUE_SETTINGS.workerTimeoutSeconds),
+      batchSize: QUEUE_SETTINGS.batchSize,
+      onError: (error) => print(`worker: ${(error as Error).message}`),
+    });
+    stoppers.push(() => poller.stop());
+
+    const scheduler: Scheduler = startScheduler(sources, async (group, firstRun) => {
+      try {
+        const { outcomes } = await fetchSources(
+          { sources: group, force: firstRun },
+          createLambdaContext('newsweave-fetcher', 120),
+        );
+        for (const outcome of outcomes) {
+          print(`fetched ${outcome.sourceId}: ${outcome.status}, ${outcome.queued} queued${outcome.error ? ` (${outcome.error})` : ''}`);
+        }
+      } catch (error) {
+        print(`fetcher: ${(error as Error).message}`);
+      }
+    });
+    stoppers.push(() => scheduler.stop());
+
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void (async () => {
+          const event = toApiGatewayEvent(request, Buffer.concat(chunks));
+          const result = await httpApi(event, createLambdaContext('newsweave-api', 10));
+          writeResult(response, result);
+        })().catch((error: unknown) => {
+          print(`api: ${(error as Error).message}`);
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+        });
+      });
+    });
+    await listen(server, options.port);
+    stoppers.push(() => closeServer(server));
+    print(`Newsweave API listening on http://localhost:${options.port} (data in ${dataDir})`);
+    return { port: options.port, sources, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startLocalServer(start: () => Promise<LocalServer>, what: string, dataDir: string): Promise<LocalServer> {
+  try {
+    return await start();
+  } catch (error) {
+    throw new Error(
+      `cannot start local ${what} on ${dataDir}: ${(error as Error).message} (is another Newsweave using this data dir?)`,
+    );
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((ready, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use: set PORT to a free port`) : error),
+    );
+    server.listen(port, ready);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the whole pipeline on this machine. Contract (README, "Local stack"):
+ * PORT (default 3000), NEWSWEAVE_SOURCES (a sources file; the bundled demo by default),
+ * NEWSWEAVE_DATA_DIR (default .newsweave/). SIGINT or SIGTERM stops it within 5 s.
+ */
+import { startLocalStack } from './runtime';
+
+const SHUTDOWN_DEADLINE_MS = 4_500;
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`PORT must be an integer from 1 to 65535, not "${value}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const stack = await startLocalStack({
+    port: parsePort(process.env.PORT),
+    sourcesPath: process.env.NEWSWEAVE_SOURCES || undefined,
+    dataDir: process.env.NEWSWEAVE_DATA_DIR || '.newsweave',
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    setTimeout(() => {
+      console.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`newsweave: ${(error as Error).message}`);
+  process.exit(1);
+});
