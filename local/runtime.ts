@@ -6,17 +6,30 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
 import type { SourceConfig } from '../functions/model';
 import { loadSources } from '../functions/sources/parse-sources';
 import { startDemoServer, type DemoServer } from './demo-server';
-import { toApiGatewayEvent, writeResult } from './http-to-apigw';
 import { createLambdaContext } from './lambda-context';
+import { collectOpsMetrics } from './ops-metrics';
+import { createWebServer } from './web-server';
+import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
-import { LOCAL_AWS, createDynamoClients, createQueues, createSqsClient, ensureTable, startDynamo, startSqs, type LocalServer } from './servers';
+import {
+  LOCAL_AWS,
+  createDynamoClients,
+  createQueues,
+  createSqsClient,
+  ensureTable,
+  startDynamo,
+  startSqs,
+  type LocalQueues,
+  type LocalServer,
+} from './servers';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface LocalStackOptions {
   readonly port: number;
@@ -127,20 +140,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => scheduler.stop());
 
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void (async () => {
-          const event = toApiGatewayEvent(request, Buffer.concat(chunks));
-          const result = await httpApi(event, createLambdaContext('newsweave-api', 10));
-          writeResult(response, result);
-        })().catch((error: unknown) => {
-          print(`api: ${(error as Error).message}`);
-          if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
-        });
-      });
+    const opsMetrics = collectOpsMetrics();
+    stoppers.push(() => opsMetrics.stop());
+    const { document } = createDynamoClients(dynamo.endpoint);
+    stoppers.push(() => document.destroy());
+    const sourceStore = new DynamoSourceStore({ client: document, tableName: TABLE_NAME });
+    const server = createWebServer({
+      api: httpApi,
+      onError: print,
+      opsSnapshot: async () => ({
+        ...opsMetrics.snapshot(),
+        queue: await queueDepth(sqsClient, queues),
+        sources: await sourceStore.listSources(),
+      }),
     });
     await listen(server, options.port);
     stoppers.push(() => closeServer(server));
@@ -176,4 +188,21 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => done());
   });
+}
+
+async function queueDepth(client: SQSClient, queues: LocalQueues) {
+  const count = async (queueUrl: string) => {
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return {
+      visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  };
+  const [main, dead] = await Promise.all([count(queues.queueUrl), count(queues.deadLetterQueueUrl)]);
+  return { visible: main.visible, inFlight: main.inFlight, deadLetters: dead.visible + dead.inFlight };
 }

@@ -1,0 +1,121 @@
+/**
+ * The local stack's HTTP front door: API routes go, as API Gateway events, to the same handler as in Lambda; the
+ * reader page (web/reader) is served at `/`, the operator page (web/ops) at `/ops`, and its data at /ops/metrics.json.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { toApiGatewayEvent, writeResult } from './http-to-apigw';
+import { createLambdaContext } from './lambda-context';
+
+export const WEB_DIR = resolve(import.meta.dirname, '..', 'web');
+
+/** First path segments that belong to the HTTP API (docs/openapi.json). */
+const API_PREFIXES = new Set(['articles', 'sources', 'topics']);
+const MAX_REQUEST_BODY = 64 * 1024;
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface WebServerOptions {
+  readonly api: ApiHandler;
+  readonly opsSnapshot: () => Promise<unknown>;
+  readonly onError: (message: string) => void;
+  readonly webDir?: string;
+}
+
+export function createWebServer(options: WebServerOptions): Server {
+  const webDir = options.webDir ?? WEB_DIR;
+  return createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.onError(`http: ${(error as Error).message}`);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://local').pathname;
+    const first = path.split('/')[1] ?? '';
+    if (API_PREFIXES.has(first)) {
+      const body = await readBody(request);
+      if (body === null) {
+        writeResult(response, errorResult(413, 'payload_too_large', 'request body too large'));
+        return;
+      }
+      writeResult(response, await options.api(toApiGatewayEvent(request, body), createLambdaContext('newsweave-api', 10)));
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET is served here'));
+      return;
+    }
+    if (path === '/ops/metrics.json') {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(await options.opsSnapshot()));
+      return;
+    }
+    await serveStatic(path, response);
+  }
+
+  async function serveStatic(path: string, response: ServerResponse): Promise<void> {
+    const relative =
+      path === '/' ? 'reader/index.html' : path === '/ops' || path === '/ops/' ? 'ops/index.html' : path.startsWith('/ops/') ? `ops/${path.slice(5)}` : `reader${path}`;
+    let file: string;
+    try {
+      file = normalize(join(webDir, decodeURIComponent(relative)));
+    } catch {
+      file = '';
+    }
+    if (!file.startsWith(webDir + sep)) {
+      writeResult(response, errorResult(404, 'not_found', 'no such page'));
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, {
+        'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(body);
+    } catch {
+      writeResult(response, errorResult(404, 'not_found', 'no such page'));
+    }
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY) {
+        request.destroy();
+        done(null);
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => done(Buffer.concat(chunks)));
+    request.on('error', fail);
+  });
+}
+
+function errorResult(statusCode: number, code: string, message: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error: { code, message } }),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * End to end: `npm start`'s program with the bundled demo sources, on a free port and a temporary data dir, checked
+ * only through HTTP, as a client would.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, processGroupAlive, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
+
+let stack: StackProcess;
+
+interface OpsSnapshot {
+  totals: Record<string, number>;
+  queue: { visible: number; inFlight: number; deadLetters: number };
+  sources: { sourceId: string; lastSuccessAt: string | null }[];
+}
+
+/** Every demo source fetched, the queue drained, and every queued URL accounted for. */
+async function waitUntilIngested(baseUrl: string): Promise<OpsSnapshot> {
+  return waitFor(async () => {
+    const { body } = (await getJson(`${baseUrl}/ops/metrics.json`)) as { body: OpsSnapshot };
+    const t = body.totals;
+    const accounted = (t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0);
+    const fetched = body.sources.length > 0 && body.sources.every((source) => source.lastSuccessAt !== null);
+    const drained = body.queue.visible === 0 && body.queue.inFlight === 0;
+    return fetched && drained && (t.UrlsQueued ?? 0) > 0 && accounted >= (t.UrlsQueued ?? 0) ? body : undefined;
+  }, 'the demo sources to be ingested', 90_000);
+}
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+  await waitUntilIngested(stack.baseUrl);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop('SIGKILL');
+});
+
+describe('local stack with the demo sources', () => {
+  it('lists articles newest first, from several outlets, in pages that chain', async () => {
+    const { status, body } = await getJson(`${stack.baseUrl}/articles?limit=100`);
+    expect(status).toBe(200);
+    expect(body.items.length).toBeGreaterThanOrEqual(10);
+    expect(body.nextCursor).toBeNull();
+    const times = body.items.map((item: { publishedAt: string }) => item.publishedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(new Set(body.items.map((item: { source: { id: string } }) => item.source.id)).size).toBeGreaterThanOrEqual(3);
+    for (const item of body.items) {
+      expect(Object.keys(item).sort()).toEqual(['id', 'publishedAt', 'source', 'summary', 'title', 'url']);
+      expect(item.url).not.toContain('utm_');
+    }
+
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await getJson(
+        `${stack.baseUrl}/articles?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      ids.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ids).toEqual(body.items.map((item: { id: string }) => item.id));
+  });
+
+  it('serves a full, clean article', async () => {
+    const { body: list } = await getJson(`${stack.baseUrl}/articles?limit=1`);
+    const { status, body } = await getJson(`${stack.baseUrl}/articles/${list.items[0].id}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: list.items[0].id, title: list.items[0].title });
+    expect(body.body.split('\n\n').length).toBeGreaterThanOrEqual(3);
+    expect(body.body).not.toMatch(/Advertisement|STORY CONTINUES BELOW|Also read/i);
+    expect(typeof body.fetchedAt).toBe('string');
+    for (const key of ['byline', 'imageUrl', 'language']) expect(body).toHaveProperty(key);
+  });
+
+  it('relates stories across outlets, never the article itself', async () => {
+    const { body: list } = await getJson(`${stack.baseUrl}/articles?limit=100`);
+    let crossOutlet = 0;
+    for (const article of list.items) {
+      const { status, body } = await getJson(`${stack.baseUrl}/articles/${article.id}/related`);
+      expect(status).toBe(200);
+      expect(body.items.map((item: { id: string }) => item.id)).not.toContain(article.id);
+      const scores = body.items.map((item: { score: number }) => item.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      const top = body.items[0];
+      if (top && top.source.id !== article.source.id && top.reasons.length > 0) crossOutlet++;
+    }
+    // Most demo stories are covered by several outlets: their best related article is another outlet's.
+    expect(crossOutlet).toBeGreaterThanOrEqual(list.items.length / 2);
+  });
+
+  it('shows each source with its fetch state and article count', async () => {
+    const { status, body } = await getJson(`${stack.baseUrl}/sources`);
+    expect(status).toBe(200);
+    expect(body.items.length).toBeGreaterThanOrEqual(4);
+    for (const source of body.items) {
+      expect(source.lastFetchedAt).not.toBeNull();
+      expect(source.lastError).toBeNull();
+      expect(source.articleCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers errors as JSON with the right status', async () => {
+    const missing = await getJson(`${stack.baseUrl}/articles/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBeTypeOf('string');
+    const badLimit = await getJson(`${stack.baseUrl}/articles?limit=1000`);
+    expect(badLimit.status).toBe(400);
+    const badCursor = await getJson(`${stack.baseUrl}/articles?cursor=forged`);
+    expect(badCursor.status).toBe(400);
+  });
+
+  it('keeps what was ingested across a restart, and stops cleanly on SIGTERM within 5 s', async () => {
+    const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
+    const first = await stack.stop('SIGTERM');
+    expect(first.code).toBe(0);
+    expect(first.millis).toBeLessThan(5_000);
+    expect(processGroupAlive(stack.child.pid!)).toBe(false);
+
+    stack = await startStackProcess({ dataDir: stack.dataDir });
+    const { body: after } = await getJson(`${stack.baseUrl}/articles?limit=100`);
+    expect(after.items.length).toBeGreaterThanOrEqual(before.items.length);
+    const second = await stack.stop('SIGINT');
+    expect(second.code).toBe(0);
+    expect(second.millis).toBeLessThan(5_000);
+    expect(processGroupAlive(stack.child.pid!)).toBe(false);
+  }, 60_000);
+});
