@@ -99,7 +99,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
-      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
     });
     const fetchSources = (await import('../functions/fetch-sources')).handler as unknown as (
       event: { sources: SourceConfig[]; force?: boolean },

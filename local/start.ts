@@ -5,6 +5,9 @@
  */
 import { startLocalStack } from './runtime';
 
+// Lambda runs Node 22; on a Node 20 machine the SDK's notice about its future Node 22 requirement is only noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
 function parsePort(value: string | undefined): number {
