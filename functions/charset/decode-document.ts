@@ -1,0 +1,166 @@
+import iconv from 'iconv-lite';
+
+/**
+ * Turns the bytes of a fetched page or feed into text, choosing the encoding the way browsers do (WHATWG HTML
+ * "determining the character encoding"): byte order mark, then the HTTP Content-Type charset, then a prescan of
+ * the first bytes for `<meta charset>`, then (for feeds) the XML declaration, then UTF-8 when the bytes are valid
+ * UTF-8, else windows-1252. Labels are normalised per the WHATWG Encoding Standard by `TextDecoder` itself
+ * (`latin1`, `iso-8859-1` and `us-ascii` all mean windows-1252); iconv-lite covers labels Node does not know.
+ */
+export interface DecodedDocument {
+  readonly text: string;
+  /** Canonical name of the encoding used (`utf-8`, `windows-1251`, `shift_jis`, ...). */
+  readonly charset: string;
+}
+
+/** The HTML standard prescans 1024 bytes; real pages often put a long `<head>` preamble first, so allow more. */
+const PRESCAN_BYTES = 4096;
+
+export function decodeDocument(bytes: Uint8Array, contentType?: string | null): DecodedDocument {
+  const bom = sniffBom(bytes);
+  if (bom) return decodeWith(bom, bytes);
+
+  // Declarations can lie (a server default of `charset=utf-8` or `ISO-8859-1` on a page saved in another
+  // encoding), so unlike a browser we let the bytes veto the two commonest wrong claims: "UTF-8" on bytes that are
+  // not UTF-8 moves on to the next declaration, and "windows-1252" on valid multi-byte UTF-8 means UTF-8.
+  let utf8: string | null | undefined;
+  const strictUtf8 = (): string | null => (utf8 === undefined ? (utf8 = tryStrictUtf8(bytes)) : utf8);
+  const declarations = [
+    () => charsetFromContentType(contentType),
+    () => charsetFromMetaPrescan(bytes),
+    () => charsetFromXmlDeclaration(bytes),
+  ];
+  for (const declaration of declarations) {
+    const encoding = resolveLabel(declaration());
+    if (!encoding) continue;
+    if (encoding.name === 'utf-8') {
+      if (strictUtf8() === null) continue;
+      return { text: strictUtf8() ?? '', charset: 'utf-8' };
+    }
+    if (encoding.name === 'windows-1252' && hasNonAscii(bytes) && strictUtf8() !== null) {
+      return { text: strictUtf8() ?? '', charset: 'utf-8' };
+    }
+    return decodeWith(encoding, bytes);
+  }
+
+  const text = strictUtf8();
+  if (text !== null) return { text, charset: 'utf-8' };
+  return decodeWith(WINDOWS_1252, bytes);
+}
+
+function hasNonAscii(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (byte >= 0x80) return true;
+  return false;
+}
+
+interface Encoding {
+  readonly name: string;
+  /** `web`: decode with TextDecoder; `iconv`: a label only iconv-lite knows. */
+  readonly via: 'web' | 'iconv';
+}
+
+const WINDOWS_1252: Encoding = { name: 'windows-1252', via: 'iconv' };
+
+function sniffBom(bytes: Uint8Array): Encoding | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { name: 'utf-8', via: 'web' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { name: 'utf-16le', via: 'web' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { name: 'utf-16be', via: 'web' };
+  return null;
+}
+
+function resolveLabel(label: string | null): Encoding | null {
+  if (!label) return null;
+  const cleaned = label.trim().toLowerCase();
+  if (!cleaned) return null;
+  const name = webEncodingName(cleaned);
+  if (name === null) return iconv.encodingExists(cleaned) ? { name: cleaned, via: 'iconv' } : null;
+  // A document that declares UTF-16 in markup cannot really be UTF-16 (the markup was readable as ASCII), so
+  // browsers treat it as UTF-8; only a BOM selects UTF-16. `replacement` labels are attack vectors: ignore them.
+  if (name === 'utf-16le' || name === 'utf-16be') return { name: 'utf-8', via: 'web' };
+  if (name === 'replacement') return null;
+  // Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 (nodejs/node#56542), losing curly quotes and dashes.
+  if (name === 'windows-1252') return WINDOWS_1252;
+  return { name, via: 'web' };
+}
+
+/** The WHATWG canonical name for a label, or null when Node's TextDecoder does not know it. */
+function webEncodingName(label: string): string | null {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return null;
+  }
+}
+
+function decodeWith(encoding: Encoding, bytes: Uint8Array): DecodedDocument {
+  if (encoding.via === 'iconv') {
+    return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding.name), charset: encoding.name };
+  }
+  return { text: new TextDecoder(encoding.name).decode(bytes), charset: encoding.name };
+}
+
+function tryStrictUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** `text/html; charset="Shift_JIS"` -> `Shift_JIS`. */
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const match = /(?:^|;)\s*charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^;\s]+))/i.exec(contentType);
+  if (!match) return null;
+  return (match[1] ?? match[2] ?? match[3] ?? '').trim() || null;
+}
+
+/** The first bytes as a byte-per-char string: markup that matters for the prescan is ASCII in every encoding we meet. */
+function headAsLatin1(bytes: Uint8Array, limit: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, limit)).toString('latin1');
+}
+
+/**
+ * A simplified form of the HTML prescan: skip comments, look at each `<meta>` tag's attributes; `charset=` wins,
+ * else `http-equiv=content-type` with a `content` that carries `charset=`.
+ */
+function charsetFromMetaPrescan(bytes: Uint8Array): string | null {
+  const head = headAsLatin1(bytes, PRESCAN_BYTES).replace(/<!--[\s\S]*?(?:-->|$)/g, '');
+  const metaTag = /<meta(?=[\s/])([^>]*)>?/gi;
+  for (let tag = metaTag.exec(head); tag; tag = metaTag.exec(head)) {
+    const attributes = parseAttributes(tag[1] ?? '');
+    const charset = attributes.get('charset');
+    if (charset) return charset;
+    const httpEquiv = attributes.get('http-equiv');
+    const content = attributes.get('content');
+    if (httpEquiv?.toLowerCase() === 'content-type' && content) {
+      const fromContent = charsetFromMetaContent(content);
+      if (fromContent) return fromContent;
+    }
+  }
+  return null;
+}
+
+function parseAttributes(source: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  const attribute = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
+  for (let match = attribute.exec(source); match; match = attribute.exec(source)) {
+    const name = (match[1] ?? '').toLowerCase();
+    // The first occurrence of an attribute wins, as in the HTML tokenizer.
+    if (!attributes.has(name)) attributes.set(name, match[2] ?? match[3] ?? match[4] ?? '');
+  }
+  return attributes;
+}
+
+/** WHATWG "algorithm for extracting a character encoding from a meta element". */
+function charsetFromMetaContent(content: string): string | null {
+  const match = /charset\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s;"']+))/i.exec(content);
+  if (!match) return null;
+  return (match[1] ?? match[2] ?? match[3] ?? '').trim() || null;
+}
+
+function charsetFromXmlDeclaration(bytes: Uint8Array): string | null {
+  const head = headAsLatin1(bytes, 200);
+  const match = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  return match?.[1] ?? null;
+}
