@@ -1,0 +1,103 @@
+/**
+ * The API's response shapes (docs/openapi.json), built field by field from the domain's records: a store that
+ * returns more than it should (internal keys, raw terms) cannot leak it through the API.
+ */
+import type { Article, ArticleSummary, RelatedArticle, SourceState, WeightedTerm } from '../model';
+
+/** How many of an article's terms are shown as its topics. */
+export const MAX_TOPICS = 10;
+
+export interface TopicView {
+  /** The value for `/topics/{topic}/articles`. */
+  readonly topic: string;
+  /** How it reads in the text. */
+  readonly label: string;
+}
+
+export interface ArticleView extends ArticleSummary {
+  readonly body: string;
+  readonly byline: string | null;
+  readonly imageUrl: string | null;
+  readonly language: string | null;
+  readonly fetchedAt: string;
+  readonly modifiedAt: string | null;
+  readonly storyId: string;
+  readonly topics: readonly TopicView[];
+}
+
+export interface SourceView {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly lastFetchedAt: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastError: string | null;
+  readonly lastErrorKind: string | null;
+  readonly errorCount: number;
+  readonly nextAttemptAt: string | null;
+  readonly articleCount: number;
+}
+
+export function presentSummary(summary: ArticleSummary): ArticleSummary {
+  return {
+    id: summary.id,
+    url: summary.url,
+    title: summary.title,
+    source: { id: summary.source.id, name: summary.source.name },
+    publishedAt: summary.publishedAt,
+    summary: summary.summary,
+  };
+}
+
+export function presentArticle(article: Article): ArticleView {
+  return {
+    ...presentSummary(article),
+    body: article.body,
+    byline: article.byline,
+    imageUrl: article.imageUrl,
+    language: article.language,
+    fetchedAt: article.fetchedAt,
+    modifiedAt: article.modifiedAt,
+    storyId: article.storyId,
+    topics: topTopics(article.terms),
+  };
+}
+
+export function presentRelated(related: RelatedArticle): RelatedArticle {
+  return {
+    ...presentSummary(related),
+    score: Number.isFinite(related.score) ? related.score : 0,
+    reasons: related.reasons.filter((reason) => typeof reason === 'string'),
+  };
+}
+
+export function presentSource(source: SourceState): SourceView {
+  return {
+    id: source.sourceId,
+    name: source.name,
+    url: source.url,
+    lastFetchedAt: source.lastFetchedAt,
+    lastSuccessAt: source.lastSuccessAt,
+    lastError: source.lastError,
+    lastErrorKind: source.lastErrorKind,
+    errorCount: source.errorCount,
+    nextAttemptAt: source.nextAttemptAt,
+    articleCount: source.articleCount,
+  };
+}
+
+/**
+ * The heaviest terms as topics, instead of the raw weighted terms: weights are an internal of the ranking and
+ * may change meaning, while a topic and its label are what a reader can follow.
+ */
+export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
+  const seen = new Set<string>();
+  const topics: TopicView[] = [];
+  for (const term of [...terms].sort((a, b) => b.weight - a.weight)) {
+    if (topics.length === MAX_TOPICS) break;
+    if (term.term.length === 0 || seen.has(term.term)) continue;
+    seen.add(term.term);
+    topics.push({ topic: term.term, label: term.label && term.label.length > 0 ? term.label : term.term });
+  }
+  return topics;
+}

@@ -1,0 +1,44 @@
+/**
+ * JSON responses in the API Gateway payload 2.0 result format, with the headers every answer carries.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ErrorCode } from './validate';
+
+/**
+ * Lists change as articles arrive every few minutes; an article's text does not change once stored; errors
+ * must not be cached, since an article missing now may be stored a second later.
+ */
+export const CACHE = {
+  list: 'public, max-age=30',
+  sources: 'public, max-age=15',
+  related: 'public, max-age=120',
+  article: 'public, max-age=300',
+  none: 'no-store',
+} as const;
+
+export function jsonResult(
+  statusCode: number,
+  body: unknown,
+  cacheControl: string,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': cacheControl,
+      'x-content-type-options': 'nosniff',
+      ...extraHeaders,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResult(
+  statusCode: number,
+  code: ErrorCode,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return jsonResult(statusCode, { error: { code, message } }, CACHE.none, extraHeaders);
+}
