@@ -1,0 +1,166 @@
+/**
+ * In-memory ports for the API's handler tests: small, but with the ports' contracts (newest first, cursors that
+ * throw InvalidCursorError when forged, null for an unknown article's related list).
+ */
+import type { Article, ArticleSummary, RelatedArticle, SourceState } from '../../functions/model';
+import {
+  InvalidCursorError,
+  type ArticleStore,
+  type ListArticlesQuery,
+  type Page,
+  type RelatedIndex,
+  type RelatedQuery,
+  type SourceStore,
+  type TopicQuery,
+} from '../../functions/ports';
+import type { Telemetry } from '../../functions/shared/telemetry';
+
+function newestFirst(a: ArticleSummary, b: ArticleSummary): number {
+  return b.publishedAt.localeCompare(a.publishedAt) || b.id.localeCompare(a.id);
+}
+
+/** Offset cursors, signed with a prefix so that anything else is refused like a store refuses a forged cursor. */
+function paginate<T>(all: readonly T[], limit: number, cursor: string | undefined): Page<T> {
+  let start = 0;
+  if (cursor !== undefined) {
+    const match = /^off-(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!match) throw new InvalidCursorError('cursor is not one this store returned');
+    start = Number(match[1]);
+  }
+  const end = start + limit;
+  return {
+    items: all.slice(start, end),
+    nextCursor: end < all.length ? Buffer.from(`off-${end}`, 'utf8').toString('base64url') : null,
+  };
+}
+
+export class FakeArticleStore implements ArticleStore {
+  readonly articles = new Map<string, Article>();
+
+  constructor(articles: readonly Article[] = []) {
+    for (const article of articles) this.articles.set(article.id, article);
+  }
+
+  async putArticleIfAbsent(article: Article): Promise<boolean> {
+    if (this.articles.has(article.id)) return false;
+    this.articles.set(article.id, article);
+    return true;
+  }
+
+  async getArticle(id: string): Promise<Article | null> {
+    return this.articles.get(id) ?? null;
+  }
+
+  async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {
+    const all = [...this.articles.values()].filter((a) => !query.sourceId || a.source.id === query.sourceId).sort(newestFirst);
+    return paginate(all, query.limit, query.cursor);
+  }
+}
+
+export class FakeSourceStore implements SourceStore {
+  readonly sources = new Map<string, SourceState>();
+
+  constructor(sources: readonly SourceState[] = []) {
+    for (const source of sources) this.sources.set(source.sourceId, source);
+  }
+
+  async registerSource(): Promise<SourceState> {
+    throw new Error('the API never registers sources');
+  }
+
+  async getSource(sourceId: string): Promise<SourceState | null> {
+    return this.sources.get(sourceId) ?? null;
+  }
+
+  async saveFetchState(): Promise<void> {
+    throw new Error('the API never writes fetch state');
+  }
+
+  async incrementArticleCount(): Promise<void> {
+    throw new Error('the API never counts articles');
+  }
+
+  async listSources(): Promise<SourceState[]> {
+    return [...this.sources.values()];
+  }
+}
+
+/** Related lists are set by the test; topics and search read the articles' terms and titles. */
+export class FakeRelatedIndex implements RelatedIndex {
+  readonly relatedLists = new Map<string, RelatedArticle[]>();
+  readonly calls: { method: string; argument: string; limit: number }[] = [];
+
+  constructor(private readonly store: FakeArticleStore) {}
+
+  async indexArticle(): Promise<void> {}
+
+  async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
+    this.calls.push({ method: 'findRelated', argument: articleId, limit: query.limit });
+    return this.relatedLists.get(articleId) ?? null;
+  }
+
+  async listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>> {
+    this.calls.push({ method: 'listTopic', argument: topic, limit: query.limit });
+    const all = [...this.store.articles.values()].filter((a) => a.terms.some((t) => t.term === topic)).sort(newestFirst);
+    return paginate(all, query.limit, query.cursor);
+  }
+
+  async search(words: string, query: TopicQuery): Promise<Page<ArticleSummary>> {
+    this.calls.push({ method: 'search', argument: words, limit: query.limit });
+    const wanted = words.toLowerCase().split(' ');
+    const all = [...this.store.articles.values()]
+      .filter((a) => wanted.every((word) => a.title.toLowerCase().includes(word)))
+      .sort(newestFirst);
+    return paginate(all, query.limit, query.cursor);
+  }
+}
+
+export interface RecordingTelemetry extends Telemetry {
+  readonly counts: { metric: string; value: number }[];
+  readonly timings: { metric: string; milliseconds: number }[];
+  readonly logs: { level: string; message: string; extra?: Record<string, unknown> }[];
+}
+
+export function recordingTelemetry(): RecordingTelemetry {
+  const counts: RecordingTelemetry['counts'] = [];
+  const timings: RecordingTelemetry['timings'] = [];
+  const logs: RecordingTelemetry['logs'] = [];
+  const at = (level: string) => (message: string, extra?: Record<string, unknown>) => void logs.push({ level, message, extra });
+  return {
+    counts,
+    timings,
+    logs,
+    log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    count: (metric, value = 1) => void counts.push({ metric, value }),
+    timing: (metric, milliseconds) => void timings.push({ metric, milliseconds }),
+  };
+}
+
+export function makeSource(overrides: Partial<SourceState> & { sourceId: string }): SourceState {
+  return {
+    name: `Source ${overrides.sourceId}`,
+    url: `https://${overrides.sourceId}.example.com/feed.xml`,
+    lastFetchedAt: '2026-11-20T10:00:00.000Z',
+    lastSuccessAt: '2026-11-20T10:00:00.000Z',
+    lastError: null,
+    lastErrorKind: null,
+    errorCount: 0,
+    nextAttemptAt: '2026-11-20T10:10:00.000Z',
+    etag: '"abc"',
+    lastModified: null,
+    lastFullFetchAt: null,
+    articleCount: 3,
+    ...overrides,
+  };
+}
+
+/** Ports whose every method fails as a broken database would, for the 500 paths. */
+export function failingPorts(error = new Error('ProvisionedThroughputExceededException: secret table detail')) {
+  const fail = async (): Promise<never> => {
+    throw error;
+  };
+  const articles: ArticleStore = { putArticleIfAbsent: fail, getArticle: fail, listArticles: fail };
+  const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, listSources: fail };
+  const related: RelatedIndex = { indexArticle: fail, findRelated: fail, listTopic: fail, search: fail };
+  return { articles, sources, related };
+}

@@ -1,0 +1,190 @@
+/**
+ * Holds the handler and docs/openapi.json together: real handler responses, for every documented route and status,
+ * are validated against the document's own schemas (JSON Schema 2020-12, as OpenAPI 3.1 uses), and every
+ * documented status and error code must be produced by at least one case here.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/api/create-api-handler';
+import { ROUTES } from '../../functions/api/match-route';
+import { apiEvent } from './events';
+import { failingPorts, recordingTelemetry } from './fakes';
+import { apiFixture, articleId } from './fixture';
+
+interface Schema {
+  readonly $ref?: string;
+  readonly [keyword: string]: unknown;
+}
+interface ResponseSpec {
+  readonly $ref?: string;
+  readonly headers?: Record<string, { readonly $ref?: string; readonly schema?: Schema }>;
+  readonly content?: Record<string, { readonly schema: Schema }>;
+}
+interface OpenApiDocument {
+  readonly openapi: string;
+  readonly paths: Record<string, { readonly get: { readonly responses: Record<string, ResponseSpec> } }>;
+  readonly components: {
+    readonly schemas: Record<string, Schema>;
+    readonly responses: Record<string, ResponseSpec>;
+    readonly headers: Record<string, { readonly schema: Schema }>;
+  };
+}
+
+const DOCUMENT_ID = 'https://newsweave.invalid/openapi.json';
+const doc = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'docs', 'openapi.json'), 'utf8')) as OpenApiDocument;
+
+// Strict mode, so that a misspelt or misplaced keyword in the document fails here instead of being ignored.
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+addFormats(ajv);
+ajv.addKeyword({ keyword: 'components' });
+ajv.addSchema({ $id: DOCUMENT_ID, components: doc.components });
+
+function local<T>(ref: string): T {
+  const [, section, name] = /^#\/components\/(\w+)\/(.+)$/.exec(ref) ?? [];
+  const found = (doc.components as unknown as Record<string, Record<string, T>>)[section ?? '']?.[name ?? ''];
+  if (!found) throw new Error(`unresolved ${ref}`);
+  return found;
+}
+
+function responseSpec(template: string, status: number): ResponseSpec {
+  const spec = doc.paths[template]?.get.responses[String(status)];
+  if (!spec) throw new Error(`docs/openapi.json documents no ${status} for GET ${template}`);
+  return spec.$ref ? local<ResponseSpec>(spec.$ref) : spec;
+}
+
+function validate(schema: Schema, value: unknown): string[] {
+  if (!schema.$ref) throw new Error('response schemas are expected to be references to components');
+  const check = ajv.getSchema(`${DOCUMENT_ID}${schema.$ref}`);
+  if (!check) throw new Error(`unresolved ${schema.$ref}`);
+  return check(value) ? [] : (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+}
+
+function conformanceErrors(result: APIGatewayProxyStructuredResultV2, spec: ResponseSpec): string[] {
+  const problems: string[] = [];
+  const contentType = String(result.headers?.['content-type'] ?? '');
+  const media = Object.keys(spec.content ?? {})[0];
+  if (!media || !contentType.startsWith(media)) problems.push(`content-type ${contentType} is not ${media}`);
+  for (const [name, header] of Object.entries(spec.headers ?? {})) {
+    const headerSchema = header.$ref ? local<{ schema: Schema }>(header.$ref).schema : header.schema;
+    const value = result.headers?.[name.toLowerCase()];
+    if (value === undefined) problems.push(`header ${name} missing`);
+    else if (headerSchema && !ajv.validate(headerSchema, String(value))) problems.push(`header ${name}: ${String(value)}`);
+  }
+  const schema = spec.content?.[media ?? '']?.schema;
+  if (schema) problems.push(...validate(schema, JSON.parse(result.body ?? 'null')));
+  return problems;
+}
+
+interface Case {
+  readonly name: string;
+  readonly target: string;
+  readonly template: string;
+  readonly status: number;
+  readonly method?: string;
+  /** Runs the request against ports that all fail. */
+  readonly broken?: boolean;
+}
+
+const id = articleId(0);
+const CASES: readonly Case[] = [
+  { name: 'latest articles', target: '/articles?limit=3', template: '/articles', status: 200 },
+  { name: 'last page', target: '/articles?source=bbc-news&limit=100', template: '/articles', status: 200 },
+  { name: 'search', target: '/articles?q=election', template: '/articles', status: 200 },
+  { name: 'empty search', target: '/articles?q=zebra', template: '/articles', status: 200 },
+  { name: 'bad limit', target: '/articles?limit=101', template: '/articles', status: 400 },
+  { name: 'forged cursor', target: '/articles?cursor=Zm9yZ2Vk', template: '/articles', status: 400 },
+  { name: 'bad source', target: '/articles?source=BBC', template: '/articles', status: 400 },
+  { name: 'empty q', target: '/articles?q=', template: '/articles', status: 400 },
+  { name: 'POST', target: '/articles', template: '/articles', status: 405, method: 'POST' },
+  { name: 'long query', target: `/articles?q=${'x'.repeat(2049)}`, template: '/articles', status: 414 },
+  { name: 'store down', target: '/articles', template: '/articles', status: 500, broken: true },
+
+  { name: 'article', target: `/articles/${id}`, template: '/articles/{id}', status: 200 },
+  { name: 'article without topics', target: `/articles/${articleId(1)}`, template: '/articles/{id}', status: 200 },
+  { name: 'traversal id', target: '/articles/..%2F..%2Fsources', template: '/articles/{id}', status: 400 },
+  { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}`, template: '/articles/{id}', status: 404 },
+  { name: 'DELETE', target: `/articles/${id}`, template: '/articles/{id}', status: 405, method: 'DELETE' },
+  { name: 'long query', target: `/articles/${id}?${'x'.repeat(3000)}`, template: '/articles/{id}', status: 414 },
+  { name: 'store down', target: `/articles/${id}`, template: '/articles/{id}', status: 500, broken: true },
+
+  { name: 'related', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 200 },
+  { name: 'not indexed yet', target: `/articles/${articleId(7)}/related`, template: '/articles/{id}/related', status: 200 },
+  { name: 'bad limit', target: `/articles/${id}/related?limit=51`, template: '/articles/{id}/related', status: 400 },
+  { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}/related`, template: '/articles/{id}/related', status: 404 },
+  { name: 'PUT', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 405, method: 'PUT' },
+  { name: 'long query', target: `/articles/${id}/related?limit=${'1'.repeat(2100)}`, template: '/articles/{id}/related', status: 414 },
+  { name: 'index down', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 500, broken: true },
+
+  { name: 'topic', target: '/topics/Vladimir%20Putin/articles?limit=2', template: '/topics/{topic}/articles', status: 200 },
+  { name: 'unknown topic', target: '/topics/nothing/articles', template: '/topics/{topic}/articles', status: 200 },
+  { name: 'blank topic', target: '/topics/%20/articles', template: '/topics/{topic}/articles', status: 400 },
+  { name: 'PATCH', target: '/topics/x/articles', template: '/topics/{topic}/articles', status: 405, method: 'PATCH' },
+  { name: 'long query', target: `/topics/x/articles?cursor=${'c'.repeat(2100)}`, template: '/topics/{topic}/articles', status: 414 },
+  { name: 'index down', target: '/topics/x/articles', template: '/topics/{topic}/articles', status: 500, broken: true },
+
+  { name: 'sources', target: '/sources', template: '/sources', status: 200 },
+  { name: 'unknown parameter', target: '/sources?page=2', template: '/sources', status: 400 },
+  { name: 'OPTIONS', target: '/sources', template: '/sources', status: 405, method: 'OPTIONS' },
+  { name: 'long query', target: `/sources?${'y'.repeat(2100)}`, template: '/sources', status: 414 },
+  { name: 'store down', target: '/sources', template: '/sources', status: 500, broken: true },
+];
+
+async function run(c: Case): Promise<APIGatewayProxyStructuredResultV2> {
+  const handler = c.broken ? createApiHandler({ ...failingPorts(), telemetry: recordingTelemetry() }) : apiFixture().handler;
+  return handler(apiEvent(c.target, { method: c.method }));
+}
+
+describe('docs/openapi.json', () => {
+  it('is OpenAPI 3.1 and documents exactly the routes the handler serves', () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(doc.paths).sort()).toEqual(ROUTES.map((route) => route.template).sort());
+  });
+
+  it('compiles, every component schema, in strict mode', () => {
+    for (const name of Object.keys(doc.components.schemas)) {
+      expect(ajv.getSchema(`${DOCUMENT_ID}#/components/schemas/${name}`), name).toBeTypeOf('function');
+    }
+  });
+
+  it('rejects what the handler must never send', () => {
+    const summary = { id, url: 'https://a.example/x', title: 't', source: { id: 's', name: 'S' }, publishedAt: '2026-11-20T10:00:00Z', summary: '' };
+    expect(validate({ $ref: '#/components/schemas/ArticleSummary' }, summary)).toEqual([]);
+    expect(validate({ $ref: '#/components/schemas/ArticleSummary' }, { ...summary, body: 'x' })).not.toEqual([]);
+    expect(validate({ $ref: '#/components/schemas/Article' }, { ...summary, terms: [] })).not.toEqual([]);
+    expect(validate({ $ref: '#/components/schemas/RelatedArticle' }, { ...summary, score: 1 })).not.toEqual([]);
+    expect(validate({ $ref: '#/components/schemas/Error' }, { error: { code: 'oops', message: '' } })).not.toEqual([]);
+  });
+});
+
+describe('handler responses conform to docs/openapi.json', () => {
+  it.each(CASES.map((c) => [`${c.method ?? 'GET'} ${c.template} ${c.status} (${c.name})`, c] as const))('%s', async (_, c) => {
+    const result = await run(c);
+    expect(result.statusCode).toBe(c.status);
+    expect(conformanceErrors(result, responseSpec(c.template, c.status))).toEqual([]);
+  });
+
+  it('documents route_not_found with the shared Error schema', async () => {
+    const result = await apiFixture().handler(apiEvent('/nope'));
+    expect(result.statusCode).toBe(404);
+    expect(validate({ $ref: '#/components/schemas/Error' }, JSON.parse(result.body ?? ''))).toEqual([]);
+  });
+
+  it('exercises every documented status of every route', () => {
+    const documented = Object.entries(doc.paths).flatMap(([template, item]) => Object.keys(item.get.responses).map((s) => `${template} ${s}`));
+    const exercised = new Set(CASES.map((c) => `${c.template} ${c.status}`));
+    expect(documented.filter((pair) => !exercised.has(pair))).toEqual([]);
+    expect([...exercised].filter((pair) => !documented.includes(pair))).toEqual([]);
+  });
+
+  it('produces every documented error code, and only those', async () => {
+    const schema = doc.components.schemas.Error as { properties: { error: { properties: { code: { enum: string[] } } } } };
+    const codes = new Set<string>();
+    for (const c of CASES.filter((c) => c.status >= 400)) codes.add(JSON.parse((await run(c)).body ?? '').error.code);
+    codes.add(JSON.parse((await apiFixture().handler(apiEvent('/nope'))).body ?? '').error.code);
+    expect([...codes].sort()).toEqual([...schema.properties.error.properties.code.enum].sort());
+  });
+});
