@@ -9,9 +9,10 @@ export const QUEUE_SETTINGS = {
   batchSize: 10,
   /** Seconds the event source mapping may wait to fill a batch. */
   maxBatchingWindowSeconds: 5,
-  workerTimeoutSeconds: 60,
+  /** Ten pages, fetched four at a time per host with a 20 s deadline each, fit in this. */
+  workerTimeoutSeconds: 90,
   /** AWS advises at least six times the function timeout, so retries of throttled invocations stay invisible. */
-  visibilityTimeoutSeconds: 360,
+  visibilityTimeoutSeconds: 540,
   /** Days a dead letter is kept (SQS maximum: 14). */
   deadLetterRetentionDays: 14,
 } as const;

@@ -1,0 +1,112 @@
+/**
+ * The worker's Lambda entry point, as Lambda calls it, against a real local DynamoDB server and article pages served
+ * on loopback: stores each article once, reports only the failed records, and logs structured JSON with the
+ * correlation id.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLambdaContext } from '../../local/lambda-context';
+import { articleMessage, sqsEvent } from '../support/events';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+
+const paragraphs = (topic: string) =>
+  Array.from(
+    { length: 8 },
+    (_, n) =>
+      `<p>Paragraph ${n} about ${topic}: the harbour authority of Kestrel Bay said on Tuesday that talks with the dockworkers' union would resume, and that ships were waiting offshore while the strike entered its ${n + 2}th day.</p>`,
+  ).join('\n');
+
+const page = (title: string, canonical: string, topic: string) => `<!doctype html><html lang="en"><head>
+<meta charset="utf-8"><title>${title} | The Harbor Times</title><link rel="canonical" href="${canonical}">
+<meta property="article:published_time" content="2026-11-20T08:00:00Z"></head><body>
+<nav><a href="/">Home</a></nav><article><h1>${title}</h1><p class="byline">By Ana Reyes</p>${paragraphs(topic)}</article>
+<footer>Copyright</footer></body></html>`;
+
+let dynamo: LocalDynamo;
+let pages: Server;
+let origin = '';
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo('worker-handler');
+  pages = createServer((request, response) => {
+    const path = request.url ?? '/';
+    if (path.startsWith('/story')) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(page('Dockworkers strike enters second week', `${origin}/story`, 'the strike'));
+    } else if (path === '/unavailable') {
+      response.writeHead(503).end();
+    } else if (path === '/gone') {
+      response.writeHead(404).end();
+    } else {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body><ul><li><a href="/a">a</a></li></ul></body></html>');
+    }
+  });
+  await new Promise<void>((ready) => pages.listen(0, '127.0.0.1', ready));
+  origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+
+  vi.stubEnv('TABLE_NAME', dynamo.tableName);
+  vi.stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Newsweave');
+  vi.stubEnv('POWERTOOLS_DEV', 'true');
+  vi.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));
+  vi.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));
+  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logs.push(String(line)));
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(String(line)));
+  handler = (await import('../../functions/process-articles')).handler as unknown as typeof handler;
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  await new Promise((done) => pages.close(done));
+  await dynamo.stop();
+});
+
+describe('process-articles handler', () => {
+  it('stores an article once across two feeds and a redelivery, and reports only transient failures', async () => {
+    const fromFeedA = articleMessage({ url: `${origin}/story?from=a` });
+    const fromFeedB = articleMessage({ url: `${origin}/story?from=b`, sourceId: 'other', sourceName: 'Other' });
+    const unavailable = articleMessage({ url: `${origin}/unavailable` });
+    const event = sqsEvent([fromFeedA, fromFeedB, unavailable, articleMessage({ url: `${origin}/gone` }), articleMessage({ url: `${origin}/index` }), 'not json']);
+
+    const response = await handler(event, createLambdaContext('worker', 60));
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    expect(failed).toEqual(new Set([event.Records[2]!.messageId, event.Records[5]!.messageId]));
+
+    const redelivered = await handler(sqsEvent([fromFeedA]), createLambdaContext('worker', 60));
+    expect(redelivered.batchItemFailures).toEqual([]);
+
+    const articles = new DynamoArticleStore(dynamo);
+    const listing = await articles.listArticles({ limit: 10 });
+    expect(listing.items).toHaveLength(1);
+    expect(listing.items[0]).toMatchObject({ url: `${origin}/story`, title: 'Dockworkers strike enters second week' });
+    const sources = new DynamoSourceStore(dynamo);
+    const counts = (await sources.listSources()).map((source) => source.articleCount);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('logs JSON lines that carry the source id and the correlation id', async () => {
+    const message = articleMessage({ url: `${origin}/gone?again=1`, correlationId: 'corr-123' });
+    logs.length = 0;
+    await handler(sqsEvent([message]), createLambdaContext('worker', 60));
+    const records = logs.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const rejection = records.find((record) => record.message === 'page rejected');
+    expect(rejection).toMatchObject({ correlationId: 'corr-123', sourceId: 'harbor-times', reason: 'fetch-failed' });
+  });
+});
