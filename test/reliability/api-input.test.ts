@@ -1,0 +1,200 @@
+/**
+ * Hostile input to the read API: the deployed API handler (functions/http-api.ts) over a real local DynamoDB server
+ * with a few stored and indexed articles, fed generated paths and query strings. Whatever a client sends, the answer
+ * is a 2xx or a 4xx with a JSON error body, never a 5xx; and a cursor that the API did not make is refused.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InvalidCursorError } from '../../functions/ports';
+import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
+import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { createLambdaContext } from '../../local/lambda-context';
+import { apiEvent } from '../api/events';
+import { makeArticle } from '../support/articles';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const IDS = ['AAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBB', 'CCCCCCCCCCCCCCCCCCCCCC'];
+const TERMS = [
+  { term: 'harbour', weight: 1, kind: 'keyword' as const },
+  { term: 'kestrel bay', weight: 2, kind: 'entity' as const, label: 'Kestrel Bay' },
+];
+
+let dynamo: LocalDynamo;
+let handler: Handler;
+let validCursor = '';
+
+async function call(path: string, query = ''): Promise<APIGatewayProxyStructuredResultV2> {
+  return handler(apiEvent(query === '' ? path : `${path}?${query}`), createLambdaContext('newsweave-api', 10));
+}
+
+/** The API's promise for any request: no 5xx, and a 4xx says what was wrong in the documented error shape. */
+function expectClientSafe(result: APIGatewayProxyStructuredResultV2, what: string): void {
+  const status = result.statusCode ?? 200;
+  if (status >= 500) throw new Error(`${what} answered ${status}: ${result.body}`);
+  expect(status, what).toBeGreaterThanOrEqual(200);
+  if (status >= 400) {
+    const body = JSON.parse(result.body ?? '') as { error?: { code?: unknown; message?: unknown } };
+    expect(typeof body.error?.code, what).toBe('string');
+    expect(typeof body.error?.message, what).toBe('string');
+  }
+}
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo('api-input');
+  const articles = new DynamoArticleStore(dynamo);
+  const related = new DynamoRelatedIndex(dynamo);
+  await new DynamoSourceStore(dynamo).registerSource({
+    id: 'example',
+    name: 'Example News',
+    url: 'https://news.example.com/feed.xml',
+    schedule: 'rate(1 hour)',
+  });
+  for (const [n, id] of IDS.entries()) {
+    const article = makeArticle({ id, publishedAt: `2026-11-2${n}T10:00:00.000Z`, terms: TERMS });
+    await articles.putArticleIfAbsent(article);
+    await related.indexArticle(article);
+  }
+  validCursor = (await articles.listArticles({ limit: 1 })).nextCursor ?? '';
+
+  vi.stubEnv('TABLE_NAME', dynamo.tableName);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  handler = (await import('../../functions/http-api')).handler as unknown as Handler;
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await dynamo?.stop();
+});
+
+describe('decodeCursor', () => {
+  const isValidPosition = (position: { sortKey: string; id: string }) =>
+    /^[A-Za-z0-9_-]{1,64}$/.test(position.id) && position.sortKey.endsWith(`#${position.id}`) && position.sortKey.length <= 105;
+
+  const decodeOrRefuse = (cursor: string) => {
+    try {
+      const position = decodeCursor(cursor);
+      expect(isValidPosition(position), cursor).toBe(true);
+    } catch (error) {
+      expect(error, cursor).toBeInstanceOf(InvalidCursorError);
+    }
+  };
+
+  it('refuses with InvalidCursorError or returns a valid position for any string', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 700 }), decodeOrRefuse), { numRuns: 2_000 });
+  });
+
+  it('does the same for base64url text of any JSON, the shape a forger would start from', () => {
+    const forged = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ s: fc.oneof(fc.string(), fc.jsonValue()), i: fc.oneof(fc.string(), fc.jsonValue()) }),
+      fc.record({ s: fc.string({ unit: 'binary' }), i: fc.constantFrom(...IDS) }),
+    );
+    fc.assert(
+      fc.property(forged, (value) => decodeOrRefuse(Buffer.from(JSON.stringify(value) ?? '', 'utf8').toString('base64url'))),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('gives back every position it encoded', () => {
+    const position = fc
+      .record({
+        time: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        id: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+      })
+      .map(({ time, id }) => ({ sortKey: `${time.toISOString()}#${id}`, id }));
+    fc.assert(fc.property(position, (p) => {
+        expect(decodeCursor(encodeCursor(p))).toEqual(p);
+      }), { numRuns: 500 });
+  });
+});
+
+describe('the API handler under hostile requests', () => {
+  it('refuses the classic bad requests with a clear 4xx', async () => {
+    const cases: [string, string, number, string][] = [
+      ['/articles/not-an-id', '', 400, 'invalid_id'],
+      ['/articles/..%2F..%2Fetc%2Fpasswd', '', 400, 'invalid_id'],
+      ['/articles/%2e%2e', '', 400, 'invalid_id'],
+      ['/articles/%E0%A4%A', '', 400, 'invalid_id'],
+      ['/articles/../sources', '', 404, 'route_not_found'],
+      ['/articles/DDDDDDDDDDDDDDDDDDDDDD', '', 404, 'not_found'],
+      ['/articles/DDDDDDDDDDDDDDDDDDDDDD/related', '', 404, 'not_found'],
+      ['/articles', 'limit=-1', 400, 'invalid_limit'],
+      ['/articles', 'limit=0', 400, 'invalid_limit'],
+      ['/articles', 'limit=101', 400, 'invalid_limit'],
+      ['/articles', 'limit=99999999999999999999999', 400, 'invalid_limit'],
+      ['/articles', 'limit=1e2', 400, 'invalid_limit'],
+      ['/articles', 'limit=NaN', 400, 'invalid_limit'],
+      ['/articles', 'limit=5&limit=500', 400, 'invalid_query'],
+      ['/articles', 'cursor=forged', 400, 'invalid_cursor'],
+      ['/articles', `cursor=${'A'.repeat(1_000)}`, 400, 'invalid_cursor'],
+      ['/articles', `cursor=${Buffer.from('{"s":"2026-11-20T10:00:00.000Z#x","i":"y"}').toString('base64url')}`, 400, 'invalid_cursor'],
+      ['/articles', `q=harbour&cursor=${Buffer.from('{"o":1,"q":"other"}').toString('base64url')}`, 400, 'invalid_cursor'],
+      ['/topics/harbour/articles', 'cursor=%00%01', 400, 'invalid_cursor'],
+      ['/topics/%00/articles', '', 400, 'invalid_topic'],
+      ['/topics/%FF/articles', '', 400, 'invalid_topic'],
+      ['/topics/..%2F..%2F/articles', '', 200, ''],
+      ['/articles', 'source=..%2Fsecret', 400, 'invalid_source'],
+      ['/articles', `q=${'word '.repeat(100)}`, 400, 'invalid_query'],
+      ['/articles', `q=${'x'.repeat(3_000)}`, 414, 'uri_too_long'],
+      ['/sources', 'limit=1', 400, 'invalid_query'],
+      ['/../../etc/passwd', '', 404, 'route_not_found'],
+    ];
+    for (const [path, query, status, code] of cases) {
+      const result = await call(path, query);
+      expectClientSafe(result, `${path}?${query.slice(0, 60)}`);
+      expect(result.statusCode, `${path}?${query.slice(0, 60)}`).toBe(status);
+      if (code) expect(JSON.parse(result.body ?? '').error.code, path).toBe(code);
+    }
+  });
+
+  it('pages with its own cursor', async () => {
+    const result = await call('/articles', `limit=1&cursor=${validCursor}`);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '').items[0].id).toBe(IDS[1]);
+  });
+
+  it('never answers 5xx, whatever the path', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom('articles', 'topics', 'sources', 'related', ...IDS, '', '.', '..', '%2e%2e', '%2F', '%', '%zz', '%c0%af', '%00'),
+      fc.string({ unit: 'binary', maxLength: 40 }).map(encodeURIComponent),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
+    );
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
+    await fc.assert(
+      fc.asyncProperty(path, async (p) => expectClientSafe(await call(p), p)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never answers 5xx, whatever the query string', async () => {
+    const value = fc.oneof(
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String),
+      fc.bigInt().map(String),
+      fc.constant(validCursor),
+      fc.string({ unit: 'binary', maxLength: 80 }).map(encodeURIComponent),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 80 }),
+      fc.string({ unit: 'binary', maxLength: 120 }).map((text) => Buffer.from(text).toString('base64url')),
+      fc.jsonValue().map((json) => Buffer.from(JSON.stringify(json) ?? '').toString('base64url')),
+    );
+    const parameter = fc.tuple(fc.constantFrom('limit', 'cursor', 'source', 'q', 'x', 'limit[]', ''), value);
+    const query = fc.oneof(
+      fc.array(parameter, { maxLength: 4 }).map((pairs) => pairs.map(([name, v]) => `${name}=${v}`).join('&')),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: 'grapheme-ascii', minLength: 2_000, maxLength: 5_000 }),
+    );
+    const route = fc.constantFrom('/articles', `/articles/${IDS[0]}`, `/articles/${IDS[0]}/related`, '/topics/harbour/articles', '/sources');
+    await fc.assert(
+      fc.asyncProperty(route, query, async (r, q) => expectClientSafe(await call(r, q), `${r}?${q.slice(0, 80)}`)),
+      { numRuns: 500 },
+    );
+  });
+});
