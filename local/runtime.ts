@@ -44,6 +44,9 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly port: number;
   readonly sources: readonly SourceConfig[];
+  readonly tableName: string;
+  /** The local DynamoDB server, for tools that seed it or count its requests. */
+  readonly dynamo: LocalServer;
   stop(): Promise<void>;
 }
 
@@ -156,7 +159,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await listen(server, options.port);
     stoppers.push(() => closeServer(server));
     print(`Newsweave API listening on http://localhost:${options.port} (data in ${dataDir})`);
-    return { port: options.port, sources, stop };
+    return { port: options.port, sources, tableName: TABLE_NAME, dynamo, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -22,7 +22,17 @@ export const LOCAL_AWS = {
 
 export interface LocalServer {
   readonly endpoint: string;
+  /** Requests served so far: benchmarks divide it by the calls they made. */
+  requestCount(): number;
   stop(): Promise<void>;
+}
+
+function countRequests(server: Server): () => number {
+  let count = 0;
+  server.on('request', () => {
+    count += 1;
+  });
+  return () => count;
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -43,8 +53,9 @@ function close(server: Server): Promise<void> {
 export async function startDynamo(options: { path?: string; port?: number } = {}): Promise<LocalServer> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const requestCount = countRequests(server);
   const port = await listen(server, options.port ?? 0);
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => close(server) };
+  return { endpoint: `http://127.0.0.1:${port}`, requestCount, stop: () => close(server) };
 }
 
 export function createDynamoClients(endpoint: string) {
@@ -75,7 +86,7 @@ export async function startSqs(options: { port?: number } = {}): Promise<LocalSe
   });
   const address = server.address() as AddressInfo | null;
   if (!address) throw new Error('local SQS server did not start');
-  return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => close(server) };
+  return { endpoint: `http://127.0.0.1:${address.port}`, requestCount: countRequests(server), stop: () => close(server) };
 }
 
 export function createSqsClient(endpoint: string): SQSClient {
