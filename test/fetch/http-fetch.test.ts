@@ -1,0 +1,266 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_USER_AGENT, FetchError, createFetcher, parseRetryAfter, type FetcherOptions } from '../../functions/fetch/http-fetch';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+const FEED = '<rss><channel><title>t</title></channel></rss>';
+const routes = new Map<string, Handler>();
+let server: Server;
+let base = '';
+const sockets = new Set<Socket>();
+let inFlight = 0;
+let maxInFlight = 0;
+
+function route(path: string, handler: Handler): string {
+  routes.set(path, handler);
+  return `${base}${path}`;
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const handler = routes.get(new URL(request.url ?? '/', 'http://x').pathname);
+    if (handler) handler(request, response);
+    else response.writeHead(404).end();
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function fetcher(options: FetcherOptions = {}) {
+  return createFetcher({ allowPrivateAddresses: true, ...options });
+}
+
+async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FetchError);
+  return error as FetchError;
+}
+
+describe('fetching', () => {
+  it('sends a named User-Agent and the Accept header, and returns headers and body', async () => {
+    let seen: IncomingMessage['headers'] = {};
+    const url = route('/feed', (request, response) => {
+      seen = request.headers;
+      response.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(FEED);
+    });
+    const result = await fetcher().fetch(url, { accept: 'application/rss+xml' });
+    expect(result).toMatchObject({ status: 200, url, notModified: false });
+    expect(result.headers.etag).toBe('"v1"');
+    expect(result.body.toString()).toBe(FEED);
+    expect(seen['user-agent']).toBe(DEFAULT_USER_AGENT);
+    expect(seen.accept).toBe('application/rss+xml');
+    expect(seen['if-none-match']).toBeUndefined();
+  });
+
+  it('makes conditional GETs and reports 304 as not modified', async () => {
+    const url = route('/conditional', (request, response) => {
+      if (request.headers['if-none-match'] === '"v2"' && request.headers['if-modified-since'] === 'Tue, 10 Nov 2026 09:00:00 GMT') {
+        response.writeHead(304, { etag: '"v2"' }).end();
+      } else {
+        response.writeHead(200, { etag: '"v2"' }).end(FEED);
+      }
+    });
+    const conditional = await fetcher().fetch(url, { accept: '*/*', etag: '"v2"', lastModified: 'Tue, 10 Nov 2026 09:00:00 GMT' });
+    expect(conditional).toMatchObject({ status: 304, notModified: true });
+    expect(conditional.body).toHaveLength(0);
+    expect((await fetcher().fetch(url, { accept: '*/*' })).status).toBe(200);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['deflate', deflateRawSync],
+    ['br', brotliCompressSync],
+  ] as const)('decompresses %s', async (encoding, compress) => {
+    const text = FEED.repeat(200);
+    const url = route(`/compressed-${encoding}-${compress.name}`, (_request, response) => {
+      response.writeHead(200, { 'content-encoding': encoding }).end(compress(Buffer.from(text)));
+    });
+    expect((await fetcher().fetch(url, { accept: '*/*' })).body.toString()).toBe(text);
+  });
+});
+
+describe('HTTP errors and Retry-After', () => {
+  it('reads Retry-After seconds on 429', async () => {
+    const url = route('/throttled', (_request, response) => response.writeHead(429, { 'retry-after': '120' }).end());
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'http', status: 429, retryAfterMs: 120_000 });
+  });
+
+  it('reads a Retry-After HTTP date on 503', async () => {
+    const now = Date.parse('2026-11-10T09:00:00Z');
+    const url = route('/unavailable', (_request, response) =>
+      response.writeHead(503, { 'retry-after': 'Tue, 10 Nov 2026 09:30:00 GMT' }).end(),
+    );
+    expect(await fetchError(fetcher({ now: () => now }).fetch(url, { accept: '*/*' }))).toMatchObject({
+      kind: 'http',
+      status: 503,
+      retryAfterMs: 30 * 60_000,
+    });
+  });
+
+  it('reports other statuses with no Retry-After', async () => {
+    const error = await fetchError(fetcher().fetch(`${base}/missing`, { accept: '*/*' }));
+    expect(error).toMatchObject({ kind: 'http', status: 404 });
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+
+  it.each([
+    ['0', 0],
+    ['17', 17_000],
+    ['Tue, 10 Nov 2026 08:00:00 GMT', 0],
+    ['soon', undefined],
+    [undefined, undefined],
+  ])('parseRetryAfter(%s) = %s', (value, expected) => {
+    expect(parseRetryAfter(value, Date.parse('2026-11-10T09:00:00Z'))).toBe(expected);
+  });
+});
+
+describe('redirects', () => {
+  it('follows up to 5 redirects and reports the final URL', async () => {
+    for (let i = 0; i < 5; i += 1) route(`/hop${i}`, (_request, response) => response.writeHead(i % 2 ? 301 : 307, { location: `/hop${i + 1}` }).end());
+    const final = route('/hop5', (_request, response) => response.end(FEED));
+    const result = await fetcher().fetch(`${base}/hop0`, { accept: '*/*' });
+    expect(result.url).toBe(final);
+    expect(result.body.toString()).toBe(FEED);
+  });
+
+  it('gives up after the fifth', async () => {
+    for (let i = 0; i < 6; i += 1) route(`/long${i}`, (_request, response) => response.writeHead(302, { location: `/long${i + 1}` }).end());
+    route('/long6', (_request, response) => response.end(FEED));
+    expect(await fetchError(fetcher().fetch(`${base}/long0`, { accept: '*/*' }))).toMatchObject({ kind: 'too-many-redirects' });
+  });
+
+  it('stops a redirect loop', async () => {
+    const url = route('/loop', (_request, response) => response.writeHead(302, { location: '/loop' }).end());
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'too-many-redirects' });
+  });
+
+  it('refuses a redirect to another scheme', async () => {
+    const url = route('/to-file', (_request, response) => response.writeHead(301, { location: 'file:///etc/passwd' }).end());
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'bad-url' });
+  });
+});
+
+describe('timeouts, resets and refusals', () => {
+  it('times out a server that never answers', async () => {
+    const url = route('/hang', () => undefined);
+    const started = Date.now();
+    expect(await fetchError(fetcher({ readTimeoutMs: 200 }).fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('enforces the overall deadline on a server that trickles', async () => {
+    const url = route('/trickle', (_request, response) => {
+      response.writeHead(200);
+      const timer = setInterval(() => response.write('<'), 50);
+      response.on('close', () => clearInterval(timer));
+    });
+    const started = Date.now();
+    expect(await fetchError(fetcher({ readTimeoutMs: 200, deadlineMs: 400 }).fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('reports a connection reset before the response', async () => {
+    const url = route('/reset', (request) => request.socket.destroy());
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'reset' });
+  });
+
+  it('reports a connection reset in the middle of the body', async () => {
+    const url = route('/reset-body', (request, response) => {
+      response.writeHead(200, { 'content-length': '10000' });
+      response.write('x'.repeat(100), () => request.socket.destroy());
+    });
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'reset' });
+  });
+
+  it('reports a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await fetchError(fetcher().fetch(`http://127.0.0.1:${port}/`, { accept: '*/*' }))).toMatchObject({ kind: 'connect' });
+  });
+});
+
+describe('size limits', () => {
+  const limit = 64 * 1024;
+
+  it('refuses a declared Content-Length over the limit without reading', async () => {
+    const url = route('/declared-large', (_request, response) => {
+      response.writeHead(200, { 'content-length': String(limit + 1) });
+      response.write('x');
+    });
+    expect(await fetchError(fetcher({ maxBodyBytes: limit }).fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'too-large' });
+  });
+
+  it('stops a chunked body once it passes the limit', async () => {
+    let written = 0;
+    const url = route('/endless', (_request, response) => {
+      response.writeHead(200);
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      const timer = setInterval(() => {
+        written += chunk.length;
+        response.write(chunk);
+      }, 1);
+      response.on('close', () => clearInterval(timer));
+    });
+    expect(await fetchError(fetcher({ maxBodyBytes: limit }).fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'too-large' });
+    expect(written).toBeLessThan(limit * 20);
+  });
+
+  it('stops a gzip bomb at the decompressed limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(limit);
+    const url = route('/bomb', (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb));
+    const started = Date.now();
+    const error = await fetchError(fetcher({ maxBodyBytes: limit }).fetch(url, { accept: '*/*' }));
+    expect(error).toMatchObject({ kind: 'too-large' });
+    expect(error.message).toContain('decompressed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('reports a corrupt compressed body', async () => {
+    const url = route('/corrupt', (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'));
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'decompress' });
+  });
+});
+
+describe('per-host concurrency', () => {
+  it('keeps at most 2 requests in flight to one host', async () => {
+    const url = route('/slow', (_request, response) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        response.end('done');
+      }, 60);
+    });
+    const shared = fetcher({ perHostConcurrency: 2 });
+    maxInFlight = 0;
+    const results = await Promise.all(Array.from({ length: 6 }, () => shared.fetch(url, { accept: '*/*' })));
+    expect(results.every((result) => result.body.toString() === 'done')).toBe(true);
+    expect(maxInFlight).toBe(2);
+  });
+
+  it('lets a second fetcher instance keep its own count', async () => {
+    const url = `${base}/slow`;
+    maxInFlight = 0;
+    await Promise.all([fetcher(), fetcher()].flatMap((instance) => [instance.fetch(url, { accept: '*/*' }), instance.fetch(url, { accept: '*/*' })]));
+    expect(maxInFlight).toBe(4);
+  });
+});
