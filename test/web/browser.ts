@@ -1,0 +1,78 @@
+/**
+ * Chromium for the browser tests of web/: Debian's package (`apt-get install -y chromium`), driven by playwright-core.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1200, height: 900 } as const;
+
+export interface WatchedPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Uncaught exceptions and console errors of the page: a page that works shows none. */
+  readonly errors: string[];
+}
+
+/** A fresh context (no shared storage or cache between tests) and a page whose errors are collected. */
+export async function openPage(browser: Browser, viewport: { width: number; height: number } = DESKTOP): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, locale: 'en-US', reducedMotion: 'reduce', colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { context, page, errors };
+}
+
+export interface Shot {
+  readonly png: Buffer;
+  readonly caption: string;
+  /** Width to show it at, in CSS pixels. */
+  readonly width: number;
+}
+
+/** Several screenshots side by side with captions, saved as one PNG (e.g. the list on a desktop, an article on a phone). */
+export async function saveSideBySide(browser: Browser, shots: readonly Shot[], path: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 400, height: 300 }, deviceScaleFactor: 1 });
+  try {
+    await page.setContent('<main></main>');
+    await page.evaluate((items) => {
+      document.body.style.cssText = 'margin:0;background:#e4e2dc;font:600 15px system-ui,sans-serif;color:#3a3d45;';
+      const main = document.querySelector('main') as HTMLElement;
+      main.style.cssText = 'display:inline-flex;gap:28px;align-items:flex-start;padding:24px 28px 28px;';
+      for (const { src, caption, width } of items) {
+        const figure = document.createElement('figure');
+        figure.style.cssText = 'margin:0;display:grid;gap:10px;';
+        const image = document.createElement('img');
+        image.src = src;
+        image.style.cssText = `width:${width}px;display:block;border-radius:10px;box-shadow:0 6px 24px rgba(0,0,0,.18);`;
+        const label = document.createElement('figcaption');
+        label.textContent = caption;
+        figure.append(label, image);
+        main.append(figure);
+      }
+    }, shots.map(({ png, caption, width }) => ({ src: `data:image/png;base64,${png.toString('base64')}`, caption, width })));
+    await page.waitForFunction(() => [...document.images].every((image) => image.complete && image.naturalWidth > 0));
+    await page.locator('main').screenshot({ path });
+  } finally {
+    await page.close();
+  }
+}

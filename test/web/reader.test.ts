@@ -1,0 +1,262 @@
+/**
+ * The reader page in Chromium against the fake API: what a reader sees, does with mouse and keyboard, and is told
+ * when something is missing or broken.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
+import { IDS, startFakeApi, type FakeApi } from './fake-api';
+import { expectArticleOpens, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
+
+const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+let fake: FakeApi;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+beforeAll(async () => {
+  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await fake?.stop();
+});
+
+async function open(viewport?: { width: number; height: number }): Promise<Page> {
+  watched = await openPage(browser, viewport);
+  page = watched.page;
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+afterEach(async () => {
+  fake.setMode('ok');
+  await watched?.context.close();
+});
+
+const cardTitles = () => page.locator('#main .card-title a').allTextContents();
+
+describe('reader: the latest articles', () => {
+  it('lists the newest first with source names, relative times and the source filter', async () => {
+    await open();
+    const titles = await expectLatestList(page, fake.origin);
+    expect(titles[0]).toBe('Dockworkers walk out at the Port of Calderhaven as pay talks collapse');
+    const first = page.locator('#main .card').first();
+    expect(await first.locator('.meta .source').textContent()).toBe('The Harbor Times');
+    expect(await first.locator('.meta time').textContent()).toBe('22 minutes ago');
+    expect(await page.locator('#main .card').nth(1).locator('time').textContent()).toBe('1 hour ago');
+    expect(await page.locator('#source-list .chip').allTextContents()).toEqual([
+      'All sources',
+      'The Harbor Times 18',
+      'Valley Courier 2',
+      'The Northern Ledger 2',
+      'Metro Wire 3',
+    ]);
+    expect(await page.locator('#source-list .chip[aria-current="page"]').textContent()).toBe('All sources');
+    expect(await page.locator('h1').textContent()).toBe('Latest news');
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('loads the next page by cursor and moves focus to the first new article', async () => {
+    await open();
+    await openLatest(page, fake.origin);
+    expect(await page.locator('#main .card').count()).toBe(20);
+    await page.getByRole('button', { name: 'Load more articles' }).click();
+    await expect.poll(() => page.locator('#main .card').count()).toBe(25);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[20]);
+    expect(await page.getByRole('button', { name: 'Load more articles' }).count()).toBe(0);
+    expect(fake.requests).toContain('/articles?limit=20&cursor=20');
+  });
+
+  it('filters by source from the source chips', async () => {
+    await open();
+    await openLatest(page, fake.origin);
+    await page.locator('#source-list .chip', { hasText: 'Valley Courier' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Latest from Valley Courier');
+    expect(page.url()).toMatch(/#\/source\/valley-courier$/);
+    expect(await page.locator('#main .card .meta .source').allTextContents()).toEqual(['Valley Courier', 'Valley Courier']);
+    expect(await page.locator('#source-list .chip[aria-current="page"]').textContent()).toBe('Valley Courier 2');
+  });
+
+  it('filters by topic from the topic box and from an article’s topics', async () => {
+    await open();
+    await openLatest(page, fake.origin);
+    await page.getByLabel('Topic').fill('Strike');
+    await page.getByLabel('Topic').press('Enter');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: Strike');
+    expect(await cardTitles()).toEqual([
+      'Dockworkers walk out at the Port of Calderhaven as pay talks collapse',
+      'Calderhaven port strike: what it means for shoppers before the holidays',
+      'Port strike enters first day; mediator named',
+    ]);
+    await page.goto(`${fake.origin}/#/article/${IDS.rates}`);
+    await page.locator('.topics .chip', { hasText: 'ilse brandt' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: ilse brandt');
+    expect(await cardTitles()).toEqual(['Central bank holds its key rate at 3.25% and signals patience']);
+  });
+
+  it('searches by keyword, and says so when nothing matches', async () => {
+    await open();
+    await openLatest(page, fake.origin);
+    await page.getByRole('searchbox', { name: 'Search articles' }).fill('pine hollow');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Search results for “pine hollow”');
+    expect(page.url()).toMatch(/#\/search\/pine%20hollow$/);
+    expect(await cardTitles()).toEqual(['Wildfire near Pine Hollow forces 2,000 to leave their homes']);
+    expect(fake.requests).toContain('/articles?q=pine+hollow&limit=20');
+
+    await page.goto(`${fake.origin}/#/search/zeppelin`);
+    await expect.poll(() => page.locator('#main .notice').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.');
+    expect(await page.locator('#status').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.');
+  });
+});
+
+describe('reader: an article', () => {
+  it('shows title, source, time, byline, image, paragraphs and related articles with their reasons', async () => {
+    await open();
+    const { title, related } = await expectArticleOpens(page, fake.origin);
+    expect(title).toBe('Dockworkers walk out at the Port of Calderhaven as pay talks collapse');
+    expect(related).toBe(2);
+    expect(await page.locator('.story .meta').textContent()).toBe('The Harbor Times · 22 minutes ago · By Lena Fairweather');
+    expect(await page.locator('.story-body p').count()).toBe(4);
+    expect(await page.locator('.story-body p').nth(1).textContent()).toMatch(/^Union leader Marta Okonkwo said/);
+    const image = page.locator('.lead-image img');
+    expect(await image.getAttribute('alt')).toBe(`Lead image for: ${title}`);
+    await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+    const first = page.locator('.related-item').first();
+    expect(await first.locator('.card-title').textContent()).toBe('Calderhaven port strike: what it means for shoppers before the holidays');
+    expect(await first.locator('.meta').textContent()).toBe('The Northern Ledger · 1 hour ago');
+    expect(await first.locator('.summary').textContent()).toMatch(/^Retailers say shelves/);
+    expect(await first.locator('.reasons .tag').allTextContents()).toEqual(['Port of Calderhaven', 'Marta Okonkwo', 'strike']);
+    expect(await page.locator('.story-footer a', { hasText: 'Read the original at The Harbor Times' }).getAttribute('href')).toBe(
+      `https://harbor-times.example/news/${IDS.strike}`,
+    );
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('drops a lead image that fails to load and says when there is nothing related', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.wildfire}`);
+    await page.locator('#article-title').waitFor();
+    await expect.poll(() => page.locator('.lead-image').count()).toBe(0);
+    await page.goto(`${fake.origin}/#/article/${IDS.battery}`);
+    await expect.poll(() => page.locator('aside.related .notice').textContent()).toBe('No related articles yet.');
+  });
+
+  it('says an article is no longer available when the API answers 404', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.gone}`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('This article is no longer available');
+    expect(await page.locator('[role="alert"]').textContent()).toContain('It may have been removed by its source');
+    await page.getByRole('link', { name: 'See the latest news' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Latest news');
+  });
+
+  it('keeps API text as text: markup in titles, bodies and URLs is never run or rendered', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.hostile}`);
+    await page.locator('#article-title').waitFor();
+    expect(await page.locator('#article-title').textContent()).toBe('Letters: <img src=x onerror="window.__pwned=1"> <b>not bold</b>');
+    expect(await page.locator('.story-body p').textContent()).toBe('<p onclick="window.__pwned=1">Markup in a body stays text.</p>');
+    expect(await page.locator('.story img, .story b, .story script').count()).toBe(0);
+    await page.goto(`${fake.origin}/#/search/markup`);
+    await page.locator('#main .card').first().waitFor();
+    expect(await page.locator('#main img, #main script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});
+
+describe('reader: failures and settings', () => {
+  it('shows an error with a retry when the API answers 5xx, and recovers', async () => {
+    await open();
+    fake.setMode('fail');
+    await page.goto(`${fake.origin}/#/`);
+    const alert = page.locator('#main [role="alert"]');
+    await alert.waitFor();
+    expect(await alert.locator('.notice-title').textContent()).toBe('Newsweave is having trouble.');
+    expect(await alert.textContent()).toContain('(500)');
+    expect(await page.locator('#source-list').textContent()).toContain('Sources unavailable');
+    fake.setMode('ok');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.locator('#main .card').count()).toBe(20);
+    expect(await page.locator('h1').evaluate((element) => element === document.activeElement)).toBe(true);
+  });
+
+  it('says when the API cannot be reached at all', async () => {
+    await open();
+    await page.route(/\/articles\?/, (route) => route.abort('connectionrefused'));
+    await page.goto(`${fake.origin}/#/`);
+    await expect.poll(() => page.locator('#main [role="alert"] .notice-title').textContent()).toBe('Newsweave cannot be reached.');
+  });
+
+  it('calls the API named in config.js when the static site is served elsewhere', async () => {
+    const api = await startFakeApi();
+    try {
+      await open();
+      await page.route(`${fake.origin}/config.js`, (route) =>
+        route.fulfill({ contentType: 'text/javascript', body: `window.NEWSWEAVE_API = '${api.origin}/';` }),
+      );
+      const before = fake.requests.length;
+      await expectLatestList(page, fake.origin);
+      expect(api.requests).toEqual(expect.arrayContaining(['/sources', '/articles?limit=20']));
+      expect(fake.requests.length).toBe(before);
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('reader: keyboard and small screens', () => {
+  it('reaches and opens an article with Tab and Enter, and moves between articles with j and k', async () => {
+    await open();
+    await expectKeyboardReachesArticle(page, fake.origin);
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('← Back to the articles');
+    await page.keyboard.press('Enter');
+    await page.locator('#main .card').first().waitFor();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[0]);
+    await page.keyboard.press('j');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[1]);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-input');
+  });
+
+  it('fits a phone-sized screen without sideways scrolling, and saves the screenshots', async () => {
+    const settledArticle = async () => {
+      await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+      await page.locator('aside.related:not([aria-busy])').waitFor();
+      await expect.poll(() => page.locator('.lead-image img').evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    };
+    await open();
+    await openLatest(page, fake.origin);
+    const list = await page.screenshot();
+    await settledArticle();
+    const article = await page.screenshot();
+
+    await open(PHONE);
+    await openLatest(page, fake.origin);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const phoneList = await page.screenshot();
+    await settledArticle();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await saveSideBySide(
+      browser,
+      [
+        { png: list, caption: 'Latest news', width: 720 },
+        { png: article, caption: 'An article and its related coverage', width: 720 },
+        { png: phoneList, caption: 'On a phone', width: 312 },
+      ],
+      resolve(SCREENSHOTS, 'reader.png'),
+    );
+  });
+});

@@ -1,0 +1,74 @@
+/* global URL */
+/**
+ * Pure formatting helpers shared by the reader and the operator page: no DOM, no fetch.
+ */
+
+const UNITS = [
+  { unit: 'year', seconds: 365 * 24 * 3600, from: 320 * 24 * 3600 },
+  { unit: 'month', seconds: 30 * 24 * 3600, from: 26 * 24 * 3600 },
+  { unit: 'day', seconds: 24 * 3600, from: 22 * 3600 },
+  { unit: 'hour', seconds: 3600, from: 45 * 60 },
+  { unit: 'minute', seconds: 60, from: 45 },
+];
+
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "22 minutes ago", "yesterday", "just now"; '' for a missing or invalid date. */
+export function relativeTime(iso, now = Date.now()) {
+  const then = parseTime(iso);
+  if (then === null) return '';
+  const seconds = (then - now) / 1000;
+  const magnitude = Math.abs(seconds);
+  // A feed's clock a few seconds ahead of ours is still "just now", not "in 20 seconds".
+  if (magnitude < 45) return 'just now';
+  const { unit, seconds: size } = UNITS.find((candidate) => magnitude >= candidate.from) ?? UNITS[UNITS.length - 1];
+  return relativeFormat.format(Math.round(seconds / size), unit);
+}
+
+const absoluteFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "Nov 29, 2026, 5:13 AM" in the reader's time zone; '' when invalid. */
+export function absoluteTime(iso) {
+  const then = parseTime(iso);
+  return then === null ? '' : absoluteFormat.format(then);
+}
+
+/** Epoch milliseconds of an ISO 8601 string, or null. */
+export function parseTime(iso) {
+  if (typeof iso !== 'string' || iso === '') return null;
+  const then = Date.parse(iso);
+  return Number.isNaN(then) ? null : then;
+}
+
+/** The API's body is plain text with paragraphs separated by a blank line. */
+export function splitParagraphs(body) {
+  if (typeof body !== 'string') return [];
+  return body
+    .split(/\r?\n\s*\r?\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .filter((paragraph) => paragraph !== '');
+}
+
+/** The URL if it is absolute http(s), else null: API data must never produce a `javascript:` link or image. */
+export function safeHttpUrl(value) {
+  if (typeof value !== 'string' || value === '') return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+const countFormat = new Intl.NumberFormat('en');
+
+export function formatCount(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? countFormat.format(value) : '–';
+}
+
+/** "45 ms", "1.2 s". */
+export function formatMillis(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
+  if (value >= 1000) return `${(value / 1000).toFixed(value >= 10_000 ? 0 : 1)} s`;
+  return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ms`;
+}
