@@ -34,7 +34,7 @@ const logs: string[] = [];
 beforeAll(async () => {
   dynamo = await startLocalDynamo('worker-handler');
   pages = createServer((request, response) => {
-    const path = request.url ?? '/';
+    const path = new URL(request.url ?? '/', 'http://pages').pathname;
     if (path.startsWith('/story')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(page('Dockworkers strike enters second week', `${origin}/story`, 'the strike'));
