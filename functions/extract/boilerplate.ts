@@ -1,0 +1,89 @@
+/**
+ * Boilerplate that surrounds news text: removed from the DOM before Readability scores it (so it cannot win or
+ * pad the main block) and filtered from the text afterwards (labels that live inside the article's own markup).
+ * The rules are general web conventions, not rules for one site.
+ */
+
+/** Elements that are never article text. */
+const NEVER_CONTENT = 'nav, button, select, textarea, template, dialog, figcaption, ins.adsbygoogle, [role="navigation"], [role="dialog"], [role="alertdialog"]';
+
+/**
+ * Elements that usually hold no article text, but that some pages wrap around it (ASP.NET puts the whole page in a
+ * `<form>`; some themes hide the body until a script runs): removed only when they hold little prose.
+ */
+const USUALLY_NOT_CONTENT = 'aside, form, [hidden], [aria-hidden="true"], [role="banner"], [role="contentinfo"], [role="complementary"]';
+
+/**
+ * `class`/`id` words of share bars, newsletter boxes, comments, cookie notices, ads, "related" lists, photo
+ * captions and galleries (captions describe a picture the text does not show). Matched
+ * as whole words of a class name, and only on elements with little prose, so that a wrapper that merely carries
+ * one such class (`entry-content-read-more`, `article has-comments`) is not thrown away with the article inside.
+ */
+const BOILERPLATE_NAME =
+  /(?:^|[\s_-])(?:share|sharing|sharebar|social|newsletter|subscribe|subscription|signup|related|recommended|recirc|comments?|disqus|cookies?|consent|gdpr|ad|ads|advert|advertisement|adslot|dfp|sponsor(?:ed)?|promo|outbrain|taboola|breadcrumbs?|toolbar|paywall|most-?popular|trending|read-?more|also-?read|more-?stories|tags?|captions?|credits?|gallery|slideshow|carousel|lightbox)(?:$|[\s_-])/i;
+
+/** Characters of text outside links above which an element counts as prose, whatever its name. */
+const PROSE_CHARS = 400;
+
+export function removeBoilerplateElements(document: Document): void {
+  for (const element of document.querySelectorAll(NEVER_CONTENT)) element.remove();
+  for (const element of document.querySelectorAll(USUALLY_NOT_CONTENT)) {
+    if (element.isConnected && !holdsProse(element)) element.remove();
+  }
+  for (const element of document.querySelectorAll('[class], [id]')) {
+    if (!element.isConnected || element.tagName === 'BODY' || element.tagName === 'HTML' || element.tagName === 'ARTICLE') continue;
+    const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+    if (BOILERPLATE_NAME.test(names) && !holdsProse(element)) element.remove();
+  }
+  for (const element of document.querySelectorAll('[style]')) {
+    if (!/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(element.getAttribute('style') ?? '')) continue;
+    if (element.isConnected && !holdsProse(element)) element.remove();
+  }
+}
+
+function holdsProse(element: Element): boolean {
+  const total = compactLength(element.textContent);
+  if (total <= PROSE_CHARS) return false;
+  let linked = 0;
+  for (const link of element.querySelectorAll('a')) linked += compactLength(link.textContent);
+  return total - linked > PROSE_CHARS;
+}
+
+function compactLength(text: string | null): number {
+  return (text ?? '').replace(/\s+/g, ' ').trim().length;
+}
+
+/** Whole paragraphs that are labels, calls to action or credits rather than text. */
+const BOILERPLATE_LINES: readonly RegExp[] = [
+  // Ad labels.
+  /^(?:advertisement|advertisements|advertising|advert|ad|sponsored(?: content)?|paid content|promoted|story continues below(?: this ad| advertisement)?|article continues below(?: this ad| advertisement)?|continue reading (?:the main story|below)|scroll to continue(?: with content)?)$/i,
+  // Cross-links: "Also read: ...", "READ MORE: ...", "Related: ...".
+  /^(?:also read|read also|read more|more|related|related articles?|related stories|related coverage|see also|recommended|recommended reading|you may also like|you might also like|don't miss|must read|more from [\w\s]+|click here|watch|watch video|listen|also see|see more|more on this|trending|most read|popular)\b\s*(?:[:|>»\-–—]|$)/i,
+  // Share bars and their leftovers.
+  /^(?:share(?: this(?: article| story)?)?(?: on \w+)?|tweet|email|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|comments?|\d+ comments?|view comments|leave a comment|join the conversation)$/i,
+  // Newsletter and subscription prompts.
+  /^(?:sign up|subscribe|get)\b.{0,80}\b(?:newsletter|inbox|email|alerts)\b.{0,80}$/i,
+  // Cookie notices.
+  /^.{0,120}\b(?:we use cookies|this (?:site|website) uses cookies|cookie (?:policy|settings))\b.{0,200}$/i,
+  // Photo credit alone in a paragraph: "(AP Photo/Jae C. Hong)", "Photo: Reuters", "Image credit: Getty Images".
+  /^\(?(?:(?:file |staff )?photo(?:graph)?s?|image|picture|credit|illustration|video)(?: credit)?(?: by)?\s*[:/|]\s*[^.!?]{0,80}\)?$/i,
+  /^\(?[^.!?]{0,60}\b(?:AP Photo|Getty Images|AFP(?: via Getty Images)?|Reuters|Shutterstock|iStock|EPA)(?:\/[^.!?)]{0,60})?\)?$/i,
+
+  // Gallery counters and time stamps that sit between paragraphs: "Image 2 of 5", "UPDATED: 11:05, Tue, Nov 19, 2019".
+  /^(?:image|photo|picture|slide) \d+ (?:of|\/) \d+$/i,
+  /^\|?\s*(?:published|updated|posted|last updated|first published|modified)\b\s*(?:on|at)?\s*:?\s*.{0,40}\b(?:\d{4}|\d{1,2}:\d{2}|ago)\b.{0,20}$/i,
+  // A caption that ends with its credit: "Protesters have worn masks (Image: GETTY )".
+  /\((?:image|photo|picture|pictured|credit|image credit|photo credit)s?\s*:[^()]{0,80}\)$/i,
+  // Log-in links, bare URLs.
+  /^(?:sign in|sign up|log in|login|register|my account|subscribe|menu|search|close)$/i,
+  /^(?:https?:\/\/|www\.)\S+$/i,
+];
+
+/** A short paragraph mostly made of link text: "China furious at Macron [INSIGHT] | Lakers vs Nets [VIDEO]". */
+const LINK_LIST_DENSITY = 0.5;
+
+export function isBoilerplateParagraph(paragraph: { readonly text: string; readonly linkChars: number }): boolean {
+  const text = paragraph.text.trim();
+  if (text.length <= 300 && BOILERPLATE_LINES.some((pattern) => pattern.test(text))) return true;
+  return text.length <= 600 && paragraph.linkChars > text.length * LINK_LIST_DENSITY;
+}

@@ -1,0 +1,206 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { decodeDocument } from '../charset/decode-document';
+import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../model';
+import { isBoilerplateParagraph, removeBoilerplateElements } from './boilerplate';
+import { cleanTitle } from './clean-title';
+import { blockParagraphs, type TextParagraph } from './html-to-text';
+import { readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
+import { summarize } from './summarize';
+
+/**
+ * Article extraction: Mozilla Readability over linkedom (a DOM several times faster to build than jsdom), with
+ * boilerplate removed before Readability scores the page and filtered from its result, paragraphs rebuilt from
+ * block elements, the page's JSON-LD `articleBody` preferred when it is the complete text, and rejections with a
+ * reason for what is not an article. Pure: no I/O.
+ */
+
+export interface ExtractOptions {
+  readonly url?: string;
+  readonly feedEntry?: FeedEntry;
+}
+
+export interface ExtractBytesOptions extends ExtractOptions {
+  readonly contentType?: string | null;
+}
+
+/** Larger pages are refused before parsing: no news article needs more, and parsing cost grows with size. */
+export const MAX_HTML_BYTES = 5 * 1024 * 1024;
+/** Fewer characters of body than this is not an article (a caption, a teaser, an error page). */
+export const MIN_BODY_CHARS = 250;
+
+const HTML_TYPES = /^(?:text\/html|application\/xhtml\+xml|text\/plain|application\/xml|text\/xml)$/i;
+
+export function extractFromBytes(bytes: Uint8Array, options: ExtractBytesOptions = {}): ExtractionResult {
+  try {
+    if (bytes.byteLength === 0) return reject('empty', 'the page has no bytes');
+    if (bytes.byteLength > MAX_HTML_BYTES) return reject('too-large', `the page has ${bytes.byteLength} bytes, more than ${MAX_HTML_BYTES}`);
+    const mediaType = options.contentType?.split(';')[0]?.trim();
+    if (mediaType && !HTML_TYPES.test(mediaType)) return reject('not-html', `the content type is ${mediaType}, not HTML`);
+    const binary = binaryEvidence(bytes);
+    if (binary) return reject('binary', binary);
+    const { text } = decodeDocument(bytes, options.contentType);
+    return extractArticle(text, options);
+  } catch (error) {
+    return reject('not-an-article', `extraction failed: ${errorMessage(error)}`);
+  }
+}
+
+export function extractArticle(html: string, options: ExtractOptions = {}): ExtractionResult {
+  try {
+    return extractOrReject(html, options);
+  } catch (error) {
+    return reject('not-an-article', `extraction failed: ${errorMessage(error)}`);
+  }
+}
+
+function extractOrReject(html: string, options: ExtractOptions): ExtractionResult {
+  if (!html.trim()) return reject('empty', 'the page is empty');
+  // Code units, not bytes: a cheap bound that holds before anything is parsed.
+  if (html.length > MAX_HTML_BYTES) return reject('too-large', `the page has ${html.length} characters, more than ${MAX_HTML_BYTES}`);
+  if (html.includes('\u0000')) return reject('binary', 'the page contains NUL characters');
+  if (!/<[a-z!?/]/i.test(html.slice(0, 65536))) return reject('not-html', 'the page has no HTML markup');
+
+  const url = safeUrl(options.url ?? options.feedEntry?.url);
+  const { document } = parseHTML(html);
+  const metadata = readPageMetadata(document, url);
+  const pageText = (document.body?.textContent ?? '').replace(/\s+/g, ' ');
+
+  removeBoilerplateElements(document);
+  const readable = new Readability(document as unknown as Document, { serializer: (node: Node) => node, charThreshold: 500 }).parse();
+  const readableParagraphs = readable?.content ? blockParagraphs(readable.content) : [];
+  const paragraphs = chooseBody(readableParagraphs, metadata);
+  const title = chooseTitle(metadata, readable?.title ?? null, options.feedEntry, url);
+  const body = dropRepeatedHeading(paragraphs.filter((paragraph) => !isBoilerplateParagraph(paragraph)).map((paragraph) => paragraph.text), title).join('\n\n');
+
+  const rejection = judge(body, html, pageText, readable?.content ?? null);
+  if (rejection) return rejection;
+
+  const entry = options.feedEntry;
+  const article: ExtractedArticle = {
+    title,
+    byline: metadata.byline ?? readable?.byline?.trim() ?? entry?.author ?? null,
+    publishedAt: metadata.publishedAt ?? toIsoDate(entry?.publishedAt),
+    modifiedAt: metadata.modifiedAt,
+    language: metadata.language ?? entry?.language ?? null,
+    imageUrl: metadata.imageUrl ?? entry?.imageUrl ?? null,
+    description: metadata.description ?? entry?.summary ?? null,
+    summary: summarize(metadata.description ?? entry?.summary ?? null, body),
+    body,
+    canonicalUrl: metadata.canonicalUrl,
+    siteName: metadata.siteName ?? readable?.siteName ?? null,
+  };
+  return { ok: true, article };
+}
+
+/**
+ * Readability's text, unless the page's JSON-LD carries the whole article: publishers fill `articleBody` from
+ * their CMS, so when it is at least as long as what Readability found it is cleaner than anything scraped.
+ */
+function chooseBody(readableParagraphs: TextParagraph[], metadata: PageMetadata): TextParagraph[] {
+  const jsonLdBody = metadata.jsonLdBody;
+  if (!jsonLdBody) return readableParagraphs;
+  const readableLength = readableParagraphs.reduce((sum, paragraph) => sum + paragraph.text.length, 0);
+  const complete = !/(?:\.\.\.|…|\[…\])\s*$/.test(jsonLdBody) && jsonLdBody.length >= Math.max(MIN_BODY_CHARS, readableLength * 0.9);
+  return complete ? paragraphsOfJsonLdBody(jsonLdBody) : readableParagraphs;
+}
+
+/**
+ * `articleBody` is meant to be plain text, but CMSs also put HTML in it, sometimes escaped twice
+ * (`&lt;p&gt;`): unescape, and when markup remains, rebuild paragraphs from it as from the page.
+ */
+function paragraphsOfJsonLdBody(articleBody: string): TextParagraph[] {
+  let text = articleBody;
+  for (let round = 0; round < 2 && /&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.test(text) && !/<[a-z/]/i.test(text); round += 1) {
+    text = parseHTML(`<html><body><textarea>${text.replace(/<\/textarea/gi, '')}</textarea></body></html>`).document.querySelector('textarea')?.textContent ?? text;
+  }
+  if (/<\/?(?:p|div|br|h[1-6]|li|span|a|em|strong|img|iframe)\b/i.test(text)) {
+    return blockParagraphs(parseHTML(`<html><body>${text}</body></html>`).document.body);
+  }
+  return text.split(/\n\s*\n|\r?\n/).map((paragraph) => ({ text: paragraph.replace(/\s+/g, ' ').trim(), linkChars: 0 })).filter((paragraph) => paragraph.text);
+}
+
+function chooseTitle(metadata: PageMetadata, readableTitle: string | null, entry: FeedEntry | undefined, url: string | undefined): string {
+  const candidate = metadata.titles[0] ?? readableTitle ?? entry?.title ?? metadata.headings[0] ?? '';
+  const cleaned = cleanTitle(candidate, metadata.siteName, url);
+  // A lone <h1> that the title contains is the headline itself, without whatever the site wrapped around it.
+  const heading = metadata.headings.length === 1 ? metadata.headings[0] : undefined;
+  if (heading && heading.length >= 10 && cleaned !== heading && cleaned.includes(heading)) return heading;
+  return cleaned;
+}
+
+/** The headline repeated near the top of the text (often with the site's chrome around it) is not body text. */
+function dropRepeatedHeading(paragraphs: string[], title: string): string[] {
+  const normalisedTitle = normaliseForComparison(title);
+  if (!normalisedTitle) return paragraphs;
+  return paragraphs.filter((paragraph, index) => index >= 5 || normaliseForComparison(paragraph) !== normalisedTitle);
+}
+
+function normaliseForComparison(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+const LOGIN_WALL = /\b(?:subscribe (?:now )?to (?:continue|read|keep reading|unlock)|subscribers? only|for subscribers|already (?:a subscriber|have an account|subscribed)|(?:sign|log) ?in to (?:continue|read|keep reading|view|access)|create (?:a )?free account to|to continue reading|this (?:article|content|story) is (?:only )?(?:available|reserved) (?:to|for) (?:subscribers|members|registered users)|become a (?:subscriber|member) to|start your (?:free )?(?:trial|subscription)|you(?:'ve| have) reached your (?:free )?(?:article )?limit)\b/i;
+
+function judge(body: string, html: string, pageText: string, content: Node | null): ExtractionResult | null {
+  const wordCount = body.split(/\s+/).filter(Boolean).length;
+  const short = body.length < 1500;
+  if (short && (LOGIN_WALL.test(body) || LOGIN_WALL.test(pageText))) {
+    return reject('login-wall', `only ${wordCount} words of text, behind a subscription or login prompt`);
+  }
+  if (body.length < MIN_BODY_CHARS && looksCutOff(html)) {
+    return reject('truncated', `the document ends before its markup closes, with only ${wordCount} words of text`);
+  }
+  if (!content || body.length < MIN_BODY_CHARS) {
+    return reject('not-an-article', `no main text found (${wordCount} words)`);
+  }
+  if (isLinkList(content)) return reject('not-an-article', 'the main block is mostly links: an index page, not an article');
+  return null;
+}
+
+/** Neither `</body>` nor `</html>` at the end: the download stopped early (or a server cut the page). */
+function looksCutOff(html: string): boolean {
+  const tail = html.slice(-2048).toLowerCase();
+  return !tail.includes('</html>') && !tail.includes('</body>');
+}
+
+/** An index page: most of the main block's text is link text, in many short items. */
+function isLinkList(content: Node): boolean {
+  const element = content as Element;
+  const total = (element.textContent ?? '').replace(/\s+/g, '').length;
+  if (!total) return true;
+  let linked = 0;
+  for (const link of element.querySelectorAll('a')) linked += (link.textContent ?? '').replace(/\s+/g, '').length;
+  return linked / total > 0.6;
+}
+
+/** A reason to believe the bytes are not text: NUL bytes or many control characters near the start. */
+function binaryEvidence(bytes: Uint8Array): string | null {
+  const sample = bytes.subarray(0, 8192);
+  let controls = 0;
+  for (const byte of sample) {
+    // UTF-16 text has NUL bytes too, but always starts with a byte order mark; decodeDocument handles that.
+    if (byte === 0 && !(sample[0] === 0xff && sample[1] === 0xfe) && !(sample[0] === 0xfe && sample[1] === 0xff)) {
+      return 'the page contains NUL bytes: binary data, not text';
+    }
+    if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) controls += 1;
+  }
+  return controls > sample.length * 0.1 ? 'the page is mostly control characters: binary data, not text' : null;
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function reject(reason: RejectionReason, detail: string): ExtractionResult {
+  return { ok: false, reason, detail };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

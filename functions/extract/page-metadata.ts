@@ -1,0 +1,246 @@
+/**
+ * What a page says about itself: JSON-LD (schema.org Article and its kin, `@graph` included), Open Graph and
+ * Twitter cards, `<meta>` names, microdata and `<time>`. Read before Readability runs, because Readability
+ * removes scripts and rewrites the document.
+ */
+
+export interface PageMetadata {
+  readonly titles: readonly string[];
+  readonly documentTitle: string | null;
+  readonly headings: readonly string[];
+  readonly byline: string | null;
+  readonly publishedAt: string | null;
+  readonly modifiedAt: string | null;
+  readonly imageUrl: string | null;
+  readonly language: string | null;
+  readonly description: string | null;
+  readonly canonicalUrl: string | null;
+  readonly siteName: string | null;
+  /** `articleBody` of the page's JSON-LD article, when it has one. */
+  readonly jsonLdBody: string | null;
+  /** `og:type` or the JSON-LD `@type`: `article`, `website`, `NewsArticle`, ... */
+  readonly declaredTypes: readonly string[];
+}
+
+type JsonObject = Record<string, unknown>;
+
+const ARTICLE_TYPE = /^(?:Article|NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|ReviewNewsArticle|BackgroundNewsArticle|AskPublicNewsArticle|SatiricalArticle|ScholarlyArticle|TechArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|DiscussionForumPosting|Report|Review)$/;
+
+export function readPageMetadata(document: Document, pageUrl: string | undefined): PageMetadata {
+  const meta = collectMeta(document);
+  const jsonLd = collectJsonLd(document);
+  const article = jsonLd.find((item) => typesOf(item).some((type) => ARTICLE_TYPE.test(type)));
+  const resolve = (value: string | null | undefined): string | null => absoluteHttpUrl(value, pageUrl);
+  const first = (...values: Array<string | null | undefined>): string | null =>
+    values.map((value) => value?.trim()).find((value): value is string => Boolean(value)) ?? null;
+
+  const documentTitle = first(document.querySelector('title')?.textContent);
+  const headings = [...document.querySelectorAll('h1')].map((h1) => squash(h1.textContent ?? '')).filter(Boolean);
+  const titles = [
+    meta.get('og:title'),
+    textOf(article?.['headline']),
+    meta.get('twitter:title'),
+    documentTitle,
+  ].filter((value): value is string => Boolean(value?.trim())).map(squash);
+
+  const timeElement = document.querySelector('article time[datetime], time[pubdate][datetime], time[datetime]');
+  const publishedAt = firstDate(
+    textOf(article?.['datePublished']),
+    meta.get('article:published_time'),
+    meta.get('og:article:published_time'),
+    document.querySelector('[itemprop="datePublished"]')?.getAttribute('content'),
+    document.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime'),
+    meta.get('date'), meta.get('dc.date.issued'), meta.get('dc.date'), meta.get('dcterms.created'),
+    meta.get('pubdate'), meta.get('publishdate'), meta.get('sailthru.date'), meta.get('parsely-pub-date'),
+    timeElement?.getAttribute('datetime'),
+    textOf(article?.['dateCreated']),
+  );
+  const modifiedAt = firstDate(
+    textOf(article?.['dateModified']),
+    meta.get('article:modified_time'),
+    meta.get('og:updated_time'),
+    document.querySelector('[itemprop="dateModified"]')?.getAttribute('content'),
+    document.querySelector('[itemprop="dateModified"]')?.getAttribute('datetime'),
+    meta.get('dcterms.modified'), meta.get('last-modified'),
+  );
+
+  const imageUrl = first(
+    resolve(meta.get('og:image:secure_url')),
+    resolve(meta.get('og:image')),
+    resolve(meta.get('og:image:url')),
+    resolve(imageOf(article?.['image'])),
+    resolve(imageOf(article?.['thumbnailUrl'])),
+    resolve(meta.get('twitter:image')),
+    resolve(meta.get('twitter:image:src')),
+    resolve(document.querySelector('link[rel="image_src"]')?.getAttribute('href')),
+  );
+
+  const language = first(
+    normaliseLanguage(document.documentElement?.getAttribute('lang')),
+    normaliseLanguage(document.documentElement?.getAttribute('xml:lang')),
+    normaliseLanguage(meta.get('content-language')),
+    normaliseLanguage(meta.get('og:locale')),
+    normaliseLanguage(textOf(article?.['inLanguage'])),
+    normaliseLanguage(meta.get('dc.language')),
+  );
+
+  const description = first(meta.get('description'), meta.get('og:description'), meta.get('twitter:description'), textOf(article?.['description']));
+  const canonicalUrl = first(
+    resolve(document.querySelector('link[rel="canonical"]')?.getAttribute('href')),
+    resolve(meta.get('og:url')),
+  );
+  const publisher = article?.['publisher'];
+  const siteName = first(
+    meta.get('og:site_name'),
+    textOf(isObject(publisher) ? publisher['name'] : publisher),
+    meta.get('application-name'),
+    meta.get('twitter:site')?.replace(/^@/, ''),
+  );
+
+  const byline = first(
+    namesOf(article?.['author']),
+    meta.get('author'),
+    meta.get('article:author'),
+    meta.get('dc.creator'),
+    meta.get('sailthru.author'),
+    meta.get('parsely-author'),
+    document.querySelector('[rel="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]')?.textContent,
+  );
+
+  const declaredTypes = [meta.get('og:type'), ...jsonLd.flatMap(typesOf)].filter((value): value is string => Boolean(value));
+
+  return {
+    titles,
+    documentTitle: documentTitle ? squash(documentTitle) : null,
+    headings,
+    byline: cleanByline(byline),
+    publishedAt,
+    modifiedAt,
+    imageUrl,
+    language,
+    description: description ? squash(description) : null,
+    canonicalUrl,
+    siteName: siteName ? squash(siteName) : null,
+    jsonLdBody: textOf(article?.['articleBody']),
+    declaredTypes,
+  };
+}
+
+/** `<meta>` by lowercase `property`, `name`, `itemprop` or `http-equiv`; the first non-empty value wins. */
+function collectMeta(document: Document): Map<string, string> {
+  const meta = new Map<string, string>();
+  for (const element of document.querySelectorAll('meta')) {
+    const content = element.getAttribute('content')?.trim();
+    if (!content) continue;
+    for (const attribute of ['property', 'name', 'itemprop', 'http-equiv']) {
+      const key = element.getAttribute(attribute)?.trim().toLowerCase();
+      if (key && !meta.has(key)) meta.set(key, content);
+    }
+  }
+  return meta;
+}
+
+/** Every object in the page's JSON-LD blocks, `@graph` and arrays flattened. Broken blocks are skipped. */
+function collectJsonLd(document: Document): JsonObject[] {
+  const objects: JsonObject[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 4) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+    } else if (isObject(value)) {
+      objects.push(value);
+      if (value['@graph']) visit(value['@graph'], depth + 1);
+      if (isObject(value['mainEntity'])) visit(value['mainEntity'], depth + 1);
+    }
+  };
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+    const source = (script.textContent ?? '').replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)|(?:-->|\/\/\s*\]\]>)\s*$/g, '').trim();
+    try {
+      visit(JSON.parse(source), 0);
+    } catch {
+      // Hand-written JSON-LD is often invalid; a page without usable metadata is still a page.
+    }
+  }
+  return objects;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typesOf(item: JsonObject): string[] {
+  const type = item['@type'];
+  return (Array.isArray(type) ? type : [type]).filter((value): value is string => typeof value === 'string');
+}
+
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() || null;
+  if (Array.isArray(value)) return textOf(value[0]);
+  return null;
+}
+
+function imageOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return imageOf(value[0]);
+  if (isObject(value)) return textOf(value['url']) ?? textOf(value['contentUrl']) ?? textOf(value['@id']);
+  return null;
+}
+
+function namesOf(value: unknown): string | null {
+  const items = Array.isArray(value) ? value : [value];
+  const names = items
+    .map((item) => (isObject(item) ? textOf(item['name']) : textOf(item)))
+    .filter((name): name is string => Boolean(name) && !/^https?:\/\//.test(name ?? ''));
+  return names.length ? [...new Set(names)].join(', ') : null;
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function cleanByline(byline: string | null): string | null {
+  if (!byline || /^https?:\/\//i.test(byline.trim())) return null;
+  const cleaned = squash(byline).replace(/^(?:by|written by|von|par|por)\s*:?\s+/i, '');
+  return cleaned && cleaned.length <= 200 ? cleaned : null;
+}
+
+export function absoluteHttpUrl(value: string | null | undefined, base: string | undefined): string | null {
+  if (!value?.trim()) return null;
+  try {
+    const url = new URL(value.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** ISO 8601 in UTC, or null. A time without a zone is read as UTC so the result does not depend on the host. */
+export function toIsoDate(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  if (!text) return null;
+  const localIso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(text);
+  const date = new Date(localIso ? `${text.replace(' ', 'T')}Z` : text);
+  const time = date.getTime();
+  // Reject what cannot be a publication date of a web page (parsing accidents like "0" or "99999").
+  if (Number.isNaN(time) || date.getUTCFullYear() < 1990 || date.getUTCFullYear() > 2100) return null;
+  return date.toISOString();
+}
+
+function firstDate(...values: Array<string | null | undefined>): string | null {
+  for (const value of values) {
+    const date = toIsoDate(value);
+    if (date) return date;
+  }
+  return null;
+}
+
+/** `en_us` -> `en-US`, `PT-br` -> `pt-BR`, `en` -> `en`; anything that is not a language tag -> null. */
+export function normaliseLanguage(value: string | null | undefined): string | null {
+  const first = value?.split(',')[0]?.trim().replace(/_/g, '-');
+  if (!first || !/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i.test(first)) return null;
+  try {
+    return Intl.getCanonicalLocales(first)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
