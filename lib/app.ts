@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadSources } from '../functions/sources/parse-sources';
+import { DEFAULT_ALARM_THRESHOLDS, validateThresholds, type AlarmThresholds } from './monitoring';
+import { NewsweaveStack, type StageName } from './newsweave-stack';
+
+/** A context value (`-c key=value`) that cannot be used. The message names the key. */
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+}
+
+export interface BuildAppOptions {
+  /** Context values, as `-c key=value` would give them (tests pass them here; the CLI passes them itself). */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Where the cloud assembly goes.
+   * @default - the CLI's choice, or a temporary directory
+   */
+  readonly outdir?: string;
+  /**
+   * Run cdk-nag (AwsSolutions) and cfn-guard (Control Tower proactive controls) at synth.
+   * @default true
+   */
+  readonly policyChecks?: boolean;
+  /**
+   * CDK's built-in CloudFormation schema validation (slow: tens of seconds). `cdk synth --no-validation` also
+   * turns it off.
+   * @default true
+   */
+  readonly builtinValidation?: boolean;
+}
+
+export interface NewsweaveApp {
+  readonly app: App;
+  readonly stack: NewsweaveStack;
+}
+
+/**
+ * Builds the CDK app from its context. Throws SourcesConfigError for a bad sources file and AppConfigError for a
+ * bad context value; bin/newsweave.ts turns both into a message and exit code 1.
+ */
+export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
+  const app = new App({
+    context: options.context,
+    outdir: options.outdir,
+    builtinCloudFormationValidation: options.builtinValidation ?? true,
+  });
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+
+  const stage = readStage(context('stage'));
+  const sources = loadSources(resolve(readString(context('sourcesFile'), 'sourcesFile') ?? 'config/sources.json'));
+  const stack = new NewsweaveStack(app, `Newsweave-${stage}`, {
+    stage,
+    sources,
+    alarmEmail: readEmail(context('alarmEmail')),
+    corsOrigins: readOrigins(context('corsOrigins')),
+    alarmThresholds: readThresholds(context),
+  });
+
+  if (options.policyChecks ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator());
+  }
+  return { app, stack };
+}
+
+function readStage(value: unknown): StageName {
+  if (value === undefined) return 'dev';
+  if (value === 'dev' || value === 'prod') return value;
+  throw new AppConfigError(`context "stage": expected "dev" or "prod", not ${JSON.stringify(value)}`);
+}
+
+function readString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new AppConfigError(`context "${key}": expected a string`);
+  return value.trim();
+}
+
+function readEmail(value: unknown): string | undefined {
+  const email = readString(value, 'alarmEmail');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new AppConfigError(`context "alarmEmail": "${email}" is not an e-mail address`);
+  }
+  return email;
+}
+
+/** `https://a.example,https://b.example` on the command line, or a JSON array in cdk.json. */
+function readOrigins(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
+  if (!list) throw new AppConfigError('context "corsOrigins": expected a comma-separated string or a list');
+  return list.map((item: unknown) => {
+    const origin = typeof item === 'string' ? item.trim() : '';
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new AppConfigError(`context "corsOrigins": "${String(item)}" is not an origin such as https://news.example.com`);
+    }
+    return origin;
+  });
+}
+
+/** Each threshold is its own context key (`-c apiLatencyP99Millis=1500`); the CLI passes numbers as strings. */
+function readThresholds(context: (key: string) => unknown): AlarmThresholds {
+  const thresholds: Record<string, number> = { ...DEFAULT_ALARM_THRESHOLDS };
+  for (const key of Object.keys(DEFAULT_ALARM_THRESHOLDS)) {
+    const raw = context(key);
+    if (raw === undefined || raw === '') continue;
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value)) throw new AppConfigError(`context "${key}": expected a number, not ${JSON.stringify(raw)}`);
+    thresholds[key] = value;
+  }
+  try {
+    return validateThresholds(thresholds as unknown as AlarmThresholds);
+  } catch (error) {
+    throw new AppConfigError(`context: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
+import type { SourceConfig } from '../functions/model';
+import { NewsweaveFunction } from './newsweave-function';
+
+/** EventBridge refuses a target input larger than 8192 characters; sources are split across targets below it. */
+const MAX_TARGET_INPUT = 8192;
+/** EventBridge allows at most five targets per rule. */
+const MAX_TARGETS_PER_RULE = 5;
+
+export interface IngestionProps {
+  /** The table the fetcher and the worker read and write. */
+  readonly table: ITable;
+  /** Validated sources (functions/sources/parse-sources.ts); one schedule rule per distinct `schedule`. */
+  readonly sources: readonly SourceConfig[];
+  /**
+   * Most worker invocations the queue may drive at once (SQS event source maxConcurrency, 2 to 1000).
+   * @default 10
+   */
+  readonly workerMaxConcurrency?: number;
+  /**
+   * Retention of the functions' log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of both functions.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * Removal policy of the queues and log groups.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The ingestion pipeline: scheduled rules invoke the fetcher with their sources, the fetcher queues article URLs,
+ * the worker consumes the queue in batches and reports failed records so that only they are retried; a record
+ * that keeps failing lands in the dead-letter queue.
+ */
+export class Ingestion extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly fetcher: NewsweaveFunction;
+  readonly worker: NewsweaveFunction;
+  readonly rules: readonly Rule[];
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    if (props.sources.length === 0) throw new Error('Ingestion: at least one source is required');
+    const workerTimeout = Duration.seconds(QUEUE_SETTINGS.workerTimeoutSeconds);
+    const visibilityTimeout = Duration.seconds(QUEUE_SETTINGS.visibilityTimeoutSeconds);
+    if (visibilityTimeout.toSeconds() < 6 * workerTimeout.toSeconds()) {
+      throw new Error('Ingestion: the queue visibility timeout must be at least six times the worker timeout');
+    }
+    const maxConcurrency = props.workerMaxConcurrency ?? 10;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+      throw new Error(`Ingestion: workerMaxConcurrency must be an integer from 2 to 1000, not ${maxConcurrency}`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const common = { logRetention: props.logRetention, logLevel: props.logLevel, removalPolicy };
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(QUEUE_SETTINGS.deadLetterRetentionDays),
+      // Declares the queue a dead-letter queue. Naming the article queue here (byQueue) would make the two queues
+      // reference each other, which CloudFormation cannot create.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the article queue; its messages are redriven by an operator.',
+    });
+    this.queue = new Queue(this, 'ArticleQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount },
+      removalPolicy,
+    });
+
+    this.fetcher = new NewsweaveFunction(this, 'Fetcher', {
+      ...common,
+      entry: 'functions/fetch-sources.ts',
+      description: 'Newsweave: fetch the scheduled sources and queue new article URLs',
+      memorySize: 512,
+      timeout: Duration.seconds(120),
+    });
+    this.fetcher.useTable(props.table, 'fetch');
+    this.fetcher.sendToQueue(this.queue);
+
+    this.worker = new NewsweaveFunction(this, 'Worker', {
+      ...common,
+      entry: 'functions/process-articles.ts',
+      description: 'Newsweave: extract, dedupe, relate and store queued articles',
+      memorySize: 1024,
+      timeout: workerTimeout,
+    });
+    this.worker.useTable(props.table, 'ingest');
+    this.worker.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: QUEUE_SETTINGS.batchSize,
+        maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
+    );
+
+    this.rules = [...groupBySchedule(props.sources)].map(([schedule, sources]) => {
+      const rule = new Rule(this, scheduleId(schedule), {
+        schedule: Schedule.expression(schedule),
+        description: `Newsweave: fetch ${sources.length} source(s) on ${schedule}`,
+      });
+      for (const batch of splitForTargets(sources, schedule)) {
+        rule.addTarget(
+          new LambdaFunction(this.fetcher.function, {
+            event: RuleTargetInput.fromObject({ sources: batch }),
+            // A missed run is repeated by the next one; retrying an old one only piles up work.
+            maxEventAge: Duration.minutes(10),
+            retryAttempts: 2,
+          }),
+        );
+      }
+      return rule;
+    });
+  }
+}
+
+function groupBySchedule(sources: readonly SourceConfig[]): Map<string, SourceConfig[]> {
+  const groups = new Map<string, SourceConfig[]>();
+  for (const source of sources) {
+    const group = groups.get(source.schedule);
+    if (group) group.push(source);
+    else groups.set(source.schedule, [source]);
+  }
+  return groups;
+}
+
+/**
+ * A construct ID that depends on the schedule alone, so that adding or reordering sources never replaces a rule.
+ * The hash keeps IDs apart for cron expressions that differ only in punctuation.
+ */
+function scheduleId(schedule: string): string {
+  const slug = schedule.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const hash = createHash('sha256').update(schedule).digest('hex').slice(0, 8);
+  return `Schedule-${slug}-${hash}`;
+}
+
+/** Packs sources into as few target inputs as fit EventBridge's input limit. */
+function splitForTargets(sources: readonly SourceConfig[], schedule: string): SourceConfig[][] {
+  const batches: SourceConfig[][] = [[]];
+  for (const source of sources) {
+    const current = batches[batches.length - 1] ?? [];
+    if (current.length > 0 && JSON.stringify({ sources: [...current, source] }).length > MAX_TARGET_INPUT) {
+      batches.push([source]);
+    } else {
+      current.push(source);
+    }
+  }
+  if (batches.length > MAX_TARGETS_PER_RULE) {
+    throw new Error(
+      `Ingestion: too many sources share the schedule "${schedule}" for one EventBridge rule; spread them over more schedules`,
+    );
+  }
+  return batches;
+}

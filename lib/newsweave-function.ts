@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** The repository root: entries, the lock file and the esbuild project all live there. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Table actions per role. Each list is exactly what the role's stores send (functions/store, functions/related,
+ * functions/dedupe); nothing deletes items (TTL on `expiresAt` does) and nothing scans.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+  fetch: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  ingest: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+  ],
+} as const;
+
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+export interface NewsweaveFunctionProps {
+  /** Entry file, relative to the repository root (`functions/http-api.ts`). */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /**
+   * How long the function's log group keeps its logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level (`LOG_LEVEL`).
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * Removal policy of the log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One Newsweave Lambda function with what every one of them shares: the runtime, Graviton, X-Ray, its own log
+ * group with a retention, the Powertools settings and an ESM bundle that includes the AWS SDK (so that the SDK
+ * version is the one in package-lock.json, not whatever the runtime ships).
+ */
+export class NewsweaveFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: NewsweaveFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        ALLOW_PRIVATE_ADDRESSES: 'false',
+        POWERTOOLS_SERVICE_NAME: 'newsweave',
+        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require(); ESM has no require unless we make one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+
+    const role = this.function.role;
+    if (role) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS managed basic execution role only lets the function write to CloudWatch Logs.',
+      });
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason: 'The functions reach public news sites and AWS APIs only; a VPC would add NAT cost and nothing to protect.',
+    });
+    acknowledgeLogGroup(this.logGroup);
+  }
+
+  /** Lets the function use the table with one role's actions, and tells it the table's name. */
+  useTable(table: ITable, access: TableAccess): void {
+    table.grant(this.function, ...TABLE_ACTIONS[access]);
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    const role = this.function.role;
+    if (role) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(table.node.defaultChild as CfnElement)}.Arn>/index/*]`,
+        reason: 'The listing indexes (GSI1, GSI2) of the one table; the wildcard covers only that table\'s indexes.',
+      });
+    }
+  }
+
+  /** Lets the function send to the queue (SendMessageBatch is authorised by sqs:SendMessage), and tells it the URL. */
+  sendToQueue(queue: IQueue): void {
+    queue.grant(this.function, 'sqs:SendMessage');
+    this.function.addEnvironment('QUEUE_URL', queue.queueUrl);
+  }
+}
+
+/** The log-group findings of the Control Tower rules, with the reasons they do not apply here. */
+export function acknowledgeLogGroup(logGroup: LogGroup): void {
+  Validations.of(logGroup).acknowledge({
+    id: 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    reason: 'Operational logs are kept one month by default to bound cost; the retention is a prop of every construct.',
+  });
+  Validations.of(logGroup).acknowledge({
+    id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    reason: 'CloudWatch Logs encrypts at rest with its own keys; the logs hold public article URLs, no personal data.',
+  });
+}

@@ -1,0 +1,157 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { NewsweaveFunction, acknowledgeLogGroup } from './newsweave-function';
+
+/** The read API's routes, all GET, all served by one function (routing lives in functions/api). */
+export const API_ROUTES = [
+  '/articles',
+  '/articles/{id}',
+  '/articles/{id}/related',
+  '/sources',
+  '/topics/{topic}/articles',
+] as const;
+
+export interface ReadApiProps {
+  /** The table the API reads. */
+  readonly table: ITable;
+  /**
+   * Origins allowed to call the API from a browser (CORS, GET only). Empty: no CORS headers at all.
+   * @default - no CORS
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Steady-state requests per second the default stage accepts before answering 429.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Requests the default stage accepts in a burst.
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Retention of the API function's logs and of the access logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of the API function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * Removal policy of the log groups.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The public, read-only HTTP API over the stored articles, sources and topics. */
+export class ReadApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly handler: NewsweaveFunction;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ReadApiProps) {
+    super(scope, id);
+    const rateLimit = props.throttlingRateLimit ?? 50;
+    const burstLimit = props.throttlingBurstLimit ?? 100;
+    if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
+      throw new Error('ReadApi: throttlingRateLimit must be above 0 and throttlingBurstLimit a positive integer');
+    }
+    const corsOrigins = props.corsOrigins ?? [];
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.handler = new NewsweaveFunction(this, 'Handler', {
+      entry: 'functions/http-api.ts',
+      description: 'Newsweave: the read API',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+      removalPolicy,
+    });
+    this.handler.useTable(props.table, 'read');
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Newsweave read API',
+      createDefaultStage: false,
+      corsPreflight:
+        corsOrigins.length > 0
+          ? {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [CorsHttpMethod.GET],
+              allowHeaders: ['content-type'],
+              maxAge: Duration.hours(1),
+            }
+          : undefined,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    acknowledgeLogGroup(this.accessLogs);
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit, burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('Handler', this.handler.function);
+    for (const path of API_ROUTES) {
+      const [route] = this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+      if (route) acknowledgePublicRoute(route);
+    }
+  }
+
+  /** The API's base URL (the `$default` stage, no path prefix). */
+  get url(): string {
+    return this.stage.url;
+  }
+}
+
+/** The findings a public route raises, with why they are accepted. */
+function acknowledgePublicRoute(route: HttpRoute): void {
+  const publicByDesign = 'The read API is public by design: it serves published news and writes nothing.';
+  Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicByDesign });
+  Validations.of(route).acknowledge({
+    id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
+    reason: publicByDesign,
+  });
+  Validations.of(route).acknowledge({
+    id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+    reason: "The invoke permission's SourceArn is this route's execute-api ARN, an Fn::Join the rule cannot evaluate.",
+  });
+}

@@ -1,0 +1,62 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../functions/store/table-schema';
+
+export interface StorageProps {
+  /**
+   * What happens to the table when it leaves the stack. DESTROY is refused unless `allowDestroy` is set, so that
+   * only a development stage can lose its data.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Set by the development stage only: permits `removalPolicy: DESTROY`.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
+  /**
+   * Customer managed key for the table. Without one the table uses the AWS managed key (aws/dynamodb).
+   * @default - AWS managed key
+   */
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * The one DynamoDB table, exactly as functions/store/table-schema.ts describes it (the local runtime creates the
+ * same table from the same constants).
+ */
+export class Storage extends Construct {
+  readonly table: ITable;
+
+  constructor(scope: Construct, id: string, props: StorageProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (removalPolicy === RemovalPolicy.DESTROY && props.allowDestroy !== true) {
+      throw new Error('Storage: removalPolicy DESTROY is only allowed for a development stage (allowDestroy: true)');
+    }
+    const { partitionKey, sortKey, byTimeIndex, bySourceIndex } = TABLE_KEYS;
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      ...(props.encryptionKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: TableEncryption.AWS_MANAGED }),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy,
+    });
+    for (const index of [byTimeIndex, bySourceIndex]) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...LISTING_ATTRIBUTES],
+      });
+    }
+    this.table = table;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * The dev stack, synthesized once with an e-mail address, CORS origins, a threshold override and a sources file
+ * with two schedules. The policy checks have their own file (policy-checks.test.ts): cfn-guard takes a while.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
+import { API_ROUTES } from '../../lib/read-api';
+import { resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
+
+const sources = [
+  { id: 'bbc-world', name: 'BBC News: World', url: 'https://feeds.bbci.co.uk/news/world/rss.xml', schedule: 'rate(10 minutes)' },
+  { id: 'npr-news', name: 'NPR News', url: 'https://feeds.npr.org/1001/rss.xml', schedule: 'cron(0 * * * ? *)' },
+  { id: 'the-hindu', name: 'The Hindu', url: 'https://www.thehindu.com/news/national/feeder/default.rss', schedule: 'rate(10 minutes)' },
+];
+
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthApp({
+    stage: 'dev',
+    sourcesFile: writeSourcesFile(sources),
+    alarmEmail: 'ops@example.com',
+    corsOrigins: 'https://news.example.com,https://app.example.com',
+    // The CLI passes every -c value as a string.
+    apiLatencyP99Millis: '1500',
+  });
+});
+
+type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
+const only = (resources: Record<string, Resource>): Resource => {
+  const values = Object.values(resources);
+  expect(values).toHaveLength(1);
+  return values[0] as Resource;
+};
+const fn = (name: 'fetcher' | 'worker' | 'api') => {
+  const { ingestion, readApi } = synth.stack;
+  const construct = name === 'fetcher' ? ingestion.fetcher : name === 'worker' ? ingestion.worker : readApi.handler;
+  const id = synth.logicalId(construct.function);
+  return { id, resource: synth.template.toJSON().Resources[id] as Resource, construct };
+};
+
+describe('storage', () => {
+  it('creates the table the schema describes: string keys, two INCLUDE indexes of the listing attributes', () => {
+    const table = only(synth.template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+    );
+    const indexes = table.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2']);
+    for (const index of indexes) {
+      expect(index.KeySchema).toEqual([
+        { AttributeName: `${index.IndexName}PK`, KeyType: 'HASH' },
+        { AttributeName: `${index.IndexName}SK`, KeyType: 'RANGE' },
+      ]);
+      expect(index.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: [...LISTING_ATTRIBUTES] });
+    }
+  });
+
+  it('is on-demand, encrypted, point-in-time recoverable, expires items on expiresAt, and dev may delete it', () => {
+    const table = only(synth.template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('ingestion', () => {
+  const queues = () => {
+    const { ingestion } = synth.stack;
+    const all = synth.template.toJSON().Resources;
+    return {
+      queueId: synth.logicalId(ingestion.queue),
+      dlqId: synth.logicalId(ingestion.deadLetterQueue),
+      queue: all[synth.logicalId(ingestion.queue)] as Resource,
+      dlq: all[synth.logicalId(ingestion.deadLetterQueue)] as Resource,
+    };
+  };
+
+  it('dead-letters an article after five deliveries and keeps dead letters 14 days', () => {
+    const { queue, dlq, dlqId } = queues();
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 });
+    expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('refuses plain HTTP on both queues', () => {
+    const { queueId, dlqId } = queues();
+    for (const id of [queueId, dlqId]) {
+      synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('hides a message for at least six times the worker timeout', () => {
+    const { queue } = queues();
+    const workerTimeout = fn('worker').resource.Properties.Timeout as number;
+    expect(workerTimeout).toBe(QUEUE_SETTINGS.workerTimeoutSeconds);
+    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * workerTimeout);
+  });
+
+  it('feeds the worker batches of 10 with partial batch responses and bounded concurrency', () => {
+    const { queueId } = queues();
+    const mapping = only(synth.template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>);
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: fn('worker').id },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: QUEUE_SETTINGS.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('makes one rule per distinct schedule, whose input carries exactly that schedule\'s sources', () => {
+    const rules = Object.values(resourcesOfType(synth.template, 'AWS::Events::Rule'));
+    const bySchedule = Object.fromEntries(
+      rules.map((rule) => {
+        const targets = rule.Properties.Targets as { Arn: unknown; Input: string }[];
+        expect(targets).toHaveLength(1);
+        expect(targets[0]?.Arn).toEqual({ 'Fn::GetAtt': [fn('fetcher').id, 'Arn'] });
+        return [rule.Properties.ScheduleExpression, JSON.parse(targets[0]?.Input ?? 'null')];
+      }),
+    );
+    expect(bySchedule).toEqual({
+      'rate(10 minutes)': { sources: [sources[0], sources[2]] },
+      'cron(0 * * * ? *)': { sources: [sources[1]] },
+    });
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['fetcher', 512, 120],
+    // The worker's timeout is shared with the local poller (functions/ingest/queue-settings.ts).
+    ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds],
+    ['api', 512, 10],
+  ] as const)('%s: Node.js 24 on arm64, X-Ray active, %i MB, %i s, its own log group kept a month', (name, memory, timeout) => {
+    const { resource } = fn(name);
+    expect(resource.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: memory,
+      Timeout: timeout,
+      Handler: 'index.handler',
+    });
+    const logGroupId = ((resource.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup).Ref;
+    const logGroup = synth.template.toJSON().Resources[logGroupId] as Resource;
+    expect(logGroup.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('sets each environment variable where it grants the matching access', () => {
+    const env = (name: 'fetcher' | 'worker' | 'api') =>
+      (fn(name).resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const tableId = synth.logicalId(synth.stack.storage.table);
+    const queueId = synth.logicalId(synth.stack.ingestion.queue);
+    for (const name of ['fetcher', 'worker', 'api'] as const) {
+      expect(env(name)).toMatchObject({
+        TABLE_NAME: { Ref: tableId },
+        ALLOW_PRIVATE_ADDRESSES: 'false',
+        POWERTOOLS_SERVICE_NAME: 'newsweave',
+        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        LOG_LEVEL: 'INFO',
+      });
+    }
+    expect(env('fetcher').QUEUE_URL).toEqual({ Ref: queueId });
+    expect(env('worker').QUEUE_URL).toBeUndefined();
+    expect(env('api').QUEUE_URL).toBeUndefined();
+  });
+});
+
+describe('least privilege', () => {
+  /** Every action each function's role may perform, with the resources it may perform it on. */
+  const grants = (name: 'fetcher' | 'worker' | 'api') => {
+    const roleId = synth.logicalId(fn(name).construct.function.role!);
+    const statements = Object.values(resourcesOfType(synth.template, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Effect: string }[] }).Statement);
+    expect(statements.length).toBeGreaterThan(0);
+    return statements.map((statement) => ({
+      actions: ([] as string[]).concat(statement.Action),
+      resources: ([] as unknown[]).concat(statement.Resource),
+      effect: statement.Effect,
+    }));
+  };
+  const actions = (name: 'fetcher' | 'worker' | 'api') => new Set(grants(name).flatMap((grant) => grant.actions));
+  const dynamoActions = (name: 'fetcher' | 'worker' | 'api') => [...actions(name)].filter((action) => action.startsWith('dynamodb:')).sort();
+
+  it('lets the API only read the table and its indexes', () => {
+    expect(dynamoActions('api')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect([...actions('api')].filter((action) => action.startsWith('sqs:'))).toEqual([]);
+  });
+
+  it('lets the fetcher read and update items and send to the queue, but never delete, scan or batch-write', () => {
+    expect(dynamoActions('fetcher')).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+    ]);
+    expect([...actions('fetcher')].filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+  });
+
+  it('lets the worker write items and consume the queue, but never delete items or scan', () => {
+    expect(dynamoActions('worker')).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+    ]);
+    expect(actions('worker')).toContain('sqs:ReceiveMessage');
+    expect(actions('worker')).toContain('sqs:DeleteMessage');
+    expect(actions('worker')).not.toContain('sqs:SendMessage');
+  });
+
+  it('names the table and its own indexes as the only resources of table actions, and no service wildcards', () => {
+    const tableId = synth.logicalId(synth.stack.storage.table);
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    const indexArns = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+    for (const name of ['fetcher', 'worker', 'api'] as const) {
+      for (const grant of grants(name)) {
+        expect(grant.effect).toBe('Allow');
+        expect(grant.actions.every((action) => !action.endsWith(':*'))).toBe(true);
+        if (grant.actions.some((action) => action.startsWith('dynamodb:'))) {
+          expect(grant.resources).toEqual([tableArn, indexArns]);
+        }
+        if (grant.resources.includes('*')) {
+          expect(grant.actions.every((action) => action.startsWith('xray:'))).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('read API', () => {
+  it('routes exactly the five GET routes to the API function', () => {
+    const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((path) => `GET ${path}`).sort());
+    expect(API_ROUTES).toEqual([
+      '/articles', '/articles/{id}', '/articles/{id}/related', '/sources', '/topics/{topic}/articles',
+    ]);
+  });
+
+  it('throttles the default stage and writes JSON access logs to its own log group', () => {
+    const stage = only(synth.template.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>);
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [synth.logicalId(synth.stack.readApi.accessLogs), 'Arn'] } },
+    });
+    const format = JSON.parse((stage.Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+  });
+
+  it('allows the configured origins to GET, and nothing else', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: { AllowOrigins: ['https://news.example.com', 'https://app.example.com'], AllowMethods: ['GET'] },
+    });
+  });
+});
+
+describe('monitoring', () => {
+  const alarm = (name: keyof typeof synth.stack.monitoring.alarms) =>
+    synth.template.toJSON().Resources[synth.logicalId(synth.stack.monitoring.alarms[name]!)] as Resource;
+  const topicRef = () => ({ Ref: synth.logicalId(synth.stack.monitoring.topic) });
+
+  it('sends every alarm, and its recovery, to the topic', () => {
+    const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(7);
+    for (const each of alarms) {
+      expect(each.Properties.AlarmActions).toEqual([topicRef()]);
+      expect(each.Properties.OKActions).toEqual([topicRef()]);
+    }
+  });
+
+  it('alarms on any dead letter and on an old oldest message', () => {
+    expect(alarm('DeadLetterQueueNotEmpty').Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(synth.stack.ingestion.deadLetterQueue), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm('OldestMessageTooOld').Properties).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 1800,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('alarms on error rates computed with metric math', () => {
+    const expression = (name: 'WorkerErrorRate' | 'ApiServerErrorRate') =>
+      (alarm(name).Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[]);
+    expect(expression('WorkerErrorRate').find((m) => m.Expression)?.Expression).toBe('IF(total > 0, 100 * errors / total, 0)');
+    expect(expression('WorkerErrorRate').map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['Errors', 'Invocations']);
+    expect(expression('ApiServerErrorRate').map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    expect(alarm('WorkerErrorRate').Properties.Threshold).toBe(5);
+    expect(alarm('ApiServerErrorRate').Properties.Threshold).toBe(1);
+  });
+
+  it('takes the API latency threshold from the context', () => {
+    expect(alarm('ApiLatencyP99').Properties).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 1500 });
+  });
+
+  it('alarms when no article was stored, treating silence as breaching', () => {
+    expect(alarm('NoArticlesStored').Properties).toMatchObject({
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: { Namespace: 'Newsweave', MetricName: 'ArticlesStored', Dimensions: [{ Name: 'service', Value: 'newsweave' }] },
+            Period: 120 * 60,
+            Stat: 'Sum',
+          },
+        },
+      ],
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarms on DynamoDB throttling', () => {
+    const metrics = alarm('TableThrottled').Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[];
+    expect(new Set(metrics.map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean))).toEqual(new Set(['ThrottledRequests']));
+    expect(alarm('TableThrottled').Properties.Threshold).toBe(10);
+  });
+
+  it('encrypts the topic with a rotated key CloudWatch may use, and subscribes the e-mail address', () => {
+    const topicKeyId = synth.logicalId(synth.stack.monitoring.topic.masterKey!);
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [topicKeyId, 'Arn'] } });
+    synth.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topicRef() });
+  });
+
+  it('draws the pipeline, queues, functions, API, table and per-source errors on one dashboard', () => {
+    const dashboard = only(synth.template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>);
+    expect(dashboard.Properties.DashboardName).toBe('newsweave-dev');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of [
+      'ArticlesStored', 'SourcesFetched', 'FetchErrors', 'UrlsQueued', 'DuplicatesSkipped', 'PagesRejected',
+      'RelatedIndexUpdates', 'ExtractionTime', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage',
+      'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx', 'Latency',
+      'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ThrottledRequests', 'sourceId',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+  });
+});
+
+describe('stack', () => {
+  it('outputs the API URL, table name, queue URLs and dashboard name', () => {
+    for (const output of ['ApiUrl', 'TableName', 'QueueUrl', 'DeadLetterQueueUrl', 'DashboardName']) {
+      synth.template.hasOutput(output, {});
+    }
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The prod stack with the defaults (the repo's own config/sources.json, no e-mail, no CORS, default thresholds),
+ * the constructs' own guards, and the app's refusal of bad sources files and bad context values.
+ */
+import { spawnSync } from 'node:child_process';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SourcesConfigError, loadSources } from '../../functions/sources/parse-sources';
+import { AppConfigError, buildApp } from '../../lib/app';
+import { Ingestion } from '../../lib/ingestion';
+import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring';
+import { Storage } from '../../lib/storage';
+import { resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
+
+let prod: SynthesizedApp;
+
+beforeAll(() => {
+  prod = synthApp({ stage: 'prod' });
+});
+
+describe('prod stage', () => {
+  it('is its own stack, named for the stage', () => {
+    expect(prod.stack.stackName).toBe('Newsweave-prod');
+    prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'newsweave-prod' });
+  });
+
+  it('retains the table, the queues, the logs and the key when the stack goes away', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+      const resources = Object.values(prod.template.findResources(type));
+      expect(resources.length, type).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(resource.DeletionPolicy, type).toBe('Retain');
+        expect(resource.UpdateReplacePolicy, type).toBe('Retain');
+      }
+    }
+  });
+
+  it('uses the default thresholds, sends no e-mail and sets no CORS when none is configured', () => {
+    const alarms = prod.stack.monitoring.alarms;
+    const threshold = (name: string) =>
+      (prod.template.toJSON().Resources[prod.logicalId(alarms[name]!)] as { Properties: { Threshold: number } }).Properties.Threshold;
+    expect(threshold('ApiLatencyP99')).toBe(DEFAULT_ALARM_THRESHOLDS.apiLatencyP99Millis);
+    expect(threshold('OldestMessageTooOld')).toBe(DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds);
+    prod.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const api = Object.values(resourcesOfType(prod.template, 'AWS::ApiGatewayV2::Api'))[0];
+    expect(api?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('schedules every source of config/sources.json, once', () => {
+    const scheduled = Object.values(resourcesOfType(prod.template, 'AWS::Events::Rule')).flatMap((rule) =>
+      (rule.Properties.Targets as { Input: string }[]).flatMap((target) => (JSON.parse(target.Input) as { sources: { id: string }[] }).sources),
+    );
+    expect(scheduled.map((source) => source.id).sort()).toEqual(loadSources('config/sources.json').map((source) => source.id).sort());
+  });
+});
+
+describe('construct guards', () => {
+  const bareStack = () =>
+    new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }), 'Bare');
+
+  it('refuses to let a table be destroyed unless the stage allows it', () => {
+    expect(() => new Storage(bareStack(), 'Storage', { removalPolicy: RemovalPolicy.DESTROY })).toThrow(/only allowed for a development stage/);
+    expect(() => new Storage(bareStack(), 'Storage', { removalPolicy: RemovalPolicy.DESTROY, allowDestroy: true })).not.toThrow();
+  });
+
+  it('splits a crowded schedule over several targets, each within EventBridge\'s input limit', () => {
+    const stack = bareStack();
+    const { table } = new Storage(stack, 'Storage');
+    const sources = Array.from({ length: 120 }, (_, i) => ({
+      id: `source-${i}`,
+      name: `Source number ${i} with a fairly long display name`,
+      url: `https://news-${i}.example.com/feeds/all-the-news-that-fits/rss.xml`,
+      schedule: 'rate(15 minutes)',
+    }));
+    new Ingestion(stack, 'Ingestion', { table, sources });
+    const rule = Object.values(resourcesOfType(Template.fromStack(stack), 'AWS::Events::Rule'))[0];
+    const inputs = (rule?.Properties.Targets as { Input: string }[]).map((target) => target.Input);
+    expect(inputs.length).toBeGreaterThan(1);
+    expect(inputs.every((input) => input.length <= 8192)).toBe(true);
+    expect(inputs.flatMap((input) => (JSON.parse(input) as { sources: { id: string }[] }).sources.map((s) => s.id))).toEqual(
+      sources.map((source) => source.id),
+    );
+  });
+});
+
+describe('bad configuration', () => {
+  const badSources = [
+    { id: 'bbc-world', name: 'BBC', url: 'https://feeds.bbci.co.uk/news/world/rss.xml', schedule: 'rate(10 minutes)' },
+    { id: 'npr-news', name: 'NPR', url: 'https://feeds.npr.org/1001/rss.xml', schedule: 'every ten minutes' },
+  ];
+
+  it('stops at an invalid sources file with a message naming the entry and the field', () => {
+    const sourcesFile = writeSourcesFile(badSources);
+    expect(() => buildApp({ context: { sourcesFile }, policyChecks: false })).toThrow(SourcesConfigError);
+    expect(() => buildApp({ context: { sourcesFile }, policyChecks: false })).toThrow(
+      /entry 1 \("npr-news"\), field "schedule"/,
+    );
+  });
+
+  it('makes `cdk synth` print that message and exit 1', () => {
+    const sourcesFile = writeSourcesFile(badSources);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/newsweave.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ sourcesFile }) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('entry 1 ("npr-news"), field "schedule"');
+    expect(run.stderr).not.toContain('    at ');
+  });
+
+  it.each([
+    [{ stage: 'staging' }, 'context "stage"'],
+    [{ alarmEmail: 'not-an-address' }, 'context "alarmEmail"'],
+    [{ corsOrigins: 'news.example.com' }, 'context "corsOrigins"'],
+    [{ apiLatencyP99Millis: 'fast' }, 'context "apiLatencyP99Millis": expected a number'],
+    [{ noArticlesMinutes: '5' }, 'noArticlesMinutes: whole minutes from 10 to 1440'],
+    [{ workerErrorRatePercent: '150' }, 'workerErrorRatePercent'],
+  ])('refuses the context %j', (context, message) => {
+    expect(() => buildApp({ context, policyChecks: false })).toThrow(AppConfigError);
+    expect(() => buildApp({ context, policyChecks: false })).toThrow(message);
+  });
+});

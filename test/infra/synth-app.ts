@@ -1,0 +1,71 @@
+/**
+ * Synthesizes the Newsweave app the way `cdk synth` does (cdk.json's feature flags plus the given context), but
+ * without bundling the Lambda code, so that the infrastructure tests neither wait for esbuild nor depend on the
+ * handlers compiling. Bundling itself is tested in bundling.test.ts.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack, type App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { buildApp } from '../../lib/app';
+import type { NewsweaveStack } from '../../lib/newsweave-stack';
+
+export interface Violation {
+  readonly ruleName: string;
+  readonly severity?: string;
+  readonly violatingConstructs?: readonly { readonly constructPath?: string }[];
+}
+export interface PluginReport {
+  readonly pluginName: string;
+  readonly violations: readonly Violation[];
+  readonly suppressedViolations?: readonly (Violation & { readonly reason?: string })[];
+}
+
+export interface SynthesizedApp {
+  readonly app: App;
+  readonly stack: NewsweaveStack;
+  readonly template: Template;
+  /** The validation report the policy plugins wrote into the cloud assembly, or null without policy checks. */
+  readonly pluginReports: readonly PluginReport[] | null;
+  /** The logical ID CloudFormation knows a construct's resource by. */
+  logicalId(construct: IConstruct): string;
+}
+
+const cdkJsonContext = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>;
+
+export function synthApp(context: Record<string, unknown>, options: { policyChecks?: boolean } = {}): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'newsweave-cdk-'));
+  const { app, stack } = buildApp({
+    context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context },
+    outdir,
+    policyChecks: options.policyChecks ?? false,
+    builtinValidation: false,
+  });
+  const assembly = app.synth();
+  const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
+  const reportFile = join(assembly.directory, 'validation-report.json');
+  const pluginReports = existsSync(reportFile)
+    ? (JSON.parse(readFileSync(reportFile, 'utf8')).pluginReports as PluginReport[])
+    : null;
+  return {
+    app,
+    stack,
+    template,
+    pluginReports,
+    logicalId: (construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement),
+  };
+}
+
+/** A sources file in a temporary directory. */
+export function writeSourcesFile(content: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'newsweave-sources-')), 'sources.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+/** Every value of a CloudFormation resource property, in the shape the template holds it. */
+export function resourcesOfType(template: Template, type: string): Record<string, { Properties: Record<string, unknown> }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
