@@ -1,0 +1,294 @@
+/**
+ * Refresh one source: the fetcher's use case (Miniflux's RefreshFeed). Register the source, respect its backoff,
+ * fetch it (conditionally, except for a periodic full fetch), parse it (a sitemap index through its newest child
+ * sitemaps), canonicalise and dedupe the entry URLs, queue the ones never seen, and record the outcome on the
+ * source's record.
+ *
+ * Failures are data: a source that cannot be fetched or parsed gets its error, error count and next attempt time
+ * saved, and the function returns a `failed` outcome instead of throwing, so one bad source never stops the others.
+ */
+import { randomUUID } from 'node:crypto';
+import { decodeDocument } from '../charset/decode-document';
+import { FeedParseError, MAX_FEED_ENTRIES, parseFeed } from '../feeds/parse-feed';
+import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
+import { canonicalizeUrl } from '../fetch/canonical-url';
+import { FetchError, type FetchResult, type Fetcher } from '../fetch/http-fetch';
+import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../model';
+import type { ArticleQueue, SeenUrlStore, SourceStore } from '../ports';
+import type { Telemetry } from '../shared/telemetry';
+
+export interface RefreshSourceDeps {
+  readonly sources: SourceStore;
+  readonly seen: SeenUrlStore;
+  readonly queue: ArticleQueue;
+  readonly fetcher: Fetcher;
+  readonly telemetry: Telemetry;
+  readonly now?: () => Date;
+  readonly newCorrelationId?: () => string;
+}
+
+export interface RefreshOptions {
+  /** Ignore the backoff and the validators (the local runtime's first fetch, an operator's retry). */
+  readonly force?: boolean;
+}
+
+export interface RefreshOutcome {
+  readonly sourceId: string;
+  readonly status: 'skipped-backoff' | 'not-modified' | 'fetched' | 'failed';
+  /** Distinct article URLs in the feed. */
+  readonly found: number;
+  /** New URLs sent to the queue. */
+  readonly queued: number;
+  readonly error?: string;
+}
+
+export const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
+/** A sitemap index is read through its newest few sitemaps: older ones hold old news. */
+export const MAX_CHILD_SITEMAPS = 5;
+/** Sources refreshed at once by refreshSources; the fetcher's per-host limit still applies. */
+export const DEFAULT_REFRESH_CONCURRENCY = 4;
+
+const MAX_ERROR_CHARS = 500;
+const MAX_VALIDATOR_CHARS = 512;
+
+/** A failure of the source itself (fetch or parse), as opposed to our own stores or queue. */
+class SourceFailure extends Error {
+  constructor(
+    readonly kind: string,
+    readonly metricKind: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export async function refreshSource(
+  source: SourceConfig,
+  deps: RefreshSourceDeps,
+  options: RefreshOptions = {},
+): Promise<RefreshOutcome> {
+  const { telemetry } = deps;
+  const now = (deps.now ?? (() => new Date()))();
+  const nowIso = now.toISOString();
+  const outcome = (status: RefreshOutcome['status'], found = 0, queued = 0, error?: string): RefreshOutcome =>
+    error === undefined ? { sourceId: source.id, status, found, queued } : { sourceId: source.id, status, found, queued, error };
+
+  let state: SourceState;
+  try {
+    state = await deps.sources.registerSource(source);
+  } catch (error) {
+    telemetry.count('FetchErrors', 1, { name: 'kind', value: 'internal' });
+    telemetry.log.error('cannot register the source', { sourceId: source.id, error: messageOf(error) });
+    return outcome('failed', 0, 0, `cannot register the source: ${messageOf(error)}`);
+  }
+
+  if (!options.force && state.nextAttemptAt && Date.parse(state.nextAttemptAt) > now.getTime()) {
+    telemetry.log.info('source in backoff, skipped', { sourceId: source.id, nextAttemptAt: state.nextAttemptAt });
+    return outcome('skipped-backoff');
+  }
+
+  const conditional = !options.force && shouldSendValidators(state, now);
+  let found = 0;
+  try {
+    const response = await fetchSource(deps.fetcher, source.url, conditional ? state : undefined);
+    const validators = {
+      etag: validator(response.headers.etag) ?? (response.notModified ? state.etag : null),
+      lastModified: validator(response.headers['last-modified']) ?? (response.notModified ? state.lastModified : null),
+    };
+    const succeeded: SourceState = {
+      ...state,
+      ...validators,
+      lastFetchedAt: nowIso,
+      lastSuccessAt: nowIso,
+      lastError: null,
+      lastErrorKind: null,
+      errorCount: 0,
+      nextAttemptAt: null,
+      lastFullFetchAt: conditional ? state.lastFullFetchAt : nowIso,
+    };
+    if (response.notModified) {
+      await deps.sources.saveFetchState(succeeded);
+      telemetry.count('SourcesFetched');
+      telemetry.log.info('source not modified', { sourceId: source.id });
+      return outcome('not-modified');
+    }
+
+    const entries = await readEntries(response, deps, source.id);
+    const unique = uniqueByCanonicalUrl(entries, telemetry, source.id);
+    found = unique.size;
+    const queued = await queueUnseen(unique, source, deps);
+    await deps.sources.saveFetchState(succeeded);
+    telemetry.count('SourcesFetched');
+    telemetry.count('UrlsQueued', queued);
+    telemetry.log.info('source fetched', { sourceId: source.id, found, queued });
+    return outcome('fetched', found, queued);
+  } catch (error) {
+    return outcome('failed', found, 0, await recordFailure(error, state, deps, now));
+  }
+}
+
+/** Saves the failure on the source's record and returns its message. */
+async function recordFailure(error: unknown, state: SourceState, deps: RefreshSourceDeps, now: Date): Promise<string> {
+  const failure = asSourceFailure(error);
+  const message = truncate(messageOf(error), MAX_ERROR_CHARS);
+  deps.telemetry.count('FetchErrors', 1, { name: 'kind', value: failure?.metricKind ?? 'internal' });
+  // Our own stores or queue failing is not the source's fault: record it, but do not push the source back.
+  const failed: SourceState = failure
+    ? {
+        ...state,
+        lastFetchedAt: now.toISOString(),
+        lastError: message,
+        lastErrorKind: failure.kind,
+        errorCount: state.errorCount + 1,
+        nextAttemptAt: nextAttemptAfterFailure(state.errorCount + 1, now, failure.retryAfterMs).toISOString(),
+      }
+    : { ...state, lastFetchedAt: now.toISOString(), lastError: message, lastErrorKind: 'internal' };
+  deps.telemetry.log[failure ? 'warn' : 'error']('source refresh failed', {
+    sourceId: state.sourceId,
+    kind: failed.lastErrorKind,
+    error: message,
+    errorCount: failed.errorCount,
+    nextAttemptAt: failed.nextAttemptAt,
+  });
+  try {
+    await deps.sources.saveFetchState(failed);
+  } catch (saveError) {
+    deps.telemetry.log.error('cannot save the fetch state', { sourceId: state.sourceId, error: messageOf(saveError) });
+  }
+  return message;
+}
+
+function fetchSource(fetcher: Fetcher, url: string, validators?: Pick<SourceState, 'etag' | 'lastModified'>): Promise<FetchResult> {
+  return fetcher.fetch(url, { accept: FEED_ACCEPT, etag: validators?.etag, lastModified: validators?.lastModified }).catch((error: unknown) => {
+    throw asSourceFailure(error) ?? error;
+  });
+}
+
+function parseResponse(response: FetchResult) {
+  try {
+    const { text } = decodeDocument(response.body, response.headers['content-type']);
+    return parseFeed(text, response.url);
+  } catch (error) {
+    throw new SourceFailure('parse', 'parse', `${response.url}: ${messageOf(error)}`);
+  }
+}
+
+async function readEntries(response: FetchResult, deps: RefreshSourceDeps, sourceId: string): Promise<FeedEntry[]> {
+  const feed = parseResponse(response);
+  if (feed.kind !== 'sitemap-index') return feed.entries;
+
+  const children = feed.sitemaps.slice(0, MAX_CHILD_SITEMAPS);
+  if (children.length === 0) throw new SourceFailure('parse', 'parse', `${response.url}: sitemap index lists no sitemaps`);
+  const results = await Promise.allSettled(
+    children.map(async (url) => {
+      const child = parseResponse(await fetchSource(deps.fetcher, url));
+      // A nested index is not followed: the walk stays bounded at one level.
+      return child.kind === 'sitemap-index' ? [] : child.entries;
+    }),
+  );
+  const entries: FeedEntry[] = [];
+  const failures: unknown[] = [];
+  for (const [index, result] of results.entries()) {
+    if (result.status === 'fulfilled') {
+      entries.push(...result.value);
+    } else {
+      failures.push(result.reason);
+      deps.telemetry.log.warn('child sitemap failed', { sourceId, url: children[index], error: messageOf(result.reason) });
+    }
+  }
+  if (failures.length === children.length) throw failures[0];
+  return entries
+    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''))
+    .slice(0, MAX_FEED_ENTRIES);
+}
+
+/** Canonical URL -> entry, first occurrence wins; entries whose URL cannot be canonicalised are dropped and logged. */
+function uniqueByCanonicalUrl(entries: readonly FeedEntry[], telemetry: Telemetry, sourceId: string): Map<string, FeedEntry> {
+  const unique = new Map<string, FeedEntry>();
+  let invalid = 0;
+  for (const entry of entries) {
+    let url: string;
+    try {
+      url = canonicalizeUrl(entry.url);
+    } catch {
+      invalid += 1;
+      continue;
+    }
+    if (!unique.has(url)) unique.set(url, entry);
+  }
+  if (invalid > 0) telemetry.log.warn('entries with unusable URLs dropped', { sourceId, invalid });
+  return unique;
+}
+
+/**
+ * Queues the URLs never processed. They are not marked seen here: the worker marks each one once it is stored or
+ * rejected, so a URL whose message is lost is queued again on the next refresh.
+ */
+async function queueUnseen(entries: ReadonlyMap<string, FeedEntry>, source: SourceConfig, deps: RefreshSourceDeps): Promise<number> {
+  if (entries.size === 0) return 0;
+  const unseen = await deps.seen.filterUnseen([...entries.keys()]);
+  if (unseen.length === 0) return 0;
+  const newCorrelationId = deps.newCorrelationId ?? randomUUID;
+  const messages: ArticleMessage[] = unseen.map((url) => ({
+    v: 1,
+    url,
+    sourceId: source.id,
+    sourceName: source.name,
+    correlationId: newCorrelationId(),
+    entry: entries.get(url),
+  }));
+  const { failed } = await deps.queue.sendArticles(messages);
+  if (failed.length > 0) {
+    deps.telemetry.count('QueueSendFailures', failed.length);
+    deps.telemetry.log.warn('some article messages could not be queued; they will be found again next refresh', {
+      sourceId: source.id,
+      failed: failed.length,
+    });
+  }
+  return messages.length - failed.length;
+}
+
+function asSourceFailure(error: unknown): SourceFailure | undefined {
+  if (error instanceof SourceFailure) return error;
+  if (error instanceof FetchError) {
+    const kind = error.kind === 'http' && error.status !== undefined ? `http-${error.status}` : error.kind;
+    return new SourceFailure(kind, error.kind, error.message, error.retryAfterMs);
+  }
+  if (error instanceof FeedParseError) return new SourceFailure('parse', 'parse', error.message);
+  return undefined;
+}
+
+function validator(value: string | undefined): string | null {
+  return value && value.length <= MAX_VALIDATOR_CHARS ? value : null;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Refreshes many sources, a few at a time; every source gets an outcome, in the order given. */
+export async function refreshSources(
+  sources: readonly SourceConfig[],
+  deps: RefreshSourceDeps,
+  options: RefreshOptions & { readonly concurrency?: number } = {},
+): Promise<RefreshOutcome[]> {
+  const outcomes: RefreshOutcome[] = new Array(sources.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < sources.length) {
+      const index = next;
+      next += 1;
+      const source = sources[index];
+      if (source) outcomes[index] = await refreshSource(source, deps, options);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, sources.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return outcomes;
+}

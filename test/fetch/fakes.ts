@@ -1,0 +1,133 @@
+/** In-memory fakes of the ports the refresh-source use case talks to. */
+import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/fetch/http-fetch';
+import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/model';
+import type { ArticleQueue, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
+import type { Log, Telemetry } from '../../functions/shared/telemetry';
+
+export class InMemorySourceStore implements SourceStore {
+  readonly states = new Map<string, SourceState>();
+  failRegister = false;
+
+  async registerSource(source: SourceConfig): Promise<SourceState> {
+    if (this.failRegister) throw new Error('table unavailable');
+    const existing = this.states.get(source.id);
+    const state: SourceState = existing
+      ? { ...existing, name: source.name, url: source.url }
+      : {
+          sourceId: source.id,
+          name: source.name,
+          url: source.url,
+          lastFetchedAt: null,
+          lastSuccessAt: null,
+          lastError: null,
+          lastErrorKind: null,
+          errorCount: 0,
+          nextAttemptAt: null,
+          etag: null,
+          lastModified: null,
+          lastFullFetchAt: null,
+          articleCount: 0,
+        };
+    this.states.set(source.id, state);
+    return state;
+  }
+
+  async getSource(sourceId: string): Promise<SourceState | null> {
+    return this.states.get(sourceId) ?? null;
+  }
+
+  async saveFetchState(state: SourceState): Promise<void> {
+    const existing = this.states.get(state.sourceId);
+    if (!existing) throw new Error(`unknown source ${state.sourceId}`);
+    // Like the DynamoDB store: everything but id, name, url and articleCount.
+    this.states.set(state.sourceId, { ...state, name: existing.name, url: existing.url, articleCount: existing.articleCount });
+  }
+
+  async incrementArticleCount(sourceId: string, by = 1): Promise<void> {
+    const existing = this.states.get(sourceId);
+    if (existing) this.states.set(sourceId, { ...existing, articleCount: existing.articleCount + by });
+  }
+
+  async listSources(): Promise<SourceState[]> {
+    return [...this.states.values()];
+  }
+}
+
+export class InMemorySeenUrlStore implements SeenUrlStore {
+  readonly outcomes = new Map<string, UrlOutcome>();
+
+  async filterUnseen(urls: readonly string[]): Promise<string[]> {
+    return urls.filter((url) => !this.outcomes.has(url));
+  }
+
+  async markSeen(url: string, outcome: UrlOutcome): Promise<void> {
+    this.outcomes.set(url, outcome);
+  }
+}
+
+export class RecordingQueue implements ArticleQueue {
+  readonly sent: ArticleMessage[] = [];
+  /** Messages for which this returns true are reported as failed (not sent). */
+  rejects: (message: ArticleMessage) => boolean = () => false;
+  broken = false;
+
+  async sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }> {
+    if (this.broken) throw new Error('queue unavailable');
+    const failed = messages.filter((message) => this.rejects(message));
+    this.sent.push(...messages.filter((message) => !failed.includes(message)));
+    return { failed };
+  }
+}
+
+export interface CountRecord {
+  readonly metric: string;
+  readonly value: number;
+  readonly dimension?: { readonly name: string; readonly value: string };
+}
+
+export class RecordingTelemetry implements Telemetry {
+  readonly counts: CountRecord[] = [];
+  readonly logs: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+  readonly log: Log = {
+    debug: (message, extra) => this.logs.push({ level: 'debug', message, extra }),
+    info: (message, extra) => this.logs.push({ level: 'info', message, extra }),
+    warn: (message, extra) => this.logs.push({ level: 'warn', message, extra }),
+    error: (message, extra) => this.logs.push({ level: 'error', message, extra }),
+  };
+
+  count(metric: string, value = 1, dimension?: { readonly name: string; readonly value: string }): void {
+    this.counts.push({ metric, value, dimension });
+  }
+
+  timing(): void {}
+
+  total(metric: string, dimensionValue?: string): number {
+    return this.counts
+      .filter((record) => record.metric === metric && (dimensionValue === undefined || record.dimension?.value === dimensionValue))
+      .reduce((sum, record) => sum + record.value, 0);
+  }
+}
+
+type Reply = FetchResult | FetchError | ((request: FetchRequest) => FetchResult | FetchError);
+
+/** Answers from a script keyed by URL, and remembers what was asked. Unknown URLs are a 404. */
+export class ScriptedFetcher implements Fetcher {
+  readonly requests: { url: string; request: FetchRequest }[] = [];
+  readonly replies = new Map<string, Reply>();
+
+  async fetch(url: string, request: FetchRequest): Promise<FetchResult> {
+    this.requests.push({ url, request });
+    const reply = this.replies.get(url) ?? new FetchError('http', `HTTP 404 from ${url}`, { status: 404 });
+    const result = typeof reply === 'function' ? reply(request) : reply;
+    if (result instanceof FetchError) throw result;
+    return result;
+  }
+}
+
+export function ok(url: string, body: string | Buffer, headers: Record<string, string> = {}): FetchResult {
+  return { status: 200, url, headers, body: Buffer.isBuffer(body) ? body : Buffer.from(body), notModified: false };
+}
+
+export function notModified(url: string, headers: Record<string, string> = {}): FetchResult {
+  return { status: 304, url, headers, body: Buffer.alloc(0), notModified: true };
+}

@@ -1,0 +1,286 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
+import type { SourceConfig } from '../../functions/model';
+import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';
+import { InMemorySeenUrlStore, InMemorySourceStore, RecordingQueue, RecordingTelemetry, ScriptedFetcher, notModified, ok } from './fakes';
+
+const FEED_URL = 'https://news.example.com/rss';
+const source: SourceConfig = { id: 'example', name: 'Example News', url: FEED_URL, schedule: 'rate(10 minutes)' };
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url));
+const T0 = new Date('2026-11-10T09:00:00Z');
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+let sources: InMemorySourceStore;
+let seen: InMemorySeenUrlStore;
+let queue: RecordingQueue;
+let fetcher: ScriptedFetcher;
+let telemetry: RecordingTelemetry;
+let clock: Date;
+let ids: number;
+
+function deps(): RefreshSourceDeps {
+  return { sources, seen, queue, fetcher, telemetry, now: () => clock, newCorrelationId: () => `corr-${++ids}` };
+}
+
+/** What the worker does after processing each message. */
+async function markQueuedSeen() {
+  for (const message of queue.sent) await seen.markSeen(message.url, { kind: 'stored', articleId: message.url });
+}
+
+beforeEach(() => {
+  sources = new InMemorySourceStore();
+  seen = new InMemorySeenUrlStore();
+  queue = new RecordingQueue();
+  fetcher = new ScriptedFetcher();
+  telemetry = new RecordingTelemetry();
+  clock = T0;
+  ids = 0;
+});
+
+describe('refreshSource', () => {
+  it('queues the canonical URLs of a new feed and records success', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"', 'last-modified': 'Tue, 10 Nov 2026 08:00:00 GMT' }));
+    const outcome = await refreshSource(source, deps());
+    expect(outcome).toEqual({ sourceId: 'example', status: 'fetched', found: 4, queued: 4 });
+    expect(queue.sent.map((message) => message.url)).toEqual([
+      'https://news.example.com/economy/rates-rise?id=7',
+      'https://news.example.com/world/guid-only',
+      'https://news.example.com/local/relative-story',
+      'https://news.example.com/life/cafe',
+    ]);
+    expect(queue.sent[0]).toMatchObject({
+      v: 1,
+      sourceId: 'example',
+      sourceName: 'Example News',
+      correlationId: 'corr-1',
+      entry: { title: 'Rates rise again & markets fall', publishedAt: '2026-11-10T14:30:00.000Z' },
+    });
+    expect(new Set(queue.sent.map((message) => message.correlationId)).size).toBe(4);
+    expect(sources.states.get('example')).toMatchObject({
+      etag: '"v1"',
+      lastModified: 'Tue, 10 Nov 2026 08:00:00 GMT',
+      lastFetchedAt: T0.toISOString(),
+      lastSuccessAt: T0.toISOString(),
+      lastFullFetchAt: T0.toISOString(),
+      errorCount: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    expect(fetcher.requests[0]?.request.etag).toBeUndefined();
+    expect(telemetry.total('SourcesFetched')).toBe(1);
+    expect(telemetry.total('UrlsQueued')).toBe(4);
+  });
+
+  it('dedupes within a feed and across runs, queuing only what the seen store has not seen', async () => {
+    const items = ['https://d.example/a?utm_source=x', 'https://d.example/a#top', 'https://D.example/a', 'https://d.example/b']
+      .map((link) => `<item><link>${link}</link></item>`)
+      .join('');
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, `<rss><channel>${items}</channel></rss>`));
+    await seen.markSeen('https://d.example/b', { kind: 'rejected', reason: 'too-short' });
+
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 2, queued: 1 });
+    expect(queue.sent.map((message) => message.url)).toEqual(['https://d.example/a']);
+
+    await markQueuedSeen();
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 2, queued: 0 });
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('queues again a URL whose message was lost (never marked seen)', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 4 });
+  });
+
+  it('sends validators on the next fetch and treats 304 as a success', async () => {
+    fetcher.replies.set(FEED_URL, (request) =>
+      request.etag === '"v1"' ? notModified(FEED_URL) : ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }),
+    );
+    await refreshSource(source, deps());
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toEqual({ sourceId: 'example', status: 'not-modified', found: 0, queued: 0 });
+    expect(fetcher.requests[1]?.request.etag).toBe('"v1"');
+    expect(sources.states.get('example')).toMatchObject({
+      etag: '"v1"',
+      lastSuccessAt: minutes(10).toISOString(),
+      lastFullFetchAt: T0.toISOString(),
+    });
+    expect(telemetry.total('SourcesFetched')).toBe(2);
+  });
+
+  it('drops the validators for a full fetch every 6 hours, and when forced', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }));
+    await refreshSource(source, deps());
+    clock = minutes(6 * 60 + 1);
+    await refreshSource(source, deps());
+    expect(fetcher.requests[1]?.request.etag).toBeUndefined();
+    expect(sources.states.get('example')?.lastFullFetchAt).toBe(clock.toISOString());
+    clock = minutes(6 * 60 + 10);
+    await refreshSource(source, deps(), { force: true });
+    expect(fetcher.requests[2]?.request.etag).toBeUndefined();
+  });
+
+  it('records failures, backs off with growing delays, respects Retry-After, and resets on success', async () => {
+    fetcher.replies.set(FEED_URL, new FetchError('http', 'HTTP 503 from the server', { status: 503, retryAfterMs: 30 * 60_000 }));
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'failed', error: 'HTTP 503 from the server' });
+    let state = sources.states.get('example');
+    expect(state).toMatchObject({ errorCount: 1, lastErrorKind: 'http-503', lastError: 'HTTP 503 from the server', lastSuccessAt: null });
+    expect(state?.nextAttemptAt).toBe(minutes(30).toISOString());
+    expect(telemetry.total('FetchErrors', 'http')).toBe(1);
+
+    clock = minutes(29);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'skipped-backoff' });
+    expect(fetcher.requests).toHaveLength(1);
+
+    fetcher.replies.set(FEED_URL, new FetchError('timeout', 'no answer'));
+    const delays: number[] = [];
+    for (let attempt = 2; attempt <= 6; attempt += 1) {
+      clock = new Date(Date.parse(sources.states.get('example')?.nextAttemptAt ?? '') + 1);
+      await refreshSource(source, deps());
+      state = sources.states.get('example');
+      expect(state).toMatchObject({ errorCount: attempt, lastErrorKind: 'timeout' });
+      delays.push(Date.parse(state?.nextAttemptAt ?? '') - clock.getTime());
+    }
+    // Exponential: each delay is at least 1.6x the previous one even with the most jitter (2x * 0.8).
+    for (let i = 1; i < delays.length; i += 1) expect(delays[i]).toBeGreaterThanOrEqual((delays[i - 1] ?? 0) * 1.6 - 1);
+    expect(delays[4]).toBeLessThanOrEqual(32 * 60_000);
+
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    clock = new Date(Date.parse(state?.nextAttemptAt ?? '') + 1);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched' });
+    expect(sources.states.get('example')).toMatchObject({ errorCount: 0, lastError: null, lastErrorKind: null, nextAttemptAt: null });
+  });
+
+  it('lets force override the backoff', async () => {
+    fetcher.replies.set(FEED_URL, new FetchError('connect', 'refused'));
+    await refreshSource(source, deps());
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('atom.xml')));
+    expect(await refreshSource(source, deps(), { force: true })).toMatchObject({ status: 'fetched', queued: 2 });
+  });
+
+  it.each([
+    ['an HTML page', 'html-page.html', /HTML page/],
+    ['a truncated feed', 'truncated.xml', /truncated/],
+  ])('records %s as a parse failure', async (_what, name, message) => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture(name)));
+    const outcome = await refreshSource(source, deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatch(message);
+    expect(sources.states.get('example')).toMatchObject({ lastErrorKind: 'parse', errorCount: 1 });
+    expect(telemetry.total('FetchErrors', 'parse')).toBe(1);
+  });
+
+  it('decodes a windows-1251 feed before parsing', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('windows-1251.xml'), { 'content-type': 'application/rss+xml' }));
+    await refreshSource(source, deps());
+    expect(queue.sent[0]?.entry?.title).toBe('Москва: погода на выходные');
+  });
+
+  it(`reads a sitemap index through its ${MAX_CHILD_SITEMAPS} newest sitemaps`, async () => {
+    const child = (n: number) => `https://paper.example.in/sitemap-${n}.xml`;
+    const index = Array.from({ length: 7 }, (_, n) => `<sitemap><loc>${child(n)}</loc><lastmod>2026-11-0${n + 1}T00:00:00Z</lastmod></sitemap>`);
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, `<sitemapindex>${index.join('')}</sitemapindex>`));
+    fetcher.replies.set(child(6), ok(child(6), fixture('news-sitemap.xml')));
+    fetcher.replies.set(child(5), new FetchError('http', 'HTTP 500', { status: 500 }));
+    fetcher.replies.set(child(4), ok(child(4), fixture('sitemap-index.xml')));
+    fetcher.replies.set(child(3), ok(child(3), '<urlset><url><loc>https://paper.example.in/news/older-story</loc></url><url><loc>https://paper.example.in/news/from-3</loc></url></urlset>'));
+
+    const outcome = await refreshSource(source, deps());
+    expect(outcome).toMatchObject({ status: 'fetched', found: 4, queued: 4 });
+    expect(fetcher.requests.map((request) => request.url).sort()).toEqual([FEED_URL, child(2), child(3), child(4), child(5), child(6)].sort());
+    expect(telemetry.logs.filter((log) => log.message === 'child sitemap failed')).toHaveLength(2);
+  });
+
+  it('fails a sitemap index whose sitemaps all fail', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('sitemap-index.xml')));
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'failed' });
+    expect(sources.states.get('example')?.lastErrorKind).toBe('http-404');
+  });
+
+  it('counts messages the queue could not take, and finds them again next time', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    queue.rejects = (message) => message.url.endsWith('/cafe');
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 3 });
+    expect(telemetry.total('QueueSendFailures')).toBe(1);
+    await markQueuedSeen();
+    queue.rejects = () => false;
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
+  });
+
+  it('records a broken queue without blaming the source', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }));
+    queue.broken = true;
+    const outcome = await refreshSource(source, deps());
+    expect(outcome).toMatchObject({ status: 'failed', error: 'queue unavailable' });
+    expect(sources.states.get('example')).toMatchObject({ lastErrorKind: 'internal', errorCount: 0, nextAttemptAt: null, etag: null });
+    expect(telemetry.total('FetchErrors', 'internal')).toBe(1);
+  });
+
+  it('never throws, even when the source store is down', async () => {
+    sources.failRegister = true;
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'failed', error: expect.stringContaining('table unavailable') });
+    expect(fetcher.requests).toHaveLength(0);
+  });
+});
+
+describe('refreshSources', () => {
+  it('refreshes every source with bounded concurrency and returns outcomes in order', async () => {
+    const many = Array.from({ length: 7 }, (_, i): SourceConfig => ({ ...source, id: `s${i}`, url: `https://s${i}.example/feed` }));
+    let running = 0;
+    let maxRunning = 0;
+    const slowFetcher: ScriptedFetcher = Object.assign(new ScriptedFetcher(), {
+      async fetch(url: string) {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running -= 1;
+        if (url.includes('s3')) throw new FetchError('connect', 'refused');
+        return ok(url, `<rss><channel><item><link>${url.replace('/feed', '/a')}</link></item></channel></rss>`);
+      },
+    });
+    const outcomes = await refreshSources(many, { ...deps(), fetcher: slowFetcher }, { concurrency: 3 });
+    expect(outcomes.map((outcome) => [outcome.sourceId, outcome.status])).toEqual(
+      many.map((entry) => [entry.id, entry.id === 's3' ? 'failed' : 'fetched']),
+    );
+    expect(maxRunning).toBe(3);
+    expect(queue.sent).toHaveLength(6);
+  });
+});
+
+describe('refreshSource with the real fetcher', () => {
+  let server: Server;
+  let url = '';
+  let requests = 0;
+  beforeAll(async () => {
+    const body = fixture('atom.xml');
+    server = createServer((request, response) => {
+      requests += 1;
+      if (request.headers['if-none-match'] === '"atom-1"') response.writeHead(304).end();
+      else response.writeHead(200, { 'content-type': 'application/atom+xml', etag: '"atom-1"' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/atom.xml`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('fetches, then gets a 304 on the conditional GET', async () => {
+    const local = { ...source, url };
+    const real = { ...deps(), fetcher: createFetcher({ allowPrivateAddresses: true }) };
+    expect(await refreshSource(local, real)).toMatchObject({ status: 'fetched', found: 2, queued: 2 });
+    clock = minutes(10);
+    expect(await refreshSource(local, real)).toMatchObject({ status: 'not-modified' });
+    expect(requests).toBe(2);
+  });
+
+  it('records a blocked address when private addresses are not allowed', async () => {
+    const outcome = await refreshSource({ ...source, url }, { ...deps(), fetcher: createFetcher() });
+    expect(outcome.status).toBe('failed');
+    expect(sources.states.get('example')?.lastErrorKind).toBe('blocked-address');
+  });
+});
