@@ -31,6 +31,8 @@ export function parseXml(text: string): XmlElement[] {
     htmlEntities: true,
     processEntities: {
       enabled: true,
+      // The limits count only DTD-declared entities: a long feed legitimately holds thousands of `&amp;` and `&lt;`.
+      appliesTo: 'external',
       maxEntityCount: 50,
       maxEntitySize: 1_000,
       maxTotalExpansions: 1_000,

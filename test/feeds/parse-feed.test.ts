@@ -155,6 +155,15 @@ describe('parseFeed limits', () => {
   });
 });
 
+describe('parseFeed on long feeds', () => {
+  it('decodes thousands of ordinary entities (the entity limits are for DTD entities only)', () => {
+    const items = Array.from({ length: 1_500 }, (_, i) => `<item><title>A &amp; B ${i}</title><link>https://x.example/${i}</link></item>`).join('');
+    const feed = parseFeed(`<rss><channel>${items}</channel></rss>`, BASE);
+    expect(feed.entries).toHaveLength(1_500);
+    expect(feed.entries[1_499]?.title).toBe('A & B 1499');
+  });
+});
+
 describe('parseFeedDate', () => {
   it.each([
     ['Tue, 10 Nov 2026 09:30:00 GMT', '2026-11-10T09:30:00.000Z'],
