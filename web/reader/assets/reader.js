@@ -20,9 +20,10 @@ const topicInput = document.getElementById('topic-input');
 const sourceList = document.getElementById('source-list');
 const topicSuggestions = document.getElementById('topic-suggestions');
 
+const allSourcesChip = sourceList.firstElementChild;
 let currentView = null;
 let listHref = '#/';
-const sourcesReady = loadSources();
+let sourcesReady = loadSources();
 
 function announce(message) {
   status.textContent = message;
@@ -32,6 +33,9 @@ async function render({ focus }) {
   currentView?.abort();
   const view = new AbortController();
   currentView = view;
+  // A source list that failed to load (API down at start) is asked for again with the next view.
+  if ((await sourcesReady) === null) sourcesReady = loadSources();
+  if (view.signal.aborted) return;
   const route = parseRoute(window.location.hash);
   syncControls(route);
   if (route.view === 'article') {
@@ -357,7 +361,8 @@ function explain(error) {
 async function loadSources() {
   try {
     const sources = await api.listSources();
-    sourceList.append(
+    sourceList.replaceChildren(
+      allSourcesChip,
       ...sources.map((source) =>
         h(
           'li',
@@ -374,7 +379,7 @@ async function loadSources() {
     syncControls(parseRoute(window.location.hash));
     return sources;
   } catch {
-    sourceList.append(h('li', { class: 'filter-note' }, 'Sources unavailable'));
+    sourceList.replaceChildren(allSourcesChip, h('li', { class: 'filter-note' }, 'Sources unavailable'));
     return null;
   }
 }

@@ -1,0 +1,112 @@
+/**
+ * The pure modules of the pages (formatting and hash routes), run in node. They are plain browser ES modules without
+ * type declarations, so they are imported by URL and typed here.
+ */
+import { describe, expect, it } from 'vitest';
+
+interface FormatModule {
+  relativeTime(iso: unknown, now?: number): string;
+  splitParagraphs(body: unknown): string[];
+  safeHttpUrl(value: unknown): string | null;
+  formatMillis(value: unknown): string;
+}
+type Route = { view: 'latest'; source?: string } | { view: 'topic'; topic: string } | { view: 'search'; q: string } | { view: 'article'; id: string };
+interface RoutesModule {
+  parseRoute(hash: unknown): Route;
+  hrefFor(route: Route): string;
+}
+
+const assets = new URL('../../web/reader/assets/', import.meta.url);
+const format: FormatModule = await import(new URL('format.js', assets).href);
+const routes: RoutesModule = await import(new URL('routes.js', assets).href);
+
+const NOW = Date.parse('2026-11-29T12:00:00Z');
+const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+
+describe('relativeTime', () => {
+  it.each([
+    [ago(10), 'just now'],
+    [ago(-30), 'just now'],
+    [ago(50), '1 minute ago'],
+    [ago(22 * 60), '22 minutes ago'],
+    [ago(44 * 60), '44 minutes ago'],
+    [ago(50 * 60), '1 hour ago'],
+    [ago(5 * 3600), '5 hours ago'],
+    [ago(23 * 3600), 'yesterday'],
+    [ago(3 * 86_400), '3 days ago'],
+    [ago(40 * 86_400), 'last month'],
+    [ago(400 * 86_400), 'last year'],
+    [ago(-3 * 3600), 'in 3 hours'],
+    ['not a date', ''],
+    [null, ''],
+    [42, ''],
+  ])('%s -> %s', (iso, expected) => {
+    expect(format.relativeTime(iso, NOW)).toBe(expected);
+  });
+});
+
+describe('splitParagraphs', () => {
+  it('splits on blank lines, joins wrapped lines and drops empty paragraphs', () => {
+    expect(format.splitParagraphs('One\nstill one.\n\n\nTwo.\r\n  \r\nThree.  \n\n')).toEqual(['One still one.', 'Two.', 'Three.']);
+    expect(format.splitParagraphs(undefined)).toEqual([]);
+    expect(format.splitParagraphs('  \n\n ')).toEqual([]);
+  });
+});
+
+describe('safeHttpUrl', () => {
+  it.each([
+    ['https://example.com/a?b=1', 'https://example.com/a?b=1'],
+    ['http://example.com', 'http://example.com/'],
+    ['javascript:alert(1)', null],
+    ['JaVaScRiPt:alert(1)', null],
+    ['data:text/html,<script>1</script>', null],
+    ['/relative/path', null],
+    ['', null],
+    [{}, null],
+  ])('%s -> %s', (value, expected) => {
+    expect(format.safeHttpUrl(value)).toBe(expected);
+  });
+});
+
+describe('formatMillis', () => {
+  it.each([
+    [6.24, '6.2 ms'],
+    [38.4, '38 ms'],
+    [1250, '1.3 s'],
+    [12_500, '13 s'],
+    [Number.NaN, '–'],
+    ['7', '–'],
+  ])('%s -> %s', (value, expected) => {
+    expect(format.formatMillis(value)).toBe(expected);
+  });
+});
+
+describe('hash routes', () => {
+  it.each([
+    ['', { view: 'latest' }],
+    ['#/', { view: 'latest' }],
+    ['#/source/harbor-times', { view: 'latest', source: 'harbor-times' }],
+    ['#/topic/port%20of%20calderhaven', { view: 'topic', topic: 'port of calderhaven' }],
+    ['#/search/pine%20hollow', { view: 'search', q: 'pine hollow' }],
+    ['#/article/strike-harbor-times-01', { view: 'article', id: 'strike-harbor-times-01' }],
+    ['#/search/%E0%A4%A', { view: 'latest' }],
+    ['#/search/%20%20', { view: 'latest' }],
+    [`#/search/${'a'.repeat(201)}`, { view: 'latest' }],
+    ['#/unknown/x', { view: 'latest' }],
+    ['#main', { view: 'latest' }],
+  ])('%s', (hash, expected) => {
+    expect(routes.parseRoute(hash)).toEqual(expected);
+  });
+
+  it('writes what it reads, escaping what a hash cannot hold', () => {
+    const samples: Route[] = [
+      { view: 'latest' },
+      { view: 'latest', source: 'metro-wire' },
+      { view: 'topic', topic: 'european union' },
+      { view: 'search', q: 'rates / inflation #3 ?' },
+      { view: 'article', id: 'rates-valley-courier-1' },
+    ];
+    for (const route of samples) expect(routes.parseRoute(routes.hrefFor(route))).toEqual(route);
+    expect(routes.hrefFor({ view: 'search', q: 'a/b#c' })).toBe('#/search/a%2Fb%23c');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The operator page in Chromium against the fake runtime's /ops/metrics.json.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, type WatchedPage } from './browser';
+import { startFakeApi, type FakeApi } from './fake-api';
+import { expectOpsPage } from './reader-checks';
+
+const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+let fake: FakeApi;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+beforeAll(async () => {
+  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await fake?.stop();
+});
+
+async function open(): Promise<Page> {
+  watched = await openPage(browser);
+  page = watched.page;
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+afterEach(async () => {
+  fake.setMode('ok');
+  await watched?.context.close();
+});
+
+const counter = (metric: string) => page.locator(`[data-metric="${metric}"] dd`).textContent();
+
+describe('operator page', () => {
+  it('shows counters, the throughput chart, queue depth, rejections, timings and source health', async () => {
+    await open();
+    await expectOpsPage(page, fake.origin);
+    expect(Number((await counter('ArticlesStored'))?.replaceAll(',', ''))).toBeGreaterThan(0);
+    expect(await page.locator('#counters [data-metric="FetchErrors"]').getAttribute('data-alert')).toBe('true');
+    expect(await page.locator('#counters [data-metric="ApiErrors"]').getAttribute('data-alert')).toBeNull();
+    expect(await counter('deadLetters')).toBe('1');
+    expect(await page.locator('#queue [data-metric="deadLetters"]').getAttribute('data-alert')).toBe('true');
+
+    // 25 minutes of 10-second buckets, from the runtime's start to now.
+    const points = await page.locator('polyline[data-series="ArticlesStored"]').getAttribute('points');
+    expect(points?.split(' ').length).toBeGreaterThanOrEqual(150);
+    expect(await page.locator('#throughput-legend li').allTextContents()).toContain('Pages rejected: 5');
+
+    const bars = await page.locator('#rejections .bar-row').evaluateAll((rows) =>
+      rows.map((row) => [row.firstElementChild?.textContent, row.lastElementChild?.textContent]),
+    );
+    expect(bars).toEqual([
+      ['not-an-article', '3'],
+      ['too-short', '2'],
+      ['login-wall', '1'],
+    ]);
+    expect(await page.locator('#timings tbody tr').first().innerText()).toBe('Article extraction\t212\t38 ms\t412 ms');
+
+    const rows = page.locator('#sources tbody tr');
+    expect(await rows.evaluateAll((elements) => elements.map((row) => [row.getAttribute('data-source'), row.getAttribute('data-health')]))).toEqual([
+      ['northern-ledger', 'failing'],
+      ['metro-wire', 'stale'],
+      ['harbor-times', 'ok'],
+      ['valley-courier', 'ok'],
+    ]);
+    expect(await rows.first().locator('.badge').textContent()).toBe('Failing');
+    expect(await rows.first().locator('.error-detail').textContent()).toBe('timeout: connect ETIMEDOUT after 10000 ms');
+    expect(await rows.nth(1).locator('td').nth(1).textContent()).toBe('41 minutes ago');
+    expect(watched.errors).toEqual([]);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'ops.png'), fullPage: true });
+  });
+
+  it('updates the figures while the pipeline runs', async () => {
+    await open();
+    await expectOpsPage(page, fake.origin);
+    fake.setTotal('ArticlesStored', 4321);
+    await expect.poll(() => counter('ArticlesStored'), { timeout: 6_000, interval: 250 }).toBe('4,321');
+  });
+
+  it('keeps the last figures and says so while the metrics cannot be read, then recovers', async () => {
+    await open();
+    await expectOpsPage(page, fake.origin);
+    fake.setMode('fail');
+    await expect.poll(() => page.locator('#ops-alert').textContent(), { timeout: 6_000 }).toMatch(/^Cannot read the pipeline's metrics \(internal error\)\. Retrying every 2 seconds; the figures below are from /);
+    expect(await page.locator('#ops-status').getAttribute('data-state')).toBe('offline');
+    expect(await page.locator('#sources tbody tr').count()).toBe(4);
+    fake.setMode('ok');
+    await expect.poll(() => page.locator('#ops-alert').textContent(), { timeout: 6_000 }).toBe('');
+    expect(await page.locator('#ops-status').getAttribute('data-state')).toBe('live');
+  });
+
+  it('reads health and series from the snapshot: stale after 30 minutes, failing on errors, gaps filled with zero', async () => {
+    await open();
+    await page.goto(`${fake.origin}/ops/`);
+    // Passed as source text: the test runner rewrites import() in functions, and this import must run in the page.
+    const result: unknown = await page.evaluate(`(async () => {
+      const { sourceHealth, fillSeries, niceCeiling } = await import('/ops/health.js');
+      const now = Date.parse('2026-11-29T12:00:00Z');
+      const ago = (minutes) => new Date(now - minutes * 60000).toISOString();
+      const filled = fillSeries(
+        { startedAt: ago(2), now: new Date(now).toISOString(), bucketSeconds: 10, series: [{ t: now - 30000, values: { ArticlesStored: 4 } }] },
+        ['ArticlesStored'],
+      );
+      return {
+        health: [
+          sourceHealth({ errorCount: 2, lastFetchedAt: ago(1), lastSuccessAt: ago(1) }, now),
+          sourceHealth({ errorCount: 0, lastFetchedAt: ago(31), lastSuccessAt: ago(31) }, now),
+          sourceHealth({ errorCount: 0, lastFetchedAt: ago(29), lastSuccessAt: ago(29) }, now),
+          sourceHealth({ errorCount: 0, lastFetchedAt: null, lastSuccessAt: null }, now),
+          sourceHealth({ errorCount: 0, lastFetchedAt: ago(1), lastSuccessAt: null }, now),
+        ],
+        points: filled.points.length,
+        spanMinutes: (filled.end - filled.start) / 60000,
+        stored: filled.points.map((point) => point.values.ArticlesStored).filter((value) => value > 0),
+        ceilings: [0, 0.4, 1, 7, 11, 16, 99, 101].map(niceCeiling),
+      };
+    })()`);
+    expect(result).toEqual({
+      health: ['failing', 'stale', 'ok', 'waiting', 'stale'],
+      points: 31,
+      spanMinutes: 5,
+      stored: [4],
+      ceilings: [1, 0.4, 1, 8, 15, 20, 100, 150],
+    });
+  });
+});
