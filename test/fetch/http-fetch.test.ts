@@ -164,6 +164,15 @@ describe('timeouts, resets and refusals', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('times out a connection that is never made (here: a name that never resolves)', async () => {
+    const stuck = fetcher({ connectTimeoutMs: 200, resolve: () => new Promise(() => undefined) });
+    const started = Date.now();
+    const error = await fetchError(stuck.fetch('http://stuck.example/', { accept: '*/*' }));
+    expect(error).toMatchObject({ kind: 'timeout' });
+    expect(error.message).toContain('could not connect');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('enforces the overall deadline on a server that trickles', async () => {
     const url = route('/trickle', (_request, response) => {
       response.writeHead(200);
