@@ -27,7 +27,8 @@ export function parseFeed(text: string, baseUrl: string): ParsedFeed {
   if (!content) throw new FeedParseError('empty document');
   if (content.startsWith('{')) return readJsonFeed(content, baseUrl);
   if (!content.startsWith('<')) throw new FeedParseError('neither XML nor JSON');
-  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<!doctype\s+html/i.test(content.slice(0, 4096))) {
+  // Checked before XML parsing: most HTML is not well-formed XML and would otherwise be reported as malformed XML.
+  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype\s+html|<html[\s>])/i.test(content.slice(0, 4096))) {
     throw new FeedParseError('an HTML page, not a feed');
   }
 

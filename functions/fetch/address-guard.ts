@@ -43,12 +43,12 @@ export function blockedReason(address: string, options: AddressGuardOptions = {}
   try {
     parsed = ipaddr.parse(address);
   } catch {
-    return 'an invalid';
+    return 'invalid';
   }
   for (const { range, via } of rangesOf(parsed)) {
     if (range === 'unicast') continue;
     if (options.allowPrivate && PRIVATE_RANGES.has(range)) continue;
-    return via ? `a ${range} (inside ${via})` : `a ${range}`;
+    return via ? `${range} (inside ${via})` : range;
   }
   return null;
 }

@@ -137,6 +137,7 @@ describe('parseFeed refuses what is not a feed', () => {
     ['invalid JSON', '{"version": ', /invalid JSON/],
     ['other XML', '<?xml version="1.0"?><svg><g/></svg>', /root <svg>/],
     ['HTML without a doctype', '<html><head><title>x</title></head><body></body></html>', /HTML page/],
+    ['HTML that is not well-formed XML', '<html lang=en><body><p>one<br><p>two & three</body>', /HTML page/],
     ['an external entity', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><title>&x;</title></channel></rss>', /malformed XML/],
     ['a quadratic entity blow-up', `<!DOCTYPE r [<!ENTITY a "${'a'.repeat(900)}">]><rss><channel><title>${'&a;'.repeat(500)}</title></channel></rss>`, /malformed XML/],
     ['more than 5 MB', `<rss>${' '.repeat(5 * 1024 * 1024)}</rss>`, /larger than/],

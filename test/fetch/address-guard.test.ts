@@ -53,7 +53,7 @@ describe('blockedReason', () => {
     ['2606:2800:21f:cb07:6820:80da:af6b:8b2c', null],
     ['64:ff9b::808:808', null],
     ['2002:0808:0808::1', null],
-    ['not-an-ip', 'an invalid'],
+    ['not-an-ip', 'invalid'],
   ])('%s -> %s', (address, reason) => {
     const result = blockedReason(address);
     if (reason === null) expect(result).toBeNull();
@@ -83,6 +83,11 @@ describe('assertFetchableUrl', () => {
     'http://169.254.169.254/latest/meta-data/',
     'http://[fd00::1]:8080/',
     'https://0.0.0.0/',
+    'http://0/',
+    'http://127.0.0.1./',
+    'http://127.0.0.1%2e/',
+    'http://①②⑦.0.0.1/',
+    'http://[0:0:0:0:0:ffff:7f00:1]/',
   ])('refuses the IP-literal host of %s', (url) => {
     expect(() => assertFetchableUrl(url)).toThrow(BlockedAddressError);
   });
