@@ -172,6 +172,7 @@ async function startLocalServer(start: () => Promise<LocalServer>, what: string,
   } catch (error) {
     throw new Error(
       `cannot start local ${what} on ${dataDir}: ${(error as Error).message} (is another Newsweave using this data dir?)`,
+      { cause: error },
     );
   }
 }

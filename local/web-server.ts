@@ -13,7 +13,6 @@ export const WEB_DIR = resolve(import.meta.dirname, '..', 'web');
 
 /** First path segments that belong to the HTTP API (docs/openapi.json). */
 const API_PREFIXES = new Set(['articles', 'sources', 'topics']);
-const MAX_REQUEST_BODY = 64 * 1024;
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,16 +48,14 @@ export function createWebServer(options: WebServerOptions): Server {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     const first = path.split('/')[1] ?? '';
     if (API_PREFIXES.has(first)) {
-      const body = await readBody(request);
-      if (body === null) {
-        writeResult(response, errorResult(413, 'payload_too_large', 'request body too large'));
-        return;
-      }
-      writeResult(response, await options.api(toApiGatewayEvent(request, body), createLambdaContext('newsweave-api', 10)));
+      // The API reads no request bodies (GET only): drop any without buffering it.
+      request.resume();
+      const event = toApiGatewayEvent(request, Buffer.alloc(0));
+      writeResult(response, await options.api(event, createLambdaContext('newsweave-api', 10)));
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET is served here'));
+      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here'));
       return;
     }
     if (path === '/ops/metrics.json') {
@@ -94,22 +91,6 @@ export function createWebServer(options: WebServerOptions): Server {
       writeResult(response, errorResult(404, 'not_found', 'no such page'));
     }
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BODY) {
-        request.destroy();
-        done(null);
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => done(Buffer.concat(chunks)));
-    request.on('error', fail);
-  });
 }
 
 function errorResult(statusCode: number, code: string, message: string): APIGatewayProxyStructuredResultV2 {
