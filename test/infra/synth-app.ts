@@ -1,7 +1,7 @@
 /**
  * Synthesizes the Newsweave app the way `cdk synth` does (cdk.json's feature flags plus the given context), but
- * without bundling the Lambda code, so that the infrastructure tests neither wait for esbuild nor depend on the
- * handlers compiling. Bundling itself is tested in bundling.test.ts.
+ * by default without bundling the Lambda code, so that the infrastructure tests neither wait for esbuild nor
+ * depend on the handlers compiling. Bundling itself is tested in bundling.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ export interface PluginReport {
 
 export interface SynthesizedApp {
   readonly app: App;
+  /** The cloud assembly's directory (bundled assets are `asset.<hash>` directories in it). */
+  readonly outdir: string;
   readonly stack: NewsweaveStack;
   readonly template: Template;
   /** The validation report the policy plugins wrote into the cloud assembly, or null without policy checks. */
@@ -35,10 +37,17 @@ export interface SynthesizedApp {
 
 const cdkJsonContext = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>;
 
-export function synthApp(context: Record<string, unknown>, options: { policyChecks?: boolean } = {}): SynthesizedApp {
+export interface SynthOptions {
+  /** Run cdk-nag and cfn-guard, as `cdk synth` does. */
+  readonly policyChecks?: boolean;
+  /** Bundle the Lambda code with esbuild, as `cdk synth` does. */
+  readonly bundling?: boolean;
+}
+
+export function synthApp(context: Record<string, unknown>, options: SynthOptions = {}): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'newsweave-cdk-'));
   const { app, stack } = buildApp({
-    context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...cdkJsonContext, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
     outdir,
     policyChecks: options.policyChecks ?? false,
     builtinValidation: false,
@@ -51,6 +60,7 @@ export function synthApp(context: Record<string, unknown>, options: { policyChec
     : null;
   return {
     app,
+    outdir: assembly.directory,
     stack,
     template,
     pluginReports,
