@@ -35,9 +35,25 @@ export function removeBoilerplateElements(document: Document): void {
     const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
     if (BOILERPLATE_NAME.test(names) && !holdsProse(element)) element.remove();
   }
+  removeImageCaptions(document);
   for (const element of document.querySelectorAll('[style]')) {
     if (!/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(element.getAttribute('style') ?? '')) continue;
     if (element.isConnected && !holdsProse(element)) element.remove();
+  }
+}
+
+/**
+ * Text that shares a small block with an image is its caption, even without `<figcaption>`:
+ * `<div><img><br><span>Still four Thunderbolt 3 ports</span></div>`.
+ */
+const MAX_CAPTION_CHARS = 250;
+
+function removeImageCaptions(document: Document): void {
+  for (const image of document.querySelectorAll('img, picture, video')) {
+    const block = image.parentElement?.closest('div, p, figure, center, td');
+    if (!block || block.tagName === 'BODY' || block.querySelector('p p, div p, p + p')) continue;
+    const length = compactLength(block.textContent);
+    if (length > 0 && length <= MAX_CAPTION_CHARS) block.remove();
   }
 }
 
@@ -61,8 +77,12 @@ const BOILERPLATE_LINES: readonly RegExp[] = [
   /^(?:also read|read also|read more|more|related|related articles?|related stories|related coverage|see also|recommended|recommended reading|you may also like|you might also like|don't miss|must read|more from [\w\s]+|click here|watch|watch video|listen|also see|see more|more on this|trending|most read|popular)\b\s*(?:[:|>»\-–—]|$)/i,
   // Share bars and their leftovers.
   /^(?:share(?: this(?: article| story)?)?(?: on \w+)?|tweet|email|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|comments?|\d+ comments?|view comments|leave a comment|join the conversation)$/i,
-  // Newsletter and subscription prompts.
+  // Newsletter and subscription prompts, affiliate disclosures.
   /^(?:sign up|subscribe|get)\b.{0,80}\b(?:newsletter|inbox|email|alerts)\b.{0,80}$/i,
+  /\b(?:sign up|subscribe)\b.{0,100}\bnewsletter\b/i,
+  /\b(?:contains?|may contain|uses?) (?:affiliate|referral)\b.{0,40}\blinks?\b/i,
+  // A date alone: "September 10, 2018 |", "19 Nov 2019 10:48".
+  /^[|•·\s]*(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}(?:,?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?[|•·\s]*$/i,
   // Cookie notices.
   /^.{0,120}\b(?:we use cookies|this (?:site|website) uses cookies|cookie (?:policy|settings))\b.{0,200}$/i,
   // Photo credit alone in a paragraph: "(AP Photo/Jae C. Hong)", "Photo: Reuters", "Image credit: Getty Images".

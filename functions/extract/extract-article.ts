@@ -5,7 +5,7 @@ import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } f
 import { isBoilerplateParagraph, removeBoilerplateElements } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';
-import { readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
+import { cleanByline, readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
 import { summarize } from './summarize';
 
 /**
@@ -26,6 +26,7 @@ export interface ExtractBytesOptions extends ExtractOptions {
 
 /** Larger pages are refused before parsing: no news article needs more, and parsing cost grows with size. */
 export const MAX_HTML_BYTES = 5 * 1024 * 1024;
+export const MAX_NESTING_DEPTH = 256;
 /** Fewer characters of body than this is not an article (a caption, a teaser, an error page). */
 export const MIN_BODY_CHARS = 250;
 
@@ -63,6 +64,10 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
 
   const url = safeUrl(options.url ?? options.feedEntry?.url);
   const { document } = parseHTML(html);
+  // Readability walks every node's ancestors, so its time grows with depth times size: a hostile page of
+  // thousands of nested elements would take seconds. Real pages nest a few dozen levels.
+  const depth = maxDepth(document.documentElement, MAX_NESTING_DEPTH);
+  if (depth > MAX_NESTING_DEPTH) return reject('not-an-article', `the markup nests more than ${MAX_NESTING_DEPTH} levels deep`);
   const metadata = readPageMetadata(document, url);
   const pageText = (document.body?.textContent ?? '').replace(/\s+/g, ' ');
 
@@ -79,7 +84,7 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
   const entry = options.feedEntry;
   const article: ExtractedArticle = {
     title,
-    byline: metadata.byline ?? readable?.byline?.trim() ?? entry?.author ?? null,
+    byline: metadata.byline ?? cleanByline(readable?.byline) ?? cleanByline(entry?.author),
     publishedAt: metadata.publishedAt ?? toIsoDate(entry?.publishedAt),
     modifiedAt: metadata.modifiedAt,
     language: metadata.language ?? entry?.language ?? null,
@@ -112,10 +117,13 @@ function chooseBody(readableParagraphs: TextParagraph[], metadata: PageMetadata)
 function paragraphsOfJsonLdBody(articleBody: string): TextParagraph[] {
   let text = articleBody;
   for (let round = 0; round < 2 && /&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.test(text) && !/<[a-z/]/i.test(text); round += 1) {
-    text = parseHTML(`<html><body><textarea>${text.replace(/<\/textarea/gi, '')}</textarea></body></html>`).document.querySelector('textarea')?.textContent ?? text;
+    // No markup in `text` (checked above), so the parser only decodes character references here.
+    text = parseHTML(`<html><body>${text}</body></html>`).document.body?.textContent ?? text;
   }
   if (/<\/?(?:p|div|br|h[1-6]|li|span|a|em|strong|img|iframe)\b/i.test(text)) {
-    return blockParagraphs(parseHTML(`<html><body>${text}</body></html>`).document.body);
+    const { document } = parseHTML(`<html><body>${text}</body></html>`);
+    removeBoilerplateElements(document);
+    return blockParagraphs(document.body);
   }
   return text.split(/\n\s*\n|\r?\n/).map((paragraph) => ({ text: paragraph.replace(/\s+/g, ' ').trim(), linkChars: 0 })).filter((paragraph) => paragraph.text);
 }
@@ -151,10 +159,8 @@ function judge(body: string, html: string, pageText: string, content: Node | nul
   if (body.length < MIN_BODY_CHARS && looksCutOff(html)) {
     return reject('truncated', `the document ends before its markup closes, with only ${wordCount} words of text`);
   }
-  if (!content || body.length < MIN_BODY_CHARS) {
-    return reject('not-an-article', `no main text found (${wordCount} words)`);
-  }
-  if (isLinkList(content)) return reject('not-an-article', 'the main block is mostly links: an index page, not an article');
+  if (body.length < MIN_BODY_CHARS) return reject('not-an-article', `no main text found (${wordCount} words)`);
+  if (content && isLinkList(content)) return reject('not-an-article', 'the main block is mostly links: an index page, not an article');
   return null;
 }
 
@@ -186,6 +192,19 @@ function binaryEvidence(bytes: Uint8Array): string | null {
     if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) controls += 1;
   }
   return controls > sample.length * 0.1 ? 'the page is mostly control characters: binary data, not text' : null;
+}
+
+/** Depth of the element tree, counted without recursion (hostile depth must not overflow the stack); stops past `limit`. */
+function maxDepth(root: Element | null, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[Element, number]> = root ? [[root, 1]] : [];
+  while (stack.length) {
+    const [element, depth] = stack.pop() as [Element, number];
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (let child = element.firstElementChild; child; child = child.nextElementSibling) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function safeUrl(url: string | undefined): string | undefined {

@@ -118,9 +118,10 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     modifiedAt,
     imageUrl,
     language,
-    description: description ? squash(description) : null,
+    // Some CMSs put markup in the description; a summary is plain text.
+    description: description ? squash(description.replace(/<[^>]*>/g, ' ')) || null : null,
     canonicalUrl,
-    siteName: siteName ? squash(siteName) : null,
+    siteName: siteName && !/^https?:\/\//i.test(siteName) ? squash(siteName) : null,
     jsonLdBody: textOf(article?.['articleBody']),
     declaredTypes,
   };
@@ -198,10 +199,11 @@ function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function cleanByline(byline: string | null): string | null {
+/** "By  Jane Doe" -> "Jane Doe"; a URL or a paragraph is not a byline. */
+export function cleanByline(byline: string | null | undefined): string | null {
   if (!byline || /^https?:\/\//i.test(byline.trim())) return null;
   const cleaned = squash(byline).replace(/^(?:by|written by|von|par|por)\s*:?\s+/i, '');
-  return cleaned && cleaned.length <= 200 ? cleaned : null;
+  return cleaned && cleaned.length <= 100 ? cleaned : null;
 }
 
 export function absoluteHttpUrl(value: string | null | undefined, base: string | undefined): string | null {

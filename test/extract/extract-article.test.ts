@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { extractArticle, extractFromBytes } from '../../functions/extract/extract-article';
+import type { ExtractedArticle, ExtractionResult } from '../../functions/model';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
+const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
+
+function article(result: ExtractionResult): ExtractedArticle {
+  if (!result.ok) throw new Error(`rejected: ${result.reason} (${result.detail})`);
+  return result.article;
+}
+
+describe('extractArticle on hand-written pages', () => {
+  const cases: Array<{ name: string; file: string; url?: string; expected: Partial<ExtractedArticle>; bodyStarts: string; bodyEnds: string; absent?: string[] }> = [
+    {
+      name: 'news article with boilerplate, JSON-LD @graph and a site-name suffix',
+      file: 'boilerplate-article.html',
+      url: 'https://daily.example.com/news/harbour-bridge',
+      expected: {
+        title: 'Harbour bridge reopens after repairs',
+        byline: 'Ana Lima, Tom Berg',
+        publishedAt: '2024-05-02T06:30:00.000Z',
+        modifiedAt: '2024-05-02T10:00:00.000Z',
+        language: 'en-US',
+        imageUrl: 'https://daily.example.com/images/bridge.jpg',
+        description: 'Harbour bridge reopens',
+        canonicalUrl: 'https://daily.example.com/2024/05/harbour-bridge-reopens',
+        siteName: 'The Daily Example',
+      },
+      bodyStarts: 'The harbour bridge reopened to traffic on Thursday morning',
+      bodyEnds: 'would not require a full closure of the bridge.',
+      absent: ['Advertisement', 'Also read', 'STORY CONTINUES', 'newsletter', 'Read more', 'Photo: Jane Roe', 'Facebook', 'cookies', 'reader42', 'Home', '©'],
+    },
+    {
+      name: 'Open Graph and article meta, pt_BR locale, relative og:image',
+      file: 'meta-dates.html',
+      url: 'https://jornal.example.com.br/cidade/ponte',
+      expected: {
+        title: 'Nova ponte liga as duas margens do rio',
+        byline: 'Maria Souza',
+        publishedAt: '2023-11-20T17:05:00.000Z',
+        modifiedAt: '2023-11-21T12:00:00.000Z',
+        language: 'pt-BR',
+        imageUrl: 'https://jornal.example.com.br/fotos/ponte.jpg',
+        summary: 'A nova ponte, inaugurada nesta segunda-feira, reduz em meia hora o trajeto entre as duas margens do rio.',
+      },
+      bodyStarts: 'A nova ponte sobre o rio foi inaugurada',
+      bodyEnds: 'nos dois sentidos da ponte.',
+    },
+    {
+      name: '<time datetime>, twitter:image, a site-name prefix and no description',
+      file: 'time-element.html',
+      url: 'https://www.bbc.co.uk/news/floods',
+      expected: {
+        title: 'Floods close roads across the valley',
+        publishedAt: '2022-01-15T06:45:00.000Z',
+        language: 'en-GB',
+        imageUrl: 'https://cdn.example.org/floods.jpg',
+        description: null,
+        summary:
+          'Heavy rain overnight flooded dozens of roads across the valley on Saturday, leaving several villages cut off and hundreds of homes without power. Emergency crews worked through the night.',
+      },
+      bodyStarts: 'Heavy rain overnight flooded dozens of roads',
+      bodyEnds: 'while the water recedes.',
+      absent: ['Floods close roads across the valley', 'Example News'],
+    },
+  ];
+
+  it.each(cases)('$name', ({ file, url, expected, bodyStarts, bodyEnds, absent }) => {
+    const result = article(extractArticle(fixture(file), { url }));
+    expect(result).toMatchObject(expected);
+    expect(result.body.startsWith(bodyStarts)).toBe(true);
+    expect(result.body.endsWith(bodyEnds)).toBe(true);
+    expect(result.body).not.toMatch(/\n{3,}|[ \t]\n|\n[ \t]| {2}/);
+    for (const text of absent ?? []) expect(result.body).not.toContain(text);
+  });
+
+  it('separates paragraphs by exactly one blank line', () => {
+    const result = article(extractArticle(fixture('boilerplate-article.html'), {}));
+    expect(result.body.split('\n\n')).toHaveLength(4);
+  });
+
+  it('falls back to the feed entry for what the page does not say', () => {
+    const html = fixture('time-element.html').replace(/<time[^>]*>.*?<\/time>/, '').replace('lang="EN-gb"', '');
+    const result = article(
+      extractArticle(html, { feedEntry: { url: 'https://example.org/floods', publishedAt: 'Sat, 15 Jan 2022 07:00:00 GMT', language: 'en' } }),
+    );
+    expect(result.publishedAt).toBe('2022-01-15T07:00:00.000Z');
+    expect(result.language).toBe('en');
+  });
+
+  it('prefers a complete JSON-LD articleBody, unescaping the HTML some CMSs put in it', () => {
+    const paragraphs = [
+      'First paragraph of the article, long enough to be a real paragraph of news text about the harbour.',
+      'Second paragraph with more details on the works, the costs and the calendar of the next phase.',
+      'Third paragraph quoting a commuter who is happy that the bridge is open again after eight months.',
+    ];
+    const escaped = paragraphs.map((p) => `&lt;p&gt;${p}&lt;/p&gt;`).join('') + '&lt;div&gt;&lt;img src=&quot;x.jpg&quot;&gt;&lt;span&gt;A caption&lt;/span&gt;&lt;/div&gt;';
+    const html = `<html><head><script type="application/ld+json">${JSON.stringify({ '@type': 'NewsArticle', articleBody: escaped })}</script></head>
+      <body><article><p>${paragraphs[0]}</p><p>Teaser only.</p></article></body></html>`;
+    expect(article(extractArticle(html, {})).body).toBe(paragraphs.join('\n\n'));
+  });
+
+  it('cuts a long extractive summary at a sentence boundary', () => {
+    const sentence = 'The committee met for the fourth time this week to discuss the proposal in great detail. ';
+    const html = `<html><body><article><p>${sentence.repeat(8)}</p><p>${sentence.repeat(4)}</p></article></body></html>`;
+    const { summary } = article(extractArticle(html, {}));
+    expect(summary.length).toBeLessThanOrEqual(300);
+    expect(summary.endsWith('detail.')).toBe(true);
+  });
+});
+
+describe('rejections', () => {
+  const textBytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+  const cases: Array<{ name: string; run: () => ExtractionResult; reason: string }> = [
+    { name: 'empty bytes', run: () => extractFromBytes(new Uint8Array(0), {}), reason: 'empty' },
+    { name: 'whitespace only', run: () => extractArticle('  \n\t ', {}), reason: 'empty' },
+    { name: '10 MB of HTML', run: () => extractFromBytes(textBytes(`<html><body>${'<p>word </p>'.repeat(900_000)}</body></html>`), {}), reason: 'too-large' },
+    { name: '10 MB string', run: () => extractArticle(`<p>${'a'.repeat(10 * 1024 * 1024)}</p>`, {}), reason: 'too-large' },
+    { name: 'binary (PNG bytes)', run: () => extractFromBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), {}), reason: 'binary' },
+    { name: 'a PDF content type', run: () => extractFromBytes(textBytes('%PDF-1.4 ...'), { contentType: 'application/pdf' }), reason: 'not-html' },
+    { name: 'plain text without markup', run: () => extractArticle('just some words, no markup at all', {}), reason: 'not-html' },
+    { name: 'an index page of links', run: () => extractArticle(fixture('index-page.html'), {}), reason: 'not-an-article' },
+    { name: 'a login wall', run: () => extractArticle(fixture('login-wall.html'), {}), reason: 'login-wall' },
+    { name: 'hostile nesting, thousands of levels deep', run: () => extractArticle(`<div>${'<div>'.repeat(5000)}${'<p>text of a page. </p>'.repeat(50)}`, {}), reason: 'not-an-article' },
+    { name: 'a truncated document', run: () => extractArticle(fixture('truncated.html'), {}), reason: 'truncated' },
+  ];
+
+  it.each(cases)('$name -> $reason', ({ run, reason }) => {
+    const result = run();
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toBe(reason);
+      expect(result.detail.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('decodes legacy encodings from the bytes before extracting', () => {
+    const html = `<html><head><meta charset="windows-1251"><title>Новости</title></head><body><article>${'<p>Москва — столица России, крупнейший город страны и её политический центр.</p>'.repeat(6)}</article></body></html>`;
+    const result = article(extractFromBytes(new Uint8Array(iconv.encode(html, 'win1251')), { contentType: 'text/html' }));
+    expect(result.body).toContain('Москва — столица России');
+  });
+
+  it('never throws, whatever the input', () => {
+    const hostile = ['<', '<<<>>>', '<html><body><p>\u0000</p>', '<svg><script>alert(1)</script>', '<!--', '<![CDATA[', `<div>${'<div>'.repeat(5000)}text`];
+    for (const input of hostile) expect(() => extractArticle(input, { url: 'not a url' })).not.toThrow();
+    expect(() => extractFromBytes(new Uint8Array([0xff, 0xfe, 0x00]), {})).not.toThrow();
+  });
+});

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'pages');
+const KEYS = ['file', 'title', 'byline', 'publishedAt', 'language', 'imageUrl', 'summary', 'body'];
+
+async function extract(...args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>>; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/extract.ts', ...args], { cwd: root });
+    return { code: 0, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, lines: [], stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('scripts/extract.ts', () => {
+  it('prints one JSON line per file with every key, rejected pages included, and exits 0', async () => {
+    const gzipped = join(mkdtempSync(join(tmpdir(), 'newsweave-cli-')), 'page.html.gz');
+    writeFileSync(gzipped, gzipSync(Buffer.from(`<html><body><article>${'<p>A sentence of an article that is long enough to count as text.</p>'.repeat(8)}</article></body></html>`)));
+    const { code, lines } = await extract(join(fixtures, 'meta-dates.html'), join(fixtures, 'login-wall.html'), gzipped, join(fixtures, 'missing.html'));
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(Object.keys(line)).toEqual(expect.arrayContaining(KEYS));
+    expect(lines[0]).toMatchObject({ title: 'Nova ponte liga as duas margens do rio', language: 'pt-BR', imageUrl: null });
+    expect(lines[0]).not.toHaveProperty('rejected');
+    expect(lines[1]).toMatchObject({ rejected: 'login-wall', body: '' });
+    expect(String(lines[2]?.body)).toContain('A sentence of an article');
+    expect(lines[3]).toMatchObject({ rejected: 'unreadable', body: '' });
+  });
+
+  it('uses --url to resolve the lead image', async () => {
+    const { code, lines } = await extract(join(fixtures, 'meta-dates.html'), '--url', 'https://jornal.example.com.br/cidade/ponte');
+    expect(code).toBe(0);
+    expect(lines[0]?.imageUrl).toBe('https://jornal.example.com.br/fotos/ponte.jpg');
+  });
+
+  it.each([
+    ['no file', []],
+    ['--url with two files', [join(fixtures, 'meta-dates.html'), join(fixtures, 'time-element.html'), '--url', 'https://example.org/']],
+    ['--url without a value', [join(fixtures, 'meta-dates.html'), '--url']],
+    ['an unknown option', ['--frobnicate', join(fixtures, 'meta-dates.html')]],
+  ])('exits 2 with a usage message on bad usage: %s', async (_name, args) => {
+    const { code, stderr } = await extract(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage:');
+  });
+});
