@@ -30,6 +30,7 @@ export const PIPELINE_METRICS = [
   'DuplicatesSkipped',
   'PagesRejected',
   'RelatedIndexUpdates',
+  'QueueSendFailures',
 ] as const;
 export const METRICS_NAMESPACE = 'Newsweave';
 export const SERVICE_NAME = 'newsweave';
@@ -199,7 +200,7 @@ export class Monitoring extends Construct {
       Object.entries(functions).map(([name, fn]) => withLabel(metric(fn), `${name} ${label}`));
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Newsweave ${props.stage}\nFeed → fetcher → queue → worker → table → API. Per-source state (last error, error count): \`GET /sources\`.`,
+        markdown: `# Newsweave ${props.stage}\nFeed → fetcher → queue → worker → table → API. Per-source health (last error, error count, next attempt): \`GET /sources\`.`,
         width: 24,
         height: 2,
       }),
@@ -235,15 +236,10 @@ export class Monitoring extends Construct {
         left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'Dead letters' })],
       }),
       new GraphWidget({
-        title: 'Fetch errors by source',
+        title: 'Fetch errors by kind, rejected pages by reason',
         width: 8,
-        left: [
-          new MathExpression({
-            expression: `SEARCH('{${METRICS_NAMESPACE},service,sourceId} MetricName="FetchErrors"', 'Sum', 300)`,
-            label: '',
-            period: FIVE_MINUTES,
-          }),
-        ],
+        left: [byDimension('FetchErrors', 'kind')],
+        right: [byDimension('PagesRejected', 'reason')],
       }),
     );
     this.dashboard.addWidgets(
@@ -312,6 +308,19 @@ export function pipelineMetric(name: string, period: Duration, statistic = 'Sum'
     statistic,
     period,
     label: statistic === 'Sum' ? name : `${name} ${statistic}`,
+  });
+}
+
+/**
+ * One series per value of the metric's extra dimension. Fetch errors carry their `kind`, not the source: a
+ * per-source dimension would cost a metric per source, and per-source health is on the source records already
+ * (`GET /sources`: last error, error count, next attempt).
+ */
+function byDimension(name: string, dimension: string): MathExpression {
+  return new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},service,${dimension}} MetricName="${name}"', 'Sum', 300)`,
+    label: '',
+    period: FIVE_MINUTES,
   });
 }
 

@@ -353,18 +353,32 @@ describe('monitoring', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topicRef() });
   });
 
-  it('draws the pipeline, queues, functions, API, table and per-source errors on one dashboard', () => {
+  it('draws the pipeline, queues, functions, API, table, fetch errors by kind and rejections by reason', () => {
     const dashboard = only(synth.template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>);
     expect(dashboard.Properties.DashboardName).toBe('newsweave-dev');
-    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    // The body is a JSON string joined around references; a placeholder for each reference makes it parseable.
+    const parts = (dashboard.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+      widgets: { properties: { title?: string; metrics?: (string | { expression?: string })[][] } }[];
+    };
+    const series = body.widgets.flatMap((widget) => widget.properties.metrics ?? []);
+    const metricNames = new Set(series.map((metric) => metric[1]).filter((name) => typeof name === 'string'));
+    const expressions = series.flatMap((metric) => metric.map((part) => (typeof part === 'object' ? part.expression : undefined)));
+    for (const metric of [
+      'ExtractionTime', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx',
+      'Latency', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ThrottledRequests',
+    ]) {
+      expect(metricNames, metric).toContain(metric);
+    }
     for (const metric of [
       'ArticlesStored', 'SourcesFetched', 'FetchErrors', 'UrlsQueued', 'DuplicatesSkipped', 'PagesRejected',
-      'RelatedIndexUpdates', 'ExtractionTime', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage',
-      'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx', 'Latency',
-      'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ThrottledRequests', 'sourceId',
+      'RelatedIndexUpdates', 'QueueSendFailures',
     ]) {
-      expect(body, metric).toContain(metric);
+      expect(expressions, metric).toContain(`SUM(SEARCH('Namespace="Newsweave" MetricName="${metric}"', 'Sum', 300))`);
     }
+    expect(expressions).toContain(`SEARCH('{Newsweave,service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{Newsweave,service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
   });
 });
 
