@@ -31,9 +31,4 @@ export class HostLimiter {
       }
     }
   }
-
-  /** Tasks running for `host` now (for tests and metrics). */
-  activeFor(host: string): number {
-    return this.hosts.get(host)?.active ?? 0;
-  }
 }

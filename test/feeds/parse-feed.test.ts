@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeDocument } from '../../functions/charset/decode-document';
 import { parseFeedDate } from '../../functions/feeds/feed-dates';
@@ -187,5 +188,36 @@ describe('parseFeedDate', () => {
     [undefined, undefined],
   ])('%s -> %s', (raw, expected) => {
     expect(parseFeedDate(raw)).toBe(expected);
+  });
+});
+
+describe('parseFeed on hostile input', () => {
+  const fixtures = ['rss2.xml', 'rdf.xml', 'atom.xml', 'json-feed.json', 'news-sitemap.xml', 'sitemap-index.xml'].map(fixture);
+  const outcome = (text: string) => {
+    try {
+      const feed = parseFeed(text, BASE);
+      return feed.entries.every((entry) => /^https?:\/\//.test(entry.url)) ? 'feed' : 'bad entry';
+    } catch (error) {
+      return error instanceof FeedParseError ? 'refused' : `threw ${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+
+  it('either reads or refuses with FeedParseError a feed cut at any point', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtures), fc.double({ min: 0, max: 1, noNaN: true }), (text, cut) => {
+        expect(['feed', 'refused']).toContain(outcome(text.slice(0, Math.floor(text.length * cut))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('either reads or refuses with FeedParseError a feed with random text spliced in', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtures), fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (text, at, junk) => {
+        const position = at % (text.length + 1);
+        expect(['feed', 'refused']).toContain(outcome(text.slice(0, position) + junk + text.slice(position)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
