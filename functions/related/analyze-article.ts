@@ -1,0 +1,306 @@
+/**
+ * The keywords and named entities of an article, weighted, for related articles, topics and search. Pure.
+ *
+ * A light approach on purpose: capitalised runs of words are entity candidates, the other words are keywords
+ * (stop words out, Porter-stemmed for English). compromise or wink-nlp tag entities better in isolation, but they
+ * add hundreds of kilobytes to the worker bundle, and what ranks related news is the overlap of names and
+ * distinctive words, which this captures.
+ */
+import { stemmer } from 'stemmer';
+import * as stopwordLists from 'stopword';
+import type { WeightedTerm } from '../model';
+
+export interface ArticleText {
+  readonly title: string;
+  readonly body: string;
+  readonly summary?: string;
+  /** BCP 47 / ISO 639-1 (`en`, `fr-FR`); English when absent. */
+  readonly language?: string | null;
+  /** The publisher's name, whose words are not about the article. */
+  readonly siteName?: string;
+}
+
+/** How many terms an article keeps: enough to overlap with its neighbours, few enough to bound index writes. */
+export const MAX_TERMS = 30;
+
+const TITLE_WEIGHT = 3;
+const LEAD_WEIGHT = 2;
+const BODY_WEIGHT = 1;
+/** Names identify a story better than common nouns do. */
+const ENTITY_BOOST = 1.5;
+/** Each word of a longer name, relative to the name. */
+const NAME_WORD_WEIGHT = 1;
+/** The lead: the first characters of the body, where news writing states who, what and where. */
+const LEAD_CHARS = 600;
+/** Bodies past this are cut: the tail of a long article adds little and costs time. */
+const MAX_BODY_CHARS = 60_000;
+const MAX_TERM_LENGTH = 60;
+
+/** stopword names its lists by ISO 639-3. */
+const LIST_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  en: 'eng', fr: 'fra', de: 'deu', es: 'spa', it: 'ita', pt: 'por', nl: 'nld', sv: 'swe', da: 'dan', nb: 'nob',
+  no: 'nob', fi: 'fin', pl: 'pol', ru: 'rus', tr: 'tur', cs: 'ces', ro: 'ron', hu: 'hun', el: 'ell', id: 'ind',
+};
+
+/**
+ * What stopword's English list lacks and news copy is full of: reporting verbs, honorifics, time words and
+ * vague quantities. They would otherwise fill the term slots of every article.
+ */
+const NEWS_STOP_WORDS = `
+a about above according across actually after afterwards again against ago ahead all almost alone along already also although always
+among amid an and another any anyone anything are around as asked at away back be became because become been before
+began behind being believe below beside besides best better between beyond both but by can cannot could did do does doing
+done down during each early earlier either else enough even ever every everyone everything few first for former
+from further get gets getting give given go goes going gone got had has have having he her here hers herself him himself
+his how however i if in including inside instead into is it its itself just know known last late later least less let
+like likely made make makes making many may maybe me might more most much must my myself near nearly need never new
+next no none nor not nothing now of off often on once one only onto or other others otherwise our ours ourselves out
+over own part per perhaps put rather really said say saying says see seen several she should since so some someone
+something sometimes soon still such take taken than that the their theirs them themselves then there these they thing
+things think this those though three through thus till to today told too took toward towards two under unless until
+up upon us use used very via want wanted was way we week weeks well went were what whatever when where whether which
+while who whom whose why will with within without would year years yes yet you your yours yesterday tomorrow
+mr mrs ms miss dr prof sir st jr sr
+monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+percent cent million billion thousand hundred number time times day days month months people person told tell tells
+added adding noted says stated statement spokesman spokeswoman spokesperson reported report reporters reuters
+associated press ap afp cnn bbc news newsletter subscribe advertisement copyright reserved rights photo image
+video caption file getty images read more click share email twitter facebook follow updated published
+`.split(/\s+/).filter(Boolean);
+
+/** Words that stand before a name and are not part of it (`Senator Elizabeth Warren` is `Elizabeth Warren`). */
+const HONORIFICS = new Set(
+  `mr mrs ms miss dr prof sir dame lord lady sen senator rep representative gov governor president vice pres
+  gen general lt col colonel sgt capt captain judge justice rev reverend king queen prince princess pope mayor
+  chancellor minister premier secretary chairman chairwoman chief director officer sheikh ayatollah st saint
+  former late then acting deputy coach`.split(/\s+/),
+);
+
+/** Lower-case words allowed inside a name (`Bank of England`, `Charles de Gaulle`). */
+const NAME_CONNECTORS = new Set(['of', 'de', 'del', 'da', 'di', 'van', 'von', 'der', 'la', 'le', 'al', 'bin']);
+
+/** Lines that publishers add around the story and that say nothing about it. */
+const BOILERPLATE_LINE =
+  /^(advertisement|related:?|read more|see also|sign up|subscribe|follow us|share this|all rights reserved|copyright|©|photo:|image:|video:|watch:|click here)\b/i;
+
+const englishStopWords = new Set([...stopwordLists.eng, ...NEWS_STOP_WORDS]);
+const stopWordCache = new Map<string, ReadonlySet<string>>();
+
+function stopWordsFor(language: string): ReadonlySet<string> {
+  if (language === 'en') return englishStopWords;
+  const cached = stopWordCache.get(language);
+  if (cached) return cached;
+  const listName = LIST_BY_LANGUAGE[language];
+  const list = listName ? ((stopwordLists as unknown as Record<string, readonly string[]>)[listName] ?? []) : [];
+  // English words are common in every language's news (names of programmes, quotes): keep them out too.
+  const words = new Set([...list, ...englishStopWords]);
+  stopWordCache.set(language, words);
+  return words;
+}
+
+interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly sentenceStart: boolean;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
+
+/** `U.S.` -> `US`, possessives off, so that the surface forms of one name meet. */
+function normaliseText(text: string): string {
+  return text
+    .replace(/\b(?:\p{Lu}\.){2,}/gu, (abbr) => abbr.replace(/\./g, ''))
+    .replace(/['’]s\b/g, '')
+    .normalize('NFC');
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let previousEnd = 0;
+  for (const match of text.matchAll(WORD)) {
+    const start = match.index;
+    const gap = text.slice(previousEnd, start);
+    tokens.push({
+      text: match[0],
+      start,
+      end: start + match[0].length,
+      sentenceStart: tokens.length === 0 || SENTENCE_END.test(gap) || /\n/.test(gap),
+    });
+    previousEnd = start + match[0].length;
+  }
+  return tokens;
+}
+
+/** `doesn't`, `I'm`, `they'll`: grammar, not subject. */
+const CONTRACTION = /['’](m|re|ll|ve|d|t|s)$/;
+const isCapitalised = (word: string) => /^\p{Lu}/u.test(word) && !/^\p{Lu}[\p{Lu}\p{N}]{4,}$/u.test(word);
+const isLetters = (word: string) => /\p{L}/u.test(word) && !/^\p{N}/u.test(word);
+
+interface Occurrences {
+  weight: number;
+  kind: 'entity' | 'keyword';
+  labels: Map<string, number>;
+}
+
+class TermCounter {
+  readonly terms = new Map<string, Occurrences>();
+
+  add(term: string, label: string, weight: number, kind: 'entity' | 'keyword'): void {
+    if (term.length === 0 || term.length > MAX_TERM_LENGTH) return;
+    let entry = this.terms.get(term);
+    if (!entry) {
+      entry = { weight: 0, kind, labels: new Map() };
+      this.terms.set(term, entry);
+    }
+    entry.weight += weight;
+    if (kind === 'entity') entry.kind = 'entity';
+    entry.labels.set(label, (entry.labels.get(label) ?? 0) + weight);
+  }
+}
+
+interface Section {
+  readonly text: string;
+  readonly weight: number;
+  /** Titles are often in Title Case: their capitals say nothing, so names there are only those the body confirms. */
+  readonly titleCase: boolean;
+}
+
+export function analyzeArticle(text: ArticleText): WeightedTerm[] {
+  const language = (text.language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
+  const stopWords = stopWordsFor(language);
+  const stem = language === 'en' ? stemmer : (word: string) => word;
+  const siteWords = new Set(tokenize(text.siteName ?? '').map((token) => token.text.toLowerCase()));
+
+  const body = cleanBody(text.body.slice(0, MAX_BODY_CHARS));
+  const lead = body.slice(0, LEAD_CHARS);
+  const sections: Section[] = [
+    { text: normaliseText(text.title), weight: TITLE_WEIGHT, titleCase: true },
+    { text: normaliseText(text.summary ?? ''), weight: LEAD_WEIGHT, titleCase: false },
+    { text: normaliseText(lead), weight: LEAD_WEIGHT - BODY_WEIGHT, titleCase: false },
+    { text: normaliseText(body), weight: BODY_WEIGHT, titleCase: false },
+  ];
+
+  const isNameWord = (word: string) =>
+    isCapitalised(word) && isLetters(word) && !stopWords.has(word.toLowerCase()) && !CONTRACTION.test(word);
+  // A capitalised word that also appears capitalised mid-sentence is a name even at the start of a sentence.
+  const midSentenceNames = new Set<string>();
+  const bodyNames = new Set<string>();
+  for (const section of sections) {
+    if (section.titleCase) continue;
+    for (const token of tokenize(section.text)) {
+      if (!token.sentenceStart && isNameWord(token.text)) midSentenceNames.add(token.text);
+    }
+  }
+
+  const counter = new TermCounter();
+  const entityRuns: { section: Section; words: string[] }[] = [];
+  const keywordTokens: { section: Section; word: string }[] = [];
+
+  for (const section of sections) {
+    if (section.weight <= 0) continue;
+    const tokens = tokenize(section.text);
+    for (let i = 0; i < tokens.length; ) {
+      const run = nameRunAt(tokens, i, section.text, isNameWord);
+      if (run.length > 0) {
+        const words = trimRun(run.map((token) => token.text), tokens[i]!.sentenceStart || section.titleCase, midSentenceNames, stopWords);
+        if (words.length > 0) entityRuns.push({ section, words });
+        else for (const token of run) keywordTokens.push({ section, word: token.text });
+        if (!section.titleCase && words.length > 0) bodyNames.add(words.join(' ').toLowerCase());
+        i += run.length;
+      } else {
+        keywordTokens.push({ section, word: tokens[i]!.text });
+        i += 1;
+      }
+    }
+  }
+
+  for (const { section, words } of entityRuns) {
+    const phrase = words.join(' ');
+    const term = phrase.toLowerCase();
+    if (section.titleCase && !bodyNames.has(term) && !midSentenceNames.has(phrase)) {
+      for (const word of words) keywordTokens.push({ section, word });
+      continue;
+    }
+    if (words.every((word) => siteWords.has(word.toLowerCase()))) continue;
+    counter.add(term, phrase, section.weight * ENTITY_BOOST, 'entity');
+    // Each word of a longer name is a term too, which is how surface forms of one name meet across articles:
+    // `Vladimir Putin` and `Putin` share `putin`, `François Hollande` and `President Hollande` share `hollande`.
+    if (words.length > 1) {
+      for (const word of words) {
+        const lower = word.toLowerCase();
+        if (NAME_CONNECTORS.has(lower) || stopWords.has(lower) || siteWords.has(lower)) continue;
+        counter.add(lower, word, section.weight * NAME_WORD_WEIGHT, 'entity');
+      }
+    }
+  }
+  for (const { section, word } of keywordTokens) {
+    const lower = word.toLowerCase();
+    if (lower.length < 3 || !isLetters(lower) || stopWords.has(lower) || siteWords.has(lower) || CONTRACTION.test(lower)) continue;
+    counter.add(stem(lower), lower, section.weight, 'keyword');
+  }
+
+  return [...counter.terms.entries()]
+    .map(([term, entry]) => ({
+      term,
+      // Sublinear in the count: the tenth mention of a word says less than the second.
+      weight: round(1 + Math.log(entry.weight)),
+      kind: entry.kind,
+      label: mostUsed(entry.labels),
+    }))
+    .sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1))
+    .slice(0, MAX_TERMS);
+}
+
+function cleanBody(body: string): string {
+  return body
+    .split('\n')
+    .filter((line) => !BOILERPLATE_LINE.test(line.trim()))
+    .join('\n');
+}
+
+function nameRunAt(tokens: readonly Token[], start: number, text: string, isNameWord: (word: string) => boolean): Token[] {
+  const run: Token[] = [];
+  let i = start;
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    if (run.length > 0 && !/^[ \t]+$/.test(text.slice(run.at(-1)!.end, token.start))) break;
+    if (isNameWord(token.text)) {
+      run.push(token);
+      i += 1;
+    } else if (run.length > 0 && NAME_CONNECTORS.has(token.text) && tokens[i + 1] && isNameWord(tokens[i + 1]!.text)) {
+      run.push(token);
+      i += 1;
+    } else break;
+  }
+  return run;
+}
+
+/** Drops honorifics and, at the start of a sentence, a first word that is not known as a name. */
+function trimRun(words: string[], atSentenceStart: boolean, names: ReadonlySet<string>, stopWords: ReadonlySet<string>): string[] {
+  let rest = words;
+  if (atSentenceStart && rest.length > 0 && !names.has(rest[0]!)) {
+    rest = rest.length === 1 ? [] : rest.slice(1);
+  }
+  while (rest.length > 1 && HONORIFICS.has(rest[0]!.toLowerCase())) rest = rest.slice(1);
+  while (rest.length > 0 && NAME_CONNECTORS.has(rest.at(-1)!)) rest = rest.slice(0, -1);
+  if (rest.length === 1 && (HONORIFICS.has(rest[0]!.toLowerCase()) || stopWords.has(rest[0]!.toLowerCase()))) return [];
+  return rest;
+}
+
+function mostUsed(labels: ReadonlyMap<string, number>): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [label, count] of labels) {
+    if (count > bestCount || (count === bestCount && label < best)) {
+      best = label;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
