@@ -20,6 +20,19 @@ export interface XmlElement {
 
 const ATTRIBUTE_PREFIX = '@_';
 
+/**
+ * The limits count only DTD-declared entities (`appliesTo: 'external'`): a long feed legitimately holds thousands of
+ * `&amp;` and `&lt;`. The library reads `appliesTo` but its type declarations omit it, hence the separate constant.
+ */
+const ENTITY_LIMITS = {
+  enabled: true,
+  appliesTo: 'external',
+  maxEntityCount: 50,
+  maxEntitySize: 1_000,
+  maxTotalExpansions: 1_000,
+  maxExpandedLength: 100_000,
+};
+
 export function parseXml(text: string): XmlElement[] {
   const parser = new XMLParser({
     preserveOrder: true,
@@ -29,15 +42,7 @@ export function parseXml(text: string): XmlElement[] {
     parseAttributeValue: false,
     trimValues: false,
     htmlEntities: true,
-    processEntities: {
-      enabled: true,
-      // The limits count only DTD-declared entities: a long feed legitimately holds thousands of `&amp;` and `&lt;`.
-      appliesTo: 'external',
-      maxEntityCount: 50,
-      maxEntitySize: 1_000,
-      maxTotalExpansions: 1_000,
-      maxExpandedLength: 100_000,
-    },
+    processEntities: ENTITY_LIMITS,
     maxNestedTags: 100,
   });
   const nodes = parser.parse(text) as unknown[];
