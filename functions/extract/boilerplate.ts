@@ -1,3 +1,5 @@
+import type { TextParagraph } from './html-to-text';
+
 /**
  * Boilerplate that surrounds news text: removed from the DOM before Readability scores it (so it cannot win or
  * pad the main block) and filtered from the text afterwards (labels that live inside the article's own markup).
@@ -97,13 +99,49 @@ const BOILERPLATE_LINES: readonly RegExp[] = [
   // Log-in links, bare URLs.
   /^(?:sign in|sign up|log in|login|register|my account|subscribe|menu|search|close)$/i,
   /^(?:https?:\/\/|www\.)\S+$/i,
+  // Copyright lines and page-tool labels.
+  /^(?:copyright\b|©|\(c\) \d{4}).{0,150}$/i,
+  /^(?:order reprints|reprints|print article|print this|text size|font size|loading(?: content)?\s*(?:\.{3}|…)?|highlights|by|and)$/i,
 ];
 
 /** A short paragraph mostly made of link text: "China furious at Macron [INSIGHT] | Lakers vs Nets [VIDEO]". */
 const LINK_LIST_DENSITY = 0.5;
+/** A list whose items are partly links ("How to opt out of the sites <a>that sell your data</a>") is a list of stories. */
+const LINKED_LIST_DENSITY = 0.3;
+const MAX_LIST_ITEM_CHARS = 200;
 
-export function isBoilerplateParagraph(paragraph: { readonly text: string; readonly linkChars: number }): boolean {
+export function isBoilerplateParagraph(paragraph: TextParagraph): boolean {
   const text = paragraph.text.trim();
   if (text.length <= 300 && BOILERPLATE_LINES.some((pattern) => pattern.test(text))) return true;
   return text.length <= 600 && paragraph.linkChars > text.length * LINK_LIST_DENSITY;
+}
+
+/**
+ * Paragraphs without boilerplate: label lines and link-heavy paragraphs, and lists of short, linked items (with
+ * the heading that introduces them), which are "more stories" lists even when each item is only half a link.
+ */
+export function removeBoilerplateParagraphs(paragraphs: readonly TextParagraph[]): TextParagraph[] {
+  const kept: TextParagraph[] = [];
+  for (let index = 0; index < paragraphs.length; ) {
+    const paragraph = paragraphs[index] as TextParagraph;
+    if (paragraph.kind !== 'item') {
+      if (!isBoilerplateParagraph(paragraph)) kept.push(paragraph);
+      index += 1;
+      continue;
+    }
+    let end = index;
+    while (end < paragraphs.length && paragraphs[end]?.kind === 'item') end += 1;
+    const items = paragraphs.slice(index, end);
+    const chars = items.reduce((sum, item) => sum + item.text.length, 0);
+    const linked = items.reduce((sum, item) => sum + item.linkChars, 0);
+    const storyList = items.length >= 2 && items.every((item) => item.text.length <= MAX_LIST_ITEM_CHARS) && linked > chars * LINKED_LIST_DENSITY;
+    if (storyList) {
+      const previous = kept[kept.length - 1];
+      if (previous && previous.text.length <= 80 && !/[.!?:]$/.test(previous.text) && previous.linkChars === 0) kept.pop();
+    } else {
+      for (const item of items) if (!isBoilerplateParagraph(item)) kept.push(item);
+    }
+    index = end;
+  }
+  return kept;
 }

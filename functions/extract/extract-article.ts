@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { decodeDocument } from '../charset/decode-document';
 import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../model';
-import { isBoilerplateParagraph, removeBoilerplateElements } from './boilerplate';
+import { removeBoilerplateElements, removeBoilerplateParagraphs } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';
 import { cleanByline, readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
@@ -76,7 +76,7 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
   const readableParagraphs = readable?.content ? blockParagraphs(readable.content) : [];
   const paragraphs = chooseBody(readableParagraphs, metadata);
   const title = chooseTitle(metadata, readable?.title ?? null, options.feedEntry, url);
-  const body = dropRepeatedHeading(paragraphs.filter((paragraph) => !isBoilerplateParagraph(paragraph)).map((paragraph) => paragraph.text), title).join('\n\n');
+  const body = dropRepeatedHeading(removeBoilerplateParagraphs(paragraphs).map((paragraph) => paragraph.text), title).join('\n\n');
 
   const rejection = judge(body, html, pageText, readable?.content ?? null);
   if (rejection) return rejection;
@@ -125,7 +125,7 @@ function paragraphsOfJsonLdBody(articleBody: string): TextParagraph[] {
     removeBoilerplateElements(document);
     return blockParagraphs(document.body);
   }
-  return text.split(/\n\s*\n|\r?\n/).map((paragraph) => ({ text: paragraph.replace(/\s+/g, ' ').trim(), linkChars: 0 })).filter((paragraph) => paragraph.text);
+  return text.split(/\n\s*\n|\r?\n/).map((paragraph) => ({ text: paragraph.replace(/\s+/g, ' ').trim(), kind: 'text' as const, linkChars: 0 })).filter((paragraph) => paragraph.text);
 }
 
 function chooseTitle(metadata: PageMetadata, readableTitle: string | null, entry: FeedEntry | undefined, url: string | undefined): string {

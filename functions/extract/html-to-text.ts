@@ -18,6 +18,8 @@ const ELEMENT_NODE = 1;
 
 export interface TextParagraph {
   readonly text: string;
+  /** What kind of block holds the text: list items and headings are judged with their neighbours. */
+  readonly kind: 'text' | 'item' | 'heading';
   /** Characters of the paragraph that are link text: a paragraph made of links is a list of links, not prose. */
   readonly linkChars: number;
 }
@@ -29,6 +31,7 @@ export function blockParagraphs(root: Node): TextParagraph[] {
   let line = '';
   let linkChars = 0;
   let linkDepth = 0;
+  const blocks: string[] = [];
 
   const endLine = (): void => {
     const text = line.replace(/[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
@@ -37,7 +40,7 @@ export function blockParagraphs(root: Node): TextParagraph[] {
   };
   const endParagraph = (): void => {
     endLine();
-    if (lines.length) paragraphs.push({ text: lines.join('\n'), linkChars });
+    if (lines.length) paragraphs.push({ text: lines.join('\n'), kind: kindOf(blocks[blocks.length - 1]), linkChars });
     lines = [];
     linkChars = 0;
   };
@@ -66,14 +69,25 @@ export function blockParagraphs(root: Node): TextParagraph[] {
     }
     if (tag === 'TD' || tag === 'TH') line += ' ';
     const block = BLOCK_TAGS.has(tag);
-    if (block) endParagraph();
+    if (block) {
+      endParagraph();
+      blocks.push(tag);
+    }
     if (tag === 'A') linkDepth += 1;
     for (let child = node.firstChild; child; child = child.nextSibling) walk(child, inPre || tag === 'PRE');
     if (tag === 'A') linkDepth -= 1;
-    if (block) endParagraph();
+    if (block) {
+      endParagraph();
+      blocks.pop();
+    }
   };
 
   walk(root, false);
   endParagraph();
   return paragraphs;
+}
+
+function kindOf(tag: string | undefined): TextParagraph['kind'] {
+  if (tag === 'LI' || tag === 'DT' || tag === 'DD') return 'item';
+  return tag && /^H[1-6]$/.test(tag) ? 'heading' : 'text';
 }
