@@ -3,7 +3,7 @@ import type { FeedEntry } from '../model';
 import { parseFeedDate } from './feed-dates';
 import { cleanSummary, cleanTitle, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
-import { childNamed, childText, childrenNamed, type XmlElement } from './xml-tree';
+import { childHtml, childNamed, childText, childrenNamed, type XmlElement } from './xml-tree';
 
 export function readRss(root: XmlElement, baseUrl: string): ParsedFeed {
   const channel = childNamed(root, 'channel');
@@ -42,7 +42,7 @@ function readItems(items: readonly XmlElement[], base: string, language: string 
       url,
       title: cleanTitle(childText(item, 'title', '*:title')),
       publishedAt: parseFeedDate(childText(item, 'pubDate', '*:date', '*:published', '*:updated')),
-      summary: cleanSummary(childText(item, 'description', '*:description', '*:encoded')),
+      summary: cleanSummary(childHtml(item, 'description', '*:description', '*:encoded')),
       imageUrl: itemImage(item, itemBase),
       author: itemAuthor(item),
       language: childText(item, '*:language') ?? language,

@@ -108,6 +108,21 @@ export function childText(element: XmlElement, ...names: string[]): string | und
 }
 
 /**
+ * HTML held by the first child among `names` that has any: usually escaped or CDATA text, but some feeds put raw
+ * (unescaped) markup inside `<description>`, which the XML parser turns into child elements.
+ */
+export function childHtml(element: XmlElement, ...names: string[]): string | undefined {
+  for (const name of names) {
+    for (const child of childrenNamed(element, name)) {
+      const hasElements = child.children.some((node) => typeof node !== 'string');
+      const html = (hasElements ? innerMarkup(child) : textContent(child)).trim();
+      if (html) return html;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The element's content re-serialised as markup, for Atom `type="xhtml"` content, which arrives as child elements but
  * means HTML. Attributes are dropped: only the text and its block structure matter for a summary.
  */

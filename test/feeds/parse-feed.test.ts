@@ -157,6 +157,16 @@ describe('parseFeed limits', () => {
   });
 });
 
+describe('parseFeed on sloppy feeds', () => {
+  it('reads raw (unescaped) HTML in an RSS description, keeping blocks apart', () => {
+    const feed = parseFeed(
+      '<rss><channel><item><link>https://x.example/a</link><description><p>One <b>bold</b> line.</p><p>Two &amp; more.</p></description></item></channel></rss>',
+      BASE,
+    );
+    expect(feed.entries[0]?.summary).toBe('One bold line. Two & more.');
+  });
+});
+
 describe('parseFeed on long feeds', () => {
   it('decodes thousands of ordinary entities (the entity limits are for DTD entities only)', () => {
     const items = Array.from({ length: 1_500 }, (_, i) => `<item><title>A &amp; B ${i}</title><link>https://x.example/${i}</link></item>`).join('');
