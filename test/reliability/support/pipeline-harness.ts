@@ -61,7 +61,11 @@ export interface PipelineHarness {
  * Starts the servers and loads the worker handler with the environment it reads at load. Call once per test file:
  * the handler, like a Lambda execution environment, keeps its configuration and clients for the file's lifetime.
  */
-export async function startPipelineHarness(options: { allowPrivateAddresses: boolean }): Promise<PipelineHarness> {
+export async function startPipelineHarness(options: {
+  allowPrivateAddresses: boolean;
+  /** The handlers' log level; logs go through the global console (POWERTOOLS_DEV) when set. @default silent */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}): Promise<PipelineHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'newsweave-reliability-'));
   const dynamoPort = await freePort();
   const dynamoOptions = { path: join(dataDir, 'dynamodb'), port: dynamoPort };
@@ -80,7 +84,8 @@ export async function startPipelineHarness(options: { allowPrivateAddresses: boo
     AWS_SECRET_ACCESS_KEY: 'local',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: process.env.DEBUG_LOG ?? 'SILENT',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
+    ...(options.logLevel ? { POWERTOOLS_DEV: 'true' } : {}),
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const worker = (await import('../../../functions/process-articles')).handler as unknown as Worker;
