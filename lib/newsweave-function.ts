@@ -85,6 +85,8 @@ export class NewsweaveFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'newsweave',
         POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
         LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point into the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         format: OutputFormat.ESM,

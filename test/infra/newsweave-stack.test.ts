@@ -178,6 +178,7 @@ describe('functions', () => {
         POWERTOOLS_SERVICE_NAME: 'newsweave',
         POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
         LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
       });
     }
     expect(env('fetcher').QUEUE_URL).toEqual({ Ref: queueId });
