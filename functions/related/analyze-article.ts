@@ -279,13 +279,17 @@ function nameRunAt(tokens: readonly Token[], start: number, text: string, isName
   return run;
 }
 
-/** Drops honorifics and, at the start of a sentence, a first word that is not known as a name. */
+/**
+ * Drops titles before a name, and a lone capitalised word at the start of a sentence unless it is seen capitalised
+ * mid-sentence too (`Rescuers said` is no name; `Magnus Carlsen won` is).
+ */
 function trimRun(words: string[], atSentenceStart: boolean, names: ReadonlySet<string>, stopWords: ReadonlySet<string>): string[] {
   let rest = words;
-  if (atSentenceStart && rest.length > 0 && !names.has(rest[0]!)) {
-    rest = rest.length === 1 ? [] : rest.slice(1);
-  }
-  while (rest.length > 1 && HONORIFICS.has(rest[0]!.toLowerCase())) rest = rest.slice(1);
+  if (atSentenceStart && rest.length === 1 && !names.has(rest[0]!)) rest = [];
+  // `Russian President Vladimir Putin`: the name is what follows the last title word.
+  const lastTitle = rest.slice(0, -1).findLastIndex((word) => HONORIFICS.has(word.toLowerCase()));
+  if (lastTitle >= 0) rest = rest.slice(lastTitle + 1);
+  while (rest.length > 0 && NAME_CONNECTORS.has(rest[0]!)) rest = rest.slice(1);
   while (rest.length > 0 && NAME_CONNECTORS.has(rest.at(-1)!)) rest = rest.slice(0, -1);
   if (rest.length === 1 && (HONORIFICS.has(rest[0]!.toLowerCase()) || stopWords.has(rest[0]!.toLowerCase()))) return [];
   return rest;

@@ -1,0 +1,124 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Article } from '../../functions/model';
+import { InvalidCursorError } from '../../functions/ports';
+import { analyzeArticle } from '../../functions/related/analyze-article';
+import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { makeArticle } from '../support/articles';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+
+const TEXTS = {
+  flood1: ['River Danube floods Vienna suburbs', 'The Danube burst its banks near Vienna on Monday. Floodwater reached suburbs and rescuers evacuated residents by boat. Austria declared an emergency as the Danube kept rising.'],
+  flood2: ['Vienna evacuates homes as Danube rises', 'Rescuers in Vienna evacuated hundreds of homes as the Danube flood crest approached. Austria sent soldiers to build barriers along the Danube; residents left by boat.'],
+  flood3: ['Austria counts cost of Danube flood', 'Insurers in Austria estimated the damage after the Danube flood around Vienna. Residents returned to homes filled with mud; the Danube fell slowly.'],
+  chess: ['Magnus Carlsen wins rapid chess title', 'Magnus Carlsen won the world rapid chess championship in Samarkand, beating Ian Nepomniachtchi in the final round of the chess event.'],
+} as const;
+
+function article(id: string, text: keyof typeof TEXTS, minute: number, storyId = id): Article {
+  const [title, body] = TEXTS[text];
+  return makeArticle({
+    id,
+    title,
+    body,
+    storyId,
+    publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
+    terms: analyzeArticle({ title, body }),
+  });
+}
+
+describe('DynamoRelatedIndex', () => {
+  let dynamo: LocalDynamo;
+  const fresh = async (tableName: string) => {
+    const { raw } = dynamo;
+    const { ensureTable } = await import('../../local/servers');
+    await ensureTable(raw, tableName);
+    return new DynamoRelatedIndex({ client: dynamo.client, tableName, now: () => new Date('2026-11-21T00:00:00Z') });
+  };
+  const relatedIds = async (index: DynamoRelatedIndex, id: string) =>
+    ((await index.findRelated(id, { limit: 10 })) ?? []).map((entry) => entry.id);
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo?.stop());
+
+  it('relates articles about the same subject, best first, never the article itself, with reasons', async () => {
+    const index = await fresh('related-basic');
+    for (const [i, [id, text]] of (
+      [['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const
+    ).entries()) {
+      await index.indexArticle(article(id, text, i));
+    }
+    const related = (await index.findRelated('f1', { limit: 10 }))!;
+    expect(related.map((entry) => entry.id)).toEqual(expect.arrayContaining(['f2', 'f3']));
+    expect(related.map((entry) => entry.id)).not.toContain('f1');
+    expect(related.map((entry) => entry.id)).not.toContain('c1');
+    expect(related[0]!.reasons).toContain('Danube');
+    expect(related[0]).toMatchObject({ title: expect.any(String), source: { id: 'example' } });
+    expect(related[0]!.score).toBeGreaterThanOrEqual(related.at(-1)!.score);
+    expect(await index.findRelated('f2', { limit: 1 })).toHaveLength(1);
+    expect(await index.findRelated('nobody', { limit: 10 })).toBeNull();
+  });
+
+  it('lists a wire copy once: one entry per story', async () => {
+    const index = await fresh('related-stories');
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await index.indexArticle(article('f2', 'flood2', 1, 'wire'));
+    await index.indexArticle(article('f2-copy', 'flood2', 2, 'wire'));
+    expect(await relatedIds(index, 'f1')).toHaveLength(1);
+    // A copy of the article's own text is not related to it.
+    expect(await relatedIds(index, 'f2-copy')).toEqual(['f1']);
+  });
+
+  it('ends in the same lists whatever the order, and indexing twice changes nothing', async () => {
+    const inOrder = await fresh('related-order-a');
+    const reversed = await fresh('related-order-b');
+    const articles = [article('f1', 'flood1', 0), article('f2', 'flood2', 1), article('f3', 'flood3', 2)];
+    for (const a of articles) await inOrder.indexArticle(a);
+    for (const a of [...articles].reverse()) await reversed.indexArticle(a);
+    for (const id of ['f1', 'f2', 'f3']) {
+      expect(new Set(await relatedIds(reversed, id))).toEqual(new Set(await relatedIds(inOrder, id)));
+      expect(await relatedIds(inOrder, id)).toHaveLength(2);
+    }
+
+    const before = await dynamo.client.send(new GetCommand({ TableName: 'related-order-a', Key: { PK: 'STATS', SK: 'ARTICLES' } }));
+    const listBefore = await inOrder.findRelated('f1', { limit: 10 });
+    await inOrder.indexArticle(articles[0]!);
+    const after = await dynamo.client.send(new GetCommand({ TableName: 'related-order-a', Key: { PK: 'STATS', SK: 'ARTICLES' } }));
+    expect(after.Item?.articleCount).toBe(before.Item?.articleCount);
+    expect((await inOrder.findRelated('f1', { limit: 10 }))!.map((e) => e.id)).toEqual(listBefore!.map((e) => e.id));
+  });
+
+  it('lists a topic newest first, page by page, and rejects forged cursors', async () => {
+    const index = await fresh('related-topics');
+    for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const).entries()) {
+      await index.indexArticle(article(id, text, i));
+    }
+    const first = await index.listTopic('Danube', { limit: 2 });
+    expect(first.items.map((item) => item.id)).toEqual(['f3', 'f2']);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await index.listTopic('danube', { limit: 2, cursor: first.nextCursor! });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'f1' })], nextCursor: null });
+    expect((await index.listTopic('magnus carlsen', { limit: 5 })).items.map((item) => item.id)).toEqual(['c1']);
+    expect((await index.listTopic('nothing here', { limit: 5 })).items).toEqual([]);
+    for (const cursor of ['%%%', 'eyJzIjoxfQ', Buffer.from('{"s":"2026-01-01T00:00:00Z#x","i":"y"}').toString('base64url')]) {
+      await expect(index.listTopic('danube', { limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+  });
+
+  it('searches keywords over the same index, paginated, and rejects forged cursors', async () => {
+    const index = await fresh('related-search');
+    for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2']] as const).entries()) {
+      await index.indexArticle(article(id, text, i));
+    }
+    const chess = await index.search('chess championship', { limit: 10 });
+    expect(chess.items.map((item) => item.id)).toEqual(['c1']);
+    const floods = await index.search('Danube floods', { limit: 1 });
+    expect(floods.items).toHaveLength(1);
+    const rest = await index.search('Danube floods', { limit: 1, cursor: floods.nextCursor! });
+    expect(new Set([...floods.items, ...rest.items].map((item) => item.id))).toEqual(new Set(['f1', 'f2']));
+    await expect(index.search('chess', { limit: 1, cursor: floods.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(index.search('chess', { limit: 1, cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
+    expect(await index.search('!!!', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+  });
+});
