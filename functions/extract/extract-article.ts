@@ -100,14 +100,18 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
 
 /**
  * Readability's text, unless the page's JSON-LD carries the whole article: publishers fill `articleBody` from
- * their CMS, so when it is at least as long as what Readability found it is cleaner than anything scraped.
+ * their CMS, so when it is at least as long as what Readability found it is cleaner than anything scraped. It is
+ * also the fallback when Readability finds nothing.
  */
 function chooseBody(readableParagraphs: TextParagraph[], metadata: PageMetadata): TextParagraph[] {
   const jsonLdBody = metadata.jsonLdBody;
   if (!jsonLdBody) return readableParagraphs;
-  const readableLength = readableParagraphs.reduce((sum, paragraph) => sum + paragraph.text.length, 0);
-  const complete = !/(?:\.\.\.|…|\[…\])\s*$/.test(jsonLdBody) && jsonLdBody.length >= Math.max(MIN_BODY_CHARS, readableLength * 0.9);
+  const complete = !/(?:\.\.\.|…|\[…\])\s*$/.test(jsonLdBody) && jsonLdBody.length >= Math.max(MIN_BODY_CHARS, textLength(readableParagraphs) * 0.9);
   return complete ? paragraphsOfJsonLdBody(jsonLdBody) : readableParagraphs;
+}
+
+function textLength(paragraphs: readonly TextParagraph[]): number {
+  return paragraphs.reduce((sum, paragraph) => sum + paragraph.text.length, 0);
 }
 
 /**
@@ -153,7 +157,9 @@ const LOGIN_WALL = /\b(?:subscribe (?:now )?to (?:continue|read|keep reading|unl
 function judge(body: string, html: string, pageText: string, content: Node | null): ExtractionResult | null {
   const wordCount = body.split(/\s+/).filter(Boolean).length;
   const short = body.length < 1500;
-  if (short && (LOGIN_WALL.test(body) || LOGIN_WALL.test(pageText))) {
+  // A prompt in the text itself is a wall; one elsewhere on the page (menus carry "Already a subscriber? Sign in")
+  // only counts when there is almost no text.
+  if (short && (LOGIN_WALL.test(body) || (body.length < 700 && LOGIN_WALL.test(pageText)))) {
     return reject('login-wall', `only ${wordCount} words of text, behind a subscription or login prompt`);
   }
   if (body.length < MIN_BODY_CHARS && looksCutOff(html)) {

@@ -138,6 +138,12 @@ describe('rejections', () => {
     }
   });
 
+  it('keeps a short article on a site whose menu carries a subscription prompt', () => {
+    const text = '<p>The city council approved the new budget on Tuesday evening after a long debate about schools, roads and the old town hall.</p>'.repeat(6);
+    const html = `<html><body><header><a href="/login">Already a subscriber? Sign in</a></header><article>${text}</article></body></html>`;
+    expect(extractArticle(html, {}).ok).toBe(true);
+  });
+
   it('decodes legacy encodings from the bytes before extracting', () => {
     const html = `<html><head><meta charset="windows-1251"><title>Новости</title></head><body><article>${'<p>Москва — столица России, крупнейший город страны и её политический центр.</p>'.repeat(6)}</article></body></html>`;
     const result = article(extractFromBytes(new Uint8Array(iconv.encode(html, 'win1251')), { contentType: 'text/html' }));
