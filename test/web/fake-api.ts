@@ -58,6 +58,7 @@ interface CannedArticle {
   readonly body: string;
   readonly byline: string | null;
   readonly image: string | null;
+  /** Labels as the text has them; the API's `topic` is the lowercased label. */
   readonly topics: readonly string[];
   readonly related: readonly { readonly id: string; readonly score: number; readonly reasons: readonly string[] }[];
 }
@@ -100,7 +101,7 @@ const ARTICLES: readonly CannedArticle[] = [
     ].join('\n\n'),
     byline: 'Lena Fairweather',
     image: 'harbor',
-    topics: ['port of calderhaven', 'strike', 'marta okonkwo'],
+    topics: ['Port of Calderhaven', 'strike', 'Marta Okonkwo'],
     related: [
       { id: IDS.strikeLedger, score: 0.91, reasons: ['Port of Calderhaven', 'Marta Okonkwo', 'strike'] },
       { id: IDS.strikeWire, score: 0.84, reasons: ['Calderhaven Dockworkers Union', 'pay freeze'] },
@@ -119,7 +120,7 @@ const ARTICLES: readonly CannedArticle[] = [
     ].join('\n\n'),
     byline: 'Tomas Reyes',
     image: 'bank',
-    topics: ['interest rates', 'ilse brandt'],
+    topics: ['interest rates', 'Ilse Brandt'],
     related: [{ id: IDS.ratesWire, score: 0.88, reasons: ['Ilse Brandt', 'interest rates', 'Monetary Council'] }],
   },
   {
@@ -134,7 +135,7 @@ const ARTICLES: readonly CannedArticle[] = [
     ].join('\n\n'),
     byline: null,
     image: null,
-    topics: ['port of calderhaven', 'strike'],
+    topics: ['Port of Calderhaven', 'strike'],
     related: [{ id: IDS.strike, score: 0.91, reasons: ['Port of Calderhaven', 'strike'] }],
   },
   {
@@ -149,7 +150,7 @@ const ARTICLES: readonly CannedArticle[] = [
     ].join('\n\n'),
     byline: 'Priya Castellano',
     image: 'missing',
-    topics: ['wildfire', 'ashgrove hills'],
+    topics: ['wildfire', 'Ashgrove Hills'],
     related: [{ id: IDS.wildfireLedger, score: 0.79, reasons: ['Ashgrove Hills', 'wildfire', 'Daniel Mbeki'] }],
   },
   {
@@ -197,7 +198,7 @@ const ARTICLES: readonly CannedArticle[] = [
     body: 'Voltarra will build a cell factory on the old shipyard site.\n\nThe plant is due to open in 2028.',
     byline: 'Lena Fairweather',
     image: 'factory',
-    topics: ['voltarra'],
+    topics: ['Voltarra'],
     related: [],
   },
   {
@@ -302,7 +303,8 @@ export async function startFakeApi(): Promise<FakeApi> {
     }
     if ((match = /^\/topics\/([^/]+)\/articles$/.exec(path))) {
       const topic = decodeURIComponent(match[1] ?? '').trim().toLowerCase();
-      return [200, paginate(ALL_ARTICLES.filter((article) => article.topics.includes(topic)), limit, cursor, now)];
+      const about = ALL_ARTICLES.filter((article) => article.topics.some((label) => label.toLowerCase() === topic));
+      return [200, paginate(about, limit, cursor, now)];
     }
     if ((match = /^\/articles\/([^/]+)(\/related)?$/.exec(path))) {
       const id = decodeURIComponent(match[1] ?? '');
@@ -345,7 +347,7 @@ export async function startFakeApi(): Promise<FakeApi> {
       fetchedAt: new Date(now - (article.minutesAgo - 2) * 60_000).toISOString(),
       modifiedAt: null,
       storyId: article.id,
-      topics: article.topics,
+      topics: article.topics.map((label) => ({ topic: label.toLowerCase(), label })),
     };
   }
 

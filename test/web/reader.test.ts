@@ -94,8 +94,9 @@ describe('reader: the latest articles', () => {
       'Port strike enters first day; mediator named',
     ]);
     await page.goto(`${fake.origin}/#/article/${IDS.rates}`);
-    await page.locator('.topics .chip', { hasText: 'ilse brandt' }).click();
+    await page.locator('.topics .chip', { hasText: 'Ilse Brandt' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: ilse brandt');
+    expect(page.url()).toMatch(/#\/topic\/ilse%20brandt$/);
     expect(await cardTitles()).toEqual(['Central bank holds its key rate at 3.25% and signals patience']);
   });
 

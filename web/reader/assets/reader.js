@@ -233,7 +233,10 @@ function articleView(article) {
   const imageUrl = safeHttpUrl(article.imageUrl);
   const originalUrl = safeHttpUrl(article.url);
   const paragraphs = splitParagraphs(article.body);
-  const topics = Array.isArray(article.topics) ? article.topics.filter((topic) => typeof topic === 'string' && topic !== '') : [];
+  // `topics` is `[{ topic, label }]`: `topic` is the normalised value for the route, `label` how it reads.
+  const topics = (Array.isArray(article.topics) ? article.topics : [])
+    .filter((item) => typeof item?.topic === 'string' && item.topic !== '')
+    .map(({ topic, label }) => ({ topic, label: typeof label === 'string' && label !== '' ? label : topic }));
   rememberTopics(topics);
   let figure = null;
   if (imageUrl) {
@@ -266,7 +269,7 @@ function articleView(article) {
             h(
               'ul',
               { class: 'chips', 'aria-labelledby': 'topics-label' },
-              topics.map((topic) => h('li', {}, h('a', { class: 'chip', href: hrefFor({ view: 'topic', topic }) }, topic))),
+              topics.map(({ topic, label }) => h('li', {}, h('a', { class: 'chip', href: hrefFor({ view: 'topic', topic }) }, label))),
             ),
           )
         : null,
@@ -397,8 +400,8 @@ function syncControls(route) {
 
 function rememberTopics(topics) {
   const known = new Set([...topicSuggestions.options].map((option) => option.value));
-  for (const topic of topics) {
-    if (!known.has(topic)) topicSuggestions.append(h('option', { value: topic }));
+  for (const { topic, label } of topics) {
+    if (!known.has(topic)) topicSuggestions.append(h('option', { value: topic }, label));
   }
 }
 
