@@ -5,14 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { synthApp, type SynthesizedApp } from './synth-app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
 
 beforeAll(() => {
   synth = synthApp({ stage: 'dev' }, { bundling: true });
 }, 120_000);
+
+afterAll(() => removeAssembly(synth));
 
 const bundleOf = (name: 'fetcher' | 'worker' | 'api'): string => {
   const { ingestion, readApi } = synth.stack;

@@ -3,11 +3,11 @@
  * with two schedules. The policy checks have their own file (policy-checks.test.ts): cfn-guard takes a while.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
 import { API_ROUTES } from '../../lib/read-api';
-import { resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
+import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
 const sources = [
   { id: 'bbc-world', name: 'BBC News: World', url: 'https://feeds.bbci.co.uk/news/world/rss.xml', schedule: 'rate(10 minutes)' },
@@ -27,6 +27,8 @@ beforeAll(() => {
     apiLatencyP99Millis: '1500',
   });
 });
+
+afterAll(() => removeAssembly(synth));
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
 const only = (resources: Record<string, Resource>): Resource => {

@@ -5,14 +5,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { synthApp, type SynthesizedApp } from './synth-app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
 
 beforeAll(() => {
   synth = synthApp({ stage: 'dev', alarmEmail: 'ops@example.com', corsOrigins: 'https://news.example.com' }, { policyChecks: true });
 });
+
+afterAll(() => removeAssembly(synth));
 
 const findings = (report: ReturnType<AwsSolutionsChecks['validateScope']>): string[] =>
   report.violations.map((violation) => `${violation.severity} ${violation.ruleName}`);

@@ -5,19 +5,21 @@
 import { spawnSync } from 'node:child_process';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourcesConfigError, loadSources } from '../../functions/sources/parse-sources';
 import { AppConfigError, buildApp } from '../../lib/app';
 import { Ingestion } from '../../lib/ingestion';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring';
 import { Storage } from '../../lib/storage';
-import { resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
+import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
 let prod: SynthesizedApp;
 
 beforeAll(() => {
   prod = synthApp({ stage: 'prod' });
 });
+
+afterAll(() => removeAssembly(prod));
 
 describe('prod stage', () => {
   it('is its own stack, named for the stage', () => {

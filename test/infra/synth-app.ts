@@ -3,7 +3,7 @@
  * by default without bundling the Lambda code, so that the infrastructure tests neither wait for esbuild nor
  * depend on the handlers compiling. Bundling itself is tested in bundling.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack, type App, type CfnElement } from 'aws-cdk-lib';
@@ -66,6 +66,11 @@ export function synthApp(context: Record<string, unknown>, options: SynthOptions
     pluginReports,
     logicalId: (construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement),
   };
+}
+
+/** Deletes the cloud assembly (bundles included) once a file's tests are done. */
+export function removeAssembly(synth: SynthesizedApp | undefined): void {
+  if (synth) rmSync(synth.outdir, { recursive: true, force: true });
 }
 
 /** A sources file in a temporary directory. */
