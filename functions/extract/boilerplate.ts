@@ -53,9 +53,10 @@ const MAX_CAPTION_CHARS = 250;
 function removeImageCaptions(document: Document): void {
   for (const image of document.querySelectorAll('img, picture, video')) {
     const block = image.parentElement?.closest('div, p, figure, center, td');
-    if (!block || block.tagName === 'BODY' || block.querySelector('p p, div p, p + p')) continue;
+    if (!block?.isConnected || block.tagName === 'BODY') continue;
     const length = compactLength(block.textContent);
-    if (length > 0 && length <= MAX_CAPTION_CHARS) block.remove();
+    // Two paragraphs beside a picture are text illustrated by it, however short.
+    if (length > 0 && length <= MAX_CAPTION_CHARS && block.getElementsByTagName('p').length < 2) block.remove();
   }
 }
 
