@@ -31,8 +31,12 @@ export interface WatchedPage {
 }
 
 /** A fresh context (no shared storage or cache between tests) and a page whose errors are collected. */
-export async function openPage(browser: Browser, viewport: { width: number; height: number } = DESKTOP): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport, locale: 'en-US', reducedMotion: 'reduce', colorScheme: 'light' });
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = DESKTOP,
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, locale: 'en-US', reducedMotion: 'reduce', colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -1,0 +1,57 @@
+/**
+ * Every state of both pages, in light and dark colours, passes axe-core's WCAG 2.1 A/AA rules (contrast included).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAxeViolations } from './axe';
+import { launchChromium, openPage } from './browser';
+import { IDS, startFakeApi, type FakeApi } from './fake-api';
+
+let fake: FakeApi;
+let browser: Browser;
+
+beforeAll(async () => {
+  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await fake?.stop();
+});
+
+/** Each state: where to go and what marks it as settled. */
+const STATES: { name: string; path: string; settled: string; fail?: boolean }[] = [
+  { name: 'latest list', path: '/#/', settled: '#main .card' },
+  { name: 'article with related articles', path: `/#/article/${IDS.strike}`, settled: 'aside.related:not([aria-busy]) .related-item' },
+  { name: 'article that is gone', path: `/#/article/${IDS.gone}`, settled: '#main [role="alert"]' },
+  { name: 'search without results', path: '/#/search/zeppelin', settled: '#main .notice' },
+  { name: 'API failing', path: '/#/', settled: '#main .notice-error', fail: true },
+  { name: 'operator page', path: '/ops/', settled: '#sources tbody tr' },
+];
+
+describe.each(['light', 'dark'] as const)('accessibility, %s colours', (colorScheme) => {
+  it.each(STATES)('$name has no WCAG 2.1 A/AA violations', async ({ path, settled, fail }) => {
+    const { context, page } = await openPage(browser, undefined, colorScheme);
+    try {
+      fake.setMode(fail ? 'fail' : 'ok');
+      await page.goto(`${fake.origin}${path}`);
+      await page.locator(settled).first().waitFor({ timeout: 10_000 });
+      expect(await findAxeViolations(page)).toEqual([]);
+    } finally {
+      fake.setMode('ok');
+      await context.close();
+    }
+  });
+});
+
+it('reports a violation when there is one, so the checks above are not vacuous', async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await page.goto(`${fake.origin}/#/`);
+    await page.locator('#main .card').first().waitFor({ timeout: 10_000 });
+    await page.evaluate(() => document.querySelector('#main')?.append(document.createElement('input')));
+    expect((await findAxeViolations(page)).map((violation) => violation.id)).toContain('label');
+  } finally {
+    await context.close();
+  }
+});
