@@ -185,7 +185,7 @@ describe('reader: failures and settings', () => {
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => page.locator('#main .card').count()).toBe(20);
     expect(await page.locator('h1').evaluate((element) => element === document.activeElement)).toBe(true);
-    expect(await page.locator('#source-list .chip').count()).toBe(5);
+    await expect.poll(() => page.locator('#source-list .chip').count()).toBe(5);
   });
 
   it('says when the API cannot be reached at all', async () => {

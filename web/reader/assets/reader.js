@@ -23,6 +23,7 @@ const topicSuggestions = document.getElementById('topic-suggestions');
 const allSourcesChip = sourceList.firstElementChild;
 let currentView = null;
 let listHref = '#/';
+let sourcesFailed = false;
 let sourcesReady = loadSources();
 
 function announce(message) {
@@ -34,8 +35,7 @@ async function render({ focus }) {
   const view = new AbortController();
   currentView = view;
   // A source list that failed to load (API down at start) is asked for again with the next view.
-  if ((await sourcesReady) === null) sourcesReady = loadSources();
-  if (view.signal.aborted) return;
+  if (sourcesFailed) sourcesReady = loadSources();
   const route = parseRoute(window.location.hash);
   syncControls(route);
   if (route.view === 'article') {
@@ -379,9 +379,11 @@ async function loadSources() {
         ),
       ),
     );
+    sourcesFailed = false;
     syncControls(parseRoute(window.location.hash));
     return sources;
   } catch {
+    sourcesFailed = true;
     sourceList.replaceChildren(allSourcesChip, h('li', { class: 'filter-note' }, 'Sources unavailable'));
     return null;
   }
