@@ -144,5 +144,7 @@ export function removeBoilerplateParagraphs(paragraphs: readonly TextParagraph[]
     }
     index = end;
   }
+  // A heading with no text after it introduces something that was removed (comments, more stories).
+  while (kept.length && kept[kept.length - 1]?.kind === 'heading') kept.pop();
   return kept;
 }

@@ -188,13 +188,12 @@ function isLinkList(content: Node): boolean {
 
 /** A reason to believe the bytes are not text: NUL bytes or many control characters near the start. */
 function binaryEvidence(bytes: Uint8Array): string | null {
+  // UTF-16 text is full of NUL bytes, but is only recognised with a byte order mark (decodeDocument reads it).
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return null;
   const sample = bytes.subarray(0, 8192);
   let controls = 0;
   for (const byte of sample) {
-    // UTF-16 text has NUL bytes too, but always starts with a byte order mark; decodeDocument handles that.
-    if (byte === 0 && !(sample[0] === 0xff && sample[1] === 0xfe) && !(sample[0] === 0xfe && sample[1] === 0xff)) {
-      return 'the page contains NUL bytes: binary data, not text';
-    }
+    if (byte === 0) return 'the page contains NUL bytes: binary data, not text';
     if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) controls += 1;
   }
   return controls > sample.length * 0.1 ? 'the page is mostly control characters: binary data, not text' : null;

@@ -104,6 +104,12 @@ describe('extractArticle on hand-written pages', () => {
     expect(article(extractArticle(html, {})).body).toBe(paragraphs.join('\n\n'));
   });
 
+  it('drops a heading left with no text after it', () => {
+    const text = '<p>The committee met for the fourth time this week to discuss the proposal in great detail.</p>'.repeat(4);
+    const { body } = article(extractArticle(`<html><body><article>${text}<h2>More on this story</h2></article></body></html>`, {}));
+    expect(body.endsWith('in great detail.')).toBe(true);
+  });
+
   it('cuts a long extractive summary at a sentence boundary', () => {
     const sentence = 'The committee met for the fourth time this week to discuss the proposal in great detail. ';
     const html = `<html><body><article><p>${sentence.repeat(8)}</p><p>${sentence.repeat(4)}</p></article></body></html>`;
@@ -136,6 +142,12 @@ describe('rejections', () => {
       expect(result.reason).toBe(reason);
       expect(result.detail.length).toBeGreaterThan(10);
     }
+  });
+
+  it('reads UTF-16 pages with a byte order mark', () => {
+    const html = `<html><body><article>${'<p>Zażółć gęślą jaźń: a sentence long enough to be part of a real article body.</p>'.repeat(6)}</article></body></html>`;
+    const result = article(extractFromBytes(new Uint8Array([0xff, 0xfe, ...iconv.encode(html, 'utf16-le')]), {}));
+    expect(result.body).toContain('Zażółć gęślą jaźń');
   });
 
   it('keeps a short article on a site whose menu carries a subscription prompt', () => {
