@@ -8,8 +8,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { ArticleMessage } from '../../../functions/model';
+import { articleMessage } from '../../support/events';
 import { observeMetrics } from '../../../functions/shared/metric-observers';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../../local/lambda-context';
@@ -42,11 +43,15 @@ export interface PipelineHarness {
   readonly sqs: SQSClient;
   readonly tableName: string;
   readonly stores: { articles: DynamoArticleStore; seen: DynamoSeenUrlStore; sources: DynamoSourceStore };
-  /** A fresh queue and DLQ, so that each test's messages and counts are its own. */
+  /** A fresh queue and DLQ, so that each test's messages and counts are its own. @default visibility 2 s */
   createQueues(visibilityTimeoutSeconds?: number): Promise<LocalQueues>;
   send(queueUrl: string, bodies: readonly (ArticleMessage | string)[]): Promise<void>;
   depth(queueUrl: string): Promise<{ visible: number; inFlight: number }>;
-  /** Starts the event source mapping's stand-in over `handler` (the real worker unless given). */
+  /**
+   * Starts the event source mapping's stand-in over `handler` (the real worker unless given). With a visibility
+   * timeout shorter than a batch takes on a loaded machine, `concurrency: 1` keeps a second poller from receiving a
+   * batch again while it is still being processed, which would use up its receives.
+   */
   poll(queues: LocalQueues, handler?: WorkerHandler, options?: { timeoutSeconds?: number; concurrency?: number }): QueuePoller;
   tally(): Tally;
   resetTally(): void;
@@ -197,4 +202,40 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined>, what: st
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** One message per path `/<sourceId>/<n>`, all from the source `sourceId`. */
+export function messagesFor(origin: string, sourceId: string, count: number): ArticleMessage[] {
+  return Array.from({ length: count }, (_, n) =>
+    articleMessage({ url: `${origin}/${sourceId}/${n}`, sourceId, sourceName: `Source ${sourceId}` }),
+  );
+}
+
+/**
+ * Waits until the queue is empty and every URL has an outcome, then checks that each article is stored exactly once
+ * and nothing was dead-lettered. Article counts on the source are left to interrupted-store.test.ts, which
+ * interrupts a store at the same place every time.
+ */
+export async function expectEachStoredOnce(
+  harness: PipelineHarness,
+  queues: LocalQueues,
+  sourceId: string,
+  urls: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  await waitUntil(
+    async () => {
+      const depth = await harness.depth(queues.queueUrl);
+      const unseen = await harness.stores.seen.filterUnseen(urls);
+      return depth.visible + depth.inFlight === 0 && unseen.length === 0 ? true : undefined;
+    },
+    `the queue of ${sourceId} to drain with an outcome for every URL`,
+    timeoutMs,
+  );
+  const listing = await harness.stores.articles.listArticles({ sourceId, limit: 100 });
+  expect(listing.items.map((item) => item.url).sort()).toEqual([...urls].sort());
+  expect(new Set(listing.items.map((item) => item.id)).size).toBe(urls.length);
+  expect(await harness.depth(queues.deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
+  // Never counted twice: a second conditional put of the same article is a duplicate, not a store.
+  expect(harness.tally().totals.ArticlesStored ?? 0).toBeLessThanOrEqual(urls.length);
 }
