@@ -27,15 +27,16 @@ type JsonObject = Record<string, unknown>;
 const ARTICLE_TYPE = /^(?:Article|NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|ReviewNewsArticle|BackgroundNewsArticle|AskPublicNewsArticle|SatiricalArticle|ScholarlyArticle|TechArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|DiscussionForumPosting|Report|Review)$/;
 
 export function readPageMetadata(document: Document, pageUrl: string | undefined): PageMetadata {
-  const meta = collectMeta(document);
-  const jsonLd = collectJsonLd(document);
+  const scan = scanDocument(document);
+  const meta = scan.meta;
+  const jsonLd = collectJsonLd(scan.jsonLdSources);
   const article = jsonLd.find((item) => typesOf(item).some((type) => ARTICLE_TYPE.test(type)));
   const resolve = (value: string | null | undefined): string | null => absoluteHttpUrl(value, pageUrl);
   const first = (...values: Array<string | null | undefined>): string | null =>
     values.map((value) => value?.trim()).find((value): value is string => Boolean(value)) ?? null;
 
-  const documentTitle = first(document.querySelector('title')?.textContent);
-  const headings = [...document.querySelectorAll('h1')].map((h1) => squash(h1.textContent ?? '')).filter(Boolean);
+  const documentTitle = first(scan.title);
+  const headings = scan.headings;
   const titles = [
     meta.get('og:title'),
     textOf(article?.['headline']),
@@ -43,24 +44,21 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     documentTitle,
   ].filter((value): value is string => Boolean(value?.trim())).map(squash);
 
-  const timeElement = document.querySelector('article time[datetime], time[pubdate][datetime], time[datetime]');
   const publishedAt = firstDate(
     textOf(article?.['datePublished']),
     meta.get('article:published_time'),
     meta.get('og:article:published_time'),
-    document.querySelector('[itemprop="datePublished"]')?.getAttribute('content'),
-    document.querySelector('[itemprop="datePublished"]')?.getAttribute('datetime'),
+    scan.itemprop.get('datepublished'),
     meta.get('date'), meta.get('dc.date.issued'), meta.get('dc.date'), meta.get('dcterms.created'),
     meta.get('pubdate'), meta.get('publishdate'), meta.get('sailthru.date'), meta.get('parsely-pub-date'),
-    timeElement?.getAttribute('datetime'),
+    scan.timeDatetime,
     textOf(article?.['dateCreated']),
   );
   const modifiedAt = firstDate(
     textOf(article?.['dateModified']),
     meta.get('article:modified_time'),
     meta.get('og:updated_time'),
-    document.querySelector('[itemprop="dateModified"]')?.getAttribute('content'),
-    document.querySelector('[itemprop="dateModified"]')?.getAttribute('datetime'),
+    scan.itemprop.get('datemodified'),
     meta.get('dcterms.modified'), meta.get('last-modified'),
   );
 
@@ -72,7 +70,7 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     resolve(imageOf(article?.['thumbnailUrl'])),
     resolve(meta.get('twitter:image')),
     resolve(meta.get('twitter:image:src')),
-    resolve(document.querySelector('link[rel="image_src"]')?.getAttribute('href')),
+    resolve(scan.links.get('image_src')),
   );
 
   const language = first(
@@ -86,7 +84,7 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
 
   const description = first(meta.get('description'), meta.get('og:description'), meta.get('twitter:description'), textOf(article?.['description']));
   const canonicalUrl = first(
-    resolve(document.querySelector('link[rel="canonical"]')?.getAttribute('href')),
+    resolve(scan.links.get('canonical')),
     resolve(meta.get('og:url')),
   );
   const publisher = article?.['publisher'];
@@ -104,7 +102,7 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     meta.get('dc.creator'),
     meta.get('sailthru.author'),
     meta.get('parsely-author'),
-    document.querySelector('[rel="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]')?.textContent,
+    scan.authorText,
   );
 
   const declaredTypes = [meta.get('og:type'), ...jsonLd.flatMap(typesOf)].filter((value): value is string => Boolean(value));
@@ -127,22 +125,74 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
   };
 }
 
-/** `<meta>` by lowercase `property`, `name`, `itemprop` or `http-equiv`; the first non-empty value wins. */
-function collectMeta(document: Document): Map<string, string> {
-  const meta = new Map<string, string>();
-  for (const element of document.querySelectorAll('meta')) {
-    const content = element.getAttribute('content')?.trim();
-    if (!content) continue;
-    for (const attribute of ['property', 'name', 'itemprop', 'http-equiv']) {
-      const key = element.getAttribute(attribute)?.trim().toLowerCase();
-      if (key && !meta.has(key)) meta.set(key, content);
+interface DocumentScan {
+  readonly title: string | null;
+  readonly headings: string[];
+  /** `<meta>` by lowercase `property`, `name`, `itemprop` or `http-equiv`; the first non-empty value wins. */
+  readonly meta: Map<string, string>;
+  readonly jsonLdSources: string[];
+  /** `content` or `datetime` of the first element with each lowercase `itemprop`. */
+  readonly itemprop: Map<string, string>;
+  /** `href` of the first `<link>` with each lowercase `rel`. */
+  readonly links: Map<string, string>;
+  readonly timeDatetime: string | null;
+  readonly authorText: string | null;
+}
+
+/**
+ * One walk over the elements collects everything the metadata needs: each `querySelector` would walk the whole
+ * document again, and on a large page a dozen of them cost more than Readability's own pass.
+ */
+function scanDocument(document: Document): DocumentScan {
+  const scan = {
+    title: null as string | null,
+    headings: [] as string[],
+    meta: new Map<string, string>(),
+    jsonLdSources: [] as string[],
+    itemprop: new Map<string, string>(),
+    links: new Map<string, string>(),
+    timeDatetime: null as string | null,
+    authorText: null as string | null,
+  };
+  const stack: Element[] = document.documentElement ? [document.documentElement] : [];
+  while (stack.length) {
+    const element = stack.pop() as Element;
+    for (let child = element.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
+    const tag = element.tagName.toUpperCase();
+    if (tag === 'META') {
+      const content = element.getAttribute('content')?.trim();
+      for (const attribute of ['property', 'name', 'itemprop', 'http-equiv']) {
+        const key = element.getAttribute(attribute)?.trim().toLowerCase();
+        if (content && key && !scan.meta.has(key)) scan.meta.set(key, content);
+      }
+    } else if (tag === 'TITLE' && scan.title === null && !element.closest('svg')) scan.title = element.textContent;
+    else if (tag === 'H1') {
+      const heading = squash(element.textContent ?? '');
+      if (heading) scan.headings.push(heading);
+    } else if (tag === 'SCRIPT') {
+      if (element.getAttribute('type')?.trim().toLowerCase() === 'application/ld+json') scan.jsonLdSources.push(element.textContent ?? '');
+    } else if (tag === 'LINK') {
+      const href = element.getAttribute('href');
+      for (const rel of (element.getAttribute('rel') ?? '').toLowerCase().split(/\s+/)) {
+        if (rel && href && !scan.links.has(rel)) scan.links.set(rel, href);
+      }
+    } else if (tag === 'TIME' && scan.timeDatetime === null) {
+      scan.timeDatetime = element.getAttribute('datetime');
+    }
+    const itemprop = element.getAttribute('itemprop')?.trim().toLowerCase();
+    if (itemprop && !scan.itemprop.has(itemprop)) {
+      const value = element.getAttribute('content') ?? element.getAttribute('datetime');
+      if (value) scan.itemprop.set(itemprop, value);
+    }
+    if (scan.authorText === null && (itemprop === 'author' || /(?:^|\s)author(?:\s|$)/i.test(element.getAttribute('rel') ?? ''))) {
+      scan.authorText = element.textContent;
     }
   }
-  return meta;
+  return scan;
 }
 
 /** Every object in the page's JSON-LD blocks, `@graph` and arrays flattened. Broken blocks are skipped. */
-function collectJsonLd(document: Document): JsonObject[] {
+function collectJsonLd(sources: readonly string[]): JsonObject[] {
   const objects: JsonObject[] = [];
   const visit = (value: unknown, depth: number): void => {
     if (depth > 4) return;
@@ -154,8 +204,8 @@ function collectJsonLd(document: Document): JsonObject[] {
       if (isObject(value['mainEntity'])) visit(value['mainEntity'], depth + 1);
     }
   };
-  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
-    const source = (script.textContent ?? '').replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)|(?:-->|\/\/\s*\]\]>)\s*$/g, '').trim();
+  for (const raw of sources) {
+    const source = raw.replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)|(?:-->|\/\/\s*\]\]>)\s*$/g, '').trim();
     try {
       visit(JSON.parse(source), 0);
     } catch {
