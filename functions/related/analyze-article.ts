@@ -7,7 +7,9 @@
  * distinctive words, which this captures.
  */
 import { stemmer } from 'stemmer';
-import * as stopwordLists from 'stopword';
+import {
+  ces, dan, deu, ell, eng, fin, fra, hun, ind, ita, nld, nob, pol, por, ron, rus, spa, swe, tur,
+} from 'stopword';
 import type { WeightedTerm } from '../model';
 
 export interface ArticleText {
@@ -36,10 +38,12 @@ const LEAD_CHARS = 600;
 const MAX_BODY_CHARS = 60_000;
 const MAX_TERM_LENGTH = 60;
 
-/** stopword names its lists by ISO 639-3. */
-const LIST_BY_LANGUAGE: Readonly<Record<string, string>> = {
-  en: 'eng', fr: 'fra', de: 'deu', es: 'spa', it: 'ita', pt: 'por', nl: 'nld', sv: 'swe', da: 'dan', nb: 'nob',
-  no: 'nob', fi: 'fin', pl: 'pol', ru: 'rus', tr: 'tur', cs: 'ces', ro: 'ron', hu: 'hun', el: 'ell', id: 'ind',
+/**
+ * Stop words by ISO 639-1 code. Named imports, so that the bundle keeps these twenty lists and not all of stopword's.
+ */
+const STOP_WORDS_BY_LANGUAGE: Readonly<Record<string, readonly string[]>> = {
+  en: eng, fr: fra, de: deu, es: spa, it: ita, pt: por, nl: nld, sv: swe, da: dan, nb: nob,
+  no: nob, fi: fin, pl: pol, ru: rus, tr: tur, cs: ces, ro: ron, hu: hun, el: ell, id: ind,
 };
 
 /**
@@ -85,15 +89,14 @@ const NAME_CONNECTORS = new Set(['of', 'de', 'del', 'da', 'di', 'van', 'von', 'd
 const BOILERPLATE_LINE =
   /^(advertisement|related:?|read more|see also|sign up|subscribe|follow us|share this|all rights reserved|copyright|©|photo:|image:|video:|watch:|click here)\b/i;
 
-const englishStopWords = new Set([...stopwordLists.eng, ...NEWS_STOP_WORDS]);
+const englishStopWords = new Set([...eng, ...NEWS_STOP_WORDS]);
 const stopWordCache = new Map<string, ReadonlySet<string>>();
 
 function stopWordsFor(language: string): ReadonlySet<string> {
   if (language === 'en') return englishStopWords;
   const cached = stopWordCache.get(language);
   if (cached) return cached;
-  const listName = LIST_BY_LANGUAGE[language];
-  const list = listName ? ((stopwordLists as unknown as Record<string, readonly string[]>)[listName] ?? []) : [];
+  const list = STOP_WORDS_BY_LANGUAGE[language] ?? [];
   // English words are common in every language's news (names of programmes, quotes): keep them out too.
   const words = new Set([...list, ...englishStopWords]);
   stopWordCache.set(language, words);

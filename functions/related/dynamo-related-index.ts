@@ -55,7 +55,7 @@ export const TERMS_READ = 15;
 /** Newest postings read per term at ingest: the candidates, and the sample document frequencies come from. */
 export const POSTINGS_READ_PER_TERM = 40;
 /** An article is offered to the lists of at most this many of its best related articles. */
-export const NEIGHBOURS_UPDATED = 20;
+export const NEIGHBOURS_UPDATED = 50;
 /** Summaries are cut to this in postings and related lists: they are shown as teasers, and they set the item sizes. */
 const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;

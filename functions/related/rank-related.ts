@@ -53,8 +53,17 @@ const RECENCY_HALF_LIFE_DAYS = 30;
 /** Old articles about the same subject stay related, only ranked lower. */
 const RECENCY_FLOOR = 0.5;
 
+/**
+ * Smoothing for a young index: the IDF is computed as if this many more articles, none with the term, were indexed.
+ * With a few dozen articles every term looks common and the IDF is flat, so pairs scored then would sit in lists
+ * on shared everyday words; measured on the dev corpora (docs/related.md), the prior lifts MAP on BASIL from 0.89
+ * to 0.98. Past a few thousand articles it no longer matters.
+ */
+export const IDF_PRIOR_ARTICLES = 3000;
+
 export function inverseDocumentFrequency(documentFrequency: number, articleCount: number): number {
-  return Math.log((1 + Math.max(articleCount, documentFrequency)) / (1 + documentFrequency)) + 1;
+  const articles = Math.max(articleCount, documentFrequency) + IDF_PRIOR_ARTICLES;
+  return Math.log((1 + articles) / (1 + documentFrequency)) + 1;
 }
 
 /**
