@@ -7,13 +7,15 @@ import type { TextParagraph } from './html-to-text';
  */
 
 /** Elements that are never article text. */
-const NEVER_CONTENT = 'nav, button, select, textarea, template, dialog, figcaption, ins.adsbygoogle, [role="navigation"], [role="dialog"], [role="alertdialog"]';
+const NEVER_CONTENT_TAGS = new Set(['NAV', 'BUTTON', 'SELECT', 'TEXTAREA', 'TEMPLATE', 'DIALOG', 'FIGCAPTION']);
+const NEVER_CONTENT_ROLES = new Set(['navigation', 'dialog', 'alertdialog']);
 
 /**
  * Elements that usually hold no article text, but that some pages wrap around it (ASP.NET puts the whole page in a
  * `<form>`; some themes hide the body until a script runs): removed only when they hold little prose.
  */
-const USUALLY_NOT_CONTENT = 'aside, form, [hidden], [aria-hidden="true"], [role="banner"], [role="contentinfo"], [role="complementary"]';
+const USUALLY_NOT_CONTENT_TAGS = new Set(['ASIDE', 'FORM']);
+const USUALLY_NOT_CONTENT_ROLES = new Set(['banner', 'contentinfo', 'complementary']);
 
 /**
  * `class`/`id` words of share bars, newsletter boxes, comments, cookie notices, ads, "related" lists, photo
@@ -27,19 +29,41 @@ const BOILERPLATE_NAME =
 /** Characters of text outside links above which an element counts as prose, whatever its name. */
 const PROSE_CHARS = 400;
 
+/**
+ * Removes boilerplate elements. One walk sorts the elements into kinds (each `querySelectorAll` would walk the
+ * whole document again); the removals then run kind by kind, surest first, skipping what an earlier one removed.
+ */
 export function removeBoilerplateElements(document: Document): void {
-  for (const element of document.querySelectorAll(NEVER_CONTENT)) element.remove();
-  for (const element of document.querySelectorAll(USUALLY_NOT_CONTENT)) {
+  const never: Element[] = [];
+  const usually: Element[] = [];
+  const named: Element[] = [];
+  const images: Element[] = [];
+  const styled: Element[] = [];
+  const stack: Element[] = document.documentElement ? [document.documentElement] : [];
+  while (stack.length) {
+    const element = stack.pop() as Element;
+    for (let child = element.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
+    const tag = element.tagName.toUpperCase();
+    const role = element.getAttribute('role')?.trim().toLowerCase() ?? '';
+    const className = element.getAttribute('class') ?? '';
+    if (NEVER_CONTENT_TAGS.has(tag) || NEVER_CONTENT_ROLES.has(role) || (tag === 'INS' && /\badsbygoogle\b/.test(className))) {
+      never.push(element);
+      continue;
+    }
+    if (USUALLY_NOT_CONTENT_TAGS.has(tag) || USUALLY_NOT_CONTENT_ROLES.has(role) || element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true') {
+      usually.push(element);
+    }
+    const id = element.getAttribute('id') ?? '';
+    if ((className || id) && tag !== 'BODY' && tag !== 'HTML' && tag !== 'ARTICLE' && BOILERPLATE_NAME.test(`${className} ${id}`)) named.push(element);
+    if (tag === 'IMG' || tag === 'PICTURE' || tag === 'VIDEO') images.push(element);
+    if (/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(element.getAttribute('style') ?? '')) styled.push(element);
+  }
+  for (const element of never) element.remove();
+  for (const element of [...usually, ...named]) {
     if (element.isConnected && !holdsProse(element)) element.remove();
   }
-  for (const element of document.querySelectorAll('[class], [id]')) {
-    if (!element.isConnected || element.tagName === 'BODY' || element.tagName === 'HTML' || element.tagName === 'ARTICLE') continue;
-    const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-    if (BOILERPLATE_NAME.test(names) && !holdsProse(element)) element.remove();
-  }
-  removeImageCaptions(document);
-  for (const element of document.querySelectorAll('[style]')) {
-    if (!/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(element.getAttribute('style') ?? '')) continue;
+  removeImageCaptions(images);
+  for (const element of styled) {
     if (element.isConnected && !holdsProse(element)) element.remove();
   }
 }
@@ -50,8 +74,9 @@ export function removeBoilerplateElements(document: Document): void {
  */
 const MAX_CAPTION_CHARS = 250;
 
-function removeImageCaptions(document: Document): void {
-  for (const image of document.querySelectorAll('img, picture, video')) {
+function removeImageCaptions(images: readonly Element[]): void {
+  for (const image of images) {
+    if (!image.isConnected) continue;
     const block = image.parentElement?.closest('div, p, figure, center, td');
     if (!block?.isConnected || block.tagName === 'BODY') continue;
     const length = compactLength(block.textContent);
