@@ -5,12 +5,18 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
 import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
+import { createWebServer } from '../../local/web-server';
 import { apiEvent } from '../api/events';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -196,5 +202,65 @@ describe('the API handler under hostile requests', () => {
       fc.asyncProperty(route, query, async (r, q) => expectClientSafe(await call(r, q), `${r}?${q.slice(0, 80)}`)),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the local web server under hostile paths', () => {
+  let server: Server;
+  let dir = '';
+  let port = 0;
+
+  beforeAll(async () => {
+    // A secret beside the web root, where a traversal would land.
+    dir = mkdtempSync(join(tmpdir(), 'newsweave-web-'));
+    writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET');
+    mkdirSync(join(dir, 'web', 'reader'), { recursive: true });
+    mkdirSync(join(dir, 'web', 'ops'), { recursive: true });
+    writeFileSync(join(dir, 'web', 'reader', 'index.html'), '<!doctype html><title>reader</title>');
+    server = createWebServer({ api: handler, opsSnapshot: async () => ({}), onError: () => undefined, webDir: join(dir, 'web') });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((done) => server?.close(done));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The raw request target, sent as is: fetch() would normalise the dots away before they reach the server. */
+  const get = (target: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path: target, method: 'GET' }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  it('serves nothing outside the web root, and refuses bad API requests with a 4xx', async () => {
+    const targets = [
+      '/..%2fsecret.txt',
+      '/..%2f..%2fsecret.txt',
+      '/ops/..%2f..%2fsecret.txt',
+      '/ops/%2e%2e/%2e%2e/secret.txt',
+      '/reader/..%5c..%5csecret.txt',
+      '/%2e%2e/%2e%2e/secret.txt',
+      '/../secret.txt',
+      '/%ff',
+      '/%00',
+      '/articles/..%2f..%2fsecret.txt',
+      `/articles?q=${'x'.repeat(3_000)}`,
+      '/articles?limit=-5',
+    ];
+    for (const target of targets) {
+      const { status, body } = await get(target);
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(status, target).toBeLessThan(500);
+      expect(body, target).not.toContain('TOP-SECRET');
+    }
+    expect((await get('/')).status).toBe(200);
   });
 });

@@ -30,11 +30,11 @@ afterAll(async () => {
 describe('a worker that fails in the middle of a batch', () => {
   it('after a crash half-way through a batch, the batch comes again and each article is stored once', async () => {
     harness.resetTally();
-    const queues = await harness.createQueues(1);
+    const queues = await harness.createQueues();
     const messages = messagesFor(pages.origin, 'crash', 6);
     let crashes = 0;
     // Processes the first half of a batch that holds first deliveries, then dies the way an out-of-memory or a runtime
-    // crash does. (The local SQS server may put a message twice in one batch, as standard queues may.)
+    // crash does.
     const crashingWorker: Worker = async (event, context) => {
       if (event.Records.every((record) => record.attributes.ApproximateReceiveCount !== '1')) return harness.worker(event, context);
       const half = event.Records.slice(0, Math.ceil(event.Records.length / 2));
@@ -55,7 +55,7 @@ describe('a worker that fails in the middle of a batch', () => {
 
   it('after a timeout, with the first invocation still running, each article is stored once', async () => {
     harness.resetTally();
-    const queues = await harness.createQueues(1);
+    const queues = await harness.createQueues();
     const messages = messagesFor(pages.origin, 'timeout', 3);
     const slowPath = '/timeout/2';
     let slowAnswered = false;

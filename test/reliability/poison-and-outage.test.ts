@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('a poison message', () => {
   it('ends in the DLQ after maxReceiveCount receives, and the rest of its batch is stored', async () => {
     harness.resetTally();
-    const queues = await harness.createQueues(1);
+    const queues = await harness.createQueues();
     const good = messagesFor(pages.origin, 'poison', 4);
     const unavailable = articleMessage({ url: `${pages.origin}/poison/unavailable`, sourceId: 'poison', sourceName: 'Source poison' });
     pages.route('/poison/unavailable', (_, response) => void response.writeHead(503).end());
@@ -57,7 +57,8 @@ describe('a poison message', () => {
 describe('the DynamoDB server stops and comes back during a run', () => {
   it('retries, and stores every article once', async () => {
     harness.resetTally();
-    const queues = await harness.createQueues(1);
+    // Long enough that the outage and the restart of the server use up no more than a couple of receives.
+    const queues = await harness.createQueues(3);
     const messages = messagesFor(pages.origin, 'outage', 8);
     // Slow pages spread the run out, so that the outage falls in its middle.
     for (const message of messages) {

@@ -43,7 +43,10 @@ export interface PipelineHarness {
   readonly sqs: SQSClient;
   readonly tableName: string;
   readonly stores: { articles: DynamoArticleStore; seen: DynamoSeenUrlStore; sources: DynamoSourceStore };
-  /** A fresh queue and DLQ, so that each test's messages and counts are its own. @default visibility 2 s */
+  /**
+   * A fresh queue and DLQ, so that each test's messages and counts are its own. @default visibility 2 s: local-aws-sqs
+   * can return a message twice in one receive when its visibility timeout is not longer than the poller's 1 s wait.
+   */
   createQueues(visibilityTimeoutSeconds?: number): Promise<LocalQueues>;
   send(queueUrl: string, bodies: readonly (ArticleMessage | string)[]): Promise<void>;
   depth(queueUrl: string): Promise<{ visible: number; inFlight: number }>;
