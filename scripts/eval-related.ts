@@ -66,7 +66,7 @@ const articleIdOf = (corpusId: string) => createHash('sha256').update(corpusId).
 
 function draftOf(line: CorpusLine, index: number): ArticleDraft {
   const id = articleIdOf(line.id);
-  const bucket = Number.parseInt(id.charCodeAt(0).toString(), 10) % SOURCES;
+  const bucket = id.charCodeAt(0) % SOURCES;
   const publishedAt = new Date(START + index * 60_000).toISOString();
   return {
     id,
