@@ -1,9 +1,11 @@
 /**
- * The worker in deployed mode (ALLOW_PRIVATE_ADDRESSES=false) given article URLs aimed at loopback, private, link-local
- * (cloud metadata) and CGNAT addresses, in the spellings an attacker would try. Each is rejected as `blocked-address`
- * without a connection being made: the page server listening on loopback sees none.
+ * The worker and the fetcher in deployed mode (ALLOW_PRIVATE_ADDRESSES=false) given URLs aimed at loopback, private,
+ * link-local (cloud metadata) and CGNAT addresses, in the spellings an attacker would try. Each is refused as
+ * `blocked-address` without a connection being made: the page server listening on loopback sees none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SourceConfig } from '../../functions/model';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startPageServer, type PageServer } from './support/page-server';
@@ -55,5 +57,30 @@ describe('URLs aimed at addresses the deployed worker must never reach', () => {
     // Remembered as processed, so that the fetcher does not queue them again.
     expect(await harness.stores.seen.filterUnseen(urls)).toEqual([]);
     expect((await harness.stores.articles.listArticles({ limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('feed URLs aimed at the same addresses', () => {
+  it('fail with a blocked-address error on the source, queue nothing and connect nowhere', async () => {
+    const queues = await harness.createQueues();
+    vi.stubEnv('QUEUE_URL', queues.queueUrl);
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', harness.sqsEndpoint);
+    const fetchSources = (await import('../../functions/fetch-sources')).handler as unknown as (
+      event: { sources: SourceConfig[] },
+      context: Context,
+    ) => Promise<{ outcomes: { sourceId: string; status: string }[] }>;
+    const port = new URL(pages.origin).port;
+    const urls = [`http://127.0.0.1:${port}/feed.xml`, `http://localhost:${port}/feed.xml`, 'http://169.254.169.254/feed.xml', 'http://[::1]/feed.xml'];
+    const sources = urls.map((url, n) => ({ id: `internal-${n}`, name: `Internal ${n}`, url, schedule: 'rate(1 hour)' }));
+    const before = pages.connections();
+
+    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', 60));
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(urls.map(() => 'failed'));
+    for (const source of sources) {
+      expect(await harness.stores.sources.getSource(source.id), source.url).toMatchObject({ lastErrorKind: 'blocked-address', errorCount: 1 });
+    }
+    expect(await harness.depth(queues.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    expect(pages.connections()).toBe(before);
   });
 });

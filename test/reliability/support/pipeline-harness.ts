@@ -41,6 +41,7 @@ export interface Tally {
 export interface PipelineHarness {
   readonly worker: Worker;
   readonly sqs: SQSClient;
+  readonly sqsEndpoint: string;
   readonly tableName: string;
   readonly stores: { articles: DynamoArticleStore; seen: DynamoSeenUrlStore; sources: DynamoSourceStore };
   /**
@@ -116,6 +117,7 @@ export async function startPipelineHarness(options: {
   return {
     worker,
     sqs,
+    sqsEndpoint: sqsServer.endpoint,
     tableName: TABLE_NAME,
     stores: { articles: new DynamoArticleStore(props), seen: new DynamoSeenUrlStore(props), sources: new DynamoSourceStore(props) },
     createQueues: (visibilityTimeoutSeconds = 2) => createQueues(sqs, `reliability-${++queueCount}`, { visibilityTimeoutSeconds }),
