@@ -59,7 +59,7 @@ export const NEIGHBOURS_UPDATED = 50;
 /** Summaries are cut to this in postings and related lists: they are shown as teasers, and they set the item sizes. */
 const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;
-/** Parallel Queries per article: enough to hide latency, few enough not to burst a partition. */
+/** Parallel requests per article: enough to hide latency, few enough not to burst a partition. */
 const QUERY_CONCURRENCY = 8;
 const MAX_SEARCH_WORDS = 4;
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
@@ -253,14 +253,16 @@ export class DynamoRelatedIndex implements RelatedIndex {
   private async offerToNeighbours(article: Article, ranked: readonly RelatedEntry[]): Promise<void> {
     if (ranked.length === 0) return;
     const lists = await this.readLists(ranked.map((entry) => entry.id));
-    const summary = { ...summaryOf(article) };
-    for (const neighbour of ranked) {
+    const summary = summaryOf(article);
+    const changes = ranked.flatMap((neighbour) => {
       const entry: RelatedEntry = { ...summary, storyId: article.storyId, score: neighbour.score, reasons: neighbour.reasons };
       const list = lists.get(neighbour.id) ?? toStoredList(undefined);
-      // Most neighbours' lists are full of closer articles: decide on the list read in the batch, write only changes.
-      if (!mergeEntry(list.entries, entry, neighbour)) continue;
-      await this.updateList(neighbour.id, neighbour.storyId, (entries) => mergeEntry(entries, entry, neighbour), list);
-    }
+      // Lists full of closer articles are left alone: decide on the list read in the batch, write only changes.
+      return mergeEntry(list.entries, entry, neighbour) ? [{ neighbour, entry, list }] : [];
+    });
+    await mapLimited(changes, QUERY_CONCURRENCY, ({ neighbour, entry, list }) =>
+      this.updateList(neighbour.id, neighbour.storyId, (entries) => mergeEntry(entries, entry, neighbour), list),
+    );
   }
 
   private async readLists(ids: readonly string[]): Promise<Map<string, StoredList>> {
@@ -302,7 +304,9 @@ export class DynamoRelatedIndex implements RelatedIndex {
             Item: {
               ...relatedKey(articleId),
               storyId,
-              entries: [...(next ?? list.entries)].sort(compareEntries),
+              // One JSON string, not a list of maps: the list is always read and written whole, and a string costs
+              // the SDK and the table nothing per nested attribute (the same bytes count for capacity units).
+              entries: JSON.stringify([...(next ?? list.entries)].sort(compareEntries)),
               version: list.version + 1,
               indexed: list.indexed || markIndexed,
             },
@@ -338,8 +342,14 @@ function toStats(item: Item | undefined) {
 }
 
 function parseEntries(value: unknown): RelatedEntry[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((entry: Item) => ({
+  let parsed: unknown;
+  try {
+    parsed = typeof value === 'string' ? JSON.parse(value) : value;
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.map((entry: Item) => ({
     ...itemToSummary(entry),
     storyId: String(entry.storyId),
     score: Number(entry.score),
