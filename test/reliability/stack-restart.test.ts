@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
-import { articlePage, startPageServer, type PageServer } from './support/page-server';
+import { startPageServer, unrelatedArticlePage, type PageServer } from './support/page-server';
 
 interface Ops {
   totals: Record<string, number>;
@@ -16,7 +16,7 @@ interface Ops {
 }
 
 const OUTLETS = 2;
-const PER_OUTLET = 12;
+const PER_OUTLET = 10;
 
 let pages: PageServer;
 let dir = '';
@@ -38,7 +38,7 @@ beforeAll(async () => {
       pages.route(path, (_, response) => {
         setTimeout(() => {
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-          response.end(articlePage(outlet * 1_000 + n, `${pages.origin}${path}`));
+          response.end(unrelatedArticlePage(outlet * 1_000 + n, `${pages.origin}${path}`));
         }, 400);
       });
     }
@@ -88,17 +88,21 @@ describe('the local stack killed with SIGKILL mid-ingest', () => {
     // What was stored before the kill is there at once, before any new fetch completes.
     expect(afterRestart.items.length).toBeGreaterThanOrEqual(storedBeforeKill);
 
+    let last: Ops | undefined;
     const ops = await waitFor(
       async () => {
         const { body } = (await getJson(`${second.baseUrl}/ops/metrics.json`)) as { body: Ops };
+        last = body;
         const t = body.totals;
         const accounted = (t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0);
         const drained = body.queue.visible + body.queue.inFlight === 0;
         return drained && (t.UrlsQueued ?? 0) > 0 && accounted >= (t.UrlsQueued ?? 0) ? body : undefined;
       },
       'the restarted stack to finish the ingest',
-      90_000,
-    );
+      60_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last figures ${JSON.stringify(last && { totals: last.totals, queue: last.queue })}\n${second.output().slice(-3_000)}`);
+    });
     // Only the URLs without an outcome were queued again, and each of them is accounted for.
     expect(ops.totals.UrlsQueued).toBeLessThanOrEqual(articlePaths.length - storedBeforeKill);
     expect(ops.queue.deadLetters).toBe(0);

@@ -29,6 +29,31 @@ export function articlePage(seed: number, canonicalUrl: string): string {
 ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</article></main><footer>Copyright Loopback Times</footer></body></html>`;
 }
 
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'zul', 'pe', 'dri', 'nok', 'sa', 'tum', 'bel', 'gor', 'fi', 'hex'];
+
+/**
+ * An article page whose names and keywords are its own (invented words), so that it shares no subject with any other:
+ * for tests about delivery, where the related index's work on near-identical articles would only add time.
+ */
+export function unrelatedArticlePage(seed: number, canonicalUrl: string): string {
+  let state = (seed * 2_654_435_761) >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % SYLLABLES.length;
+  };
+  const word = () => Array.from({ length: 4 }, () => SYLLABLES[next()]).join('');
+  const names = Array.from({ length: 6 }, word);
+  const sentence = (n: number) =>
+    `The ${word()} of ${names[n % 6]} said on Monday that the ${word()} would ${word()} the ${word()} before the ${word()} of ${names[(n + 1) % 6]}.`;
+  const paragraphs = Array.from({ length: 6 }, (_, p) => [0, 1, 2].map((n) => sentence(p * 3 + n)).join(' '));
+  const title = `${names[0]} and ${names[1]}: the ${word()} of ${word()}`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<link rel="canonical" href="${canonicalUrl}"></head><body><main><article><h1>${title}</h1>
+${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</article></main></body></html>`;
+}
+
 /** Seeds come from the path (`/a/17` → 17) so that every article path serves its own article. */
 function seedOf(path: string): number {
   let hash = 7;
