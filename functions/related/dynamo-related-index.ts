@@ -67,7 +67,6 @@ const SEARCH_DEPTH = 100;
 
 const STATS_KEY = { PK: 'STATS', SK: 'ARTICLES' };
 const relatedKey = (id: string) => ({ PK: `ARTICLE#${id}`, SK: 'RELATED' });
-const articleKey = (id: string) => ({ PK: `ARTICLE#${id}`, SK: 'ARTICLE' });
 const termPartition = (term: string) => `TERM#${term}`;
 const postingSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
 
@@ -115,17 +114,12 @@ export class DynamoRelatedIndex implements RelatedIndex {
     await this.offerToNeighbours(article, ranked.slice(0, NEIGHBOURS_UPDATED));
   }
 
+  /** One GetItem. Null until the article's own indexing has completed: the index does not know it yet. */
   async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
     const result = await this.props.client.send(
       new GetCommand({ TableName: this.props.tableName, Key: relatedKey(articleId) }),
     );
-    if (!result.Item) {
-      // Not indexed: an unknown article, or one stored but not yet indexed, which has no related articles yet.
-      const article = await this.props.client.send(
-        new GetCommand({ TableName: this.props.tableName, Key: articleKey(articleId), ProjectionExpression: 'PK' }),
-      );
-      return article.Item ? [] : null;
-    }
+    if (!result.Item || result.Item.indexed !== true) return null;
     return parseEntries(result.Item.entries)
       .slice(0, query.limit)
       .map(({ storyId: _story, ...related }) => related);

@@ -1,7 +1,8 @@
 /**
  * Store an extracted article and index it: the worker's storing step, shared by the ingest use case and by
  * `scripts/eval-related.ts`. Terms come from the text, the story from near-duplicate detection; an article already
- * stored (same id) is a duplicate and is neither indexed nor counted again.
+ * stored and indexed (same id) is a duplicate and is neither indexed nor counted again. The source count and
+ * ArticlesStored follow the indexing, so that a run interrupted before it is completed by the redelivery.
  */
 import type { StoryIndex } from '../dedupe/story-index';
 import type { Article } from '../model';
@@ -35,9 +36,15 @@ export async function storeArticle(
   const article: Article = { ...draft, storyId, terms };
 
   if (!(await deps.articles.putArticleIfAbsent(article))) {
-    deps.telemetry.count('DuplicatesSkipped');
-    deps.telemetry.log.info('article already stored', { articleId: article.id });
-    return { stored: false, article };
+    // Stored but never indexed: a worker died between the put and the indexing, and this is SQS delivering the
+    // message again. Finish that run; anything else is a true duplicate.
+    const interrupted = (await deps.related.findRelated(article.id, { limit: 1 })) === null;
+    if (!interrupted) {
+      deps.telemetry.count('DuplicatesSkipped');
+      deps.telemetry.log.info('article already stored', { articleId: article.id });
+      return { stored: false, article };
+    }
+    deps.telemetry.log.warn('completing an interrupted store', { articleId: article.id });
   }
   await deps.related.indexArticle(article);
   deps.telemetry.count('RelatedIndexUpdates');
