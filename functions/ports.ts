@@ -31,6 +31,13 @@ export interface ListArticlesQuery {
 export interface ArticleStore {
   /** Idempotent write keyed on the article id: true if stored now, false if it was already there. */
   putArticleIfAbsent(article: Article): Promise<boolean>;
+  /** Whether the article's indexing was recorded as finished (false for an absent article). */
+  isIndexed(id: string): Promise<boolean>;
+  /**
+   * Records that the article's indexing finished: true for the one caller that records it first, false for every
+   * other (a concurrent or later delivery of the same article), so that it is counted once.
+   */
+  markIndexed(id: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | null>;
   /** Newest first (by publishedAt). */
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>>;

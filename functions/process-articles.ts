@@ -13,6 +13,7 @@ import { createPageFetcher } from './ingest/page-fetcher';
 import { parseArticleMessage } from './ingest/sqs-article-queue';
 import { DynamoRelatedIndex } from './related/dynamo-related-index';
 import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { withLogKeys } from './shared/telemetry';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { ingestArticle } from './use-cases/ingest-article';
 
@@ -34,16 +35,14 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   const message = parseArticleMessage(record.body);
-  const keys = { sourceId: message.sourceId, correlationId: message.correlationId, url: message.url };
-  logger.appendKeys(keys);
+  // The batch's records run in parallel: their keys go on their own log lines, never on the shared logger.
+  const recordTelemetry = withLogKeys(telemetry, { sourceId: message.sourceId, correlationId: message.correlationId, url: message.url });
   try {
-    const outcome = await ingestArticle(message, deps);
-    logger.info('article processed', { outcome: outcome.kind, receiveCount: record.attributes.ApproximateReceiveCount });
+    const outcome = await ingestArticle(message, { ...deps, telemetry: recordTelemetry });
+    recordTelemetry.log.info('article processed', { outcome: outcome.kind, receiveCount: record.attributes.ApproximateReceiveCount });
   } catch (error) {
-    logger.error('article failed, it will be delivered again', { error: error as Error });
+    recordTelemetry.log.error('article failed, it will be delivered again', { error: error as Error });
     throw error;
-  } finally {
-    logger.removeKeys(Object.keys(keys));
   }
 }
 

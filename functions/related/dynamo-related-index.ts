@@ -59,6 +59,10 @@ export const NEIGHBOURS_UPDATED = 50;
 /** Summaries are cut to this in postings and related lists: they are shown as teasers, and they set the item sizes. */
 const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;
+/** Conditional writes that lose a race retry this many times, after a growing, jittered pause. */
+const MAX_LIST_ATTEMPTS = 10;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 20 * 2 ** attempt)));
 /** Parallel requests per article: enough to hide latency, few enough not to burst a partition. */
 const QUERY_CONCURRENCY = 8;
 const MAX_SEARCH_WORDS = 4;
@@ -288,7 +292,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
     markIndexed = false,
   ): Promise<void> {
     let list = known;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_LIST_ATTEMPTS; attempt++) {
       const next = change(list.entries);
       if (!next && list.exists && (list.indexed || !markIndexed)) return;
       try {
@@ -311,6 +315,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await pause(attempt);
         list = await this.readList(articleId);
       }
     }

@@ -20,3 +20,17 @@ export interface Telemetry {
 const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
 export const silentTelemetry: Telemetry = { log: quiet, count() {}, timing() {} };
+
+/**
+ * The same telemetry with `keys` on every log line: the per-record logger of a batch whose records run in parallel,
+ * where keys appended to a shared logger would show up on other records' lines.
+ */
+export function withLogKeys(telemetry: Telemetry, keys: Record<string, unknown>): Telemetry {
+  const log: Log = {
+    debug: (message, extra) => telemetry.log.debug(message, { ...keys, ...extra }),
+    info: (message, extra) => telemetry.log.info(message, { ...keys, ...extra }),
+    warn: (message, extra) => telemetry.log.warn(message, { ...keys, ...extra }),
+    error: (message, extra) => telemetry.log.error(message, { ...keys, ...extra }),
+  };
+  return { ...telemetry, log, count: telemetry.count.bind(telemetry), timing: telemetry.timing.bind(telemetry) };
+}

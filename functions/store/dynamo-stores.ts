@@ -88,6 +88,36 @@ export class DynamoArticleStore implements ArticleStore {
     }
   }
 
+  async isIndexed(id: string): Promise<boolean> {
+    const result = await this.props.client.send(
+      new GetCommand({
+        TableName: this.props.tableName,
+        Key: articleKey(id),
+        ProjectionExpression: 'indexedAt',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof result.Item?.indexedAt === 'string';
+  }
+
+  async markIndexed(id: string): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: articleKey(id),
+          UpdateExpression: 'SET indexedAt = :now',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(indexedAt)',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async getArticle(id: string): Promise<Article | null> {
     const result = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: articleKey(id) }));
     return result.Item ? itemToArticle(result.Item) : null;

@@ -2,7 +2,8 @@
  * Store an extracted article and index it: the worker's storing step, shared by the ingest use case and by
  * `scripts/eval-related.ts`. Terms come from the text, the story from near-duplicate detection; an article already
  * stored and indexed (same id) is a duplicate and is neither indexed nor counted again. The source count and
- * ArticlesStored follow the indexing, so that a run interrupted before it is completed by the redelivery.
+ * ArticlesStored follow the indexing and a conditional "indexed" marker on the article, so that a run interrupted
+ * before it is completed by the redelivery, and two deliveries racing on one article count it once.
  */
 import type { StoryIndex } from '../dedupe/story-index';
 import type { Article } from '../model';
@@ -36,19 +37,22 @@ export async function storeArticle(
   const article: Article = { ...draft, storyId, terms };
 
   if (!(await deps.articles.putArticleIfAbsent(article))) {
-    // Stored but never indexed: a worker died between the put and the indexing, and this is SQS delivering the
-    // message again. Finish that run; anything else is a true duplicate.
-    const interrupted = (await deps.related.findRelated(article.id, { limit: 1 })) === null;
-    if (!interrupted) {
-      deps.telemetry.count('DuplicatesSkipped');
-      deps.telemetry.log.info('article already stored', { articleId: article.id });
-      return { stored: false, article };
-    }
-    deps.telemetry.log.warn('completing an interrupted store', { articleId: article.id });
+    // Stored but not marked indexed: either a worker died between the put and the end of the indexing and this is
+    // SQS delivering the message again, or another worker is storing the same article right now. Indexing is
+    // idempotent, so finish it; the marker below decides which of them counts the article.
+    if (await deps.articles.isIndexed(article.id)) return duplicate(article, deps);
+    deps.telemetry.log.warn('completing a store that another delivery began', { articleId: article.id });
   }
   await deps.related.indexArticle(article);
   deps.telemetry.count('RelatedIndexUpdates');
+  if (!(await deps.articles.markIndexed(article.id))) return duplicate(article, deps);
   await deps.sources.incrementArticleCount(article.source.id);
   deps.telemetry.count('ArticlesStored');
   return { stored: true, article };
+}
+
+function duplicate(article: Article, deps: StoreArticleDeps): { stored: false; article: Article } {
+  deps.telemetry.count('DuplicatesSkipped');
+  deps.telemetry.log.info('article already stored', { articleId: article.id });
+  return { stored: false, article };
 }

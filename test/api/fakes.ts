@@ -47,6 +47,18 @@ export class FakeArticleStore implements ArticleStore {
     return true;
   }
 
+  readonly indexed = new Set<string>();
+
+  async isIndexed(id: string): Promise<boolean> {
+    return this.indexed.has(id);
+  }
+
+  async markIndexed(id: string): Promise<boolean> {
+    if (!this.articles.has(id) || this.indexed.has(id)) return false;
+    this.indexed.add(id);
+    return true;
+  }
+
   async getArticle(id: string): Promise<Article | null> {
     return this.articles.get(id) ?? null;
   }
@@ -159,7 +171,7 @@ export function failingPorts(error = new Error('ProvisionedThroughputExceededExc
   const fail = async (): Promise<never> => {
     throw error;
   };
-  const articles: ArticleStore = { putArticleIfAbsent: fail, getArticle: fail, listArticles: fail };
+  const articles: ArticleStore = { putArticleIfAbsent: fail, isIndexed: fail, markIndexed: fail, getArticle: fail, listArticles: fail };
   const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, listSources: fail };
   const related: RelatedIndex = { indexArticle: fail, findRelated: fail, listTopic: fail, search: fail };
   return { articles, sources, related };
