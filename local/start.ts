@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole pipeline on this machine. Contract (README, "Local stack"):
  * PORT (default 3000), NEWSWEAVE_SOURCES (a sources file; the bundled demo by default),
- * NEWSWEAVE_DATA_DIR (default .newsweave/). SIGINT or SIGTERM stops it within 5 s.
+ * NEWSWEAVE_DATA_DIR (default .newsweave/). SIGINT or SIGTERM stops it within 5 s, whether sent to this process,
+ * to its process group or to the npm process above it.
  */
 import { startLocalStack } from './runtime';
 
@@ -39,6 +40,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // `npm start` runs this under npm, which exits on SIGTERM without passing the signal on. Its exit makes this
+  // process an orphan (a new parent pid): stop then too, so that nothing outlives the command that was stopped.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent exited');
+  }, 200).unref();
 }
 
 main().catch((error: unknown) => {

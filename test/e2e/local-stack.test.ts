@@ -3,7 +3,7 @@
  * only through HTTP, as a client would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, processGroupAlive, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
+import { getJson, processGroupSurvives, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
 
 let stack: StackProcess;
 
@@ -113,7 +113,7 @@ describe('local stack with the demo sources', () => {
     const first = await stack.stop('SIGTERM');
     expect(first.code).toBe(0);
     expect(first.millis).toBeLessThan(5_000);
-    expect(processGroupAlive(stack.child.pid!)).toBe(false);
+    expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
 
     stack = await startStackProcess({ dataDir: stack.dataDir });
     const { body: after } = await getJson(`${stack.baseUrl}/articles?limit=100`);
@@ -121,6 +121,6 @@ describe('local stack with the demo sources', () => {
     const second = await stack.stop('SIGINT');
     expect(second.code).toBe(0);
     expect(second.millis).toBeLessThan(5_000);
-    expect(processGroupAlive(stack.child.pid!)).toBe(false);
+    expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * its output for the documented "listening on http://localhost:<PORT>" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,9 +37,9 @@ export async function startStackProcess(
 ): Promise<StackProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'newsweave-data-'));
-  // Node with tsx's loader directly (what `npm start` runs), detached into its own process group so the test can
-  // check that nothing is left behind.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  // `npm start` itself, as a user runs it, detached into its own process group so the test can check that nothing
+  // is left behind. Signals go to npm's pid only, as a process manager or a terminal would send them.
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), NEWSWEAVE_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,14 +79,35 @@ export async function startStackProcess(
   };
 }
 
-/** True while any process of the group is alive. */
-export function processGroupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
+/** Live (not zombie) processes of a process group, from /proc. */
+function liveGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so split after its closing paren.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
   }
+  return members;
+}
+
+/**
+ * Whether any process of the group outlives its leader by more than `graceMs` (a helper such as esbuild's service
+ * notices its parent's exit when its stdin closes, a few milliseconds later). Zombies waiting for a reaper count as
+ * gone: they hold no resources but a process table slot.
+ */
+export async function processGroupSurvives(pid: number, graceMs = 1_000): Promise<boolean> {
+  const deadline = Date.now() + graceMs;
+  while (liveGroupMembers(pid).length > 0) {
+    if (Date.now() > deadline) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
 }
 
 /** Polls `probe` until it returns a value, a bounded number of times. */
