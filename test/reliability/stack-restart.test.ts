@@ -22,6 +22,7 @@ let pages: PageServer;
 let dir = '';
 let stack: StackProcess | undefined;
 const articlePaths: string[] = [];
+let released = false;
 
 beforeAll(async () => {
   pages = await startPageServer();
@@ -34,12 +35,14 @@ beforeAll(async () => {
       response.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet ${outlet}</title>${items}</channel></rss>`);
     });
     for (const [n, path] of paths.entries()) {
-      // Slow pages stretch the ingest out, so that the kill lands in its middle.
+      // The second half of each outlet's pages is held until the first process is killed, so that the kill lands
+      // in the middle of the ingest however fast or loaded the machine is.
       pages.route(path, (_, response) => {
+        if (n >= PER_OUTLET / 2 && !released) return;
         setTimeout(() => {
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           response.end(unrelatedArticlePage(outlet * 1_000 + n, `${pages.origin}${path}`));
-        }, 400);
+        }, 100);
       });
     }
   }
@@ -80,6 +83,7 @@ describe('the local stack killed with SIGKILL mid-ingest', () => {
     );
     const killed = await first.stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
+    released = true;
     expect(storedBeforeKill).toBeLessThan(articlePaths.length);
 
     stack = await startStackProcess({ env: env(), dataDir: first.dataDir });

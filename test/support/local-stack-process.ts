@@ -69,7 +69,12 @@ export async function startStackProcess(
     output: () => output,
     async stop(signal = 'SIGTERM') {
       const started = Date.now();
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        // SIGKILL stands for a crash of the whole program (npm and the node process under it); the graceful
+        // signals go to npm alone, which must pass them on.
+        if (signal === 'SIGKILL') process.kill(-child.pid!, 'SIGKILL');
+        else child.kill(signal);
+      }
       const result = await Promise.race([
         exited,
         new Promise<{ code: null; signal: null }>((r) => setTimeout(() => r({ code: null, signal: null }), 10_000)),

@@ -88,7 +88,7 @@ describe('reader: the latest articles', () => {
     await page.getByLabel('Topic').fill('Strike');
     await page.getByLabel('Topic').press('Enter');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: Strike');
-    expect(await cardTitles()).toEqual([
+    await expect.poll(cardTitles).toEqual([
       'Dockworkers walk out at the Port of Calderhaven as pay talks collapse',
       'Calderhaven port strike: what it means for shoppers before the holidays',
       'Port strike enters first day; mediator named',
@@ -97,7 +97,7 @@ describe('reader: the latest articles', () => {
     await page.locator('.topics .chip', { hasText: 'Ilse Brandt' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: ilse brandt');
     expect(page.url()).toMatch(/#\/topic\/ilse%20brandt$/);
-    expect(await cardTitles()).toEqual(['Central bank holds its key rate at 3.25% and signals patience']);
+    await expect.poll(cardTitles).toEqual(['Central bank holds its key rate at 3.25% and signals patience']);
   });
 
   it('searches by keyword, and says so when nothing matches', async () => {
@@ -107,7 +107,7 @@ describe('reader: the latest articles', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Search results for “pine hollow”');
     expect(page.url()).toMatch(/#\/search\/pine%20hollow$/);
-    expect(await cardTitles()).toEqual(['Wildfire near Pine Hollow forces 2,000 to leave their homes']);
+    await expect.poll(cardTitles).toEqual(['Wildfire near Pine Hollow forces 2,000 to leave their homes']);
     expect(fake.requests).toContain('/articles?q=pine+hollow&limit=20');
 
     await page.goto(`${fake.origin}/#/search/zeppelin`);
