@@ -1,11 +1,11 @@
-import iconv from 'iconv-lite';
-
 /**
  * Turns the bytes of a fetched page or feed into text, choosing the encoding the way browsers do (WHATWG HTML
  * "determining the character encoding"): byte order mark, then the HTTP Content-Type charset, then a prescan of
  * the first bytes for `<meta charset>`, then (for feeds) the XML declaration, then UTF-8 when the bytes are valid
  * UTF-8, else windows-1252. Labels are normalised per the WHATWG Encoding Standard by `TextDecoder` itself
- * (`latin1`, `iso-8859-1` and `us-ascii` all mean windows-1252); iconv-lite covers labels Node does not know.
+ * (`latin1`, `iso-8859-1` and `us-ascii` all mean windows-1252), and Node's full ICU decodes every encoding of that
+ * standard (windows-125x, ISO-8859-x, KOI8, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, gb18030, Big5). A label
+ * outside the standard (`cp850`) is ignored, as browsers ignore it, so no table-carrying library is bundled.
  */
 export interface DecodedDocument {
   readonly text: string;
@@ -15,6 +15,9 @@ export interface DecodedDocument {
 
 /** The HTML standard prescans 1024 bytes; real pages often put a long `<head>` preamble first, so allow more. */
 const PRESCAN_BYTES = 4096;
+
+/** The fallback when nothing is declared and the bytes are not UTF-8: what browsers use for Western locales. */
+const WINDOWS_1252 = 'windows-1252';
 
 export function decodeDocument(bytes: Uint8Array, contentType?: string | null): DecodedDocument {
   const bom = sniffBom(bytes);
@@ -33,11 +36,11 @@ export function decodeDocument(bytes: Uint8Array, contentType?: string | null): 
   for (const declaration of declarations) {
     const encoding = resolveLabel(declaration());
     if (!encoding) continue;
-    if (encoding.name === 'utf-8') {
+    if (encoding === 'utf-8') {
       if (strictUtf8() === null) continue;
       return { text: strictUtf8() ?? '', charset: 'utf-8' };
     }
-    if (encoding.name === 'windows-1252' && hasNonAscii(bytes) && strictUtf8() !== null) {
+    if (encoding === WINDOWS_1252 && hasNonAscii(bytes) && strictUtf8() !== null) {
       return { text: strictUtf8() ?? '', charset: 'utf-8' };
     }
     return decodeWith(encoding, bytes);
@@ -53,37 +56,27 @@ function hasNonAscii(bytes: Uint8Array): boolean {
   return false;
 }
 
-interface Encoding {
-  readonly name: string;
-  /** `web`: decode with TextDecoder; `iconv`: a label only iconv-lite knows. */
-  readonly via: 'web' | 'iconv';
-}
-
-const WINDOWS_1252: Encoding = { name: 'windows-1252', via: 'iconv' };
-
-function sniffBom(bytes: Uint8Array): Encoding | null {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { name: 'utf-8', via: 'web' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { name: 'utf-16le', via: 'web' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { name: 'utf-16be', via: 'web' };
+function sniffBom(bytes: Uint8Array): string | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   return null;
 }
 
-function resolveLabel(label: string | null): Encoding | null {
+function resolveLabel(label: string | null): string | null {
   if (!label) return null;
   const cleaned = label.trim().toLowerCase();
   if (!cleaned) return null;
   const name = webEncodingName(cleaned);
-  if (name === null) return iconv.encodingExists(cleaned) ? { name: cleaned, via: 'iconv' } : null;
+  if (name === null) return null;
   // A document that declares UTF-16 in markup cannot really be UTF-16 (the markup was readable as ASCII), so
   // browsers treat it as UTF-8; only a BOM selects UTF-16. `replacement` labels are attack vectors: ignore them.
-  if (name === 'utf-16le' || name === 'utf-16be') return { name: 'utf-8', via: 'web' };
+  if (name === 'utf-16le' || name === 'utf-16be') return 'utf-8';
   if (name === 'replacement') return null;
-  // Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 (nodejs/node#56542), losing curly quotes and dashes.
-  if (name === 'windows-1252') return WINDOWS_1252;
-  return { name, via: 'web' };
+  return name;
 }
 
-/** The WHATWG canonical name for a label, or null when Node's TextDecoder does not know it. */
+/** The WHATWG canonical name for a label, or null when the label is not in the Encoding Standard. */
 function webEncodingName(label: string): string | null {
   try {
     return new TextDecoder(label).encoding;
@@ -92,11 +85,23 @@ function webEncodingName(label: string): string | null {
   }
 }
 
-function decodeWith(encoding: Encoding, bytes: Uint8Array): DecodedDocument {
-  if (encoding.via === 'iconv') {
-    return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding.name), charset: encoding.name };
-  }
-  return { text: new TextDecoder(encoding.name).decode(bytes), charset: encoding.name };
+function decodeWith(name: string, bytes: Uint8Array): DecodedDocument {
+  if (name === WINDOWS_1252) return { text: decodeWindows1252(bytes), charset: name };
+  return { text: new TextDecoder(name).decode(bytes), charset: name };
+}
+
+/**
+ * windows-1252 is ISO-8859-1 except for the 32 bytes 0x80-0x9F (WHATWG index-windows-1252); five of them stay
+ * C1 controls. Decoded here rather than by TextDecoder because Node 20.18.3+, 22.13+ and 24.0 up to at least 24.6
+ * decode windows-1252 as ISO-8859-1 (nodejs/node#56542, #60888), losing curly quotes, dashes and the euro sign.
+ */
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] ?? c);
 }
 
 function tryStrictUtf8(bytes: Uint8Array): string | null {

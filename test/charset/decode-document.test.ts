@@ -6,6 +6,9 @@ const russian = 'Москва — столица России';
 const japanese = '東京は日本の首都です';
 const polish = 'Zażółć gęślą jaźń';
 const french = 'Café crème à la française';
+const korean = '서울은 한국의 수도입니다';
+const chinese = '北京是中国的首都';
+const traditional = '臺北是臺灣的首都';
 
 function page(head: string, body: string): string {
   return `<!doctype html><html><head>${head}<title>t</title></head><body><p>${body}</p></body></html>`;
@@ -120,10 +123,35 @@ describe('decodeDocument', () => {
       contains: japanese,
     },
     {
-      name: 'a label only iconv-lite knows',
-      input: bytes(page('<meta charset="cp850">', 'Ñandú'), 'cp850'),
-      charset: 'cp850',
-      contains: 'Ñandú',
+      name: 'a label outside the Encoding Standard is ignored, as browsers ignore it',
+      input: bytes(page('<meta charset="cp850">', `${french} “quoted”`), 'win1252'),
+      charset: 'windows-1252',
+      contains: `${french} “quoted”`,
+    },
+    {
+      name: 'EUC-KR from <meta charset>',
+      input: bytes(page('<meta charset="euc-kr">', korean), 'euc-kr'),
+      charset: 'euc-kr',
+      contains: korean,
+    },
+    {
+      name: 'GBK from the Content-Type header',
+      input: bytes(page('', chinese), 'gbk'),
+      contentType: 'text/html; charset=GB2312',
+      charset: 'gbk',
+      contains: chinese,
+    },
+    {
+      name: 'Big5 from <meta charset>',
+      input: bytes(page('<meta charset="big5">', traditional), 'big5'),
+      charset: 'big5',
+      contains: traditional,
+    },
+    {
+      name: 'EUC-JP from <meta charset>',
+      input: bytes(page('<meta charset="euc-jp">', japanese), 'euc-jp'),
+      charset: 'euc-jp',
+      contains: japanese,
     },
   ];
 
@@ -132,6 +160,20 @@ describe('decodeDocument', () => {
     expect(decoded.charset).toBe(charset);
     expect(decoded.text).toContain(contains);
     expect(decoded.text.charCodeAt(0)).not.toBe(0xfeff);
+  });
+
+  // iconv-lite (a test dependency only) is the reference, except for the five bytes it leaves undefined (U+FFFD)
+  // where the WHATWG index keeps the C1 control of the same number.
+  it('decodes all 256 windows-1252 bytes as the WHATWG index does', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, byte) => byte);
+    const decoded = decodeDocument(all, 'text/html; charset=windows-1252');
+    const undefinedInIconv = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
+    const reference = [...iconv.decode(Buffer.from(all), 'windows-1252')].map((char, byte) =>
+      undefinedInIconv.includes(byte) ? String.fromCharCode(byte) : char,
+    );
+    expect(decoded.charset).toBe('windows-1252');
+    expect([...decoded.text]).toEqual(reference);
+    expect(decoded.text.slice(0x91, 0x95)).toBe('‘’“”');
   });
 
   it('decodes empty input', () => {
