@@ -4,9 +4,10 @@ import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
-  type HttpRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -134,6 +135,11 @@ export class ReadApi extends Construct {
       const [route] = this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
       if (route) acknowledgePublicRoute(route);
     }
+    // Every other path and method reaches the same function too, so that a client gets the API's JSON 404 or 405
+    // (with `Allow`) rather than API Gateway's bare {"message":"Not Found"}.
+    acknowledgePublicRoute(
+      new HttpRoute(this, 'DefaultRoute', { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration }),
+    );
   }
 
   /** The API's base URL (the `$default` stage, no path prefix). */

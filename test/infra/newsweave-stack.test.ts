@@ -247,9 +247,9 @@ describe('least privilege', () => {
 });
 
 describe('read API', () => {
-  it('routes exactly the five GET routes to the API function', () => {
+  it('routes the five GET routes, and every other request ($default), to the API function', () => {
     const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((path) => `GET ${path}`).sort());
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['$default', ...API_ROUTES.map((path) => `GET ${path}`)].sort());
     expect(API_ROUTES).toEqual([
       '/articles', '/articles/{id}', '/articles/{id}/related', '/sources', '/topics/{topic}/articles',
     ]);
