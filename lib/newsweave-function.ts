@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -29,6 +29,34 @@ export const TABLE_ACTIONS = {
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+/**
+ * The esbuild settings every bundle shares, exported so that `npm run bench:bundles` measures the same bundles.
+ * `module` before `main` picks the SDK's and Powertools' ES builds, which tree-shake; the banner gives bundled
+ * CommonJS dependencies the `require` that ESM lacks; UTF-8 output keeps non-ASCII tables (HTML entities, stop
+ * words) as they are instead of six-byte escapes.
+ */
+export const BUNDLING = {
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /**
+   * Modules the SDK only reaches through a dynamic `import()` on paths a Lambda function never takes, left out of
+   * every bundle. The credential chain stops at the environment (Lambda always sets the role's keys there), so
+   * profiles, SSO, credential_process, web identity, login, and container or instance metadata are never loaded;
+   * event streams serve only operations with a streaming member, and DynamoDB and SQS have none.
+   */
+  unreachableModules: [
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-web-identity',
+    '@aws-sdk/credential-provider-login',
+    '@aws-sdk/credential-provider-http',
+    '@smithy/credential-provider-imds',
+    '@smithy/core/event-streams',
+  ],
+} as const;
 
 export interface NewsweaveFunctionProps {
   /** Entry file, relative to the repository root (`functions/http-api.ts`). */
@@ -91,12 +119,14 @@ export class NewsweaveFunction extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
+        // Mappings only: with the sources' text the map is three times larger, and Node parses it at load.
         sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); ESM has no require unless we make one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        externalModules: [],
+        sourcesContent: false,
+        target: BUNDLING.target,
+        mainFields: [...BUNDLING.mainFields],
+        banner: BUNDLING.banner,
+        charset: Charset.UTF8,
+        externalModules: [...BUNDLING.unreachableModules],
         forceDockerBundling: false,
       },
     });

@@ -3,7 +3,7 @@
  * proof that the ESM output, the `require` banner and the bundled AWS SDK work together.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
@@ -57,5 +57,21 @@ describe('bundles', () => {
   it.each(['fetcher', 'worker', 'api'] as const)('%s: carries the AWS SDK rather than relying on the runtime\'s copy', (name) => {
     const map = JSON.parse(readFileSync(join(bundleOf(name), 'index.mjs.map'), 'utf8')) as { sources: string[] };
     expect(map.sources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+  });
+
+  // Targets of the performance report (docs/benchmarks.md): size drives the module compile time of a cold start.
+  it.each([
+    ['fetcher', 1_000_000, ['client-dynamodb', 'client-sqs']],
+    ['worker', 1_000_000, ['client-dynamodb']],
+    ['api', 400_000, ['client-dynamodb']],
+  ] as const)('%s: at most %i bytes, with only the SDK clients it calls (%j)', (name, limit, clients) => {
+    const dir = bundleOf(name);
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThanOrEqual(limit);
+    const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    const bundled = new Set(map.sources.flatMap((source) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1] ?? []));
+    expect([...bundled].sort()).toEqual([...clients]);
+    // Credential providers that Lambda never reaches stay out (lib/newsweave-function.ts, BUNDLING).
+    expect(map.sources.filter((source) => /credential-provider-(ini|sso|process|web-identity|login)\//.test(source))).toEqual([]);
+    expect(map.sourcesContent).toBeUndefined();
   });
 });
