@@ -5,6 +5,7 @@ import type { SourceConfig } from '../functions/model';
 import { Ingestion } from './ingestion';
 import { Monitoring, type AlarmThresholds } from './monitoring';
 import { ReadApi } from './read-api';
+import { ReaderSite } from './reader-site';
 import { Storage } from './storage';
 
 export type StageName = 'dev' | 'prod';
@@ -48,6 +49,7 @@ export class NewsweaveStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
   readonly readApi: ReadApi;
+  readonly readerSite: ReaderSite;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: NewsweaveStackProps) {
@@ -69,6 +71,7 @@ export class NewsweaveStack extends Stack {
     const table = this.storage.table;
     this.ingestion = new Ingestion(this, 'Ingestion', { ...common, table, sources: props.sources });
     this.readApi = new ReadApi(this, 'ReadApi', { ...common, table, corsOrigins: props.corsOrigins });
+    this.readerSite = new ReaderSite(this, 'ReaderSite', { httpApi: this.readApi.httpApi, logRetention: common.logRetention, removalPolicy });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.alarmThresholds,
       stage: props.stage,
@@ -84,6 +87,7 @@ export class NewsweaveStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Base URL of the read API' });
+    new CfnOutput(this, 'ReaderUrl', { value: this.readerSite.url, description: 'The reader page, which also serves the read API' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });

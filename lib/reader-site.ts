@@ -1,0 +1,292 @@
+import { CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  AllowedMethods,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { acknowledgeLogGroup } from './newsweave-function';
+import { API_ROUTES } from './read-api';
+
+/**
+ * What the reader page may load. The API is served on the site's own origin (see ReaderSite), so `connect-src` is
+ * 'self' alone; images come from the publishers, over HTTPS only.
+ */
+export const READER_SITE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface ReaderSiteProps {
+  /** The read API the page calls; its routes are served through the site's distribution, on the same origin. */
+  readonly httpApi: IHttpApi;
+  /**
+   * The directory of the static page.
+   * @default 'web/reader'
+   */
+  readonly sourceDir?: string;
+  /**
+   * What happens to the buckets when they leave the stack. DESTROY empties them first.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retention of the deployment function's logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Days the S3 and CloudFront access logs are kept.
+   * @default 90
+   */
+  readonly accessLogDays?: number;
+  /**
+   * The edge locations that serve the site.
+   * @default PriceClass.PRICE_CLASS_100
+   */
+  readonly priceClass?: PriceClass;
+}
+
+/**
+ * The reader page as a static site: a private bucket behind CloudFront (Origin Access Control, HTTPS only, security
+ * headers). The distribution also forwards the API's paths to the HTTP API, so the page calls its own origin: no
+ * CORS, a `connect-src 'self'` policy, and the API's Cache-Control headers (30 s lists, 5 min articles) take
+ * effect at the edge.
+ */
+export class ReaderSite extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogsBucket: Bucket;
+  readonly distribution: Distribution;
+  readonly deployment: BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: ReaderSiteProps) {
+    super(scope, id);
+    const accessLogDays = props.accessLogDays ?? 90;
+    if (!Number.isInteger(accessLogDays) || accessLogDays < 1) {
+      throw new Error('ReaderSite: accessLogDays must be a positive whole number of days');
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
+
+    this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      // CloudFront's standard logs are delivered with an ACL grant, which needs ACLs enabled on this bucket.
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(accessLogDays) }],
+      removalPolicy,
+      autoDeleteObjects,
+    });
+    acknowledgeBucket(this.accessLogsBucket, {
+      'AwsSolutions-S1': 'This is the access-log bucket itself; logging it into itself would loop.',
+      'cdk-validator-cfnguard::s3_bucket_logging_enabled_check':
+        'This is the access-log bucket itself; logging it into itself would loop.',
+      'cdk-validator-cfnguard::s3_bucket_versioning_enabled_check':
+        'Access logs are written once and expire; versions would only keep deleted logs longer.',
+      'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check':
+        'S3 server access logging delivers only to buckets encrypted with S3-managed keys (SSE-S3).',
+      'cdk-validator-cfnguard::s3_bucket_acl_prohibited_check':
+        "CloudFront's standard logs are delivered through an ACL grant; the bucket still blocks all public access.",
+    });
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Versions let an operator restore the previous page after a bad deployment; they expire after a month.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy,
+      autoDeleteObjects,
+    });
+
+    acknowledgeBucket(this.bucket, {
+      'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check':
+        'The bucket holds the public page only; a KMS key would add a KMS call to every edge miss and protect nothing secret.',
+    });
+
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Newsweave reader: security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: READER_SITE_CSP, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+    });
+
+    const apiOrigin = new HttpOrigin(apiDomainName(props.httpApi), {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    // The cache key is the path and query string only; the TTL is whatever the API's Cache-Control says, capped.
+    const apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
+      comment: 'Newsweave reader: the API, cached as its Cache-Control says',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.minutes(5),
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const apiBehavior: BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: apiCachePolicy,
+      // API Gateway answers only to its own Host name.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: securityHeaders,
+    };
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Newsweave reader',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+      },
+      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior])),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.accessLogsBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    acknowledgeDistribution(this.distribution);
+
+    const deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    acknowledgeLogGroup(deploymentLogs);
+    this.deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [Source.asset(props.sourceDir ?? 'web/reader')],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      logGroup: deploymentLogs,
+      memoryLimit: 256,
+    });
+    acknowledgeDeploymentFunctions(this);
+  }
+
+  /** The site's address. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+}
+
+/**
+ * One CloudFront path pattern per first segment of the API's routes: `/articles*` covers `/articles`,
+ * `/articles/{id}` and `/articles/{id}/related`.
+ */
+export function apiPathPatterns(): string[] {
+  const segments = new Set(API_ROUTES.map((route) => route.split('/')[1]));
+  return [...segments].map((segment) => `/${segment}*`);
+}
+
+/** `https://abc.execute-api.eu-west-1.amazonaws.com` without its scheme, as CloudFront wants an origin. */
+function apiDomainName(httpApi: IHttpApi): string {
+  return Fn.select(2, Fn.split('/', httpApi.apiEndpoint));
+}
+
+/** The Control Tower bucket rules that do not fit a bucket whose objects are replaced or expire by design. */
+function acknowledgeBucket(bucket: Bucket, reasons: Record<string, string>): void {
+  const all: Record<string, string> = {
+    'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check':
+      'Objects here are replaced at every deployment or expire by lifecycle; a lock would forbid both.',
+    'cdk-validator-cfnguard::s3_event_notifications_enabled_check': 'Nothing reacts to changes in this bucket.',
+    ...reasons,
+  };
+  for (const [id, reason] of Object.entries(all)) Validations.of(bucket).acknowledge({ id, reason });
+}
+
+function acknowledgeDistribution(distribution: Distribution): void {
+  const defaultDomain =
+    'The site uses the default *.cloudfront.net name and certificate, whose TLS policy CloudFront sets; a custom domain needs a certificate this project does not own.';
+  const reasons: Record<string, string> = {
+    'AwsSolutions-CFR4': defaultDomain,
+    'cdk-validator-cfnguard::cloudfront_custom_ssl_certificate_check': defaultDomain,
+    'cdk-validator-cfnguard::cloudfront_sni_enabled_check': defaultDomain,
+    'cdk-validator-cfnguard::cloudfront_security_policy_check': defaultDomain,
+    'AwsSolutions-CFR1': 'Published news for readers anywhere: there is no country to block.',
+    'AwsSolutions-CFR2':
+      'A static page and a throttled read-only API behind it; WAF would cost more than the abuse it could stop.',
+    'cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check':
+      'The bucket and the API live in one region with the rest of the stack; a second origin would have nothing to serve.',
+  };
+  for (const [id, reason] of Object.entries(reasons)) Validations.of(distribution).acknowledge({ id, reason });
+}
+
+/**
+ * The findings on the function BucketDeployment brings (aws-cdk-lib's own code, one per stack, run only while
+ * CloudFormation deploys) and on the one that empties a destroyed bucket.
+ */
+function acknowledgeDeploymentFunctions(site: ReaderSite): void {
+  const noVpc = 'The function runs only during deployment and talks to S3 and CloudFront APIs; a VPC would add NAT cost.';
+  const role = site.deployment.handlerRole;
+  const deploymentFunction = role.node.scope;
+  if (deploymentFunction) {
+    Validations.of(deploymentFunction).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: noVpc });
+    Validations.of(deploymentFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: "aws-cdk-lib picks the deployment function's runtime with its AWS CLI layer; it runs only during deployment.",
+    });
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The AWS managed basic execution role only lets the deployment function write to CloudWatch Logs.',
+  });
+  const copyReason =
+    "aws-cdk-lib's deployment function copies the page from the CDK asset bucket to the site bucket (prune included) and invalidates the distribution; its grants name both buckets.";
+  for (const finding of [
+    'Action::s3:Abort*',
+    'Action::s3:DeleteObject*',
+    'Action::s3:GetBucket*',
+    'Action::s3:GetObject*',
+    'Action::s3:List*',
+    `Resource::<${Stack.of(site).getLogicalId(site.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
+    'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+  ]) {
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: copyReason });
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'cloudfront:CreateInvalidation and GetInvalidation are granted on * by aws-cdk-lib\'s deployment function.',
+  });
+  const autoDelete = Stack.of(site).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+  if (autoDelete) {
+    Validations.of(autoDelete).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: noVpc });
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The reader page as a static site (lib/reader-site.ts): a private bucket that only the distribution can read,
+ * HTTPS only, security headers, the API served on the same origin, and the page deployed as it is in web/reader.
+ * One dev synth with the policy checks (as `cdk synth` runs them), plus a small prod-like stack of the construct alone.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../lib/read-api';
+import { READER_SITE_CSP, ReaderSite, apiPathPatterns } from '../../lib/reader-site';
+import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
+
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthApp({ stage: 'dev' }, { policyChecks: true });
+}, 180_000);
+
+afterAll(() => removeAssembly(synth));
+
+type Props = Record<string, unknown>;
+const resource = (construct: Parameters<SynthesizedApp['logicalId']>[0]) =>
+  synth.template.toJSON().Resources[synth.logicalId(construct)] as { Properties: Props; DeletionPolicy?: string };
+
+interface CacheBehavior {
+  PathPattern?: string;
+  TargetOriginId: string;
+  ViewerProtocolPolicy: string;
+  CachePolicyId: unknown;
+  OriginRequestPolicyId?: unknown;
+  ResponseHeadersPolicyId: unknown;
+}
+interface DistributionConfig {
+  DefaultRootObject: string;
+  DefaultCacheBehavior: CacheBehavior;
+  CacheBehaviors: CacheBehavior[];
+  Origins: {
+    Id: string;
+    DomainName: unknown;
+    OriginAccessControlId?: unknown;
+    S3OriginConfig?: Props;
+    CustomOriginConfig?: Props;
+  }[];
+  Logging?: Props;
+}
+const distribution = () => resource(synth.stack.readerSite.distribution).Properties.DistributionConfig as DistributionConfig;
+
+/** CloudFront's path patterns: `*` any run of characters, `?` one character, case-sensitive, whole path. */
+const matches = (pattern: string, path: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(path);
+
+describe('reader site: the bucket', () => {
+  it('blocks all public access, encrypts, keeps versions a month and logs its access', () => {
+    const bucket = resource(synth.stack.readerSite.bucket).Properties;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.LifecycleConfiguration).toMatchObject({
+      Rules: [{ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }],
+    });
+    expect(bucket.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: synth.logicalId(synth.stack.readerSite.accessLogsBucket) },
+      LogFilePrefix: 's3/',
+    });
+  });
+
+  it('lets only this distribution read it, and refuses any request without TLS', () => {
+    const bucketId = synth.logicalId(synth.stack.readerSite.bucket);
+    const policies = Object.values(resourcesOfType(synth.template, 'AWS::S3::BucketPolicy')).filter(
+      (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: bucketId }),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]!.Properties.PolicyDocument as { Statement: Props[] }).Statement;
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    const readers = allows.filter((statement) => JSON.stringify(statement.Principal).includes('cloudfront.amazonaws.com'));
+    expect(readers).toHaveLength(1);
+    expect(readers[0]).toMatchObject({
+      Action: 's3:GetObject',
+      Condition: {
+        StringEquals: {
+          'AWS:SourceArn': {
+            'Fn::Join': ['', expect.arrayContaining([{ Ref: synth.logicalId(synth.stack.readerSite.distribution) }])],
+          },
+        },
+      },
+    });
+    // Everything else allowed is the deployment function's role (and dev's auto-delete); nobody is '*'.
+    for (const statement of allows) expect(JSON.stringify(statement.Principal)).not.toMatch(/"\*"/);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+});
+
+describe('reader site: the distribution', () => {
+  it('reads the bucket through Origin Access Control, signing every request', () => {
+    const oacs = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::OriginAccessControl'));
+    expect(oacs).toHaveLength(1);
+    const [oacId, oac] = oacs[0]!;
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const s3Origin = distribution().Origins.find((origin) => origin.S3OriginConfig);
+    expect(s3Origin?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(s3Origin?.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(s3Origin?.DomainName).toEqual({
+      'Fn::GetAtt': [synth.logicalId(synth.stack.readerSite.bucket), 'RegionalDomainName'],
+    });
+  });
+
+  it('redirects HTTP to HTTPS on every path, reaches the API over TLS 1.2 only, serves index.html at / and logs', () => {
+    const config = distribution();
+    const behaviors = [config.DefaultCacheBehavior, ...config.CacheBehaviors];
+    expect(behaviors.length).toBeGreaterThan(1);
+    for (const behavior of behaviors) expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    const apiOrigin = config.Origins.find((origin) => origin.CustomOriginConfig);
+    expect(apiOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.Logging).toMatchObject({
+      Bucket: { 'Fn::GetAtt': [synth.logicalId(synth.stack.readerSite.accessLogsBucket), 'RegionalDomainName'] },
+      Prefix: 'cloudfront/',
+    });
+  });
+
+  it('sends every API route to the HTTP API of this stack, and the page\'s own files to the bucket', () => {
+    const config = distribution();
+    const apiOrigin = config.Origins.find((origin) => origin.CustomOriginConfig)!;
+    expect(apiOrigin.DomainName).toEqual({
+      'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [synth.logicalId(synth.stack.readApi.httpApi), 'ApiEndpoint'] }] }],
+    });
+    const apiPatterns = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOrigin.Id).map((behavior) => behavior.PathPattern!);
+    expect(apiPatterns.sort()).toEqual(apiPathPatterns().sort());
+    const routed = (path: string) => apiPatterns.some((pattern) => matches(pattern, path));
+    for (const route of API_ROUTES) {
+      const path = route.replace('{id}', 'a1b2c3').replace('{topic}', 'wildfire');
+      expect(routed(path), path).toBe(true);
+    }
+    for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) expect(routed(file), file).toBe(false);
+  });
+
+  it('forwards the query string to the API but not the Host header, and caches only as long as the API says', () => {
+    const config = distribution();
+    const apiOriginId = config.Origins.find((origin) => origin.CustomOriginConfig)!.Id;
+    const apiBehaviors = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOriginId);
+    // The managed AllViewerExceptHostHeader policy.
+    for (const behavior of apiBehaviors) expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    const cachePolicies = new Set(apiBehaviors.map((behavior) => JSON.stringify(behavior.CachePolicyId)));
+    expect(cachePolicies.size).toBe(1);
+    const [policyId] = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy')).find(
+      ([id]) => JSON.stringify({ Ref: id }) === [...cachePolicies][0],
+    )!;
+    const policy = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy')[policyId]!.Properties.CachePolicyConfig as Props;
+    expect(policy).toMatchObject({
+      DefaultTTL: 0,
+      MinTTL: 0,
+      MaxTTL: 300,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
+    });
+  });
+
+  it('adds security headers to every answer: a CSP that connects only to its own origin, HSTS, nosniff, no framing', () => {
+    const policies = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0]!;
+    const config = distribution();
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+    const headers = (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Props }).SecurityHeadersConfig;
+    expect(headers).toMatchObject({
+      ContentSecurityPolicy: { ContentSecurityPolicy: READER_SITE_CSP, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+    });
+    const directives = Object.fromEntries(
+      READER_SITE_CSP.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]),
+    );
+    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(directives['img-src']).not.toContain('http:');
+  });
+});
+
+describe('reader site: the deployment', () => {
+  it('copies web/reader as it is, whose config.js leaves the API on the page\'s own origin, then invalidates', () => {
+    const deployments = Object.values(resourcesOfType(synth.template, 'Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    const deployment = deployments[0]!.Properties;
+    expect(deployment).toMatchObject({
+      DestinationBucketName: { Ref: synth.logicalId(synth.stack.readerSite.bucket) },
+      DistributionId: { Ref: synth.logicalId(synth.stack.readerSite.distribution) },
+      DistributionPaths: ['/*'],
+      Prune: true,
+    });
+    const keys = deployment.SourceObjectKeys as string[];
+    expect(keys).toHaveLength(1);
+    const assetDir = join(synth.outdir, `asset.${keys[0]!.replace(/\.zip$/, '')}`);
+    for (const file of ['index.html', 'config.js', 'assets/reader.js', 'assets/api.js', 'assets/site.css']) {
+      expect(existsSync(join(assetDir, file)), file).toBe(true);
+    }
+    // The page reads the API's base from config.js, then from the meta tag; both empty means "this origin".
+    expect(readFileSync(join(assetDir, 'config.js'), 'utf8')).toMatch(/window\.NEWSWEAVE_API = window\.NEWSWEAVE_API \|\| '';/);
+    expect(readFileSync(join(assetDir, 'index.html'), 'utf8')).toContain('<meta name="newsweave-api" content="">');
+  });
+
+  it('outputs the site\'s HTTPS address', () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const reader = Object.entries(outputs).find(([id]) => id.startsWith('ReaderUrl'));
+    expect(reader?.[1].Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [synth.logicalId(synth.stack.readerSite.distribution), 'DomainName'] }]],
+    });
+  });
+});
+
+describe('reader site: policy checks', () => {
+  const sitePaths = (paths: readonly string[]) => paths.filter((path) => /ReaderSite|CDKBucketDeployment|S3AutoDeleteObjects/.test(path));
+
+  it('leaves no cdk-nag or cfn-guard finding open in the synth\'s report', () => {
+    const nag = new AwsSolutionsChecks().validateScope(synth.app).violations;
+    expect(nag.map((violation) => `${violation.severity} ${violation.ruleName}`)).toEqual([]);
+    const reports = synth.pluginReports ?? [];
+    expect(reports.map((report) => report.pluginName)).toContain('cdk-validator-cfnguard');
+    const open = reports.flatMap((report) => report.violations.map((v) => `${report.pluginName} ${v.ruleName}`));
+    expect(open).toEqual([]);
+  });
+
+  it('acknowledges the site\'s findings with a reason each, and every acknowledgement is used', () => {
+    const suppressed = (synth.pluginReports ?? []).flatMap((report) => report.suppressedViolations ?? []);
+    const site = suppressed.filter((violation) => sitePaths((violation.violatingConstructs ?? []).map((c) => c.constructPath ?? '')).length > 0);
+    for (const violation of site) expect(violation.reason, violation.ruleName).toMatch(/\w{4,}.*\w{4,}/);
+    const rules = new Set(site.map((violation) => violation.ruleName));
+    // Each cfn-guard rule the construct acknowledges, found and suppressed: none is acknowledged for nothing.
+    for (const rule of [
+      'cloudfront_custom_ssl_certificate_check',
+      'cloudfront_origin_failover_enabled_check',
+      'cloudfront_security_policy_check',
+      'cloudfront_sni_enabled_check',
+      's3_bucket_acl_prohibited_check',
+      's3_bucket_default_encryption_kms_check',
+      's3_bucket_object_lock_enabled_check',
+      's3_event_notifications_enabled_check',
+      'lambda_inside_vpc_check',
+    ]) {
+      expect([...rules].some((name) => name.includes(rule)), rule).toBe(true);
+    }
+  });
+});
+
+describe('reader site: prod', () => {
+  const prodSite = () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Site');
+    const site = new ReaderSite(stack, 'ReaderSite', { httpApi: new HttpApi(stack, 'Api'), removalPolicy: RemovalPolicy.RETAIN });
+    return { site, template: Template.fromStack(stack) };
+  };
+
+  it('keeps both buckets when the stack goes, and brings no function that empties them', () => {
+    const { template } = prodSite();
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(2);
+    for (const bucket of buckets) expect(bucket.DeletionPolicy).toBe('Retain');
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('refuses an access-log retention that is not a positive number of days', () => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new ReaderSite(stack, 'Site', { httpApi: new HttpApi(stack, 'Api'), accessLogDays: 0 })).toThrow(/accessLogDays/);
+  });
+});
