@@ -38,6 +38,7 @@ export function removeBoilerplateElements(document: Document): void {
   const usually: Element[] = [];
   const named: Element[] = [];
   const images: Element[] = [];
+  const inputs: Element[] = [];
   const styled: Element[] = [];
   const stack: Element[] = document.documentElement ? [document.documentElement] : [];
   while (stack.length) {
@@ -56,6 +57,7 @@ export function removeBoilerplateElements(document: Document): void {
     const id = element.getAttribute('id') ?? '';
     if ((className || id) && tag !== 'BODY' && tag !== 'HTML' && tag !== 'ARTICLE' && BOILERPLATE_NAME.test(`${className} ${id}`)) named.push(element);
     if (tag === 'IMG' || tag === 'PICTURE' || tag === 'VIDEO') images.push(element);
+    if (tag === 'INPUT' && element.getAttribute('type')?.toLowerCase() !== 'hidden') inputs.push(element);
     if (/(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(element.getAttribute('style') ?? '')) styled.push(element);
   }
   for (const element of never) element.remove();
@@ -63,6 +65,7 @@ export function removeBoilerplateElements(document: Document): void {
     if (element.isConnected && !holdsProse(element)) element.remove();
   }
   removeImageCaptions(images);
+  removeInputBoxes(inputs);
   for (const element of styled) {
     if (element.isConnected && !holdsProse(element)) element.remove();
   }
@@ -82,6 +85,18 @@ function removeImageCaptions(images: readonly Element[]): void {
     const length = compactLength(block.textContent);
     // Two paragraphs beside a picture are text illustrated by it, however short.
     if (length > 0 && length <= MAX_CAPTION_CHARS && block.getElementsByTagName('p').length < 2) block.remove();
+  }
+}
+
+/**
+ * A small block around a text field is a sign-up, newsletter or search box, whatever its class is called
+ * (`<div class="abonnement">Subscribe… <input name="email"> <input type="submit"></div>`).
+ */
+function removeInputBoxes(inputs: readonly Element[]): void {
+  for (const input of inputs) {
+    if (!input.isConnected) continue;
+    const block = input.closest('div, section, aside, form, p, li, fieldset, table');
+    if (block?.isConnected && block.tagName !== 'BODY' && !holdsProse(block)) block.remove();
   }
 }
 

@@ -110,6 +110,14 @@ describe('extractArticle on hand-written pages', () => {
     expect(body.endsWith('in great detail.')).toBe(true);
   });
 
+  it('drops a sign-up box around a text field, whatever its class is called', () => {
+    const text = '<p>The committee met for the fourth time this week to discuss the proposal in great detail.</p>'.repeat(4);
+    const box = '<div class="abonnement"><b>Subscribe to the Courier</b><br>Three months for 19 crowns. <a href="/s">Subscribe now</a><br>Free daily newsletter: <input type="text" name="email"> <input type="submit" value="OK"></div>';
+    const { body } = article(extractArticle(`<html><body><article><div class="texte">${text}</div>${box}</article></body></html>`, {}));
+    expect(body.endsWith('in great detail.')).toBe(true);
+    expect(body).not.toContain('Subscribe');
+  });
+
   it('cuts a long extractive summary at a sentence boundary', () => {
     const sentence = 'The committee met for the fourth time this week to discuss the proposal in great detail. ';
     const html = `<html><body><article><p>${sentence.repeat(8)}</p><p>${sentence.repeat(4)}</p></article></body></html>`;
