@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TextWidget,
@@ -203,6 +204,21 @@ export class Monitoring extends Construct {
         markdown: `# Newsweave ${props.stage}\nFeed → fetcher → queue → worker → table → API. Per-source health (last error, error count, next attempt): \`GET /sources\`.`,
         width: 24,
         height: 2,
+      }),
+    );
+    // Per-source health from the fetcher's "source refreshed" log lines: a source as a metric dimension would cost a
+    // metric per source, and a log query shows the stale ones (oldest last run first) and the failing ones.
+    this.dashboard.addWidgets(
+      new LogQueryWidget({
+        title: 'Sources: last run, last status and error (stalest first)',
+        width: 24,
+        height: 6,
+        logGroupNames: [props.fetcher.logGroup.logGroupName],
+        queryLines: [
+          'filter message = "source refreshed"',
+          'stats latest(@timestamp) as lastRun, latest(status) as lastStatus, latest(error) as lastError, sum(queued) as queued, count(*) as runs by sourceId',
+          'sort lastRun asc',
+        ],
       }),
     );
     this.dashboard.addWidgets(

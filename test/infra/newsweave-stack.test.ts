@@ -356,7 +356,7 @@ describe('monitoring', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topicRef() });
   });
 
-  it('draws the pipeline, queues, functions, API, table, fetch errors by kind and rejections by reason', () => {
+  it('draws the pipeline, per-source health, queues, functions, API, table, fetch errors by kind and rejections by reason', () => {
     const dashboard = only(synth.template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>);
     expect(dashboard.Properties.DashboardName).toBe('newsweave-dev');
     // The body is a JSON string joined around references; a placeholder for each reference makes it parseable.
@@ -382,6 +382,8 @@ describe('monitoring', () => {
     }
     expect(expressions).toContain(`SEARCH('{Newsweave,service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
     expect(expressions).toContain(`SEARCH('{Newsweave,service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
+    expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
   });
 });
 
