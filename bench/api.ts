@@ -1,14 +1,15 @@
 /**
  * `npm run bench:api`: holds 200 concurrent connections against the local API for 30 s (autocannon) over a mix of
  * listing, article, related and sources requests, and prints p50, p99, requests per second and errors.
- * Options: --connections N (default 200), --duration S (default 30).
+ * Options: --connections N (default 200), --duration S (default 30), --json (print the figures as JSON only).
+ * Writes `.bench/api.json`.
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startBenchStack, waitUntilDrained } from './support/local-stack';
 
-const { values } = parseArgs({ options: { connections: { type: 'string' }, duration: { type: 'string' } } });
+const { values } = parseArgs({ options: { connections: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' } } });
 const connections = Number(values.connections ?? 200);
 const duration = Number(values.duration ?? 30);
 
@@ -40,9 +41,14 @@ try {
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     errors,
+    paths: paths.length,
   };
-  console.log(`API load: ${connections} connections for ${duration} s over ${paths.length} paths`);
-  console.log(`requests ${figures.requests}, ${figures.requestsPerSecond} req/s, p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms, errors ${errors}`);
+  if (values.json) {
+    console.log(JSON.stringify(figures));
+  } else {
+    console.log(`API load: ${connections} connections for ${duration} s over ${paths.length} paths`);
+    console.log(`requests ${figures.requests}, ${figures.requestsPerSecond} req/s, p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms, errors ${errors}`);
+  }
   mkdirSync('.bench', { recursive: true });
   writeFileSync('.bench/api.json', JSON.stringify(figures, null, 2));
   if (errors > 0) process.exitCode = 1;

@@ -4,6 +4,7 @@
  * and median milliseconds per page of each, and writes the figures to `.bench/extract.json`.
  *
  *   npm run bench:extract            (data from ../shared/data/extraction-dev)
+ *   npm run bench:extract -- --json  (the figures as JSON only)
  */
 import { Readability } from '@mozilla/readability';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { extractFromBytes } from '../functions/extract/extract-article';
@@ -103,6 +105,10 @@ function main(): void {
   const speedup = results.readabilityJsdom.meanMs / results.ours.meanMs;
   const report = { ...results, speedupMean: round(speedup, 2), speedupMedian: round(results.readabilityJsdom.medianMs / results.ours.medianMs, 2) };
   writeFileSync(join(outDir, 'extract.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (parseArgs({ options: { json: { type: 'boolean' } } }).values.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
 
   const line = (name: string, figures: typeof results.ours): string =>
     `${name.padEnd(20)} F1 ${figures.f1.toFixed(3)}  P ${figures.precision.toFixed(3)}  R ${figures.recall.toFixed(3)}  ` +

@@ -2,14 +2,16 @@
  * `npm run bench:ingest`: an ingest soak through the local queue. Synthetic outlets on loopback publish N articles;
  * the local stack fetches the feeds, queues every URL, and the worker fetches, extracts, dedupes, indexes and stores
  * each one. Prints articles per second and checks that nothing was lost: queued = stored + duplicates + rejected.
- * Options: --articles N (default 5000), --sources N (default 10).
+ * Options: --articles N (default 5000), --sources N (default 10), --json (print the figures as JSON only).
+ * Writes `.bench/ingest.json`.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startSyntheticOutlets } from './support/synthetic-outlets';
 import { startBenchStack, waitUntilDrained } from './support/local-stack';
 
-const { values } = parseArgs({ options: { articles: { type: 'string' }, sources: { type: 'string' } } });
+const { values } = parseArgs({ options: { articles: { type: 'string' }, sources: { type: 'string' }, json: { type: 'boolean' } } });
+const say = values.json ? () => undefined : (line: string) => console.log(line);
 const sourceCount = Number(values.sources ?? 10);
 const articles = Number(values.articles ?? 5000);
 const perSource = Math.ceil(articles / sourceCount);
@@ -28,6 +30,7 @@ try {
   const balanced = queued === stored + duplicates + rejected;
   const figures = {
     articles: outlets.articleCount,
+    sources: sourceCount,
     queued,
     stored,
     duplicates,
@@ -38,12 +41,13 @@ try {
     articlesPerSecond: Math.round((stored / seconds) * 10) / 10,
     balanced,
   };
-  console.log(`ingest soak: ${outlets.articleCount} articles from ${sourceCount} sources`);
-  console.log(`queued ${queued} = stored ${stored} + duplicates ${duplicates} + rejected ${rejected}: ${balanced ? 'balanced' : 'NOT BALANCED'}`);
-  console.log(`dead letters ${ops.queue.deadLetters}`);
-  console.log(`${figures.seconds} s, ${figures.articlesPerSecond} articles/s`);
+  say(`ingest soak: ${outlets.articleCount} articles from ${sourceCount} sources`);
+  say(`queued ${queued} = stored ${stored} + duplicates ${duplicates} + rejected ${rejected}: ${balanced ? 'balanced' : 'NOT BALANCED'}`);
+  say(`dead letters ${ops.queue.deadLetters}`);
+  say(`${figures.seconds} s, ${figures.articlesPerSecond} articles/s`);
   mkdirSync('.bench', { recursive: true });
   writeFileSync('.bench/ingest.json', JSON.stringify(figures, null, 2));
+  if (values.json) console.log(JSON.stringify(figures));
   if (!balanced || stored !== outlets.articleCount) process.exitCode = 1;
 } finally {
   await bench.stop();

@@ -45,7 +45,8 @@ export function articleText(seed: number): { title: string; paragraphs: string[]
   return { title: `${place} ${topic.join(' ')}: ${person} speaks (${seed})`, paragraphs };
 }
 
-function page(origin: string, source: number, n: number): string {
+/** The HTML page of article `n` of outlet `source`: what the worker fetches. */
+export function page(origin: string, source: number, n: number): string {
   const { title, paragraphs } = articleText(source * 1_000_003 + n);
   const published = new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString();
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} | Outlet ${source}</title>
@@ -72,18 +73,23 @@ export interface SyntheticOutlets {
   readonly origin: string;
   readonly sources: { id: string; name: string; url: string; schedule: string }[];
   readonly articleCount: number;
+  /** Requests served so far, feeds and article pages apart (anything else is counted as `other`). */
+  requests(): { feeds: number; pages: number; other: number };
   stop(): Promise<void>;
 }
 
 export async function startSyntheticOutlets(options: { sources: number; perSource: number }): Promise<SyntheticOutlets> {
   let origin = '';
+  const served = { feeds: 0, pages: 0, other: 0 };
   const server: Server = createServer((request, response) => {
     const match = /^\/s(\d+)\/(?:feed\.xml|a(\d+)\.html)$/.exec(new URL(request.url ?? '/', origin).pathname);
     const source = Number(match?.[1]);
     if (!match || source >= options.sources) {
+      served.other += 1;
       response.writeHead(404).end();
       return;
     }
+    served[match[2] === undefined ? 'feeds' : 'pages'] += 1;
     const body = match[2] === undefined ? feed(origin, source, options.perSource) : page(origin, source, Number(match[2]));
     response.writeHead(200, { 'content-type': match[2] === undefined ? 'application/rss+xml' : 'text/html; charset=utf-8' });
     response.end(body);
@@ -99,6 +105,7 @@ export async function startSyntheticOutlets(options: { sources: number; perSourc
       schedule: 'rate(1 hour)',
     })),
     articleCount: options.sources * options.perSource,
+    requests: () => ({ ...served }),
     stop: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

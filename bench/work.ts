@@ -1,0 +1,316 @@
+/**
+ * `npx tsx bench/work.ts`: the work each unit of traffic costs, measured through the deployed handlers' own code.
+ * The local DynamoDB, SQS and the synthetic outlets run in a child process, so this process runs only the handlers
+ * and its CPU time is theirs. The fetcher refreshes every feed once; the worker is then handed the queued messages
+ * in SQS batches of ten, as the event source mapping would; the API handler then serves listing pages, articles and
+ * related lists. Counted: HTTP requests to the outlets, DynamoDB requests and capacity units (see
+ * support/aws-meter.ts), SQS requests, CPU milliseconds, and the bytes the table holds afterwards. For comparison in
+ * the same run: the time extraction alone takes on the same pages.
+ * Options: --articles N (default 600), --sources N (default 6), --json (print the figures as JSON only).
+ * Writes `.bench/work.json`.
+ */
+import { ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { extractFromBytes } from '../functions/extract/extract-article';
+import { TABLE_KEYS } from '../functions/store/table-schema';
+import { createLambdaContext } from '../local/lambda-context';
+import { createDynamoClients, LOCAL_AWS } from '../local/servers';
+import { installAwsMeter, itemSize, projectedSize, totalRequests } from './support/aws-meter';
+import { startInfraProcess } from './support/infra-process';
+import { page } from './support/synthetic-outlets';
+
+const { values } = parseArgs({ options: { articles: { type: 'string' }, sources: { type: 'string' }, json: { type: 'boolean' } } });
+const sourceCount = Number(values.sources ?? 6);
+const perSource = Math.ceil(Number(values.articles ?? 600) / sourceCount);
+const say = values.json ? () => undefined : (line: string) => console.log(line);
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+const infra = await startInfraProcess({ sources: sourceCount, perSource });
+try {
+  Object.assign(process.env, {
+    TABLE_NAME: infra.tableName,
+    QUEUE_URL: infra.queueUrl,
+    ALLOW_PRIVATE_ADDRESSES: 'true',
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: infra.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: infra.sqsEndpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'newsweave',
+    POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+    // Metrics stay on (EMF lines are part of the work); their output is silenced below, not skipped.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  });
+  const meter = installAwsMeter();
+  const logBytes = silenceStdout();
+
+  const fetchSources = (await import('../functions/fetch-sources')).handler as unknown as (
+    event: { sources: unknown; force?: boolean },
+    context: Context,
+  ) => Promise<{ outcomes: { queued: number }[] }>;
+  const processArticles = (await import('../functions/process-articles')).handler as unknown as (
+    event: SQSEvent,
+    context: Context,
+  ) => Promise<SQSBatchResponse>;
+  const httpApi = (await import('../functions/http-api')).handler as unknown as (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+  // Fetcher: one refresh of every feed.
+  let usage = meter.snapshot();
+  let logs = logBytes.total();
+  let cpu = process.cpuUsage();
+  const { outcomes } = await fetchSources({ sources: infra.sources, force: true }, createLambdaContext('bench-fetcher', 120));
+  const fetcherCpuMs = cpuMs(cpu);
+  const fetcherUsage = meter.since(usage);
+  const fetcherLogBytes = logBytes.total() - logs;
+  const queued = outcomes.reduce((sum, outcome) => sum + outcome.queued, 0);
+  const requestsAfterFeeds = await infra.outletRequests();
+
+  // Worker: the queued messages in batches of ten; the first batch warms the JIT and is left out of the CPU figure.
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: infra.sqsEndpoint });
+  usage = meter.snapshot();
+  logs = logBytes.total();
+  let processed = 0;
+  let failed = 0;
+  let batches = 0;
+  let workerCpuMs = 0;
+  let workerWallMs = 0;
+  let warmupArticles = 0;
+  let firstBatchCpuMs = 0;
+  for (let empty = 0; processed + failed < queued && empty < 20; ) {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: infra.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 900, MessageSystemAttributeNames: ['All'] }),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) {
+      empty += 1;
+      continue;
+    }
+    const event: SQSEvent = {
+      Records: messages.map((message) => ({
+        messageId: message.MessageId ?? '',
+        receiptHandle: message.ReceiptHandle ?? '',
+        body: message.Body ?? '',
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'bench',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: message.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-articles',
+        awsRegion: 'us-east-1',
+      })),
+    };
+    cpu = process.cpuUsage();
+    const started = performance.now();
+    const result = await processArticles(event, createLambdaContext('bench-worker', 60));
+    const batchCpuMs = cpuMs(cpu);
+    if (batches === 0) {
+      firstBatchCpuMs = batchCpuMs;
+      warmupArticles = messages.length;
+    } else {
+      workerCpuMs += batchCpuMs;
+      workerWallMs += performance.now() - started;
+    }
+    batches += 1;
+    failed += result.batchItemFailures.length;
+    processed += messages.length - result.batchItemFailures.length;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: infra.queueUrl,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+  sqs.destroy();
+  const workerUsage = meter.since(usage);
+  const workerLogBytes = logBytes.total() - logs;
+  const requestsAfterWorker = await infra.outletRequests();
+
+  // API: listing pages, articles, related lists.
+  const listing = async (path: string, query = '') => {
+    const result = await httpApi(apiEvent(path, query), createLambdaContext('bench-api', 10));
+    if (result.statusCode !== 200) throw new Error(`${path}?${query}: HTTP ${result.statusCode}`);
+    return JSON.parse(String(result.body)) as { items?: { id: string }[] };
+  };
+  const ids = (await listing('/articles', 'limit=100')).items?.map((item) => item.id) ?? [];
+  const perCall = async (calls: [string, string][]) => {
+    const before = meter.snapshot();
+    const logged = logBytes.total();
+    const started = process.cpuUsage();
+    for (const [path, query] of calls) await listing(path, query);
+    const spent = meter.since(before);
+    return {
+      calls: calls.length,
+      dynamoRequestsPerCall: round(totalRequests(spent.dynamoRequests) / calls.length),
+      readUnitsPerCall: round(spent.readUnits / calls.length),
+      cpuMsPerCall: round(cpuMs(started) / calls.length),
+      logBytesPerCall: Math.round((logBytes.total() - logged) / calls.length),
+      requests: spent.dynamoRequests,
+    };
+  };
+  const sample = ids.slice(0, 50);
+  const api = {
+    listingPage: await perCall(Array.from({ length: 20 }, () => ['/articles', ''] as [string, string])),
+    sourceListingPage: await perCall(infra.sources.map((source) => ['/articles', `source=${source.id}`] as [string, string])),
+    article: await perCall(sample.map((id) => [`/articles/${id}`, ''] as [string, string])),
+    related: await perCall(sample.map((id) => [`/articles/${id}/related`, ''] as [string, string])),
+  };
+  logBytes.restore();
+
+  // Storage: every item in the table, with DynamoDB's 100-byte overhead per item, and the index entries.
+  const storage = await measureStorage(infra.dynamoEndpoint, infra.tableName);
+
+  // Comparison in the same run: extraction alone on the same synthetic pages.
+  const pages = Array.from({ length: Math.min(200, infra.articleCount) }, (_, n) =>
+    new TextEncoder().encode(page('http://127.0.0.1', n % sourceCount, Math.floor(n / sourceCount))),
+  );
+  for (const bytes of pages.slice(0, 20)) extractFromBytes(bytes, { url: 'http://127.0.0.1/s0/a0.html', contentType: 'text/html' });
+  cpu = process.cpuUsage();
+  for (const bytes of pages) extractFromBytes(bytes, { url: 'http://127.0.0.1/s0/a0.html', contentType: 'text/html' });
+  const extractCpuMsPerPage = cpuMs(cpu) / pages.length;
+
+  const measured = processed + failed - warmupArticles;
+  const per = (value: number, count: number) => round(value / Math.max(1, count), 3);
+  const figures = {
+    articles: infra.articleCount,
+    sources: sourceCount,
+    fetcher: {
+      sources: sourceCount,
+      queued,
+      cpuMsPerSource: per(fetcherCpuMs, sourceCount),
+      httpRequestsPerSource: per(requestsAfterFeeds.feeds, sourceCount),
+      dynamoRequestsPerSource: per(totalRequests(fetcherUsage.dynamoRequests), sourceCount),
+      dynamoRequestsPerQueuedArticle: per(totalRequests(fetcherUsage.dynamoRequests), queued),
+      writeUnitsPerQueuedArticle: per(fetcherUsage.writeUnits + fetcherUsage.indexWriteUnits, queued),
+      readUnitsPerQueuedArticle: per(fetcherUsage.readUnits, queued),
+      sqsRequestsPerQueuedArticle: per(totalRequests(fetcherUsage.sqsRequests), queued),
+      logBytesPerSource: Math.round(fetcherLogBytes / sourceCount),
+      usage: fetcherUsage,
+    },
+    worker: {
+      processed,
+      failed,
+      batches,
+      httpRequestsPerArticle: per(requestsAfterWorker.pages - requestsAfterFeeds.pages + requestsAfterWorker.other - requestsAfterFeeds.other, processed + failed),
+      dynamoRequestsPerArticle: per(totalRequests(workerUsage.dynamoRequests), processed + failed),
+      writeUnitsPerArticle: per(workerUsage.writeUnits, processed + failed),
+      indexWriteUnitsPerArticle: per(workerUsage.indexWriteUnits, processed + failed),
+      readUnitsPerArticle: per(workerUsage.readUnits, processed + failed),
+      refusedWritesPerArticle: per(workerUsage.refusedWrites, processed + failed),
+      cpuMsPerArticle: per(workerCpuMs, measured),
+      wallMsPerBatch: per(workerWallMs, batches - 1),
+      firstBatchCpuMsPerArticle: per(firstBatchCpuMs, warmupArticles),
+      logBytesPerArticle: Math.round(workerLogBytes / Math.max(1, processed + failed)),
+      extractCpuMsPerPage: round(extractCpuMsPerPage, 3),
+      usage: workerUsage,
+    },
+    storage: { ...storage, bytesPerArticle: Math.round(storage.totalBytes / Math.max(1, processed)) },
+    api,
+  };
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync('.bench/work.json', `${JSON.stringify(figures, null, 2)}\n`);
+  if (values.json) {
+    console.log(JSON.stringify(figures));
+  } else {
+    const w = figures.worker;
+    say(`work per unit: ${figures.articles} synthetic articles from ${sourceCount} sources (${processed} stored or skipped, ${failed} failed)`);
+    say(`fetcher, per source refresh: ${figures.fetcher.httpRequestsPerSource} HTTP, ${figures.fetcher.dynamoRequestsPerSource} DynamoDB requests, ${figures.fetcher.cpuMsPerSource} ms CPU`);
+    say(`fetcher, per queued article: ${figures.fetcher.dynamoRequestsPerQueuedArticle} DynamoDB requests, ${figures.fetcher.writeUnitsPerQueuedArticle} WCU, ${figures.fetcher.sqsRequestsPerQueuedArticle} SQS requests`);
+    say(`worker, per article: ${w.httpRequestsPerArticle} HTTP, ${w.dynamoRequestsPerArticle} DynamoDB requests ${JSON.stringify(perArticle(workerUsage.dynamoRequests, processed + failed))}`);
+    say(`  ${w.writeUnitsPerArticle} WCU table + ${w.indexWriteUnitsPerArticle} WCU indexes, ${w.readUnitsPerArticle} RCU, ${w.cpuMsPerArticle} ms CPU (extraction alone ${w.extractCpuMsPerPage} ms), ${w.logBytesPerArticle} log bytes`);
+    say(`storage: ${figures.storage.bytesPerArticle} bytes per article (${JSON.stringify(storage.byItemType)})`);
+    for (const [name, call] of Object.entries(api)) {
+      say(`API ${name}: ${call.dynamoRequestsPerCall} DynamoDB requests, ${call.readUnitsPerCall} RCU, ${call.cpuMsPerCall} ms CPU per call`);
+    }
+  }
+  if (failed > 0 || processed < queued) process.exitCode = 1;
+} finally {
+  await infra.stop();
+}
+
+function perArticle(requests: Record<string, number>, articles: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(requests).map(([operation, count]) => [operation, round(count / Math.max(1, articles))]));
+}
+
+function apiEvent(path: string, query: string): APIGatewayProxyEventV2 {
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: query,
+    headers: { host: 'bench.local' },
+    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: 'bench.local',
+      domainPrefix: 'bench',
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: `bench-${now}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+/** Counts and drops what the handlers write to stdout (Powertools logs and EMF lines): CloudWatch bills those bytes. */
+function silenceStdout(): { total(): number; restore(): void } {
+  const write = process.stdout.write.bind(process.stdout);
+  let bytes = 0;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    return true;
+  }) as typeof process.stdout.write;
+  return {
+    total: () => bytes,
+    restore: () => {
+      process.stdout.write = write;
+    },
+  };
+}
+
+async function measureStorage(endpoint: string, tableName: string) {
+  const { document } = createDynamoClients(endpoint);
+  const byItemType: Record<string, { items: number; bytes: number }> = {};
+  let totalBytes = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const pageOfItems = await document.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+    for (const item of pageOfItems.Items ?? []) {
+      // Item type: the key prefixes (`ARTICLE#…`/`RELATED`), data in the sort key left out (`TERM#…`/`<date>#<id>`).
+      const sortPrefix = String(item[TABLE_KEYS.sortKey]).split('#')[0] ?? '';
+      const kind = `${String(item[TABLE_KEYS.partitionKey]).split('#')[0]}${/^[A-Z_]+$/.test(sortPrefix) ? `/${sortPrefix}` : ''}`;
+      let bytes = itemSize(item) + 100;
+      for (const index of [TABLE_KEYS.byTimeIndex, TABLE_KEYS.bySourceIndex]) {
+        if (item[index.partitionKey] !== undefined) bytes += projectedSize(item, index) + 100;
+      }
+      const entry = (byItemType[kind] ??= { items: 0, bytes: 0 });
+      entry.items += 1;
+      entry.bytes += bytes;
+      totalBytes += bytes;
+    }
+    start = pageOfItems.LastEvaluatedKey;
+  } while (start);
+  document.destroy();
+  return { totalBytes, byItemType };
+}
