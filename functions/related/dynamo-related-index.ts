@@ -1,22 +1,24 @@
 /**
- * The RelatedIndex over the one DynamoDB table: an inverted index term -> articles, each article's related list
- * precomputed at ingest and kept fresh as newer related articles arrive. Design, item types and measured costs:
- * docs/related.md.
+ * The RelatedIndex over the one DynamoDB table: an inverted index term -> articles, and each article's related
+ * articles as one small item per pair in the article's partition, scored at ingest. Design, item types and measured
+ * costs: docs/related.md.
  *
  * Items:
  * - `PK=TERM#<term>, SK=<publishedAt>#<id>`: a posting, with the term's weight, the article's vector norm and story,
  *   and the ArticleSummary fields, so that a topic page is one Query.
- * - `PK=ARTICLE#<id>, SK=RELATED`: the related list (entries with summary, score, reasons), so that GET related is
- *   one GetItem; `version` guards concurrent read-modify-writes.
+ * - `PK=ARTICLE#<id>, SK=REL#<inverted score>#<otherId>`: one related pair seen from one side (the other article's
+ *   summary, story, score, reasons). The score in the sort key makes one Query return the best first; both sides of
+ *   a pair are written when the later article is indexed, blind (no read-modify-write, no version, no contention).
+ * - `PK=ARTICLE#<id>, SK=REL#`: the article's indexing has begun (written first, conditionally: it counts the
+ *   article once). It sorts before every pair, so the Query that reads the related articles also tells an article
+ *   the index knows from one it has never seen.
  * - `PK=STATS, SK=ARTICLES`: how many articles are indexed and since when, for document frequencies.
  *
- * Requests per indexed article, at most: 1 GetItem (own list) + 1 UpdateItem (stats) + one Query per read term (TERMS_READ, 15)
- * + 2 BatchWriteItem (postings) + 1 PutItem (own list) + 1 BatchGetItem (neighbours' lists) + one PutItem per
- * neighbour list the article enters (NEIGHBOURS_UPDATED), plus retries of conditional writes that lost a race.
+ * Requests per indexed article: 1 PutItem (marker) + 1 UpdateItem (stats; a GetItem on a redelivery) + one Query
+ * per read term (TERMS_READ, 15) + BatchWriteItem of postings and pair items, 25 a request (up to 6).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
@@ -30,16 +32,14 @@ import type { Article, ArticleSummary, RelatedArticle } from '../model';
 import { InvalidCursorError, type Page, type RelatedIndex, type RelatedQuery, type TopicQuery } from '../ports';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import {
-  compareEntries,
   estimateDocumentFrequency,
   inverseDocumentFrequency,
-  mergeEntries,
-  mergeEntry,
   rankCandidates,
   vectorNorm,
   type Posting,
   type RelatedEntry,
 } from './rank-related';
+import { collapseRelated, pairSortKey, RELATED_PREFIX } from './related-pairs';
 
 export interface DynamoRelatedIndexProps {
   readonly client: DynamoDBDocumentClient;
@@ -54,32 +54,31 @@ type Item = Record<string, unknown>;
 export const TERMS_READ = 15;
 /** Newest postings read per term at ingest: the candidates, and the sample document frequencies come from. */
 export const POSTINGS_READ_PER_TERM = 40;
-/** An article is offered to the lists of at most this many of its best related articles. */
+/** An article is written into the partitions of at most this many of its best related articles. */
 export const NEIGHBOURS_UPDATED = 50;
-/** Summaries are cut to this in postings and related lists: they are shown as teasers, and they set the item sizes. */
+/** Summaries are cut to this in postings and related items: they are shown as teasers, and they set the item sizes. */
 const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;
-/** Conditional writes that lose a race retry this many times, after a growing, jittered pause. */
-const MAX_LIST_ATTEMPTS = 10;
-const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 20 * 2 ** attempt)));
 /** Parallel requests per article: enough to hide latency, few enough not to burst a partition. */
 const QUERY_CONCURRENCY = 8;
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_SIZE = 25;
+/**
+ * Pair items read beyond the asked number, so that the copies of one story and the stale pairs a redelivery left
+ * behind (one per score it computed) rarely need a second page.
+ */
+const RELATED_READ_SLACK = 10;
+/** The second page, when collapsing left too few, reads this many times what is still missing. */
+const SECOND_PAGE_FACTOR = 4;
 const MAX_SEARCH_WORDS = 4;
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
 const SEARCH_DEPTH = 100;
 
 const STATS_KEY = { PK: 'STATS', SK: 'ARTICLES' };
-const relatedKey = (id: string) => ({ PK: `ARTICLE#${id}`, SK: 'RELATED' });
+const articlePartition = (id: string) => `ARTICLE#${id}`;
+const markerKey = (id: string) => ({ PK: articlePartition(id), SK: RELATED_PREFIX });
 const termPartition = (term: string) => `TERM#${term}`;
 const postingSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
-
-interface StoredList {
-  readonly entries: RelatedEntry[];
-  readonly version: number;
-  readonly indexed: boolean;
-  readonly exists: boolean;
-}
 
 export class DynamoRelatedIndex implements RelatedIndex {
   private readonly now: () => Date;
@@ -89,8 +88,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
   }
 
   async indexArticle(article: Article): Promise<void> {
-    const own = await this.readList(article.id);
-    const stats = await this.countArticle(article, own.indexed);
+    const stats = await this.countArticle(article);
 
     // Candidates come from the best-weighted terms; the other terms are written (for topics and search) but not read.
     const queried = article.terms.slice(0, TERMS_READ);
@@ -113,20 +111,46 @@ export class DynamoRelatedIndex implements RelatedIndex {
     const norm = vectorNorm(article.terms, termStats);
     const ranked = rankCandidates(article, postings, termStats);
 
-    await this.writePostings(article, norm);
-    await this.updateList(article.id, article.storyId, (entries) => mergeEntries(entries, ranked, article), own, true);
-    await this.offerToNeighbours(article, ranked.slice(0, NEIGHBOURS_UPDATED));
+    const own = { ...summaryAttributes(article), storyId: article.storyId };
+    const items: Item[] = [
+      ...article.terms.map((term) => ({
+        PK: termPartition(term.term),
+        SK: postingSortKey(article.publishedAt, article.id),
+        ...own,
+        weight: term.weight,
+        kind: term.kind,
+        norm,
+      })),
+      // The pair, computed once, seen from both sides: the two items carry the same score and reasons.
+      ...ranked.map((entry) => pairItem(article.id, entry)),
+      ...ranked
+        .slice(0, NEIGHBOURS_UPDATED)
+        .map((entry) =>
+          pairItem(entry.id, { ...summaryOf(article), storyId: article.storyId, score: entry.score, reasons: entry.reasons }),
+        ),
+    ];
+    const batches: Item[][] = [];
+    for (let i = 0; i < items.length; i += BATCH_WRITE_SIZE) batches.push(items.slice(i, i + BATCH_WRITE_SIZE));
+    await mapLimited(batches, QUERY_CONCURRENCY, (batch) => this.batchWrite(batch.map((Item) => ({ PutRequest: { Item } }))));
   }
 
-  /** One GetItem. Null until the article's own indexing has completed: the index does not know it yet. */
+  /**
+   * One Query of the article's pairs, best first (a second page only when copies of one story left fewer than
+   * asked). Null when the index does not know the article: no indexing of it has begun.
+   */
   async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
-    const result = await this.props.client.send(
-      new GetCommand({ TableName: this.props.tableName, Key: relatedKey(articleId) }),
-    );
-    if (!result.Item || result.Item.indexed !== true) return null;
-    return parseEntries(result.Item.entries)
-      .slice(0, query.limit)
-      .map(({ storyId: _story, ...related }) => related);
+    const first = await this.readPairs(articleId, query.limit + 1 + RELATED_READ_SLACK);
+    const marker = first.items[0];
+    if (marker?.SK !== RELATED_PREFIX) return null;
+    const owner = { id: articleId, storyId: String(marker.storyId ?? articleId) };
+    let items = first.items;
+    let related = collapseRelated(owner, items.slice(1).map(itemToEntry), query.limit);
+    if (related.length < query.limit && first.lastKey) {
+      const second = await this.readPairs(articleId, (query.limit - related.length) * SECOND_PAGE_FACTOR + RELATED_READ_SLACK, first.lastKey);
+      items = [...items, ...second.items];
+      related = collapseRelated(owner, items.slice(1).map(itemToEntry), query.limit);
+    }
+    return related.map(({ storyId: _story, ...entry }) => entry);
   }
 
   async listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>> {
@@ -179,16 +203,36 @@ export class DynamoRelatedIndex implements RelatedIndex {
     return { items, nextCursor: next < ranked.length ? encodeSearchCursor(next, terms) : null };
   }
 
-  private async readList(articleId: string): Promise<StoredList> {
+  private async readPairs(articleId: string, limit: number, start?: Item): Promise<{ items: Item[]; lastKey?: Item }> {
     const result = await this.props.client.send(
-      new GetCommand({ TableName: this.props.tableName, Key: relatedKey(articleId), ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.props.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': articlePartition(articleId), ':prefix': RELATED_PREFIX },
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
     );
-    return toStoredList(result.Item);
+    return { items: result.Items ?? [], lastKey: result.LastEvaluatedKey };
   }
 
-  /** Counts the article once, however often it is indexed, and returns the index's size and age. */
-  private async countArticle(article: Article, alreadyIndexed: boolean) {
-    if (alreadyIndexed) return this.readStats();
+  /**
+   * Counts the article once, however often it is indexed, and returns the index's size and age. The marker decides:
+   * the one delivery that creates it counts (a run that dies between the two leaves the count one short).
+   */
+  private async countArticle(article: Article) {
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: { ...markerKey(article.id), storyId: article.storyId, indexingStartedAt: this.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return this.readStats();
+      throw error;
+    }
     const result = await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
@@ -219,22 +263,6 @@ export class DynamoRelatedIndex implements RelatedIndex {
     return (result.Items ?? []).map(itemToPosting);
   }
 
-  private async writePostings(article: Article, norm: number): Promise<void> {
-    const summary = summaryAttributes(article);
-    const items = article.terms.map((term) => ({
-      PK: termPartition(term.term),
-      SK: postingSortKey(article.publishedAt, article.id),
-      ...summary,
-      storyId: article.storyId,
-      weight: term.weight,
-      kind: term.kind,
-      norm,
-    }));
-    for (let i = 0; i < items.length; i += 25) {
-      await this.batchWrite(items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
-    }
-  }
-
   private async batchWrite(requests: Item[]): Promise<void> {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -247,90 +275,6 @@ export class DynamoRelatedIndex implements RelatedIndex {
     }
   }
 
-  /** Offers the article to the lists of its best related articles: it enters those whose weakest entry it beats. */
-  private async offerToNeighbours(article: Article, ranked: readonly RelatedEntry[]): Promise<void> {
-    if (ranked.length === 0) return;
-    const lists = await this.readLists(ranked.map((entry) => entry.id));
-    const summary = summaryOf(article);
-    const changes = ranked.flatMap((neighbour) => {
-      const entry: RelatedEntry = { ...summary, storyId: article.storyId, score: neighbour.score, reasons: neighbour.reasons };
-      const list = lists.get(neighbour.id) ?? toStoredList(undefined);
-      // Lists full of closer articles are left alone: decide on the list read in the batch, write only changes.
-      return mergeEntry(list.entries, entry, neighbour) ? [{ neighbour, entry, list }] : [];
-    });
-    await mapLimited(changes, QUERY_CONCURRENCY, ({ neighbour, entry, list }) =>
-      this.updateList(neighbour.id, neighbour.storyId, (entries) => mergeEntry(entries, entry, neighbour), list),
-    );
-  }
-
-  private async readLists(ids: readonly string[]): Promise<Map<string, StoredList>> {
-    const lists = new Map<string, StoredList>();
-    let keys: Item[] = ids.map(relatedKey);
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt === MAX_WRITE_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed related lists');
-      if (attempt > 0) await sleep(50 * 2 ** attempt);
-      const result = await this.props.client.send(
-        new BatchGetCommand({ RequestItems: { [this.props.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.props.tableName] ?? []) {
-        lists.set(String(item.PK).slice('ARTICLE#'.length), toStoredList(item));
-      }
-      keys = (result.UnprocessedKeys?.[this.props.tableName]?.Keys as Item[] | undefined) ?? [];
-    }
-    return lists;
-  }
-
-  /**
-   * Read-modify-write of one related list, guarded by its version: a worker that lost the race reads the list
-   * again and reapplies its change. `change` returns null when there is nothing to write.
-   */
-  private async updateList(
-    articleId: string,
-    storyId: string,
-    change: (entries: readonly RelatedEntry[]) => readonly RelatedEntry[] | null,
-    known: StoredList,
-    markIndexed = false,
-  ): Promise<void> {
-    let list = known;
-    for (let attempt = 0; attempt < MAX_LIST_ATTEMPTS; attempt++) {
-      const next = change(list.entries);
-      if (!next && list.exists && (list.indexed || !markIndexed)) return;
-      try {
-        await this.props.client.send(
-          new PutCommand({
-            TableName: this.props.tableName,
-            Item: {
-              ...relatedKey(articleId),
-              storyId,
-              // One JSON string, not a list of maps: the list is always read and written whole, and a string costs
-              // the SDK and the table nothing per nested attribute (the same bytes count for capacity units).
-              entries: JSON.stringify([...(next ?? list.entries)].sort(compareEntries)),
-              version: list.version + 1,
-              indexed: list.indexed || markIndexed,
-            },
-            ConditionExpression: list.exists ? 'version = :version' : 'attribute_not_exists(PK)',
-            ExpressionAttributeValues: list.exists ? { ':version': list.version } : undefined,
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        await pause(attempt);
-        list = await this.readList(articleId);
-      }
-    }
-    throw new Error(`related list of ${articleId} kept changing under concurrent writers`);
-  }
-}
-
-function toStoredList(item: Item | undefined): StoredList {
-  if (!item) return { entries: [], version: 0, indexed: false, exists: false };
-  return {
-    entries: parseEntries(item.entries),
-    version: typeof item.version === 'number' ? item.version : 0,
-    indexed: item.indexed === true,
-    exists: true,
-  };
 }
 
 function toStats(item: Item | undefined) {
@@ -340,20 +284,25 @@ function toStats(item: Item | undefined) {
   };
 }
 
-function parseEntries(value: unknown): RelatedEntry[] {
-  let parsed: unknown;
-  try {
-    parsed = typeof value === 'string' ? JSON.parse(value) : value;
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.map((entry: Item) => ({
-    ...itemToSummary(entry),
-    storyId: String(entry.storyId),
-    score: Number(entry.score),
-    reasons: Array.isArray(entry.reasons) ? entry.reasons.map(String) : [],
-  }));
+/** One side of a pair: the related article `entry` in the partition of `ownerId`. */
+function pairItem(ownerId: string, entry: RelatedEntry): Item {
+  return {
+    PK: articlePartition(ownerId),
+    SK: pairSortKey(entry.score, entry.id),
+    ...summaryAttributes(entry),
+    storyId: entry.storyId,
+    score: entry.score,
+    reasons: [...entry.reasons],
+  };
+}
+
+function itemToEntry(item: Item): RelatedEntry {
+  return {
+    ...itemToSummary(item),
+    storyId: String(item.storyId ?? item.id),
+    score: Number(item.score ?? 0),
+    reasons: Array.isArray(item.reasons) ? item.reasons.map(String) : [],
+  };
 }
 
 function summaryOf(article: ArticleSummary): ArticleSummary {

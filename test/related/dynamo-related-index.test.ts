@@ -1,9 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
 import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { pairSortKey } from '../../functions/related/related-pairs';
+import { createDynamoClients, ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
@@ -28,12 +30,33 @@ function article(id: string, text: keyof typeof TEXTS, minute: number, storyId =
 
 describe('DynamoRelatedIndex', () => {
   let dynamo: LocalDynamo;
-  const fresh = async (tableName: string) => {
-    const { raw } = dynamo;
-    const { ensureTable } = await import('../../local/servers');
-    await ensureTable(raw, tableName);
-    return new DynamoRelatedIndex({ client: dynamo.client, tableName, now: () => new Date('2026-11-21T00:00:00Z') });
+  const fresh = async (tableName: string, client = dynamo.client) => {
+    await ensureTable(dynamo.raw, tableName);
+    return new DynamoRelatedIndex({ client, tableName, now: () => new Date('2026-11-21T00:00:00Z') });
   };
+  /** A client that records the name of every command it sends. */
+  const recordingClient = () => {
+    const { document } = createDynamoClients(dynamo.endpoint);
+    const sent: string[] = [];
+    document.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    return { client: document, sent };
+  };
+  const pairItems = async (tableName: string, id: string) =>
+    (
+      await dynamo.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :rel)',
+          ExpressionAttributeValues: { ':pk': `ARTICLE#${id}`, ':rel': 'REL#' },
+        }),
+      )
+    ).Items ?? [];
   const relatedIds = async (index: DynamoRelatedIndex, id: string) =>
     ((await index.findRelated(id, { limit: 10 })) ?? []).map((entry) => entry.id);
 
@@ -87,6 +110,77 @@ describe('DynamoRelatedIndex', () => {
     const after = await dynamo.client.send(new GetCommand({ TableName: 'related-order-a', Key: { PK: 'STATS', SK: 'ARTICLES' } }));
     expect(after.Item?.articleCount).toBe(before.Item?.articleCount);
     expect((await inOrder.findRelated('f1', { limit: 10 }))!.map((e) => e.id)).toEqual(listBefore!.map((e) => e.id));
+  });
+
+  it('writes each pair once on each side with the same score, blind, and reads related articles with one Query', async () => {
+    const { client, sent } = recordingClient();
+    const index = await fresh('related-pairs', client);
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await index.indexArticle(article('f2', 'flood2', 1));
+    // Per article: the marker, the count, then postings read and everything written in batches; no list is read.
+    const perArticle = ['PutItemCommand', 'UpdateItemCommand'];
+    expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([...perArticle, ...perArticle]);
+    const [underF1, underF2] = [await pairItems('related-pairs', 'f1'), await pairItems('related-pairs', 'f2')];
+    const f1AboutF2 = underF1.find((item) => item.id === 'f2')!;
+    const f2AboutF1 = underF2.find((item) => item.id === 'f1')!;
+    expect(f1AboutF2.score).toBeGreaterThan(0);
+    expect(f2AboutF1.score).toBe(f1AboutF2.score);
+    expect(f2AboutF1.reasons).toEqual(f1AboutF2.reasons);
+    expect(f1AboutF2.SK).toBe(pairSortKey(f1AboutF2.score as number, 'f2'));
+    expect(f1AboutF2).toMatchObject({ title: TEXTS.flood2[0], storyId: 'f2', sourceId: 'example' });
+
+    sent.length = 0;
+    expect((await index.findRelated('f2', { limit: 10 }))!.map((entry) => entry.id)).toEqual(['f1']);
+    expect(sent).toEqual(['QueryCommand']);
+    client.destroy();
+  });
+
+  it('counts an article once and lists it once when two deliveries of it race', async () => {
+    const index = await fresh('related-race');
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await Promise.all([index.indexArticle(article('f2', 'flood2', 1)), index.indexArticle(article('f2', 'flood2', 1))]);
+    const stats = await dynamo.client.send(new GetCommand({ TableName: 'related-race', Key: { PK: 'STATS', SK: 'ARTICLES' } }));
+    expect(stats.Item?.articleCount).toBe(2);
+    expect(await relatedIds(index, 'f1')).toEqual(['f2']);
+    expect(await relatedIds(index, 'f2')).toEqual(['f1']);
+  });
+
+  it('reads one more page when copies of one story fill the first, and shows each article and story once', async () => {
+    const { client, sent } = recordingClient();
+    const index = await fresh('related-pages', client);
+    await index.indexArticle(article('f1', 'flood1', 0));
+    const pair = (id: string, storyId: string, score: number) => ({
+      PK: 'ARTICLE#f1',
+      SK: pairSortKey(score, id),
+      id,
+      url: `https://news.example.com/${id}`,
+      title: id,
+      sourceId: 'example',
+      sourceName: 'Example News',
+      publishedAt: '2026-11-20T11:00:00.000Z',
+      summary: '',
+      storyId,
+      score,
+      reasons: ['Danube'],
+    });
+    // Twenty wire copies of one story, the same article twice (two scorings of one pair), the article itself.
+    const items = [
+      ...Array.from({ length: 20 }, (_, i) => pair(`copy-${i}`, 'wire', 0.9 - i / 1000)),
+      pair('other', 'other', 0.3),
+      pair('other', 'other', 0.2),
+      pair('f1', 'f1', 0.95),
+      pair('last', 'last', 0.1),
+    ];
+    for (let i = 0; i < items.length; i += 25) {
+      await dynamo.client.send(
+        new BatchWriteCommand({ RequestItems: { 'related-pages': items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+    }
+    sent.length = 0;
+    const related = (await index.findRelated('f1', { limit: 3 }))!;
+    expect(related.map((entry) => [entry.id, entry.score])).toEqual([['copy-0', 0.9], ['other', 0.3], ['last', 0.1]]);
+    expect(sent).toEqual(['QueryCommand', 'QueryCommand']);
+    client.destroy();
   });
 
   it('lists a topic newest first, page by page, and rejects forged cursors', async () => {

@@ -1,0 +1,42 @@
+/**
+ * The keys and the read-side collapsing of related pairs, one item per pair and side (docs/related.md). Pure.
+ *
+ * A pair item's sort key is `REL#<inverted score>#<otherId>`: ascending key order is best score first, ties by id,
+ * the order of `compareEntries`, so that a Query with a Limit returns an article's best related articles.
+ */
+import type { RelatedEntry } from './rank-related';
+
+/** Every related item of an article begins with this; the bare prefix is the marker "the index knows it", sorted first. */
+export const RELATED_PREFIX = 'REL#';
+/** Scores are kept to six decimals (rank-related rounds them so); at most 9999.999999 fits the ten digits. */
+const SCORE_SCALE = 1e6;
+const SCORE_DIGITS = 10;
+const MAX_INVERTED = 10 ** SCORE_DIGITS - 1;
+
+export function pairSortKey(score: number, otherId: string): string {
+  const scaled = Math.round(Math.min(Math.max(Number.isFinite(score) ? score : 0, 0), MAX_INVERTED / SCORE_SCALE) * SCORE_SCALE);
+  return `${RELATED_PREFIX}${String(MAX_INVERTED - scaled).padStart(SCORE_DIGITS, '0')}#${otherId}`;
+}
+
+/**
+ * Entries in sort-key order (best first) -> what the API shows: never the article itself nor a copy of its own
+ * story, one entry per article (a redelivery scored with other statistics leaves a second item for a pair) and one
+ * per story (the best scored copy), at most `limit`.
+ */
+export function collapseRelated(
+  owner: { readonly id: string; readonly storyId: string },
+  entries: readonly RelatedEntry[],
+  limit: number,
+): RelatedEntry[] {
+  const ids = new Set<string>([owner.id]);
+  const stories = new Set<string>([owner.storyId]);
+  const kept: RelatedEntry[] = [];
+  for (const entry of entries) {
+    if (kept.length === limit) break;
+    if (ids.has(entry.id) || stories.has(entry.storyId)) continue;
+    ids.add(entry.id);
+    stories.add(entry.storyId);
+    kept.push(entry);
+  }
+  return kept;
+}
