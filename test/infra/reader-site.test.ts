@@ -46,6 +46,7 @@ interface DistributionConfig {
     CustomOriginConfig?: Props;
   }[];
   Logging?: Props;
+  CustomErrorResponses?: Props[];
 }
 const distribution = () => resource(synth.stack.readerSite.distribution).Properties.DistributionConfig as DistributionConfig;
 
@@ -151,7 +152,7 @@ describe('reader site: the distribution', () => {
     for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) expect(routed(file), file).toBe(false);
   });
 
-  it('forwards the query string to the API but not the Host header, and caches only as long as the API says', () => {
+  it('forwards the query string to the API but not the Host header, and caches only as long as the API says, errors not at all', () => {
     const config = distribution();
     const apiOriginId = config.Origins.find((origin) => origin.CustomOriginConfig)!.Id;
     const apiBehaviors = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOriginId);
@@ -173,6 +174,10 @@ describe('reader site: the distribution', () => {
         CookiesConfig: { CookieBehavior: 'none' },
       },
     });
+    // A throttled or failed answer is not kept for CloudFront's default 10 s, and no error is turned into a page.
+    expect(config.CustomErrorResponses).toEqual(
+      [429, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
+    );
   });
 
   it('adds security headers to every answer: a CSP that connects only to its own origin, HSTS, nosniff, no framing', () => {
