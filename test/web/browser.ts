@@ -1,6 +1,8 @@
 /**
  * Chromium for the browser tests of web/: Debian's package (`apt-get install -y chromium`), driven by playwright-core.
  */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,6 +48,19 @@ export async function openPage(
   return { context, page, errors };
 }
 
+const SCREENSHOTS_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * Where a screenshot for the docs goes, or undefined unless `NEWSWEAVE_SCREENSHOTS=1`: PNGs rewritten at every test
+ * run would churn binary files in git. The tests take the screenshots either way (a page that cannot be captured
+ * still fails); they only skip writing them.
+ */
+export function screenshotFile(name: string): string | undefined {
+  if (process.env.NEWSWEAVE_SCREENSHOTS !== '1') return undefined;
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  return resolve(SCREENSHOTS_DIR, name);
+}
+
 export interface Shot {
   readonly png: Buffer;
   readonly caption: string;
@@ -53,8 +68,11 @@ export interface Shot {
   readonly width: number;
 }
 
-/** Several screenshots side by side with captions, saved as one PNG (e.g. the list on a desktop, an article on a phone). */
-export async function saveSideBySide(browser: Browser, shots: readonly Shot[], path: string): Promise<void> {
+/**
+ * Several screenshots side by side with captions, composed into one PNG (e.g. the list on a desktop, an article on a
+ * phone) and saved as docs/screenshots/<name> when screenshotFile allows.
+ */
+export async function saveSideBySide(browser: Browser, shots: readonly Shot[], name: string): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 400, height: 300 }, deviceScaleFactor: 1 });
   try {
     await page.setContent('<main></main>');
@@ -75,7 +93,7 @@ export async function saveSideBySide(browser: Browser, shots: readonly Shot[], p
       }
     }, shots.map(({ png, caption, width }) => ({ src: `data:image/png;base64,${png.toString('base64')}`, caption, width })));
     await page.waitForFunction(() => [...document.images].every((image) => image.complete && image.naturalWidth > 0));
-    await page.locator('main').screenshot({ path });
+    await page.locator('main').screenshot({ path: screenshotFile(name) });
   } finally {
     await page.close();
   }

@@ -1,15 +1,11 @@
 /**
  * The operator page in Chromium against the fake runtime's /ops/metrics.json.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './browser';
+import { launchChromium, openPage, screenshotFile, type WatchedPage } from './browser';
 import { startFakeApi, type FakeApi } from './fake-api';
 import { expectOpsPage } from './reader-checks';
-
-const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let fake: FakeApi;
 let browser: Browser;
@@ -76,8 +72,7 @@ describe('operator page', () => {
     expect(await rows.nth(1).locator('td').nth(1).textContent()).toBe('41 minutes ago');
     expect(watched.errors).toEqual([]);
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'ops.png'), fullPage: true });
+    await page.screenshot({ path: screenshotFile('ops.png'), fullPage: true });
   });
 
   it('updates the figures while the pipeline runs', async () => {

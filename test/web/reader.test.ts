@@ -2,15 +2,11 @@
  * The reader page in Chromium against the fake API: what a reader sees, does with mouse and keyboard, and is told
  * when something is missing or broken.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
 import { IDS, startFakeApi, type FakeApi } from './fake-api';
 import { expectArticleOpens, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
-
-const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let fake: FakeApi;
 let browser: Browser;
@@ -250,7 +246,6 @@ describe('reader: keyboard and small screens', () => {
     await settledArticle();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await saveSideBySide(
       browser,
       [
@@ -258,7 +253,7 @@ describe('reader: keyboard and small screens', () => {
         { png: article, caption: 'An article and its related coverage', width: 720 },
         { png: phoneList, caption: 'On a phone', width: 312 },
       ],
-      resolve(SCREENSHOTS, 'reader.png'),
+      'reader.png',
     );
   });
 });

@@ -1,0 +1,207 @@
+/**
+ * The reader page in Chromium against the real local stack (local/runtime.ts: the deployed handlers behind local
+ * DynamoDB and SQS) with the bundled demo outlets, once their ingest is done: the same checks as against the fake API,
+ * then the demo's own stories: the Sorrel Ridge wildfire told by three outlets, a one-outlet story found by search,
+ * and one outlet's articles alone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { READER_SITE_CSP } from '../../lib/reader-site';
+import { startLocalStack, type LocalStack } from '../../local/runtime';
+import { freePort, getJson, waitFor } from '../support/local-stack-process';
+import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
+import { expectArticleOpens, expectLatestList, openLatest, RELATIVE_TIME } from './reader-checks';
+
+interface Summary {
+  id: string;
+  title: string;
+  source: { id: string; name: string };
+}
+
+/** The demo stories the checks below rely on (demo/README.md, "Stories"). */
+const WILDFIRE = {
+  title: 'Wrenfield residents begin returning as Sorrel Ridge fire is 60 percent contained',
+  source: 'The Northern Ledger',
+  otherOutlets: {
+    'The Harbor Times': 'Sorrel Ridge fire forces evacuation of Wrenfield as winds push flames toward town',
+    'Meridian Post': 'The night the fire came to Wrenfield',
+  },
+};
+const FERRY = { title: 'Lake Seeborn ferry sails again after 41 years', word: 'Seeborn' };
+const DEMO_ARTICLES = 16;
+
+let stack: LocalStack;
+let dataDir = '';
+let baseUrl = '';
+let articles: Summary[] = [];
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'newsweave-reader-'));
+  const port = await freePort();
+  [stack, browser] = await Promise.all([
+    startLocalStack({ port, dataDir, print: () => undefined }),
+    launchChromium(),
+  ]);
+  baseUrl = `http://127.0.0.1:${port}`;
+  // Every demo article listed and the queue drained: the related lists are written by the same deliveries.
+  articles = await waitFor(async () => {
+    const { body } = (await getJson(`${baseUrl}/articles?limit=100`)) as { body: { items: Summary[] } };
+    if (body.items.length < DEMO_ARTICLES) return undefined;
+    const ops = (await getJson(`${baseUrl}/ops/metrics.json`)) as { body: { queue: { visible: number; inFlight: number } } };
+    return ops.body.queue.visible === 0 && ops.body.queue.inFlight === 0 ? body.items : undefined;
+  }, 'the demo ingest', 120_000);
+}, 150_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function open(viewport?: { width: number; height: number }): Promise<Page> {
+  watched = await openPage(browser, viewport);
+  page = watched.page;
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** The demo's image URLs do not exist by design (demo/README.md): the page drops the figure, the browser logs a 404. */
+const MISSING_DEMO_IMAGE = /^Failed to load resource: .*404/;
+/** Further console errors the current test expects. */
+let expectedErrors: RegExp[] = [];
+const pageErrors = () => watched.errors.filter((error) => ![MISSING_DEMO_IMAGE, ...expectedErrors].some((pattern) => pattern.test(error)));
+
+afterEach(async () => {
+  const errors = pageErrors();
+  expectedErrors = [];
+  await watched.context.close();
+  expect(errors).toEqual([]);
+});
+
+const cardTitles = () => page.locator('#main .article-list .card-title a').allTextContents();
+const cardSources = () => page.locator('#main .article-list .card .meta .source').allTextContents();
+
+describe('reader on the local stack with the demo sources', () => {
+  it('lists all demo articles, newest first, with their outlet and a relative time', async () => {
+    expect(articles).toHaveLength(DEMO_ARTICLES);
+    await open();
+    const shown = await expectLatestList(page, baseUrl);
+    expect(shown).toEqual(articles.slice(0, shown.length).map((article) => article.title));
+    expect(await cardTitles()).toEqual(articles.map((article) => article.title));
+    expect(new Set(await cardSources())).toEqual(
+      new Set(['The Harbor Times', 'The Northern Ledger', 'Meridian Post', 'The Continental Courier']),
+    );
+  });
+
+  it('opens an article with its body and a related box of other outlets\' coverage of the same event', async () => {
+    await open();
+    const index = articles.findIndex((article) => article.title === WILDFIRE.title);
+    expect(index).toBeGreaterThanOrEqual(0);
+    const { title, related } = await expectArticleOpens(page, baseUrl, index);
+    expect(title).toBe(WILDFIRE.title);
+    expect((await page.locator('.story .meta .source').textContent())?.trim()).toBe(WILDFIRE.source);
+    expect(await page.locator('.story .story-body p').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.story .story-body').innerText()).toMatch(/Sorrel Ridge/);
+
+    expect(related).toBeGreaterThanOrEqual(2);
+    const items = page.locator('aside.related .related-item');
+    const shown = await items.evaluateAll((elements) =>
+      elements.map((element) => ({
+        title: element.querySelector('a')?.textContent?.trim(),
+        source: element.querySelector('.meta .source')?.textContent?.trim(),
+        reasons: [...element.querySelectorAll('.reasons .tag')].map((tag) => tag.textContent?.trim()),
+      })),
+    );
+    // The two other outlets' wildfire stories come first, each related by the event's own names.
+    expect(shown.slice(0, 2).map((item) => [item.source, item.title]).sort()).toEqual(Object.entries(WILDFIRE.otherOutlets).sort());
+    for (const item of shown.slice(0, 2)) expect(item.reasons).toEqual(expect.arrayContaining(['Wrenfield', 'Sorrel Ridge']));
+    for (const item of shown) expect(item.source).not.toBe(undefined);
+    expect(await items.first().locator('.meta time').textContent()).toMatch(RELATIVE_TIME);
+
+    // Following a related item opens that article.
+    await items.filter({ hasText: WILDFIRE.otherOutlets['Meridian Post'] }).locator('a').first().click();
+    await expect.poll(() => page.locator('#article-title').textContent()).toBe(WILDFIRE.otherOutlets['Meridian Post']);
+  });
+
+  it('finds an article by a word of it with the search box', async () => {
+    await open();
+    await openLatest(page, baseUrl);
+    await page.locator('#search-input').fill(FERRY.word);
+    await page.locator('#search-input').press('Enter');
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe(`Search results for “${FERRY.word}”`);
+    await page.locator('#main .article-list').waitFor();
+    expect(await cardTitles()).toContain(FERRY.title);
+    expect(new URL(page.url()).hash).toBe(`#/search/${FERRY.word}`);
+  });
+
+  it('shows one outlet\'s articles alone when its source chip is chosen', async () => {
+    await open();
+    await openLatest(page, baseUrl);
+    const chip = page.locator('#source-list a.chip[data-source="continental-courier"]');
+    await chip.click();
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe('Latest from The Continental Courier');
+    await page.locator('#main .article-list').waitFor();
+    const expected = articles.filter((article) => article.source.id === 'continental-courier').map((article) => article.title);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await cardTitles()).toEqual(expected);
+    expect(new Set(await cardSources())).toEqual(new Set(['The Continental Courier']));
+    expect(await chip.getAttribute('aria-current')).toBe('page');
+  });
+
+  it('works under the Content-Security-Policy the deployed site sends (lib/reader-site.ts)', async () => {
+    await open();
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) =>
+        (window as unknown as { reportViolation(text: string): void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
+      );
+    });
+    // As CloudFront does: the same origin serves the page and the API, and every answer carries the header.
+    await page.route(`${baseUrl}/**`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': READER_SITE_CSP } });
+    });
+    await expectLatestList(page, baseUrl);
+    await expectArticleOpens(page, baseUrl, articles.findIndex((article) => article.title === WILDFIRE.title));
+    // The demo outlets' images are plain http on loopback, which the policy blocks (proof that it is in force); on the
+    // HTTPS site an http image would be mixed content anyway. Nothing else may be blocked.
+    const demoImage = (text: string) => /^img-src http:\/\/127\.0\.0\.1:\d+\/img\//.test(text);
+    expect(violations.filter(demoImage).length).toBeGreaterThan(0);
+    expect(violations.filter((violation) => !demoImage(violation))).toEqual([]);
+    expectedErrors = [/^Loading the image 'http:\/\/127\.0\.0\.1:\d+\/img\/.*Content Security Policy/];
+  });
+
+  it('screenshots an article with its related coverage for the docs', async () => {
+    const wildfire = articles.find((article) => article.title === WILDFIRE.title)!;
+    const settled = async () => {
+      await page.goto(new URL(`/#/article/${wildfire.id}`, baseUrl).href);
+      await page.locator('aside.related:not([aria-busy]) .related-item').first().waitFor();
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    };
+    await open();
+    await settled();
+    const desktop = await page.screenshot();
+    expect(pageErrors()).toEqual([]);
+    await watched.context.close();
+    // On a phone the related box follows the article's body: the shot shows where it begins.
+    await open(PHONE);
+    await settled();
+    await page.locator('aside.related').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    const phone = await page.screenshot();
+    await saveSideBySide(
+      browser,
+      [
+        { png: desktop, caption: 'A demo article, with the same story from two other outlets', width: 720 },
+        { png: phone, caption: 'On a phone, after the article', width: 312 },
+      ],
+      'reader-demo.png',
+    );
+  });
+});
