@@ -1,0 +1,260 @@
+/**
+ * The cost model of docs/cost.md: public on-demand prices (us-east-1) applied to the figures `bench/work.ts` and
+ * `bench/bundles.ts` measured, with every step of the arithmetic written out, so that `npm run bench` refreshes
+ * the document whenever the code changes what an article costs.
+ */
+
+/** Prices as listed on the AWS pricing pages (us-east-1, on-demand, first tier, free tiers left out). */
+export const PRICES = {
+  lambdaArmGbSecond: { usd: 0.0000133334, display: '$0.0000133334 per GB-s', note: 'Lambda duration, arm64 (first 7.5 billion GB-s a month)' },
+  lambdaRequest: { usd: 0.2 / 1e6, display: '$0.20 per million', note: 'Lambda requests' },
+  sqsRequest: { usd: 0.4 / 1e6, display: '$0.40 per million', note: 'SQS standard queue requests (each 64 KB chunk is one)' },
+  dynamoWrite: { usd: 0.625 / 1e6, display: '$0.625 per million', note: 'DynamoDB on-demand write request units (since the 2024-11-01 reduction)' },
+  dynamoRead: { usd: 0.125 / 1e6, display: '$0.125 per million', note: 'DynamoDB on-demand read request units (since the 2024-11-01 reduction)' },
+  dynamoStorageGbMonth: { usd: 0.25, display: '$0.25 per GB-month', note: 'DynamoDB storage, Standard table class (first 25 GB free)' },
+  httpApiRequest: { usd: 1.0 / 1e6, display: '$1.00 per million', note: 'API Gateway HTTP API requests (first 300 million a month, 512 KB units)' },
+  logsIngestGb: { usd: 0.5, display: '$0.50 per GB', note: 'CloudWatch Logs ingestion, Standard log class' },
+  customMetricMonth: { usd: 0.3, display: '$0.30 per metric-month', note: 'CloudWatch custom metrics, EMF-extracted ones included (first 10,000)' },
+  xrayTrace: { usd: 5.0 / 1e6, display: '$5.00 per million', note: 'X-Ray traces recorded (first 100,000 a month free)' },
+  schedulerInvocation: { usd: 1.0 / 1e6, display: '$1.00 per million', note: 'EventBridge Scheduler invocations (after 14 million free a month)' },
+} as const;
+
+/** Where the prices come from: no AWS account or internet here, so stored copies of the public pages. */
+export const PRICES_SOURCE =
+  'us-east-1 list prices as published on aws.amazon.com/<service>/pricing, read on 2026-11-29 from stored copies of those pages ' +
+  'and of the AWS announcements dated in the table (not from a bill); re-check them there before relying on the totals';
+
+/** What the model assumes beyond the measurements; each one is printed with the figures. */
+export const ASSUMPTIONS = {
+  workerMemoryMb: 1024,
+  apiMemoryMb: 512,
+  /** Lambda gives one full vCPU at 1,769 MB and a proportional share below. */
+  fullVcpuMb: 1769,
+  batchSize: 10,
+  /** Wall time of a batch spent waiting rather than computing: the ten page fetches (in parallel) and DynamoDB round trips. */
+  workerWaitMsPerBatch: 1000,
+  /** Wall time of an API call spent waiting on DynamoDB (one to three round trips of a few ms). */
+  apiWaitMsPerCall: 15,
+  /** START, END and REPORT lines Lambda writes per invocation. */
+  platformLogBytesPerInvocation: 350,
+  /** AWS reports cold starts in under 1% of invocations; 1% is used. */
+  coldStartShare: 0.01,
+  /** Mix of API traffic, as in the local web reader: listing pages, article pages, related lists. */
+  apiMix: { listingPage: 0.4, article: 0.3, related: 0.3 },
+  /** Steady API rate for the X-Ray default sampling rule (the first request each second, then 5%). */
+  apiRequestsPerSecond: 10,
+} as const;
+
+export interface WorkFigures {
+  fetcher: {
+    dynamoRequestsPerQueuedArticle: number;
+    writeUnitsPerQueuedArticle: number;
+    readUnitsPerQueuedArticle: number;
+    sqsRequestsPerQueuedArticle: number;
+  };
+  worker: {
+    httpRequestsPerArticle: number;
+    dynamoRequestsPerArticle: number;
+    writeUnitsPerArticle: number;
+    indexWriteUnitsPerArticle: number;
+    readUnitsPerArticle: number;
+    cpuMsPerArticle: number;
+    logBytesPerArticle: number;
+    extractCpuMsPerPage: number;
+    usage: { sqsRequests: Record<string, number> };
+    processed: number;
+    failed: number;
+  };
+  storage: { bytesPerArticle: number };
+  api: Record<'listingPage' | 'sourceListingPage' | 'article' | 'related', { dynamoRequestsPerCall: number; readUnitsPerCall: number; cpuMsPerCall: number; logBytesPerCall: number }>;
+}
+
+export interface BundleFigures {
+  bundles: { name: string; loadMsMedianWithSourceMaps: number }[];
+}
+
+const usd = (value: number) => (value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`);
+const n = (value: number, digits = 2) => Number(value.toFixed(digits)).toLocaleString('en-US');
+
+interface Line {
+  item: string;
+  arithmetic: string;
+  cost: number;
+}
+
+export function costDocument(work: WorkFigures, bundles: BundleFigures, header: string): string {
+  const a = ASSUMPTIONS;
+  const p = PRICES;
+  const M = 1e6;
+
+  // Per million articles ingested.
+  const invocations = M / a.batchSize;
+  const workerCpuScale = a.fullVcpuMb / a.workerMemoryMb;
+  const batchMs = work.worker.cpuMsPerArticle * a.batchSize * workerCpuScale + a.workerWaitMsPerBatch;
+  const workerGbSeconds = invocations * (batchMs / 1000) * (a.workerMemoryMb / 1024);
+  const workerLoad = bundles.bundles.find((b) => b.name === 'worker')?.loadMsMedianWithSourceMaps ?? 0;
+  const initGbSeconds = invocations * a.coldStartShare * ((workerLoad * workerCpuScale) / 1000) * (a.workerMemoryMb / 1024);
+  const writeUnits = work.worker.writeUnitsPerArticle + work.worker.indexWriteUnitsPerArticle + work.fetcher.writeUnitsPerQueuedArticle;
+  const readUnits = work.worker.readUnitsPerArticle + work.fetcher.readUnitsPerQueuedArticle;
+  const handled = Math.max(1, work.worker.processed + work.worker.failed);
+  const workerSqsPerArticle = Object.values(work.worker.usage.sqsRequests).reduce((s, v) => s + v, 0) / handled;
+  const sqsPerArticle = work.fetcher.sqsRequestsPerQueuedArticle + workerSqsPerArticle;
+  const logBytes = work.worker.logBytesPerArticle + a.platformLogBytesPerInvocation / a.batchSize;
+  const ingest: Line[] = [
+    {
+      item: 'Lambda requests (worker)',
+      arithmetic: `${n(M)} articles / ${a.batchSize} per batch = ${n(invocations)} invocations x $0.20 per million`,
+      cost: invocations * p.lambdaRequest.usd,
+    },
+    {
+      item: 'Lambda duration (worker)',
+      arithmetic:
+        `per batch: ${work.worker.cpuMsPerArticle} ms CPU x ${a.batchSize} x ${n(workerCpuScale)} (CPU share at ${a.workerMemoryMb} MB) + ${a.workerWaitMsPerBatch} ms waiting = ${n(batchMs, 0)} ms; ` +
+        `${n(invocations)} x ${n(batchMs / 1000, 3)} s x ${a.workerMemoryMb / 1024} GB = ${n(workerGbSeconds, 0)} GB-s x $${p.lambdaArmGbSecond.usd}`,
+      cost: workerGbSeconds * p.lambdaArmGbSecond.usd,
+    },
+    {
+      item: 'Lambda INIT (worker cold starts)',
+      arithmetic: `${a.coldStartShare * 100}% of ${n(invocations)} invocations x ${workerLoad} ms bundle load x ${n(workerCpuScale)} = ${n(initGbSeconds, 1)} GB-s`,
+      cost: initGbSeconds * p.lambdaArmGbSecond.usd,
+    },
+    {
+      item: 'DynamoDB writes',
+      arithmetic:
+        `(${work.worker.writeUnitsPerArticle} table + ${work.worker.indexWriteUnitsPerArticle} index WRU by the worker + ${work.fetcher.writeUnitsPerQueuedArticle} by the fetcher) = ` +
+        `${n(writeUnits)} WRU per article x ${n(M)} x $0.625 per million`,
+      cost: writeUnits * M * p.dynamoWrite.usd,
+    },
+    {
+      item: 'DynamoDB reads',
+      arithmetic: `(${work.worker.readUnitsPerArticle} + ${work.fetcher.readUnitsPerQueuedArticle}) = ${n(readUnits)} RRU per article x ${n(M)} x $0.125 per million`,
+      cost: readUnits * M * p.dynamoRead.usd,
+    },
+    {
+      item: 'SQS',
+      arithmetic: `${n(work.fetcher.sqsRequestsPerQueuedArticle)} (send) + ${n(workerSqsPerArticle)} (receive, delete) = ${n(sqsPerArticle)} requests per article x ${n(M)} x $0.40 per million`,
+      cost: sqsPerArticle * M * p.sqsRequest.usd,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      arithmetic: `(${work.worker.logBytesPerArticle} bytes of logs and EMF + ${a.platformLogBytesPerInvocation} / ${a.batchSize} platform) = ${n(logBytes, 0)} bytes x ${n(M)} = ${n((logBytes * M) / 1e9, 3)} GB x $0.50`,
+      cost: ((logBytes * M) / 1e9) * p.logsIngestGb.usd,
+    },
+    {
+      item: 'X-Ray (active tracing, at most)',
+      arithmetic: `at most one trace per invocation: ${n(invocations)} x $5.00 per million`,
+      cost: invocations * p.xrayTrace.usd,
+    },
+  ];
+  const storageGb = (work.storage.bytesPerArticle * M) / 1e9;
+
+  // Per million API requests.
+  const mix = a.apiMix;
+  const related = work.api.related;
+  const weighted = (key: 'dynamoRequestsPerCall' | 'readUnitsPerCall' | 'cpuMsPerCall' | 'logBytesPerCall') =>
+    mix.listingPage * work.api.listingPage[key] + mix.article * work.api.article[key] + mix.related * related[key];
+  const apiCpuScale = a.fullVcpuMb / a.apiMemoryMb;
+  const apiMs = weighted('cpuMsPerCall') * apiCpuScale + a.apiWaitMsPerCall;
+  const apiGbSeconds = M * (apiMs / 1000) * (a.apiMemoryMb / 1024);
+  const apiRru = weighted('readUnitsPerCall');
+  const apiLogBytes = weighted('logBytesPerCall') + a.platformLogBytesPerInvocation;
+  const sampled = (1 + 0.05 * (a.apiRequestsPerSecond - 1)) / a.apiRequestsPerSecond;
+  const api: Line[] = [
+    { item: 'API Gateway HTTP API', arithmetic: `${n(M)} x $1.00 per million`, cost: M * p.httpApiRequest.usd },
+    { item: 'Lambda requests (API)', arithmetic: `${n(M)} x $0.20 per million`, cost: M * p.lambdaRequest.usd },
+    {
+      item: 'Lambda duration (API)',
+      arithmetic:
+        `${n(weighted('cpuMsPerCall'))} ms CPU per call (mix) x ${n(apiCpuScale)} (CPU share at ${a.apiMemoryMb} MB) + ${a.apiWaitMsPerCall} ms waiting = ${n(apiMs, 1)} ms; ` +
+        `${n(M)} x ${n(apiMs / 1000, 4)} s x ${a.apiMemoryMb / 1024} GB = ${n(apiGbSeconds, 0)} GB-s x $${p.lambdaArmGbSecond.usd}`,
+      cost: apiGbSeconds * p.lambdaArmGbSecond.usd,
+    },
+    {
+      item: 'DynamoDB reads',
+      arithmetic: `${n(apiRru, 3)} RRU per call (mix; ${n(weighted('dynamoRequestsPerCall'))} requests) x ${n(M)} x $0.125 per million`,
+      cost: apiRru * M * p.dynamoRead.usd,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      arithmetic: `(${n(weighted('logBytesPerCall'), 0)} + ${a.platformLogBytesPerInvocation} platform) bytes x ${n(M)} = ${n((apiLogBytes * M) / 1e9, 3)} GB x $0.50`,
+      cost: ((apiLogBytes * M) / 1e9) * p.logsIngestGb.usd,
+    },
+    {
+      item: 'X-Ray (default sampling)',
+      arithmetic: `at ${a.apiRequestsPerSecond} req/s the rule keeps 1 + 5% of the rest = ${n(sampled * 100, 1)}% of ${n(M)} x $5.00 per million`,
+      cost: sampled * M * p.xrayTrace.usd,
+    },
+  ];
+
+  const ingestTotal = ingest.reduce((sum, line) => sum + line.cost, 0);
+  const table = (lines: Line[]) =>
+    [
+      '| Item | Arithmetic | Cost |',
+      '|---|---|---:|',
+      ...lines.map((line) => `| ${line.item} | ${line.arithmetic} | ${usd(line.cost)} |`),
+      `| **Total** | | **${usd(lines.reduce((s, l) => s + l.cost, 0))}** |`,
+    ].join('\n');
+
+  return `# Cost model
+
+${header}
+
+Dollars per million articles ingested and per million API requests, from the figures \`npx tsx bench/work.ts\` and
+\`npm run bench:bundles\` measured in the run above (docs/benchmarks.md) and the public on-demand prices of us-east-1.
+\`npm run bench\` rewrites this file; the prices and assumptions live in \`bench/cost-model.ts\`.
+
+## Prices (us-east-1, on-demand)
+
+${PRICES_SOURCE}. Free tiers are left out of the totals (they matter only for small deployments).
+
+| Price | Value |
+|---|---|
+${Object.values(p)
+  .map((price) => `| ${price.note} | ${price.display} |`)
+  .join('\n')}
+| Lambda INIT phase of ZIP functions on managed runtimes | billed like the handler's duration since 2025-08-01 |
+| EventBridge rules on a schedule (what lib/ingestion.ts uses) | no charge per invocation |
+
+## Assumptions (not measured here)
+
+- Memory: worker ${a.workerMemoryMb} MB, API ${a.apiMemoryMb} MB (lib/ingestion.ts, lib/read-api.ts). Lambda gives a full vCPU at
+  ${a.fullVcpuMb} MB, a proportional share below, so CPU time measured on one core is scaled by ${a.fullVcpuMb}/memory. The bench
+  machine's cores (see docs/benchmarks.md) stand in for Graviton's.
+- A worker batch holds ${a.batchSize} records and waits ${a.workerWaitMsPerBatch} ms on the network (ten page fetches in parallel, the DynamoDB
+  round trips): real news sites answer in hundreds of milliseconds, which no local run can measure. An API call waits ${a.apiWaitMsPerCall} ms on DynamoDB.
+- Cold starts in ${a.coldStartShare * 100}% of worker invocations, each billed for the bundle's load time (docs/benchmarks.md) scaled like CPU time.
+- API mix: ${Object.entries(a.apiMix).map(([k, v]) => `${v * 100}% ${k}`).join(', ')}; X-Ray's default rule at a steady ${a.apiRequestsPerSecond} req/s.
+- Lambda writes ${a.platformLogBytesPerInvocation} bytes of START/END/REPORT lines per invocation.
+
+## Per million articles ingested
+
+${table(ingest)}
+
+Storage is a monthly cost on what is kept: ${n(work.storage.bytesPerArticle, 0)} bytes per article (items, DynamoDB's 100-byte
+overhead per item, index entries) x ${n(M)} = ${n(storageGb, 2)} GB x $0.25 = **${usd(storageGb * p.dynamoStorageGbMonth.usd)} per month** for each million
+articles kept (seen-URL and story items expire by TTL).
+
+Not per article: the fetcher's scheduled refreshes (per source and schedule; see its figures in docs/benchmarks.md), the event source
+mapping's empty long polls while the queue is idle (a few hundred thousand SQS requests a month, about $0.10 to $0.30), and the custom
+metrics (each metric name and dimension value is one metric at $0.30 a month: tens of dollars at most, whatever the traffic).
+
+## Per million API requests
+
+${table(api)}
+
+Data transfer out of AWS ($0.09 per GB after the first 100 GB a month) comes on top for clients outside AWS: a listing page of 20
+summaries is about 10 KB, so about 10 GB ($0.90) per million pages.
+
+## What drives the cost
+
+Per article, by share of the total: ${[...ingest]
+    .sort((x, y) => y.cost - x.cost)
+    .slice(0, 3)
+    .map((line) => `${line.item} ${n((line.cost / ingestTotal) * 100, 0)}%`)
+    .join(', ')}. DynamoDB bills writes in 1 KB units per item written, so the
+${n(work.worker.writeUnitsPerArticle)} table WRU per article come from ${n(work.worker.dynamoRequestsPerArticle)} requests writing items of several
+KB (the related-articles index's postings and neighbour lists, docs/related.md), not from the article itself. The worker's CPU,
+${work.worker.cpuMsPerArticle} ms per article against ${work.worker.extractCpuMsPerPage} ms for extraction alone, follows the same count: each
+DynamoDB request costs the SDK about a millisecond of CPU or more to build, sign, send and parse.
+`;
+}
