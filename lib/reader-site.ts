@@ -177,8 +177,9 @@ export class ReaderSite extends Construct {
         responseHeadersPolicy: securityHeaders,
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior])),
-      // CloudFront would keep a throttled or failed answer for 10 s by default; the next request should retry.
-      errorResponses: [429, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
+      // CloudFront would keep an error for 10 s by default; the API says no-store (an article missing now may be
+      // stored a second later), and the next request after a failure should reach the API again.
+      errorResponses: [400, 404, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       enableLogging: true,

@@ -174,9 +174,9 @@ describe('reader site: the distribution', () => {
         CookiesConfig: { CookieBehavior: 'none' },
       },
     });
-    // A throttled or failed answer is not kept for CloudFront's default 10 s, and no error is turned into a page.
+    // An error is not kept for CloudFront's default 10 s, and none is turned into a page.
     expect(config.CustomErrorResponses).toEqual(
-      [429, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
+      [400, 404, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
     );
   });
 
