@@ -49,7 +49,6 @@ interface Result {
   ok: boolean;
   seconds: number;
   figures: Record<string, unknown> | null;
-  printed: string;
 }
 
 async function run(step: Step): Promise<Result> {
@@ -62,15 +61,42 @@ async function run(step: Step): Promise<Result> {
   });
   const code = await new Promise<number | null>((done) => child.on('close', done));
   const seconds = Math.round((Date.now() - started) / 1000);
-  let figures: Record<string, unknown> | null = null;
-  const lastJson = printed.trim().split('\n').reverse().find((line) => line.startsWith('{'));
-  if (lastJson) figures = JSON.parse(lastJson) as Record<string, unknown>;
-  else if (step.file && existsSync(step.file) && statSync(step.file).mtimeMs >= started) {
-    figures = JSON.parse(readFileSync(step.file, 'utf8')) as Record<string, unknown>;
+  let figures = figuresIn(printed);
+  // bench:related has no --json: its figures are in the file it writes, and its printed lines are shown.
+  if (!figures) {
+    process.stdout.write(printed);
+    if (step.file && existsSync(step.file) && statSync(step.file).mtimeMs >= started) {
+      figures = JSON.parse(readFileSync(step.file, 'utf8')) as Record<string, unknown>;
+    } else if (step.name === 'related') {
+      figures = relatedFromPrinted(printed);
+    }
   }
-  if (!lastJson) process.stdout.write(printed);
   console.log(`  ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`);
-  return { step, ok: code === 0 && figures !== null, seconds, figures, printed: printed.trim() };
+  return { step, ok: code === 0 && figures !== null, seconds, figures };
+}
+
+/** The bench's figures: the last printed JSON object that is not a log line (handlers log JSON to stdout too). */
+function figuresIn(printed: string): Record<string, unknown> | null {
+  for (const line of printed.trim().split('\n').reverse()) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (!('level' in parsed && 'message' in parsed)) return parsed;
+    } catch {
+      // A line that merely starts with a brace.
+    }
+  }
+  return null;
+}
+
+/** bench:related's two printed lines, should it stop writing its file. */
+function relatedFromPrinted(printed: string): Record<string, unknown> | null {
+  const seed = /related: (\d+) articles stored in (\d+) s \(([\d.]+) DynamoDB requests each\)/.exec(printed);
+  const load = /(\d+) calls, ([\d.]+) req\/s, p50 ([\d.]+) ms, p99 ([\d.]+) ms, errors (\d+), DynamoDB requests per call ([\d.]+)/.exec(printed);
+  if (!seed || !load) return null;
+  const [storedArticles, seedSeconds, dynamoRequestsPerIngestedArticle] = seed.slice(1).map(Number);
+  const [calls, requestsPerSecond, latencyP50Ms, latencyP99Ms, errors, dynamoRequestsPerCall] = load.slice(1).map(Number);
+  return { storedArticles, seedSeconds, dynamoRequestsPerIngestedArticle, calls, requestsPerSecond, latencyP50Ms, latencyP99Ms, errors, dynamoRequestsPerCall };
 }
 
 const results: Result[] = [];
