@@ -17,6 +17,7 @@ import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -69,6 +70,8 @@ export interface MonitoringProps extends Partial<AlarmThresholds> {
   readonly table: ITable;
   readonly httpApi: IHttpApi;
   readonly fetcher: IFunction;
+  /** The fetcher's log group: its "source refreshed" lines make the dashboard's per-source table. */
+  readonly fetcherLogGroup: ILogGroup;
   readonly worker: IFunction;
   readonly apiHandler: IFunction;
   /**
@@ -213,7 +216,7 @@ export class Monitoring extends Construct {
         title: 'Sources: last run, last status and error (stalest first)',
         width: 24,
         height: 6,
-        logGroupNames: [props.fetcher.logGroup.logGroupName],
+        logGroupNames: [props.fetcherLogGroup.logGroupName],
         queryLines: [
           'filter message = "source refreshed"',
           'stats latest(@timestamp) as lastRun, latest(status) as lastStatus, latest(error) as lastError, sum(queued) as queued, count(*) as runs by sourceId',

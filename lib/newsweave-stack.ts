@@ -80,6 +80,7 @@ export class NewsweaveStack extends Stack {
       table,
       httpApi: this.readApi.httpApi,
       fetcher: this.ingestion.fetcher.function,
+      fetcherLogGroup: this.ingestion.fetcher.logGroup,
       worker: this.ingestion.worker.function,
       apiHandler: this.readApi.handler.function,
       alarmEmail: props.alarmEmail,
