@@ -13,7 +13,7 @@ import { READER_SITE_CSP } from '../../lib/reader-site';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson, waitFor } from '../support/local-stack-process';
 import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
-import { expectArticleOpens, expectLatestList, openLatest, RELATIVE_TIME } from './reader-checks';
+import { expectArticleOpens, expectLatestList, expectOpsPage, openLatest, RELATIVE_TIME } from './reader-checks';
 
 interface Summary {
   id: string;
@@ -176,6 +176,22 @@ describe('reader on the local stack with the demo sources', () => {
     expect(violations.filter(demoImage).length).toBeGreaterThan(0);
     expect(violations.filter((violation) => !demoImage(violation))).toEqual([]);
     expectedErrors = [/^Loading the image 'http:\/\/127\.0\.0\.1:\d+\/img\/.*Content Security Policy/];
+  });
+
+  it('shows the demo run on the operator page: its counts, the throughput chart and each outlet\'s health', async () => {
+    await open();
+    await expectOpsPage(page, baseUrl);
+    const counter = async (metric: string) =>
+      Number((await page.locator(`#counters [data-metric="${metric}"] dd`).textContent())?.replace(/\D/g, ''));
+    expect(await counter('ArticlesStored')).toBe(DEMO_ARTICLES);
+    expect(await counter('UrlsQueued')).toBeGreaterThanOrEqual(DEMO_ARTICLES);
+    // The chart's text alternative says what it draws: the demo's stored articles are in it.
+    expect(await page.locator('#throughput-chart svg[role="img"] desc').textContent()).toMatch(new RegExp(`${DEMO_ARTICLES}\\b`));
+    const rows = await page.locator('#sources tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(4);
+    for (const name of ['The Harbor Times', 'The Northern Ledger', 'Meridian Post', 'The Continental Courier']) {
+      expect(rows.some((row) => row.includes(name)), name).toBe(true);
+    }
   });
 
   it('screenshots an article with its related coverage for the docs', async () => {
