@@ -251,7 +251,7 @@ ${row('Worker: HTTP requests per article', w.httpRequestsPerArticle)}
 ${row('Worker: DynamoDB requests per article', w.dynamoRequestsPerArticle, Object.entries(w.usage?.dynamoRequests ?? {}).map(([op, c]) => `${op} ${(c / handled).toFixed(2)}`).join(', '))}
 ${row('Worker: write units per article (table + index)', w.writeUnitsPerArticle === undefined ? undefined : `${w.writeUnitsPerArticle} + ${w.indexWriteUnitsPerArticle}`)}
 ${row('Worker: read units per article', w.readUnitsPerArticle)}
-${row('Worker: CPU ms per article', w.cpuMsPerArticle, `extraction alone on the same pages: ${w.extractCpuMsPerPage} ms; first batch ${w.firstBatchCpuMsPerArticle} ms per article`)}
+${row('Worker: CPU ms per article', w.cpuMsPerArticle, `extraction alone on the same pages: ${w.extractCpuMsPerPage} ms; the SDK alone: ${w.sdkCpuMsPerRequest} ms per DynamoDB request (GetItem); first batch ${w.firstBatchCpuMsPerArticle} ms per article`)}
 ${row('Worker: log bytes per article (logs + EMF)', w.logBytesPerArticle)}
 ${row('Bytes stored per article', work.storage?.bytesPerArticle, Object.entries(work.storage?.byItemType ?? {}).map(([kind, v]) => `${kind} ${v.items} items, ${Math.round(v.bytes / handled)} B/article`).join('; '))}
 ${row('Fetcher: per source refresh', f.httpRequestsPerSource === undefined ? undefined : `${f.httpRequestsPerSource} HTTP, ${f.dynamoRequestsPerSource} DynamoDB requests, ${f.cpuMsPerSource} ms CPU`)}

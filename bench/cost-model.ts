@@ -61,6 +61,7 @@ export interface WorkFigures {
     cpuMsPerArticle: number;
     logBytesPerArticle: number;
     extractCpuMsPerPage: number;
+    sdkCpuMsPerRequest: number;
     usage: { sqsRequests: Record<string, number> };
     processed: number;
     failed: number;
@@ -254,7 +255,8 @@ Per article, by share of the total: ${[...ingest]
     .join(', ')}. DynamoDB bills writes in 1 KB units per item written, so the
 ${n(work.worker.writeUnitsPerArticle)} table WRU per article come from ${n(work.worker.dynamoRequestsPerArticle)} requests writing items of several
 KB (the related-articles index's postings and neighbour lists, docs/related.md), not from the article itself. The worker's CPU,
-${work.worker.cpuMsPerArticle} ms per article against ${work.worker.extractCpuMsPerPage} ms for extraction alone, follows the same count: each
-DynamoDB request costs the SDK about a millisecond of CPU or more to build, sign, send and parse.
+${work.worker.cpuMsPerArticle} ms per article against ${work.worker.extractCpuMsPerPage} ms for extraction alone, follows the same count: the SDK
+spends ${work.worker.sdkCpuMsPerRequest} ms of CPU on one small GetItem (build, sign, send, parse), so ${n(work.worker.dynamoRequestsPerArticle)} requests come to about
+${n(work.worker.dynamoRequestsPerArticle * work.worker.sdkCpuMsPerRequest, 0)} ms before any item of several KB is marshalled.
 `;
 }

@@ -10,11 +10,12 @@
  * Writes `.bench/work.json`.
  */
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { extractFromBytes } from '../functions/extract/extract-article';
+import { articleKey } from '../functions/store/dynamo-stores';
 import { TABLE_KEYS } from '../functions/store/table-schema';
 import { createLambdaContext } from '../local/lambda-context';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';
@@ -173,6 +174,9 @@ try {
   };
   logBytes.restore();
 
+  // The SDK's own CPU per DynamoDB request, for comparison: GetItem of one article, a client as the handlers make it.
+  const sdkCpuMsPerRequest = await sdkCpuPerRequest(infra.dynamoEndpoint, infra.tableName, ids[0] ?? '');
+
   // Storage: every item in the table, with DynamoDB's 100-byte overhead per item, and the index entries.
   const storage = await measureStorage(infra.dynamoEndpoint, infra.tableName);
 
@@ -218,6 +222,7 @@ try {
       firstBatchCpuMsPerArticle: per(firstBatchCpuMs, warmupArticles),
       logBytesPerArticle: Math.round(workerLogBytes / Math.max(1, processed + failed)),
       extractCpuMsPerPage: round(extractCpuMsPerPage, 3),
+      sdkCpuMsPerRequest: round(sdkCpuMsPerRequest, 3),
       usage: workerUsage,
     },
     storage: { ...storage, bytesPerArticle: Math.round(storage.totalBytes / Math.max(1, processed)) },
@@ -233,7 +238,8 @@ try {
     say(`fetcher, per source refresh: ${figures.fetcher.httpRequestsPerSource} HTTP, ${figures.fetcher.dynamoRequestsPerSource} DynamoDB requests, ${figures.fetcher.cpuMsPerSource} ms CPU`);
     say(`fetcher, per queued article: ${figures.fetcher.dynamoRequestsPerQueuedArticle} DynamoDB requests, ${figures.fetcher.writeUnitsPerQueuedArticle} WCU, ${figures.fetcher.sqsRequestsPerQueuedArticle} SQS requests`);
     say(`worker, per article: ${w.httpRequestsPerArticle} HTTP, ${w.dynamoRequestsPerArticle} DynamoDB requests ${JSON.stringify(perArticle(workerUsage.dynamoRequests, processed + failed))}`);
-    say(`  ${w.writeUnitsPerArticle} WCU table + ${w.indexWriteUnitsPerArticle} WCU indexes, ${w.readUnitsPerArticle} RCU, ${w.cpuMsPerArticle} ms CPU (extraction alone ${w.extractCpuMsPerPage} ms), ${w.logBytesPerArticle} log bytes`);
+    say(`  ${w.writeUnitsPerArticle} WCU table + ${w.indexWriteUnitsPerArticle} WCU indexes, ${w.readUnitsPerArticle} RCU, ${w.logBytesPerArticle} log bytes`);
+    say(`  ${w.cpuMsPerArticle} ms CPU; extraction alone ${w.extractCpuMsPerPage} ms per page, the SDK ${w.sdkCpuMsPerRequest} ms per DynamoDB request`);
     say(`storage: ${figures.storage.bytesPerArticle} bytes per article (${JSON.stringify(storage.byItemType)})`);
     for (const [name, call] of Object.entries(api)) {
       say(`API ${name}: ${call.dynamoRequestsPerCall} DynamoDB requests, ${call.readUnitsPerCall} RCU, ${call.cpuMsPerCall} ms CPU per call`);
@@ -287,6 +293,18 @@ function silenceStdout(): { total(): number; restore(): void } {
       process.stdout.write = write;
     },
   };
+}
+
+async function sdkCpuPerRequest(endpoint: string, tableName: string, articleId: string): Promise<number> {
+  const { document } = createDynamoClients(endpoint);
+  const get = () => document.send(new GetCommand({ TableName: tableName, Key: articleKey(articleId) }));
+  for (let i = 0; i < 50; i++) await get();
+  const started = process.cpuUsage();
+  const count = 300;
+  for (let i = 0; i < count; i++) await get();
+  const spent = cpuMs(started) / count;
+  document.destroy();
+  return spent;
 }
 
 async function measureStorage(endpoint: string, tableName: string) {
