@@ -28,8 +28,8 @@ const STEPS: Step[] = [
   { name: 'extract', command: ['npm', 'run', '-s', 'bench:extract', '--', '--json'] },
   { name: 'related', command: ['npm', 'run', '-s', 'bench:related', ...(full ? [] : ['--', '--articles', '2000', '--duration', '10'])], file: '.bench/related.json' },
   { name: 'api', command: ['npm', 'run', '-s', 'bench:api', '--', '--json', ...size(['--duration', '15'])] },
-  { name: 'ingest', command: ['npm', 'run', '-s', 'bench:ingest', '--', '--json', ...size(['--articles', '1000'])] },
-  { name: 'work', command: ['npx', 'tsx', 'bench/work.ts', '--json', ...size(['--articles', '600'])] },
+  { name: 'ingest', command: ['npm', 'run', '-s', 'bench:ingest', '--', '--json', ...size(['--articles', '500'])] },
+  { name: 'work', command: ['npx', 'tsx', 'bench/work.ts', '--json', ...size(['--articles', '400'])] },
   { name: 'bundles', command: ['npm', 'run', '-s', 'bench:bundles', '--', '--json'] },
 ];
 const selected = values.only ? STEPS.filter((step) => values.only!.split(',').includes(step.name)) : STEPS;
