@@ -26,8 +26,8 @@ interface Step {
 const size = (args: string[]) => (full ? [] : args);
 const STEPS: Step[] = [
   { name: 'extract', command: ['npm', 'run', '-s', 'bench:extract', '--', '--json'] },
-  { name: 'related', command: ['npm', 'run', '-s', 'bench:related', ...(full ? [] : ['--', '--articles', '2000', '--duration', '10'])], file: '.bench/related.json' },
-  { name: 'api', command: ['npm', 'run', '-s', 'bench:api', '--', '--json', ...size(['--duration', '15'])] },
+  { name: 'related', command: ['npm', 'run', '-s', 'bench:related', ...(full ? [] : ['--', '--articles', '1500', '--duration', '10'])], file: '.bench/related.json' },
+  { name: 'api', command: ['npm', 'run', '-s', 'bench:api', '--', '--json', ...size(['--connections', '50', '--duration', '15'])] },
   { name: 'ingest', command: ['npm', 'run', '-s', 'bench:ingest', '--', '--json', ...size(['--articles', '500'])] },
   { name: 'work', command: ['npx', 'tsx', 'bench/work.ts', '--json', ...size(['--articles', '400'])] },
   { name: 'bundles', command: ['npm', 'run', '-s', 'bench:bundles', '--', '--json'] },
@@ -91,7 +91,7 @@ function figuresIn(printed: string): Record<string, unknown> | null {
 
 /** bench:related's two printed lines, should it stop writing its file. */
 function relatedFromPrinted(printed: string): Record<string, unknown> | null {
-  const seed = /related: (\d+) articles stored in (\d+) s \(([\d.]+) DynamoDB requests each\)/.exec(printed);
+  const seed = /related: (\d+) articles stored in (\d+) s[^(]*\(([\d.]+) DynamoDB requests each\)/.exec(printed);
   const load = /(\d+) calls, ([\d.]+) req\/s, p50 ([\d.]+) ms, p99 ([\d.]+) ms, errors (\d+), DynamoDB requests per call ([\d.]+)/.exec(printed);
   if (!seed || !load) return null;
   const [storedArticles, seedSeconds, dynamoRequestsPerIngestedArticle] = seed.slice(1).map(Number);

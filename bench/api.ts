@@ -32,6 +32,8 @@ try {
     duration,
     requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
   });
+  // autocannon returns when the duration ends, with answers still in flight: the local DynamoDB must outlive them.
+  await new Promise((settle) => setTimeout(settle, 2000));
   const errors = result.errors + result.timeouts + result.non2xx;
   const figures = {
     connections,
