@@ -8,7 +8,8 @@
  * Articles indexed at the same moment may miss each other as related (each reads the postings before the other
  * writes them): a seeding artefact that changes no request count.
  * Options: --articles N (default 10000), --seed-concurrency N (default 16), --connections N (default 50),
- * --duration S (default 20), --data-dir DIR (reuse a dir seeded by an earlier run with the same --articles).
+ * --duration S (default 20), --data-dir DIR (keep the seeded data there: a later run reuses it, and a run with more
+ * --articles seeds only the articles that are missing).
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -101,7 +102,8 @@ async function startDynaliteProcess(path: string): Promise<{ endpoint: string; s
   };
 }
 
-async function seed(): Promise<{ seconds: number; requestsPerArticle: number }> {
+/** Stores articles `from` to `articleCount - 1` (the same ones on every run: the text is seeded by the number). */
+async function seed(from: number): Promise<{ from: number; seconds: number; requestsPerArticle: number }> {
   mkdirSync(dataDir, { recursive: true });
   const dynamo = await startDynaliteProcess(join(dataDir, 'dynamodb'));
   const { raw, document } = createDynamoClients(dynamo.endpoint);
@@ -123,7 +125,7 @@ async function seed(): Promise<{ seconds: number; requestsPerArticle: number }> 
       telemetry: silentTelemetry,
     };
     const started = performance.now();
-    let next = 0;
+    let next = from;
     await Promise.all(
       Array.from({ length: seedConcurrency }, async () => {
         while (next < articleCount) {
@@ -151,7 +153,7 @@ async function seed(): Promise<{ seconds: number; requestsPerArticle: number }> 
         }
       }),
     );
-    return { seconds: (performance.now() - started) / 1000, requestsPerArticle: requests / articleCount };
+    return { from, seconds: (performance.now() - started) / 1000, requestsPerArticle: requests / Math.max(1, articleCount - from) };
   } finally {
     raw.destroy();
     await dynamo.stop();
@@ -159,10 +161,11 @@ async function seed(): Promise<{ seconds: number; requestsPerArticle: number }> 
 }
 
 const seeded = existsSync(seededMark)
-  ? (JSON.parse(readFileSync(seededMark, 'utf8')) as { articles: number; seconds: number; requestsPerArticle: number })
+  ? (JSON.parse(readFileSync(seededMark, 'utf8')) as { articles: number; from: number; seconds: number; requestsPerArticle: number })
   : null;
-if (seeded && seeded.articles !== articleCount) throw new Error(`${dir} holds ${seeded.articles} articles, not ${articleCount}`);
-const seeding = seeded ?? { articles: articleCount, ...(await seed()) };
+if (seeded && seeded.articles > articleCount) throw new Error(`${dir} holds ${seeded.articles} articles, more than ${articleCount}`);
+const seeding =
+  seeded?.articles === articleCount ? seeded : { articles: articleCount, ...(await seed(seeded?.articles ?? 0)) };
 writeFileSync(seededMark, JSON.stringify(seeding));
 
 const sourcesPath = join(dir, 'sources.json');
@@ -184,6 +187,8 @@ try {
   const dynamoRequests = stack.dynamo.requestCount() - before;
   const figures = {
     storedArticles: articleCount,
+    /** The last seeding run stored the articles from `seededFrom` on, in `seedSeconds`. */
+    seededFrom: seeding.from,
     seedSeconds: Math.round(seeding.seconds),
     seedConcurrency,
     dynamoRequestsPerIngestedArticle: Math.round(seeding.requestsPerArticle * 10) / 10,
@@ -197,7 +202,7 @@ try {
     dynamoRequestsPerCall: Math.round((dynamoRequests / Math.max(1, result.requests.total)) * 100) / 100,
   };
   console.log(
-    `related: ${figures.storedArticles} articles stored in ${figures.seedSeconds} s, ${seedConcurrency} at a time (${figures.dynamoRequestsPerIngestedArticle} DynamoDB requests each)`,
+    `related: ${figures.storedArticles} articles, ${figures.storedArticles - figures.seededFrom} stored by the last seeding in ${figures.seedSeconds} s, ${seedConcurrency} at a time (${figures.dynamoRequestsPerIngestedArticle} DynamoDB requests each)`,
   );
   console.log(
     `GET /articles/{id}/related: ${figures.calls} calls, ${figures.requestsPerSecond} req/s, p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms, errors ${figures.errors}, DynamoDB requests per call ${figures.dynamoRequestsPerCall}`,
