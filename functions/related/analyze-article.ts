@@ -30,6 +30,13 @@ const LEAD_WEIGHT = 2;
 const BODY_WEIGHT = 1;
 /** Names identify a story better than common nouns do. */
 const ENTITY_BOOST = 1.5;
+/**
+ * Saturation of a term's weight, in weighted occurrences (BM25's k1 on the counts above, where a title word counts
+ * 3 and a word of the lead 2): the weight grows almost linearly over the first few mentions and levels off after
+ * about this many, so that a term repeated all through a long article does not swamp the others. Milder than the
+ * logarithm used before, which made a name in the title and the lead weigh barely more than a word said twice.
+ */
+const SATURATION = 10;
 /** Each word of a longer name, relative to the name. */
 const NAME_WORD_WEIGHT = 1;
 /** The lead: the first characters of the body, where news writing states who, what and where. */
@@ -229,14 +236,16 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
       continue;
     }
     if (words.every((word) => siteWords.has(word.toLowerCase()))) continue;
-    counter.add(term, phrase, section.weight * ENTITY_BOOST, 'entity');
+    // A one-word name is stemmed like a keyword, so that a word meets itself whatever its case: `League` and
+    // `league`, `iPhone` and `iphone`, `Flights` and `flights` are one term. Longer names stay as written.
+    counter.add(words.length > 1 ? term : stem(term), phrase, section.weight * ENTITY_BOOST, 'entity');
     // Each word of a longer name is a term too, which is how surface forms of one name meet across articles:
     // `Vladimir Putin` and `Putin` share `putin`, `François Hollande` and `President Hollande` share `hollande`.
     if (words.length > 1) {
       for (const word of words) {
         const lower = word.toLowerCase();
         if (NAME_CONNECTORS.has(lower) || stopWords.has(lower) || siteWords.has(lower)) continue;
-        counter.add(lower, word, section.weight * NAME_WORD_WEIGHT, 'entity');
+        counter.add(stem(lower), word, section.weight * NAME_WORD_WEIGHT, 'entity');
       }
     }
   }
@@ -249,8 +258,8 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
   return [...counter.terms.entries()]
     .map(([term, entry]) => ({
       term,
-      // Sublinear in the count: the tenth mention of a word says less than the second.
-      weight: round(1 + Math.log(entry.weight)),
+      // Saturating in the count (BM25): the tenth mention of a word says less than the second.
+      weight: round((entry.weight * (SATURATION + 1)) / (entry.weight + SATURATION)),
       kind: entry.kind,
       label: mostUsed(entry.labels),
     }))

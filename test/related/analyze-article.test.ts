@@ -24,6 +24,23 @@ describe('analyzeArticle', () => {
     expect(other.map((term) => term.term)).toContain('putin');
   });
 
+  it('gives a name word and the same word in lower case one term', () => {
+    const named = analyzeArticle({ title: 'Cup final', body: 'The Premier League has new rules. Every club in the league agreed to them.' });
+    const league = named.filter((term) => term.label === 'League' || term.label === 'league');
+    expect(league.map((term) => term.term)).toEqual(['leagu']);
+    const phone = analyzeArticle({ title: 'Phones', body: 'Apple sold more iPhones. Buyers of iphones waited for weeks in the queues.' });
+    expect(phone.filter((term) => /^iphon/i.test(term.label ?? '')).map((term) => term.term)).toEqual(['iphon']);
+  });
+
+  it('weights a second mention nearly as much as the first, and levels off', () => {
+    const once = analyzeArticle({ title: 'x', body: 'Glacier melt. Nothing else.' });
+    const twice = analyzeArticle({ title: 'x', body: 'Glacier melt. Nothing else. Glacier melt again.' });
+    const often = analyzeArticle({ title: 'x', body: Array.from({ length: 40 }, () => 'Glacier melt.').join(' ') });
+    const weight = (terms: typeof once) => terms.find((term) => term.term === 'melt')!.weight;
+    expect(weight(twice) / weight(once)).toBeGreaterThan(1.6);
+    expect(weight(often) / weight(twice)).toBeLessThan(4);
+  });
+
   it('drops honorifics, stop words, boilerplate and the site name', () => {
     for (const gone of ['russian president vladimir putin', 'president', 'said', 'the', 'advertisement', 'crisi', 'daily', 'planet']) {
       expect(byTerm.has(gone)).toBe(false);
