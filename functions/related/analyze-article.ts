@@ -179,10 +179,22 @@ interface Section {
   readonly titleCase: boolean;
 }
 
+const languageOf = (language: string | null | undefined) => (language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
+const stemmerFor = (language: string) => (language === 'en' ? stemmer : (word: string) => word);
+
+/**
+ * The term under which the analyzer indexes a topic typed by a reader: lowercase, single spaces, and one word
+ * stemmed as one-word names and keywords are (`Danube` -> `danub`); longer names as written (`magnus carlsen`).
+ */
+export function topicTerm(topic: string, language?: string | null): string {
+  const term = topic.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_TERM_LENGTH);
+  return term.includes(' ') ? term : stemmerFor(languageOf(language))(term);
+}
+
 export function analyzeArticle(text: ArticleText): WeightedTerm[] {
-  const language = (text.language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
+  const language = languageOf(text.language);
   const stopWords = stopWordsFor(language);
-  const stem = language === 'en' ? stemmer : (word: string) => word;
+  const stem = stemmerFor(language);
   const siteWords = new Set(tokenize(text.siteName ?? '').map((token) => token.text.toLowerCase()));
 
   const body = cleanBody(text.body.slice(0, MAX_BODY_CHARS));

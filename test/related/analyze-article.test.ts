@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeArticle, MAX_TERMS } from '../../functions/related/analyze-article';
+import { analyzeArticle, MAX_TERMS, topicTerm } from '../../functions/related/analyze-article';
 
 const body = `Russian President Vladimir Putin met Chancellor Olaf Scholz in Moscow on Tuesday to discuss gas supplies.
 
@@ -30,6 +30,14 @@ describe('analyzeArticle', () => {
     expect(league.map((term) => term.term)).toEqual(['leagu']);
     const phone = analyzeArticle({ title: 'Phones', body: 'Apple sold more iPhones. Buyers of iphones waited for weeks in the queues.' });
     expect(phone.filter((term) => /^iphon/i.test(term.label ?? '')).map((term) => term.term)).toEqual(['iphon']);
+  });
+
+  it('turns a typed topic into the term articles are indexed under', () => {
+    const danube = analyzeArticle({ title: 'Floods', body: 'The Danube rose again. Towns along the Danube were flooded.' });
+    expect(danube.map((term) => term.term)).toContain(topicTerm(' DANUBE '));
+    expect(byTerm.has(topicTerm('Vladimir  Putin'))).toBe(true);
+    expect(byTerm.has(topicTerm('Pipelines'))).toBe(true);
+    expect(topicTerm('München', 'de')).toBe('münchen');
   });
 
   it('weights a second mention nearly as much as the first, and levels off', () => {
