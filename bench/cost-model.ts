@@ -252,11 +252,11 @@ Per article, by share of the total: ${[...ingest]
     .sort((x, y) => y.cost - x.cost)
     .slice(0, 3)
     .map((line) => `${line.item} ${n((line.cost / ingestTotal) * 100, 0)}%`)
-    .join(', ')}. DynamoDB bills writes in 1 KB units per item written, so the
-${n(work.worker.writeUnitsPerArticle)} table WRU per article come from ${n(work.worker.dynamoRequestsPerArticle)} requests writing items of several
-KB (the related-articles index's postings and neighbour lists, docs/related.md), not from the article itself. The worker's CPU,
+    .join(', ')}. DynamoDB bills every item written at least one
+write unit (1 KB), so the ${n(work.worker.writeUnitsPerArticle)} table WRU per article follow the number of items the worker writes (the
+related-articles index's postings and pairs, docs/related.md), not the article's size. The worker's CPU,
 ${work.worker.cpuMsPerArticle} ms per article against ${work.worker.extractCpuMsPerPage} ms for extraction alone, follows the same count: the SDK
 spends ${work.worker.sdkCpuMsPerRequest} ms of CPU on one small GetItem (build, sign, send, parse), so ${n(work.worker.dynamoRequestsPerArticle)} requests come to about
-${n(work.worker.dynamoRequestsPerArticle * work.worker.sdkCpuMsPerRequest, 0)} ms before any item of several KB is marshalled.
+${n(work.worker.dynamoRequestsPerArticle * work.worker.sdkCpuMsPerRequest, 0)} ms before the items themselves are marshalled.
 `;
 }
