@@ -15,7 +15,7 @@
  * - `PK=STATS, SK=ARTICLES`: how many articles are indexed and since when, for document frequencies.
  *
  * Requests per indexed article: 1 PutItem (marker) + 1 UpdateItem (stats; a GetItem on a redelivery) + one Query
- * per read term (TERMS_READ, 15) + BatchWriteItem of postings and pair items, 25 a request (up to 6).
+ * per read term (TERMS_READ, 30) + BatchWriteItem of postings and pair items, 25 a request (up to 6).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -31,9 +31,12 @@ import { stemmer } from 'stemmer';
 import type { Article, ArticleSummary, RelatedArticle } from '../model';
 import { InvalidCursorError, type Page, type RelatedIndex, type RelatedQuery, type TopicQuery } from '../ports';
 import { decodeCursor, encodeCursor } from '../store/cursor';
+import { topicTerm } from './analyze-article';
 import {
+  CANDIDATE_TERMS,
   estimateDocumentFrequency,
   inverseDocumentFrequency,
+  POSTINGS_PER_TERM,
   rankCandidates,
   vectorNorm,
   type Posting,
@@ -50,10 +53,10 @@ export interface DynamoRelatedIndexProps {
 
 type Item = Record<string, unknown>;
 
-/** Terms (the best weighted) whose postings are read at ingest to find candidates. */
-export const TERMS_READ = 15;
+/** Terms (the best weighted) whose postings are read at ingest to find candidates: all of them (rank-related.ts). */
+export const TERMS_READ = CANDIDATE_TERMS;
 /** Newest postings read per term at ingest: the candidates, and the sample document frequencies come from. */
-export const POSTINGS_READ_PER_TERM = 40;
+export const POSTINGS_READ_PER_TERM = POSTINGS_PER_TERM;
 /** An article is written into the partitions of at most this many of its best related articles. */
 export const NEIGHBOURS_UPDATED = 50;
 /** Summaries are cut to this in postings and related items: they are shown as teasers, and they set the item sizes. */
@@ -343,9 +346,9 @@ function itemToPosting(item: Item): Posting {
   };
 }
 
-/** Topics are terms as the analyzer writes them: lowercase, single spaces; a one-word keyword is its stem. */
+/** Topics are terms as the analyzer writes them: lowercase, single spaces; a one-word topic is its stem. */
 export function normaliseTopic(topic: string): string {
-  return topic.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, 60);
+  return topicTerm(topic);
 }
 
 /** The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed. */
