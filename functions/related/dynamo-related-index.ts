@@ -92,17 +92,32 @@ export class DynamoRelatedIndex implements RelatedIndex {
 
   async indexArticle(article: Article): Promise<void> {
     const stats = await this.countArticle(article);
+    const own = { ...summaryAttributes(article), storyId: article.storyId };
+    const postingItems = (norm: number): Item[] =>
+      article.terms.map((term) => ({
+        PK: termPartition(term.term),
+        SK: postingSortKey(article.publishedAt, article.id),
+        ...own,
+        weight: term.weight,
+        kind: term.kind,
+        norm,
+      }));
+
+    // The postings go in before the candidates are read: of two articles indexed at the same moment, the one that
+    // reads second then finds the other, and writes the pair for both. Their norm is provisional (every term taken
+    // as rare) until the final write below; a concurrent reader may rank with it.
+    await this.writeItems(postingItems(vectorNorm(article.terms, { articleCount: stats.articleCount, documentFrequency: new Map() })));
 
     // Candidates come from the best-weighted terms; the other terms are written (for topics and search) but not read.
     const queried = article.terms.slice(0, TERMS_READ);
-    const postingsByTerm = await mapLimited(queried, QUERY_CONCURRENCY, (term) => this.readPostings(term.term));
+    const postingsByTerm = await mapLimited(queried, QUERY_CONCURRENCY, (term) => this.readPostings(term.term, POSTINGS_READ_PER_TERM + 1));
     const documentFrequency = new Map<string, number>();
     const postings: Posting[] = [];
     const context = { ...stats, now: this.now().toISOString() };
     queried.forEach((term, i) => {
-      const read = postingsByTerm[i]!;
-      const found = read.filter((posting) => posting.summary.id !== article.id);
-      const asked = read.length < POSTINGS_READ_PER_TERM ? POSTINGS_READ_PER_TERM : found.length;
+      const others = postingsByTerm[i]!.filter((posting) => posting.summary.id !== article.id);
+      const found = others.slice(0, POSTINGS_READ_PER_TERM);
+      const asked = others.length < POSTINGS_READ_PER_TERM ? POSTINGS_READ_PER_TERM : found.length;
       documentFrequency.set(term.term, estimateDocumentFrequency(found.map((posting) => posting.summary), asked, context));
       postings.push(...found);
     });
@@ -114,16 +129,8 @@ export class DynamoRelatedIndex implements RelatedIndex {
     const norm = vectorNorm(article.terms, termStats);
     const ranked = rankCandidates(article, postings, termStats);
 
-    const own = { ...summaryAttributes(article), storyId: article.storyId };
-    const items: Item[] = [
-      ...article.terms.map((term) => ({
-        PK: termPartition(term.term),
-        SK: postingSortKey(article.publishedAt, article.id),
-        ...own,
-        weight: term.weight,
-        kind: term.kind,
-        norm,
-      })),
+    await this.writeItems([
+      ...postingItems(norm),
       // The pair, computed once, seen from both sides: the two items carry the same score and reasons.
       ...ranked.map((entry) => pairItem(article.id, entry)),
       ...ranked
@@ -131,7 +138,10 @@ export class DynamoRelatedIndex implements RelatedIndex {
         .map((entry) =>
           pairItem(entry.id, { ...summaryOf(article), storyId: article.storyId, score: entry.score, reasons: entry.reasons }),
         ),
-    ];
+    ]);
+  }
+
+  private async writeItems(items: readonly Item[]): Promise<void> {
     const batches: Item[][] = [];
     for (let i = 0; i < items.length; i += BATCH_WRITE_SIZE) batches.push(items.slice(i, i + BATCH_WRITE_SIZE));
     await mapLimited(batches, QUERY_CONCURRENCY, (batch) => this.batchWrite(batch.map((Item) => ({ PutRequest: { Item } }))));

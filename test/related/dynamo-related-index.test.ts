@@ -145,6 +145,15 @@ describe('DynamoRelatedIndex', () => {
     expect(await relatedIds(index, 'f2')).toEqual(['f1']);
   });
 
+  it('relates two articles indexed at the same moment to each other', async () => {
+    const index = await fresh('related-concurrent');
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await Promise.all([index.indexArticle(article('f2', 'flood2', 1)), index.indexArticle(article('f3', 'flood3', 2))]);
+    expect(await relatedIds(index, 'f2')).toContain('f3');
+    expect(await relatedIds(index, 'f3')).toContain('f2');
+    expect((await relatedIds(index, 'f1')).sort()).toEqual(['f2', 'f3']);
+  });
+
   it('reads one more page when copies of one story fill the first, and shows each article and story once', async () => {
     const { client, sent } = recordingClient();
     const index = await fresh('related-pages', client);
