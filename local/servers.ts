@@ -42,10 +42,31 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
+/**
+ * Stops taking connections, lets the requests in progress finish (up to `graceMs`), then closes the rest. dynalite
+ * closes its database on 'close': a request still reading it then throws outside any promise and would kill the
+ * process, so answered requests must drain first.
+ */
+async function close(server: Server, graceMs = 2_000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const deadline = Date.now() + graceMs;
+  while (inFlight(server) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  server.closeAllConnections?.();
+  await closed;
+}
+
+const IN_FLIGHT = Symbol('in-flight requests');
+
+function inFlight(server: Server): number {
+  return (server as Server & { [IN_FLIGHT]?: number })[IN_FLIGHT] ?? 0;
+}
+
+function trackInFlight(server: Server): void {
+  const tracked = server as Server & { [IN_FLIGHT]?: number };
+  tracked[IN_FLIGHT] = 0;
+  server.on('request', (_request, response: import('node:http').ServerResponse) => {
+    tracked[IN_FLIGHT]! += 1;
+    response.once('close', () => (tracked[IN_FLIGHT]! -= 1));
   });
 }
 
@@ -53,6 +74,7 @@ function close(server: Server): Promise<void> {
 export async function startDynamo(options: { path?: string; port?: number } = {}): Promise<LocalServer> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  trackInFlight(server);
   const requestCount = countRequests(server);
   const port = await listen(server, options.port ?? 0);
   return { endpoint: `http://127.0.0.1:${port}`, requestCount, stop: () => close(server) };

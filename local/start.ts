@@ -36,7 +36,18 @@ async function main(): Promise<void> {
       console.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    void stack.stop().then(() => process.exit(0));
+    // Work cut short by the stop (a fetch, a request to a server being closed) may fail after this point: that is
+    // the stop doing its job, not a failure of the program, so it is reported and the exit stays clean.
+    const late = (error: unknown) => console.error(`during shutdown: ${(error as Error)?.message ?? String(error)}`);
+    process.on('uncaughtException', late);
+    process.on('unhandledRejection', late);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
