@@ -12,10 +12,7 @@
  * --articles seeds only the articles that are missing).
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +23,7 @@ import { silentTelemetry } from '../functions/shared/telemetry';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { storeArticle } from '../functions/use-cases/store-article';
 import { startLocalStack } from '../local/runtime';
-import { createDynamoClients, ensureTable } from '../local/servers';
+import { createDynamoClients, ensureTable, freePort, startDynamoProcess } from '../local/servers';
 import { articleText } from './support/synthetic-outlets';
 
 const { values } = parseArgs({
@@ -60,52 +57,10 @@ function articleUrl(n: number): string {
   return `https://outlet-${n % OUTLETS}.example/news/${n}`;
 }
 
-/** A port nobody listens on now (dynalite's command line takes a port, and 0 is its default 4567). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** dynalite's own command line on `path` (LevelDB), in a child process; resolves once it listens. */
-async function startDynaliteProcess(path: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const cli = createRequire(import.meta.url).resolve('dynalite/cli.js');
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [cli, '--host', '127.0.0.1', '--port', String(port), '--path', path, '--createTableMs', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const stopChild = () => child.kill();
-  process.once('exit', stopChild);
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      process.off('exit', stopChild);
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill();
-      await exited;
-    },
-  };
-}
-
 /** Stores articles `from` to `articleCount - 1` (the same ones on every run: the text is seeded by the number). */
 async function seed(from: number): Promise<{ from: number; seconds: number; requestsPerArticle: number }> {
   mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startDynaliteProcess(join(dataDir, 'dynamodb'));
+  const dynamo = await startDynamoProcess({ path: join(dataDir, 'dynamodb') });
   const { raw, document } = createDynamoClients(dynamo.endpoint);
   let requests = 0;
   document.middlewareStack.add(

@@ -7,7 +7,8 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
 import { createTableInput } from '../functions/store/table-schema';
@@ -149,4 +150,46 @@ export async function createQueues(
   );
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('local SQS server did not return queue URLs');
   return { queueUrl: queue.QueueUrl, deadLetterQueueUrl: dlq.QueueUrl };
+}
+
+/** A port nobody listens on now (dynalite's command line takes a port, and 0 is its default 4567). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * dynalite's own command line in a child process, so that its work runs on another core than the caller's (the
+ * evaluation and the benchmarks); on disk at `path`, else in memory. Resolves once it listens.
+ */
+export async function startDynamoProcess(options: { path?: string } = {}): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const cli = require.resolve('dynalite/cli.js');
+  const port = await freePort();
+  const args = [cli, '--host', '127.0.0.1', '--port', String(port), '--createTableMs', '0', ...(options.path ? ['--path', options.path] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stopChild = () => child.kill();
+  process.once('exit', stopChild);
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      process.off('exit', stopChild);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
 }

@@ -13,17 +13,14 @@
  * The store is dynalite in memory, in a child process of its own: the server's work (validation, LevelDB, JSON)
  * then runs on another core than the worker's code and the SDK, and the two heaps are collected apart.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { DynamoStoryIndex } from '../functions/dedupe/story-index';
 import { DynamoRelatedIndex } from '../functions/related/dynamo-related-index';
 import { silentTelemetry } from '../functions/shared/telemetry';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { storeArticle, type ArticleDraft } from '../functions/use-cases/store-article';
-import { createDynamoClients, ensureTable } from '../local/servers';
+import { createDynamoClients, ensureTable, startDynamoProcess } from '../local/servers';
 
 interface CorpusLine {
   readonly id: string;
@@ -90,50 +87,10 @@ function draftOf(line: CorpusLine, index: number): ArticleDraft {
   };
 }
 
-/** A port nobody listens on now (dynalite's command line takes a port, and 0 is its default 4567). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** dynalite's own command line, in memory, in a child process; resolves once it listens. */
-async function startDynaliteProcess(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const cli = createRequire(import.meta.url).resolve('dynalite/cli.js');
-  const port = await freePort();
-  const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', String(port), '--createTableMs', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const stopChild = () => child.kill();
-  process.once('exit', stopChild);
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      process.off('exit', stopChild);
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill();
-      await exited;
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const { corpus, out } = parseArgs(process.argv.slice(2));
   const lines = readCorpus(corpus);
-  const server = await startDynaliteProcess();
+  const server = await startDynamoProcess();
   const { raw, document: client } = createDynamoClients(server.endpoint);
   const usage: Usage = { requests: 0, readUnits: 0, writeUnits: 0 };
   client.middlewareStack.add(
