@@ -15,7 +15,7 @@ const duration = Number(values.duration ?? 30);
 
 const bench = await startBenchStack();
 try {
-  await waitUntilDrained(bench.baseUrl, 1, 120_000);
+  await waitUntilDrained(bench.baseUrl, 1, { stallMs: 60_000, totalMs: 120_000 });
   const list = (await (await fetch(`${bench.baseUrl}/articles?limit=100`)).json()) as { items: { id: string }[] };
   const ids = list.items.map((item) => item.id);
   const paths = [

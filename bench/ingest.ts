@@ -20,7 +20,12 @@ const outlets = await startSyntheticOutlets({ sources: sourceCount, perSource })
 const started = performance.now();
 const bench = await startBenchStack(outlets.sources);
 try {
-  const ops = await waitUntilDrained(bench.baseUrl, outlets.articleCount, 15 * 60_000);
+  // A stall of two minutes means something is stuck; the total allows a slow machine a second per article.
+  const ops = await waitUntilDrained(bench.baseUrl, outlets.articleCount, {
+    stallMs: 120_000,
+    totalMs: Math.max(10 * 60_000, outlets.articleCount * 1_000),
+    report: values.json ? (line) => process.stderr.write(`${line}\n`) : say,
+  });
   const seconds = (performance.now() - started) / 1000;
   const t = ops.totals;
   const stored = t.ArticlesStored ?? 0;

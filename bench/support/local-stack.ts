@@ -41,17 +41,43 @@ export async function opsSnapshot(baseUrl: string): Promise<OpsTotals> {
   return (await (await fetch(`${baseUrl}/ops/metrics.json`)).json()) as OpsTotals;
 }
 
-/** Waits, bounded, until every queued URL is accounted for and the queue is empty. */
-export async function waitUntilDrained(baseUrl: string, expectQueued: number, timeoutMs: number): Promise<OpsTotals> {
-  const deadline = Date.now() + timeoutMs;
+export interface DrainLimits {
+  /** Gives up when nothing new is queued or accounted for during this long. */
+  readonly stallMs: number;
+  /** Gives up after this long in any case. */
+  readonly totalMs: number;
+  /** Called about every 30 s with the counts so far. */
+  readonly report?: (line: string) => void;
+}
+
+/**
+ * Waits, bounded, until every queued URL is accounted for and the queue is empty. Bounded twice: by a stall (no URL
+ * queued or accounted for during `stallMs`, which is what a lost message or a wedged worker looks like) and by a
+ * total that the caller scales with the work, so that a slow machine finishes a large soak instead of failing it.
+ */
+export async function waitUntilDrained(baseUrl: string, expectQueued: number, limits: DrainLimits): Promise<OpsTotals> {
+  const started = Date.now();
+  let progressAt = started;
+  let lastProgress = -1;
+  let reportedAt = started;
   for (;;) {
     const ops = await opsSnapshot(baseUrl);
     const t = ops.totals;
+    const queued = t.UrlsQueued ?? 0;
     const accounted = (t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0);
-    if ((t.UrlsQueued ?? 0) >= expectQueued && accounted >= (t.UrlsQueued ?? 0) && ops.queue.visible + ops.queue.inFlight === 0) {
-      return ops;
+    if (queued >= expectQueued && accounted >= queued && ops.queue.visible + ops.queue.inFlight === 0) return ops;
+    const now = Date.now();
+    if (queued + accounted !== lastProgress) {
+      lastProgress = queued + accounted;
+      progressAt = now;
     }
-    if (Date.now() > deadline) throw new Error(`not drained in time: ${JSON.stringify(ops.totals)} queue ${JSON.stringify(ops.queue)}`);
+    if (limits.report && now - reportedAt >= 30_000) {
+      reportedAt = now;
+      limits.report(`${Math.round((now - started) / 1000)} s: queued ${queued}, accounted for ${accounted}`);
+    }
+    const state = `${JSON.stringify(ops.totals)} queue ${JSON.stringify(ops.queue)}`;
+    if (now - progressAt > limits.stallMs) throw new Error(`no progress for ${limits.stallMs / 1000} s: ${state}`);
+    if (now - started > limits.totalMs) throw new Error(`not drained in ${limits.totalMs / 1000} s: ${state}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
