@@ -7,8 +7,9 @@
  *     [--shuffle seed]
  *   python3 ../shared/data/related-dev/score_related.py <corpus.jsonl> pred.json
  *
- * Articles arrive in file order, one minute apart; each is ranked against the newest postings of its best terms
- * only, and the pairs it scored are kept on both sides (on the other side for its best related articles only).
+ * Articles arrive in file order, one minute apart; each preselects candidates from the newest postings of its best
+ * terms, rescores the best with their whole vectors, adds what the best of those are related to (the second hop),
+ * and the pairs it scored are kept on both sides (on the other side for its best related articles only).
  * Labels are never read. Without --out it prints the
  * scores of score_related.py.
  *
@@ -18,8 +19,7 @@
  * sorted by label, so articles of one story arrive together; `--shuffle <seed>` mixes them as a real stream does.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bandsOf, hammingDistance, NEAR_DUPLICATE_DISTANCE, simhash } from '../functions/dedupe/simhash';
@@ -28,21 +28,22 @@ import { analyzeArticle } from '../functions/related/analyze-article';
 import {
   CANDIDATE_TERMS,
   compareEntries,
+  completeStatistics,
   estimateDocumentFrequency,
   POSTINGS_PER_TERM,
-  rankCandidates,
+  preselectCandidates,
   RANK_DEFAULTS,
+  RESCORED_CANDIDATES,
+  scoreVectors,
+  SECOND_HOP_CANDIDATES,
+  SECOND_HOP_SOURCES,
   vectorNorm,
-  type Posting,
+  type ArticleVector,
+  type CandidatePosting,
   type RelatedEntry,
 } from '../functions/related/rank-related';
 import { collapseRelated } from '../functions/related/related-pairs';
-
-interface CorpusLine {
-  readonly id: string;
-  readonly title: string;
-  readonly body: string;
-}
+import { articleIdOf, corpusArticle, readCorpus } from './support/corpus';
 
 interface Options {
   readonly corpus: string;
@@ -56,10 +57,6 @@ interface Options {
 
 /** A pair is written on the side of at most this many neighbours, as `NEIGHBOURS_UPDATED` in dynamo-related-index.ts. */
 const NEIGHBOURS_UPDATED = 50;
-const START = Date.parse('2026-01-01T00:00:00.000Z');
-/** Ids and sources as eval:related makes them, so that ties break alike and site names are the same. */
-const SOURCES = 8;
-const articleIdOf = (corpusId: string) => createHash('sha256').update(corpusId).digest('base64url').slice(0, 22);
 
 function parseArgs(argv: readonly string[]): Options {
   const rest = [...argv];
@@ -90,19 +87,6 @@ function parseArgs(argv: readonly string[]): Options {
     throw new Error('usage: replay-related <corpus.jsonl> [--out pred.json] [--terms n] [--postings n] [--clock wall|published] [--shuffle seed]');
   }
   return { corpus, out, terms, postings, clock, shuffle };
-}
-
-function readCorpus(path: string): CorpusLine[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
-      const row = JSON.parse(line) as Partial<CorpusLine>;
-      if (typeof row.id !== 'string' || typeof row.title !== 'string' || typeof row.body !== 'string') {
-        throw new Error(`line ${i + 1}: needs string id, title and body`);
-      }
-      return { id: row.id, title: row.title, body: row.body };
-    });
 }
 
 /** The story index: band lookups, nearest hash within the distance, oldest story on ties. */
@@ -137,9 +121,13 @@ interface Indexed {
   readonly terms: readonly WeightedTerm[];
 }
 
-/** The related index: postings per term (oldest first, as appended) and the pair entries of each article. */
+/**
+ * The related index: postings per term (oldest first, as appended), each article's entry (its vector) and the pair
+ * entries of each article.
+ */
 class MemoryRelated {
-  private readonly postings = new Map<string, Posting[]>();
+  private readonly postings = new Map<string, CandidatePosting[]>();
+  private readonly entries = new Map<string, ArticleVector>();
   private readonly pairs = new Map<string, RelatedEntry[]>();
   private readonly stories = new Map<string, string>();
   private articleCount = 0;
@@ -152,31 +140,50 @@ class MemoryRelated {
     this.firstPublishedAt ??= article.summary.publishedAt;
     const now = this.options.clock === 'wall' ? new Date().toISOString() : article.summary.publishedAt;
     const context = { articleCount: this.articleCount, firstPublishedAt: this.firstPublishedAt, now };
+    const owner = { id: article.summary.id, storyId: article.storyId, publishedAt: article.summary.publishedAt, terms: article.terms };
 
     const queried = article.terms.slice(0, this.options.terms);
     const documentFrequency = new Map<string, number>();
-    const found: Posting[] = [];
+    const found: CandidatePosting[] = [];
     for (const term of queried) {
       const newest = (this.postings.get(term.term) ?? []).slice(-this.options.postings).reverse();
-      documentFrequency.set(term.term, estimateDocumentFrequency(newest.map((posting) => posting.summary), this.options.postings, context));
+      documentFrequency.set(term.term, estimateDocumentFrequency(newest, this.options.postings, context));
       found.push(...newest);
     }
-    const known = [...documentFrequency.values()];
-    const typical = known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : 1;
-    for (const term of article.terms.slice(this.options.terms)) documentFrequency.set(term.term, typical);
-    const stats = { articleCount: this.articleCount, documentFrequency };
-    const norm = vectorNorm(article.terms, stats);
-    const owner = { id: article.summary.id, storyId: article.storyId, publishedAt: article.summary.publishedAt, terms: article.terms };
-    const ranked = rankCandidates(owner, found, stats);
+    const read = { articleCount: this.articleCount, documentFrequency };
+    const vectors = new Map<string, ArticleVector>();
+    for (const id of preselectCandidates(owner, found, read, RESCORED_CANDIDATES)) vectors.set(id, this.entries.get(id)!);
+    const firstHop = scoreVectors(owner, vectors.values(), completeStatistics(owner, read, vectors.values()), {
+      ...RANK_DEFAULTS,
+      limit: SECOND_HOP_SOURCES,
+    });
+    const more: string[] = [];
+    for (const source of firstHop) {
+      for (const entry of [...this.pairsOf(source.id)].sort(compareEntries).slice(0, RANK_DEFAULTS.limit)) {
+        if (entry.id === owner.id || vectors.has(entry.id) || more.includes(entry.id) || more.length === SECOND_HOP_CANDIDATES) continue;
+        more.push(entry.id);
+      }
+    }
+    for (const id of more) vectors.set(id, this.entries.get(id)!);
+    const completed = completeStatistics(owner, read, vectors.values());
+    const ranked = scoreVectors(owner, vectors.values(), completed);
 
+    const provisional = vectorNorm(article.terms, { articleCount: this.articleCount, documentFrequency: new Map() });
     for (const term of article.terms) {
       const list = this.postings.get(term.term) ?? [];
-      list.push({ term: term.term, summary: article.summary, storyId: article.storyId, weight: term.weight, norm });
+      list.push({ term: term.term, id: owner.id, publishedAt: owner.publishedAt, storyId: owner.storyId, weight: term.weight, norm: provisional });
       this.postings.set(term.term, list);
     }
+    this.entries.set(owner.id, {
+      summary: article.summary,
+      storyId: article.storyId,
+      terms: article.terms,
+      documentFrequency: new Map([...completed.known].map((term) => [term, completed.stats.documentFrequency.get(term)!])),
+      norm: vectorNorm(article.terms, completed.stats),
+    });
     // The pair, computed once, seen from both sides.
-    this.stories.set(article.summary.id, article.storyId);
-    this.pairsOf(article.summary.id).push(...ranked);
+    this.stories.set(owner.id, article.storyId);
+    this.pairsOf(owner.id).push(...ranked);
     for (const neighbour of ranked.slice(0, NEIGHBOURS_UPDATED)) {
       this.pairsOf(neighbour.id).push({ ...article.summary, storyId: article.storyId, score: neighbour.score, reasons: neighbour.reasons });
     }
@@ -224,17 +231,10 @@ function main(): void {
   const related = new MemoryRelated(options);
   const corpusIdOf = new Map<string, string>();
   for (const [index, line] of lines.entries()) {
-    const id = articleIdOf(line.id);
+    // Ids, sources and times as eval:related makes them, so that ties break alike and site names are the same.
+    const { id, url, source, publishedAt } = corpusArticle(line, index);
     corpusIdOf.set(id, line.id);
-    const bucket = id.charCodeAt(0) % SOURCES;
-    const summary: ArticleSummary = {
-      id,
-      url: `https://outlet-${bucket}.example/articles/${id}`,
-      title: line.title,
-      source: { id: `outlet-${bucket}`, name: `Outlet ${bucket}` },
-      publishedAt: new Date(START + index * 60_000).toISOString(),
-      summary: '',
-    };
+    const summary: ArticleSummary = { id, url, title: line.title, source, publishedAt, summary: '' };
     const terms = analyzeArticle({ title: line.title, body: line.body, summary: '', language: 'en', siteName: summary.source.name });
     related.index({ summary, storyId: stories.assign(id, line.body), terms });
   }

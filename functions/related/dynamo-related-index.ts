@@ -1,24 +1,27 @@
 /**
- * The RelatedIndex over the one DynamoDB table: an inverted index term -> articles, and each article's related
- * articles as one small item per pair in the article's partition, scored at ingest. Design, item types and measured
- * costs: docs/related.md.
+ * The RelatedIndex over the one DynamoDB table: an inverted index term -> articles, each article's entry (its term
+ * vector), and each article's related articles as one small item per pair in the article's partition, scored at
+ * ingest. Design, item types and measured costs: docs/related.md.
  *
  * Items:
- * - `PK=TERM#<term>, SK=<publishedAt>#<id>`: a posting, with the term's weight, the article's vector norm and story,
- *   and the ArticleSummary fields, so that a topic page is one Query.
+ * - `PK=TERM#<term>, SK=<publishedAt>#<id>`: a posting, with the term's weight, the article's provisional norm and
+ *   story, and the ArticleSummary fields, so that a topic page is one Query.
+ * - `PK=ARTICLE#<id>, SK=REL#`: the article's entry: written first, conditionally (it counts the article once), with
+ *   its summary, story and term vector; rewritten at the end with its norm and the document frequencies it knew. It
+ *   sorts before every pair, so the Query that reads the related articles also tells an article the index knows
+ *   from one it has never seen.
  * - `PK=ARTICLE#<id>, SK=REL#<inverted score>#<otherId>`: one related pair seen from one side (the other article's
  *   summary, story, score, reasons). The score in the sort key makes one Query return the best first; both sides of
  *   a pair are written when the later article is indexed, blind (no read-modify-write, no version, no contention).
- * - `PK=ARTICLE#<id>, SK=REL#`: the article's indexing has begun (written first, conditionally: it counts the
- *   article once). It sorts before every pair, so the Query that reads the related articles also tells an article
- *   the index knows from one it has never seen.
  * - `PK=STATS, SK=ARTICLES`: how many articles are indexed and since when, for document frequencies.
  *
- * Requests per indexed article: 1 PutItem (marker) + 1 UpdateItem (stats; a GetItem on a redelivery) + one Query
- * per read term (TERMS_READ, 30) + BatchWriteItem of postings and pair items, 25 a request (up to 6).
+ * Requests per indexed article, at most: 1 PutItem (entry) + 1 UpdateItem (stats; a GetItem on a redelivery) + 2
+ * BatchWriteItem (postings) + 10 Queries (postings of the best terms) + 1 BatchGetItem (candidates' entries) + 3
+ * Queries (their related lists) + 1 BatchGetItem (the second hop's entries) + 5 BatchWriteItem (entry and pairs).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
@@ -34,11 +37,19 @@ import { decodeCursor, encodeCursor } from '../store/cursor';
 import { topicTerm } from './analyze-article';
 import {
   CANDIDATE_TERMS,
+  completeStatistics,
   estimateDocumentFrequency,
   inverseDocumentFrequency,
   POSTINGS_PER_TERM,
-  rankCandidates,
+  RANK_DEFAULTS,
+  preselectCandidates,
+  RESCORED_CANDIDATES,
+  scoreVectors,
+  SECOND_HOP_CANDIDATES,
+  SECOND_HOP_SOURCES,
   vectorNorm,
+  type ArticleVector,
+  type CandidatePosting,
   type Posting,
   type RelatedEntry,
 } from './rank-related';
@@ -53,7 +64,7 @@ export interface DynamoRelatedIndexProps {
 
 type Item = Record<string, unknown>;
 
-/** Terms (the best weighted) whose postings are read at ingest to find candidates: all of them (rank-related.ts). */
+/** Terms (the best weighted) whose postings are read at ingest to find candidates (rank-related.ts). */
 export const TERMS_READ = CANDIDATE_TERMS;
 /** Newest postings read per term at ingest: the candidates, and the sample document frequencies come from. */
 export const POSTINGS_READ_PER_TERM = POSTINGS_PER_TERM;
@@ -64,8 +75,11 @@ const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;
 /** Parallel requests per article: enough to hide latency, few enough not to burst a partition. */
 const QUERY_CONCURRENCY = 8;
-/** BatchWriteItem takes at most 25 requests. */
+/** BatchWriteItem takes at most 25 requests, BatchGetItem 100 keys. */
 const BATCH_WRITE_SIZE = 25;
+const BATCH_GET_SIZE = 100;
+/** Significant digits of the weights and frequencies kept in an article's vector. */
+const VECTOR_DIGITS = 6;
 /**
  * Pair items read beyond the asked number, so that the copies of one story and the stale pairs a redelivery left
  * behind (one per score it computed) rarely need a second page.
@@ -92,45 +106,63 @@ export class DynamoRelatedIndex implements RelatedIndex {
 
   async indexArticle(article: Article): Promise<void> {
     const stats = await this.countArticle(article);
-    const own = { ...summaryAttributes(article), storyId: article.storyId };
-    const postingItems = (norm: number): Item[] =>
+    // The postings go in before the candidates are read: of two articles indexed at the same moment, the one that
+    // reads second then finds the other, and writes the pair for both. Their norm is provisional (every term taken
+    // as rare): it only preselects candidates, which are then scored with the norm kept in the article's entry.
+    const provisionalNorm = vectorNorm(article.terms, { articleCount: stats.articleCount, documentFrequency: new Map() });
+    await this.writeItems(
       article.terms.map((term) => ({
         PK: termPartition(term.term),
         SK: postingSortKey(article.publishedAt, article.id),
-        ...own,
+        ...summaryAttributes(article),
+        storyId: article.storyId,
         weight: term.weight,
         kind: term.kind,
-        norm,
-      }));
+        norm: provisionalNorm,
+      })),
+    );
 
-    // The postings go in before the candidates are read: of two articles indexed at the same moment, the one that
-    // reads second then finds the other, and writes the pair for both. Their norm is provisional (every term taken
-    // as rare) until the final write below; a concurrent reader may rank with it.
-    await this.writeItems(postingItems(vectorNorm(article.terms, { articleCount: stats.articleCount, documentFrequency: new Map() })));
-
-    // Candidates come from the best-weighted terms; the other terms are written (for topics and search) but not read.
+    // First hop: candidates under the best-weighted terms, ranked on those terms, the best rescored whole.
     const queried = article.terms.slice(0, TERMS_READ);
-    const postingsByTerm = await mapLimited(queried, QUERY_CONCURRENCY, (term) => this.readPostings(term.term, POSTINGS_READ_PER_TERM + 1));
+    const postingsByTerm = await mapLimited(queried, QUERY_CONCURRENCY, (term) => this.readCandidatePostings(term.term));
     const documentFrequency = new Map<string, number>();
-    const postings: Posting[] = [];
+    const postings: CandidatePosting[] = [];
     const context = { ...stats, now: this.now().toISOString() };
     queried.forEach((term, i) => {
-      const others = postingsByTerm[i]!.filter((posting) => posting.summary.id !== article.id);
+      const others = postingsByTerm[i]!.filter((posting) => posting.id !== article.id);
       const found = others.slice(0, POSTINGS_READ_PER_TERM);
       const asked = others.length < POSTINGS_READ_PER_TERM ? POSTINGS_READ_PER_TERM : found.length;
-      documentFrequency.set(term.term, estimateDocumentFrequency(found.map((posting) => posting.summary), asked, context));
+      documentFrequency.set(term.term, estimateDocumentFrequency(found, asked, context));
       postings.push(...found);
     });
-    // Terms not read count as typical ones for the norm.
-    const known = [...documentFrequency.values()];
-    const typical = known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : 1;
-    for (const term of article.terms.slice(TERMS_READ)) documentFrequency.set(term.term, typical);
-    const termStats = { articleCount: stats.articleCount, documentFrequency };
-    const norm = vectorNorm(article.terms, termStats);
-    const ranked = rankCandidates(article, postings, termStats);
+    const read = { articleCount: stats.articleCount, documentFrequency };
+    const vectors = new Map<string, ArticleVector>();
+    for (const vector of await this.readVectors(preselectCandidates(article, postings, read, RESCORED_CANDIDATES))) {
+      vectors.set(vector.summary.id, vector);
+    }
+    const firstHop = scoreVectors(article, vectors.values(), completeStatistics(article, read, vectors.values()), {
+      ...RANK_DEFAULTS,
+      limit: SECOND_HOP_SOURCES,
+    });
 
+    // Second hop: what the best candidates are related to shares the lesser terms that were not read.
+    const seen = new Set<string>([article.id, ...vectors.keys()]);
+    const more: string[] = [];
+    for (const list of await Promise.all(firstHop.map((entry) => this.readRelatedIds(entry.id)))) {
+      for (const id of list) {
+        if (seen.has(id) || more.length === SECOND_HOP_CANDIDATES) continue;
+        seen.add(id);
+        more.push(id);
+      }
+    }
+    for (const vector of await this.readVectors(more)) vectors.set(vector.summary.id, vector);
+
+    const completed = completeStatistics(article, read, vectors.values());
+    const ranked = scoreVectors(article, vectors.values(), completed);
+    const known = new Map([...completed.known].map((term) => [term, completed.stats.documentFrequency.get(term)!]));
     await this.writeItems([
-      ...postingItems(norm),
+      // The article's entry, now with its norm and the frequencies it knew, for the articles indexed after it.
+      entryItem(article, { documentFrequency: known, norm: vectorNorm(article.terms, completed.stats) }),
       // The pair, computed once, seen from both sides: the two items carry the same score and reasons.
       ...ranked.map((entry) => pairItem(article.id, entry)),
       ...ranked
@@ -139,6 +171,73 @@ export class DynamoRelatedIndex implements RelatedIndex {
           pairItem(entry.id, { ...summaryOf(article), storyId: article.storyId, score: entry.score, reasons: entry.reasons }),
         ),
     ]);
+  }
+
+  /** The entries (vector, norm, summary) of indexed articles, by BatchGetItem; ids the index does not know are left out. */
+  private async readVectors(ids: readonly string[]): Promise<ArticleVector[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH_GET_SIZE) chunks.push(ids.slice(i, i + BATCH_GET_SIZE));
+    const items = (await mapLimited(chunks, QUERY_CONCURRENCY, (chunk) => this.batchGet(chunk.map(markerKey)))).flat();
+    return items.flatMap((item) => {
+      const vector = itemToVector(item);
+      return vector ? [vector] : [];
+    });
+  }
+
+  /** The newest postings of a term, key fields only: what preselecting candidates needs. */
+  private async readCandidatePostings(term: string): Promise<CandidatePosting[]> {
+    const result = await this.props.client.send(
+      new QueryCommand({
+        TableName: this.props.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': termPartition(term) },
+        ProjectionExpression: 'SK, storyId, weight, norm',
+        ScanIndexForward: false,
+        Limit: POSTINGS_READ_PER_TERM + 1,
+      }),
+    );
+    return (result.Items ?? []).flatMap((item) => {
+      // <publishedAt>#<id>
+      const key = String(item.SK);
+      const at = key.lastIndexOf('#');
+      if (at <= 0) return [];
+      const id = key.slice(at + 1);
+      return [{ term, id, publishedAt: key.slice(0, at), storyId: String(item.storyId ?? id), weight: Number(item.weight ?? 0), norm: Number(item.norm ?? 1) || 1 }];
+    });
+  }
+
+  /** The ids in an article's related list, best first (a projection of the Query findRelated makes). */
+  private async readRelatedIds(articleId: string): Promise<string[]> {
+    const result = await this.props.client.send(
+      new QueryCommand({
+        TableName: this.props.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': articlePartition(articleId), ':prefix': RELATED_PREFIX },
+        ProjectionExpression: 'SK',
+        Limit: RANK_DEFAULTS.limit + 1,
+      }),
+    );
+    // REL#<inverted score>#<otherId>; the entry itself (REL#) has no id.
+    return (result.Items ?? []).flatMap((item) => {
+      const key = String(item.SK);
+      const at = key.indexOf('#', RELATED_PREFIX.length);
+      return at > 0 ? [key.slice(at + 1)] : [];
+    });
+  }
+
+  private async batchGet(keys: Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === MAX_WRITE_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys');
+      if (attempt > 0) await sleep(50 * 2 ** attempt);
+      const result = await this.props.client.send(
+        new BatchGetCommand({ RequestItems: { [this.props.tableName]: { Keys: pending } } }),
+      );
+      found.push(...(result.Responses?.[this.props.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.props.tableName]?.Keys as Item[] | undefined) ?? [];
+    }
+    return found;
   }
 
   private async writeItems(items: readonly Item[]): Promise<void> {
@@ -238,7 +337,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
       await this.props.client.send(
         new PutCommand({
           TableName: this.props.tableName,
-          Item: { ...markerKey(article.id), storyId: article.storyId, indexingStartedAt: this.now().toISOString() },
+          Item: entryItem(article, { documentFrequency: new Map(), norm: null }),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -306,6 +405,49 @@ function pairItem(ownerId: string, entry: RelatedEntry): Item {
     storyId: entry.storyId,
     score: entry.score,
     reasons: [...entry.reasons],
+  };
+}
+
+/**
+ * The article's entry in the index (`ARTICLE#<id>`, `REL#`): its story and summary, and its term vector with the
+ * document frequencies it knew and its norm (null until its indexing is done), one `term<TAB>weight<TAB>frequency`
+ * line per term: a string is far cheaper to store and to read than a list of maps.
+ */
+function entryItem(article: Article, known: { documentFrequency: ReadonlyMap<string, number>; norm: number | null }): Item {
+  const digits = (value: number) => String(Number(value.toPrecision(VECTOR_DIGITS)));
+  const vector = article.terms
+    .map(({ term, weight }) => {
+      const frequency = known.documentFrequency.get(term);
+      return `${term}\t${digits(weight)}\t${frequency === undefined ? '' : digits(frequency)}`;
+    })
+    .join('\n');
+  return {
+    ...markerKey(article.id),
+    ...summaryAttributes(article),
+    storyId: article.storyId,
+    vector,
+    ...(known.norm === null ? {} : { norm: known.norm }),
+  };
+}
+
+/** An entry -> the vector scoreVectors takes; null for an entry without one (written before vectors were kept). */
+function itemToVector(item: Item): ArticleVector | null {
+  if (typeof item.vector !== 'string' || typeof item.id !== 'string') return null;
+  const terms: { term: string; weight: number }[] = [];
+  const documentFrequency = new Map<string, number>();
+  for (const line of item.vector.split('\n')) {
+    const [term, weight, frequency] = line.split('\t');
+    if (!term || !Number.isFinite(Number(weight))) continue;
+    terms.push({ term, weight: Number(weight) });
+    if (frequency && Number.isFinite(Number(frequency))) documentFrequency.set(term, Number(frequency));
+  }
+  const norm = Number(item.norm);
+  return {
+    summary: itemToSummary(item),
+    storyId: String(item.storyId ?? item.id),
+    terms,
+    documentFrequency,
+    norm: typeof item.norm === 'number' && norm > 0 ? norm : null,
   };
 }
 

@@ -4,10 +4,10 @@
  *
  * The score of a pair is a cosine of TF-IDF vectors over the articles' terms, damped by the time between the two
  * articles. It is symmetric and computed once, when the later of the two is indexed, so that both articles' lists
- * hold the same score for the pair.
+ * hold the same score for the pair. Candidates are first ranked on the terms that were read (`preselectCandidates`),
+ * then the best are scored on their whole vectors (`scoreVectors`).
  */
 import type { ArticleSummary, RelatedArticle, WeightedTerm } from '../model';
-import { MAX_TERMS } from './analyze-article';
 
 /** One article under one term, as the index stores it. */
 export interface Posting {
@@ -18,6 +18,29 @@ export interface Posting {
   readonly weight: number;
   /** The norm of the article's TF-IDF vector when it was indexed. */
   readonly norm: number;
+}
+
+/** A posting as candidates are preselected from it: the key fields only. */
+export interface CandidatePosting {
+  readonly term: string;
+  readonly id: string;
+  readonly publishedAt: string;
+  readonly storyId: string;
+  readonly weight: number;
+  /** Provisional: every term of the article taken as rare. */
+  readonly norm: number;
+}
+
+/**
+ * An indexed article as the index keeps it for rescoring: its whole term vector, the document frequencies it knew
+ * when it was indexed, and its norm (null while its indexing is still under way).
+ */
+export interface ArticleVector {
+  readonly summary: ArticleSummary;
+  readonly storyId: string;
+  readonly terms: readonly { readonly term: string; readonly weight: number }[];
+  readonly documentFrequency: ReadonlyMap<string, number>;
+  readonly norm: number | null;
 }
 
 /** A related-list entry as stored: the API's RelatedArticle plus the story, to keep one entry per story. */
@@ -48,14 +71,21 @@ export interface RankOptions {
 export const RANK_DEFAULTS: RankOptions = { limit: 50, minScore: 0.02 };
 
 /**
- * How many of an article's terms (best first) the index reads postings of at ingest: all of them. The dot product
- * of a pair only sees the terms read, so reading every term makes the score the cosine of the two articles' whole
- * vectors rather than of their heads, and finds candidates that share only lesser terms. Measured in the replay
- * (docs/related.md): 15 of 30 terms read, WikiRef MAP 0.921; all 30, 0.933, for 15 more Queries per article.
+ * How many of an article's terms (best first) the index reads postings of at ingest. The candidates they find are
+ * rescored with their whole vectors (`scoreVectors`), and the best few lead to their own related lists (the second
+ * hop), which finds the articles that share the lesser terms; so a third of the terms is read. Measured in the replay
+ * (docs/related.md), WikiRef MAP: all 30 terms read, 0.933 (one Query each); 10 terms and the second hop, 0.933
+ * for 10 + 5 requests; 15 terms without the second hop, 0.921.
  */
-export const CANDIDATE_TERMS = MAX_TERMS;
+export const CANDIDATE_TERMS = 10;
 /** Newest postings read per candidate term: the candidates, and the sample document frequencies come from. */
 export const POSTINGS_PER_TERM = 40;
+/** Candidates found under the terms that are rescored with their whole vectors: one BatchGetItem. */
+export const RESCORED_CANDIDATES = 30;
+/** The best rescored candidates whose related lists are read for more candidates (the second hop). */
+export const SECOND_HOP_SOURCES = 3;
+/** Candidates the second hop may add: one more BatchGetItem. */
+export const SECOND_HOP_CANDIDATES = 30;
 
 /** Reasons shown per related article. */
 const MAX_REASONS = 5;
@@ -104,58 +134,127 @@ export function vectorNorm(terms: readonly WeightedTerm[], stats: TermStatistics
   return Math.sqrt(sum) || 1;
 }
 
-export function recencyFactor(a: string, b: string): number {
-  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
-  if (!Number.isFinite(days)) return RECENCY_FLOOR;
-  return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 2 ** (-days / RECENCY_HALF_LIFE_DAYS);
+/**
+ * The ids of the candidates worth rescoring, best first: ranked on the terms read (the dot product over them, the
+ * postings' provisional norms, recency). Never the article itself nor its story.
+ */
+export function preselectCandidates(
+  article: IndexedArticle,
+  postings: readonly CandidatePosting[],
+  stats: TermStatistics,
+  limit: number,
+): string[] {
+  const own = new Map(article.terms.map((term) => [term.term, term.weight]));
+  const candidates = new Map<string, { posting: CandidatePosting; dot: number; terms: Set<string> }>();
+  for (const posting of postings) {
+    const mine = own.get(posting.term);
+    if (mine === undefined || posting.id === article.id || posting.storyId === article.storyId) continue;
+    const idf = inverseDocumentFrequency(stats.documentFrequency.get(posting.term) ?? 1, stats.articleCount);
+    let candidate = candidates.get(posting.id);
+    if (!candidate) {
+      candidate = { posting, dot: 0, terms: new Set() };
+      candidates.set(posting.id, candidate);
+    }
+    if (candidate.terms.has(posting.term)) continue;
+    candidate.terms.add(posting.term);
+    candidate.dot += mine * posting.weight * idf * idf;
+  }
+  return [...candidates.entries()]
+    .map(([id, { posting, dot }]) => ({ id, score: (dot / (posting.norm || 1)) * recencyFactor(article.publishedAt, posting.publishedAt) }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, limit)
+    .map((candidate) => candidate.id);
+}
+
+export interface CompletedStatistics {
+  readonly stats: TermStatistics;
+  /** The terms whose frequency was read or taken from a candidate. */
+  readonly known: ReadonlySet<string>;
+  /** The mean frequency of the terms read: what any other term is taken to have. */
+  readonly typical: number;
 }
 
 /**
- * Ranks the articles found under the article's terms: never the article itself nor a copy of its text (same
- * story), one entry per story (the best scored copy), best first.
+ * The article's statistics completed from its candidates: a term it did not read takes the largest document
+ * frequency a candidate knew for it (the candidates were indexed earlier, so they knew fewer articles), else the
+ * typical one of the terms it read. Returns the statistics and the terms whose frequency is now known.
  */
-export function rankCandidates(
+export function completeStatistics(
   article: IndexedArticle,
-  postings: readonly Posting[],
-  stats: TermStatistics,
+  read: TermStatistics,
+  vectors: Iterable<ArticleVector>,
+): CompletedStatistics {
+  const documentFrequency = new Map(read.documentFrequency);
+  const known = new Set(documentFrequency.keys());
+  const values = [...documentFrequency.values()];
+  const typical = values.length > 0 ? values.reduce((sum, value) => sum + value, 0) / values.length : 1;
+  const borrowed = new Map<string, number>();
+  for (const vector of vectors) {
+    for (const [term, frequency] of vector.documentFrequency) {
+      if (!known.has(term)) borrowed.set(term, Math.max(borrowed.get(term) ?? 0, frequency));
+    }
+  }
+  for (const { term } of article.terms) {
+    if (known.has(term)) continue;
+    const frequency = borrowed.get(term);
+    if (frequency === undefined) documentFrequency.set(term, typical);
+    else {
+      documentFrequency.set(term, frequency);
+      known.add(term);
+    }
+  }
+  return { stats: { articleCount: read.articleCount, documentFrequency }, known, typical };
+}
+
+/**
+ * Scores candidates with their whole vectors: the cosine over every shared term (a term's frequency as the article
+ * knows it, else as the candidate knew it), damped by the time between the two. Never the article itself nor its
+ * story; one entry per story, best first.
+ */
+export function scoreVectors(
+  article: IndexedArticle,
+  vectors: Iterable<ArticleVector>,
+  completed: CompletedStatistics,
   options: RankOptions = RANK_DEFAULTS,
 ): RelatedEntry[] {
+  const { stats, known, typical } = completed;
   const own = new Map(article.terms.map((term) => [term.term, term]));
   const norm = vectorNorm(article.terms, stats);
-  const candidates = new Map<
-    string,
-    { posting: Posting; dot: number; terms: Set<string>; shared: { label: string; value: number }[] }
-  >();
-
-  for (const posting of postings) {
-    const mine = own.get(posting.term);
-    if (!mine || posting.summary.id === article.id || posting.storyId === article.storyId) continue;
-    const idf = inverseDocumentFrequency(stats.documentFrequency.get(posting.term) ?? 1, stats.articleCount);
-    const value = mine.weight * posting.weight * idf * idf;
-    let candidate = candidates.get(posting.summary.id);
-    if (!candidate) {
-      candidate = { posting, dot: 0, terms: new Set(), shared: [] };
-      candidates.set(posting.summary.id, candidate);
-    }
-    // A term is read once per article; a posting delivered twice must not count twice.
-    if (candidate.terms.has(posting.term)) continue;
-    candidate.terms.add(posting.term);
-    candidate.dot += value;
-    candidate.shared.push({ label: mine.label ?? mine.term, value });
-  }
-
   const entries: RelatedEntry[] = [];
-  for (const { posting, dot, shared } of candidates.values()) {
-    const score = (dot / (norm * posting.norm)) * recencyFactor(article.publishedAt, posting.summary.publishedAt);
+  for (const vector of vectors) {
+    if (vector.summary.id === article.id || vector.storyId === article.storyId) continue;
+    const frequencyOf = (term: string) =>
+      (known.has(term) ? stats.documentFrequency.get(term) : vector.documentFrequency.get(term)) ?? stats.documentFrequency.get(term) ?? typical;
+    let dot = 0;
+    const shared: { label: string; value: number }[] = [];
+    for (const { term, weight } of vector.terms) {
+      const mine = own.get(term);
+      if (!mine) continue;
+      const idf = inverseDocumentFrequency(frequencyOf(term), stats.articleCount);
+      const value = mine.weight * weight * idf * idf;
+      dot += value;
+      shared.push({ label: mine.label ?? mine.term, value });
+    }
+    if (dot === 0) continue;
+    const otherNorm =
+      vector.norm ??
+      Math.sqrt(vector.terms.reduce((sum, { term, weight }) => sum + (weight * inverseDocumentFrequency(frequencyOf(term), stats.articleCount)) ** 2, 0));
+    const score = (dot / (norm * (otherNorm || 1))) * recencyFactor(article.publishedAt, vector.summary.publishedAt);
     if (score < options.minScore) continue;
     entries.push({
-      ...posting.summary,
-      storyId: posting.storyId,
+      ...vector.summary,
+      storyId: vector.storyId,
       score: round(score),
       reasons: shared.sort((a, b) => b.value - a.value).slice(0, MAX_REASONS).map((reason) => reason.label),
     });
   }
   return onePerStory(entries).slice(0, options.limit);
+}
+
+export function recencyFactor(a: string, b: string): number {
+  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+  if (!Number.isFinite(days)) return RECENCY_FLOOR;
+  return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 2 ** (-days / RECENCY_HALF_LIFE_DAYS);
 }
 
 /** Best first; ties broken by id so that every replica of a list orders them alike. */
@@ -169,45 +268,6 @@ function onePerStory(entries: readonly RelatedEntry[]): RelatedEntry[] {
     if (!best.has(entry.storyId)) best.set(entry.storyId, entry);
   }
   return [...best.values()];
-}
-
-/**
- * Puts `entry` into an article's list when it belongs there: replacing the same article, or a copy of the same
- * story scored lower, else if the list has room or the entry beats its weakest. Returns null when nothing changes.
- */
-export function mergeEntry(
-  list: readonly RelatedEntry[],
-  entry: RelatedEntry,
-  owner: { readonly id: string; readonly storyId: string },
-  options: RankOptions = RANK_DEFAULTS,
-): RelatedEntry[] | null {
-  if (entry.id === owner.id || entry.storyId === owner.storyId || entry.score < options.minScore) return null;
-  const same = list.find((existing) => existing.id === entry.id);
-  if (same && JSON.stringify(same) === JSON.stringify(entry)) return null;
-  const rival = list.find((existing) => existing.id !== entry.id && existing.storyId === entry.storyId);
-  if (rival && compareEntries(rival, entry) <= 0) return null;
-  const others = list.filter((existing) => existing.id !== entry.id && existing !== rival);
-  const merged = [...others, entry].sort(compareEntries).slice(0, options.limit);
-  return merged.includes(entry) || same || rival ? merged : null;
-}
-
-/** Merges several entries into a list (see `mergeEntry`); null when nothing changes. */
-export function mergeEntries(
-  list: readonly RelatedEntry[],
-  entries: readonly RelatedEntry[],
-  owner: { readonly id: string; readonly storyId: string },
-  options: RankOptions = RANK_DEFAULTS,
-): RelatedEntry[] | null {
-  let current: readonly RelatedEntry[] = list;
-  let changed = false;
-  for (const entry of entries) {
-    const next = mergeEntry(current, entry, owner, options);
-    if (next) {
-      current = next;
-      changed = true;
-    }
-  }
-  return changed ? [...current] : null;
 }
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;

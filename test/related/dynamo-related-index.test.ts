@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
-import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { DynamoRelatedIndex, TERMS_READ } from '../../functions/related/dynamo-related-index';
 import { pairSortKey } from '../../functions/related/related-pairs';
 import { createDynamoClients, ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
@@ -117,9 +117,10 @@ describe('DynamoRelatedIndex', () => {
     const index = await fresh('related-pairs', client);
     await index.indexArticle(article('f1', 'flood1', 0));
     await index.indexArticle(article('f2', 'flood2', 1));
-    // Per article: the marker, the count, then postings read and everything written in batches; no list is read.
+    // Per article: its entry and the count, then Queries (postings, related lists) and batches; the second article
+    // fetches its candidate's vector. Nothing is read back to be rewritten.
     const perArticle = ['PutItemCommand', 'UpdateItemCommand'];
-    expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([...perArticle, ...perArticle]);
+    expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([...perArticle, ...perArticle, 'BatchGetItemCommand']);
     const [underF1, underF2] = [await pairItems('related-pairs', 'f1'), await pairItems('related-pairs', 'f2')];
     const f1AboutF2 = underF1.find((item) => item.id === 'f2')!;
     const f2AboutF1 = underF2.find((item) => item.id === 'f1')!;
@@ -152,6 +153,31 @@ describe('DynamoRelatedIndex', () => {
     expect(await relatedIds(index, 'f2')).toContain('f3');
     expect(await relatedIds(index, 'f3')).toContain('f2');
     expect((await relatedIds(index, 'f1')).sort()).toEqual(['f2', 'f3']);
+  });
+
+  it('finds an article that shares only terms it does not read, through the related list of a common neighbour', async () => {
+    const { client, sent } = recordingClient();
+    const index = await fresh('related-second-hop', client);
+    // Terms best first: an article reads the postings of its first TERMS_READ only.
+    const withTerms = (id: string, names: string[], minute: number) =>
+      makeArticle({
+        id,
+        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
+        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
+      });
+    const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    expect(TERMS_READ).toBe(10);
+    await index.indexArticle(withTerms('a', [...range('x', 10), ...range('y', 5)], 0));
+    await index.indexArticle(withTerms('b', [...range('x', 5), ...range('z', 5)], 1));
+    // c shares its read terms with b only; with a it shares y0-y4, which neither reads.
+    sent.length = 0;
+    await index.indexArticle(withTerms('c', [...range('z', 5), ...range('w', 5), ...range('y', 5)], 2));
+    // Ten postings Queries, one Query of b's related list, a BatchGetItem of b's vector and one of a's.
+    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(11);
+    expect(sent.filter((name) => name === 'BatchGetItemCommand')).toHaveLength(2);
+    expect(await relatedIds(index, 'c')).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(await relatedIds(index, 'a')).toContain('c');
+    client.destroy();
   });
 
   it('reads one more page when copies of one story fill the first, and shows each article and story once', async () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { WeightedTerm } from '../../functions/model';
 import {
-  mergeEntry,
-  rankCandidates,
+  completeStatistics,
+  preselectCandidates,
   recencyFactor,
-  type Posting,
-  type RelatedEntry,
+  scoreVectors,
+  vectorNorm,
+  type ArticleVector,
+  type CandidatePosting,
 } from '../../functions/related/rank-related';
 
 const term = (name: string, weight = 2): WeightedTerm => ({ term: name, weight, kind: 'keyword', label: name });
@@ -17,83 +19,102 @@ const summary = (id: string, publishedAt = '2026-11-20T10:00:00.000Z') => ({
   publishedAt,
   summary: '',
 });
-const posting = (id: string, name: string, storyId = id, publishedAt?: string): Posting => ({
+const posting = (id: string, name: string, storyId = id, publishedAt = '2026-11-20T10:00:00.000Z'): CandidatePosting => ({
   term: name,
-  summary: summary(id, publishedAt),
+  id,
+  publishedAt,
   storyId,
   weight: 2,
   norm: 4,
 });
+const vector = (
+  id: string,
+  names: readonly string[],
+  options: { storyId?: string; publishedAt?: string; frequencies?: [string, number][]; norm?: number | null } = {},
+): ArticleVector => ({
+  summary: summary(id, options.publishedAt),
+  storyId: options.storyId ?? id,
+  terms: names.map((name) => ({ term: name, weight: 2 })),
+  documentFrequency: new Map(options.frequencies ?? []),
+  norm: options.norm === undefined ? 4 : options.norm,
+});
 const stats = { articleCount: 100, documentFrequency: new Map([['flood', 3], ['dam', 2], ['rain', 20]]) };
 const article = { id: 'a', storyId: 'a', publishedAt: '2026-11-20T10:00:00.000Z', terms: [term('flood'), term('dam'), term('rain')] };
+const completed = { stats, known: new Set(stats.documentFrequency.keys()), typical: 1 };
+const all = { limit: 10, minScore: 0 };
 
-describe('rankCandidates', () => {
-  it('never ranks the article itself nor a copy of its text', () => {
-    const ranked = rankCandidates(article, [posting('a', 'flood'), posting('copy', 'flood', 'a'), posting('b', 'flood')], stats, {
-      limit: 10,
-      minScore: 0,
-    });
-    expect(ranked.map((entry) => entry.id)).toEqual(['b']);
+describe('preselectCandidates', () => {
+  it('never picks the article itself nor a copy of its text', () => {
+    expect(preselectCandidates(article, [posting('a', 'flood'), posting('copy', 'flood', 'a'), posting('b', 'flood')], stats, 10)).toEqual(['b']);
   });
 
-  it('keeps one entry per story, the best scored', () => {
-    const ranked = rankCandidates(
+  it('ranks more and rarer shared terms first, counts a posting delivered twice once, and keeps the best few', () => {
+    const postings = [posting('c', 'rain'), posting('b', 'flood'), posting('b', 'dam'), posting('d', 'rain'), posting('d', 'rain')];
+    expect(preselectCandidates(article, postings, stats, 10)).toEqual(['b', 'c', 'd']);
+    expect(preselectCandidates(article, postings, stats, 1)).toEqual(['b']);
+  });
+
+  it('prefers recent articles', () => {
+    const postings = [posting('old', 'flood', 'old', '2025-01-01T00:00:00.000Z'), posting('new', 'flood', 'new', '2026-11-19T00:00:00.000Z')];
+    expect(preselectCandidates(article, postings, stats, 10)).toEqual(['new', 'old']);
+  });
+});
+
+describe('completeStatistics', () => {
+  it('takes an unread term\'s frequency from the candidates (the largest they knew), else the typical read one', () => {
+    const withUnread = { ...article, terms: [...article.terms, term('levee'), term('storm')] };
+    const { stats: done, known, typical } = completeStatistics(withUnread, stats, [
+      vector('b', ['levee'], { frequencies: [['levee', 5]] }),
+      vector('c', ['levee'], { frequencies: [['levee', 9]] }),
+    ]);
+    expect(done.documentFrequency.get('levee')).toBe(9);
+    expect(done.documentFrequency.get('storm')).toBeCloseTo((3 + 2 + 20) / 3);
+    expect(done.documentFrequency.get('flood')).toBe(3);
+    expect([...known].sort()).toEqual(['dam', 'flood', 'levee', 'rain']);
+    expect(typical).toBeCloseTo((3 + 2 + 20) / 3);
+  });
+});
+
+describe('scoreVectors', () => {
+  it('never ranks the article itself nor a copy of its text, and keeps one entry per story, the best scored', () => {
+    const ranked = scoreVectors(
       article,
-      [posting('b1', 'flood', 'story-b'), posting('b1', 'dam', 'story-b'), posting('b2', 'rain', 'story-b'), posting('c', 'rain')],
-      stats,
-      { limit: 10, minScore: 0 },
+      [vector('a', ['flood']), vector('copy', ['flood'], { storyId: 'a' }), vector('b1', ['flood', 'dam'], { storyId: 's' }), vector('b2', ['rain'], { storyId: 's' }), vector('c', ['rain'])],
+      completed,
+      all,
     );
     expect(ranked.map((entry) => entry.id)).toEqual(['b1', 'c']);
   });
 
-  it('ranks more and rarer shared terms higher and says which terms are shared', () => {
-    const ranked = rankCandidates(article, [posting('b', 'flood'), posting('b', 'dam'), posting('c', 'rain')], stats, {
-      limit: 10,
-      minScore: 0,
-    });
-    expect(ranked[0]).toMatchObject({ id: 'b', reasons: ['dam', 'flood'] });
-    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
+  it('scores the cosine over every shared term, says which terms are shared, rarest first', () => {
+    const [entry] = scoreVectors(article, [vector('b', ['flood', 'dam', 'rain'], { norm: null })], completed, all);
+    // The same vector as the article's: a cosine of 1 (its norm computed, being under way).
+    expect(entry!.score).toBeCloseTo(1, 5);
+    expect(entry!.reasons).toEqual(['dam', 'flood', 'rain']);
+    const [partial] = scoreVectors(article, [vector('b', ['flood', 'dam', 'other'], { norm: null })], completed, all);
+    expect(partial!.score).toBeLessThan(entry!.score);
+    expect(partial!.reasons).toEqual(['dam', 'flood']);
   });
 
-  it('does not count a posting delivered twice', () => {
-    const once = rankCandidates(article, [posting('b', 'flood')], stats, { limit: 10, minScore: 0 });
-    const twice = rankCandidates(article, [posting('b', 'flood'), posting('b', 'flood')], stats, { limit: 10, minScore: 0 });
-    expect(twice).toEqual(once);
+  it('uses the frequency the candidate knew for a term the article does not know', () => {
+    const withUnread = { ...article, terms: [...article.terms, term('levee')] };
+    const partial = { ...completed, stats: { ...stats, documentFrequency: new Map([...stats.documentFrequency, ['levee', 8]]) } };
+    const rare = scoreVectors(withUnread, [vector('b', ['levee'], { frequencies: [['levee', 1]] })], partial, all);
+    const common = scoreVectors(withUnread, [vector('b', ['levee'], { frequencies: [['levee', 90]] })], partial, all);
+    expect(rare[0]!.score).toBeGreaterThan(common[0]!.score);
   });
 
-  it('prefers recent articles', () => {
-    const ranked = rankCandidates(
+  it('drops what scores below the threshold, and prefers recent articles', () => {
+    const ranked = scoreVectors(
       article,
-      [posting('old', 'flood', 'old', '2025-01-01T00:00:00.000Z'), posting('new', 'flood', 'new', '2026-11-19T00:00:00.000Z')],
-      stats,
-      { limit: 10, minScore: 0 },
+      [vector('old', ['flood'], { publishedAt: '2025-01-01T00:00:00.000Z' }), vector('new', ['flood'], { publishedAt: '2026-11-19T00:00:00.000Z' })],
+      completed,
+      all,
     );
     expect(ranked.map((entry) => entry.id)).toEqual(['new', 'old']);
+    expect(scoreVectors(article, [vector('b', ['flood'], { norm: 1e6 })], completed, { limit: 10, minScore: 0.02 })).toEqual([]);
     expect(recencyFactor('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).toBe(1);
     expect(recencyFactor('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).toBeCloseTo(0.5, 2);
-  });
-});
-
-describe('mergeEntry', () => {
-  const entry = (id: string, score: number, storyId = id): RelatedEntry => ({ ...summary(id), storyId, score, reasons: ['x'] });
-  const owner = { id: 'a', storyId: 'a' };
-  const options = { limit: 2, minScore: 0.01 };
-
-  it('enters a list with room, or one whose weakest entry it beats', () => {
-    expect(mergeEntry([entry('b', 0.5)], entry('c', 0.1), owner, options)?.map((e) => e.id)).toEqual(['b', 'c']);
-    expect(mergeEntry([entry('b', 0.5), entry('c', 0.1)], entry('d', 0.3), owner, options)?.map((e) => e.id)).toEqual(['b', 'd']);
-    expect(mergeEntry([entry('b', 0.5), entry('c', 0.4)], entry('d', 0.3), owner, options)).toBeNull();
-  });
-
-  it('never enters its own list, and replaces rather than repeats', () => {
-    expect(mergeEntry([], entry('a', 0.9), owner, options)).toBeNull();
-    expect(mergeEntry([], entry('x', 0.9, 'a'), owner, options)).toBeNull();
-    expect(mergeEntry([entry('b', 0.5)], entry('b', 0.5), owner, options)).toBeNull();
-    expect(mergeEntry([entry('b', 0.5)], entry('b', 0.7), owner, options)).toEqual([entry('b', 0.7)]);
-  });
-
-  it('keeps one entry per story', () => {
-    expect(mergeEntry([entry('b1', 0.5, 's')], entry('b2', 0.4, 's'), owner, options)).toBeNull();
-    expect(mergeEntry([entry('b1', 0.5, 's')], entry('b2', 0.6, 's'), owner, options)?.map((e) => e.id)).toEqual(['b2']);
+    expect(vectorNorm(article.terms, stats)).toBeGreaterThan(0);
   });
 });
