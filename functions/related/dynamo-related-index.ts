@@ -93,7 +93,7 @@ const SEARCH_DEPTH = 100;
 
 const STATS_KEY = { PK: 'STATS', SK: 'ARTICLES' };
 const articlePartition = (id: string) => `ARTICLE#${id}`;
-const markerKey = (id: string) => ({ PK: articlePartition(id), SK: RELATED_PREFIX });
+const entryKey = (id: string) => ({ PK: articlePartition(id), SK: RELATED_PREFIX });
 const termPartition = (term: string) => `TERM#${term}`;
 const postingSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
 
@@ -177,7 +177,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
   private async readVectors(ids: readonly string[]): Promise<ArticleVector[]> {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += BATCH_GET_SIZE) chunks.push(ids.slice(i, i + BATCH_GET_SIZE));
-    const items = (await mapLimited(chunks, QUERY_CONCURRENCY, (chunk) => this.batchGet(chunk.map(markerKey)))).flat();
+    const items = (await mapLimited(chunks, QUERY_CONCURRENCY, (chunk) => this.batchGet(chunk.map(entryKey)))).flat();
     return items.flatMap((item) => {
       const vector = itemToVector(item);
       return vector ? [vector] : [];
@@ -252,9 +252,9 @@ export class DynamoRelatedIndex implements RelatedIndex {
    */
   async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
     const first = await this.readPairs(articleId, query.limit + 1 + RELATED_READ_SLACK);
-    const marker = first.items[0];
-    if (marker?.SK !== RELATED_PREFIX) return null;
-    const owner = { id: articleId, storyId: String(marker.storyId ?? articleId) };
+    const entry = first.items[0];
+    if (entry?.SK !== RELATED_PREFIX) return null;
+    const owner = { id: articleId, storyId: String(entry.storyId ?? articleId) };
     let items = first.items;
     let related = collapseRelated(owner, items.slice(1).map(itemToEntry), query.limit);
     if (related.length < query.limit && first.lastKey) {
@@ -329,7 +329,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
   }
 
   /**
-   * Counts the article once, however often it is indexed, and returns the index's size and age. The marker decides:
+   * Counts the article once, however often it is indexed, and returns the index's size and age. The entry decides:
    * the one delivery that creates it counts (a run that dies between the two leaves the count one short).
    */
   private async countArticle(article: Article) {
@@ -422,7 +422,7 @@ function entryItem(article: Article, known: { documentFrequency: ReadonlyMap<str
     })
     .join('\n');
   return {
-    ...markerKey(article.id),
+    ...entryKey(article.id),
     ...summaryAttributes(article),
     storyId: article.storyId,
     vector,

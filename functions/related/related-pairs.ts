@@ -6,7 +6,7 @@
  */
 import type { RelatedEntry } from './rank-related';
 
-/** Every related item of an article begins with this; the bare prefix is the marker "the index knows it", sorted first. */
+/** Every related item of an article begins with this; the bare prefix is the article's entry ("the index knows it"), sorted first. */
 export const RELATED_PREFIX = 'REL#';
 /** Scores are kept to six decimals (rank-related rounds them so); at most 9999.999999 fits the ten digits. */
 const SCORE_SCALE = 1e6;
