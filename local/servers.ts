@@ -48,7 +48,7 @@ function listen(server: Server, port: number): Promise<number> {
  * closes its database on 'close': a request still reading it then throws outside any promise and would kill the
  * process, so answered requests must drain first.
  */
-async function close(server: Server, graceMs = 2_000): Promise<void> {
+async function close(server: Server, graceMs = 1_000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const deadline = Date.now() + graceMs;
   while (inFlight(server) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -111,7 +111,7 @@ describe('local stack with the demo sources', () => {
   it('keeps what was ingested across a restart, and stops cleanly on SIGTERM within 5 s', async () => {
     const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     const first = await stack.stop('SIGTERM');
-    expect(first.code).toBe(0);
+    expect(first.code, stack.output()).toBe(0);
     expect(first.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
 
@@ -119,7 +119,7 @@ describe('local stack with the demo sources', () => {
     const { body: after } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     expect(after.items.length).toBeGreaterThanOrEqual(before.items.length);
     const second = await stack.stop('SIGINT');
-    expect(second.code).toBe(0);
+    expect(second.code, stack.output()).toBe(0);
     expect(second.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
   }, 60_000);
