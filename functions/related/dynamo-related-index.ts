@@ -418,7 +418,8 @@ function entryItem(article: Article, known: { documentFrequency: ReadonlyMap<str
   const vector = article.terms
     .map(({ term, weight }) => {
       const frequency = known.documentFrequency.get(term);
-      return `${term}\t${digits(weight)}\t${frequency === undefined ? '' : digits(frequency)}`;
+      // Terms are words and spaces; a tab or a line break would split the line, so none is kept.
+      return `${term.replace(/[\t\n]/g, ' ')}\t${digits(weight)}\t${frequency === undefined ? '' : digits(frequency)}`;
     })
     .join('\n');
   return {

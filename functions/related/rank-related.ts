@@ -74,8 +74,8 @@ export const RANK_DEFAULTS: RankOptions = { limit: 50, minScore: 0.02 };
  * How many of an article's terms (best first) the index reads postings of at ingest. The candidates they find are
  * rescored with their whole vectors (`scoreVectors`), and the best few lead to their own related lists (the second
  * hop), which finds the articles that share the lesser terms; so a third of the terms is read. Measured in the replay
- * (docs/related.md), WikiRef MAP: all 30 terms read, 0.933 (one Query each); 10 terms and the second hop, 0.933
- * for 10 + 5 requests; 15 terms without the second hop, 0.921.
+ * (docs/related.md), WikiRef MAP: all 30 terms read, 0.933 for 30 Queries; 10 terms, rescoring and the second hop,
+ * 0.934 for 15 requests (10 + 3 Queries, 2 BatchGetItem); 15 terms without either, 0.921.
  */
 export const CANDIDATE_TERMS = 10;
 /** Newest postings read per candidate term: the candidates, and the sample document frequencies come from. */
