@@ -20,7 +20,8 @@ const outlets = await startSyntheticOutlets({ sources: sourceCount, perSource })
 const started = performance.now();
 const bench = await startBenchStack(outlets.sources);
 try {
-  // A stall of two minutes means something is stuck; the total allows a slow machine a second per article.
+  // Two minutes without progress (more while a message waits for its redelivery) means something is stuck; the
+  // total allows a slow machine a second per article.
   const ops = await waitUntilDrained(bench.baseUrl, outlets.articleCount, {
     stallMs: 120_000,
     totalMs: Math.max(10 * 60_000, outlets.articleCount * 1_000),

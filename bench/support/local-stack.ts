@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort } from '../../test/support/local-stack-process';
 
@@ -41,8 +42,14 @@ export async function opsSnapshot(baseUrl: string): Promise<OpsTotals> {
   return (await (await fetch(`${baseUrl}/ops/metrics.json`)).json()) as OpsTotals;
 }
 
+/** How long a failed record of the local queue waits for its redelivery, and a minute to process it. */
+const REDELIVERY_MS = (QUEUE_SETTINGS.visibilityTimeoutSeconds + 60) * 1000;
+
 export interface DrainLimits {
-  /** Gives up when nothing new is queued or accounted for during this long. */
+  /**
+   * Gives up when nothing new is queued or accounted for during this long; while messages are in flight, during at
+   * least the queue's visibility timeout and a minute (a failed record waits that long for its redelivery).
+   */
   readonly stallMs: number;
   /** Gives up after this long in any case. */
   readonly totalMs: number;
@@ -76,7 +83,8 @@ export async function waitUntilDrained(baseUrl: string, expectQueued: number, li
       limits.report(`${Math.round((now - started) / 1000)} s: queued ${queued}, accounted for ${accounted}`);
     }
     const state = `${JSON.stringify(ops.totals)} queue ${JSON.stringify(ops.queue)}`;
-    if (now - progressAt > limits.stallMs) throw new Error(`no progress for ${limits.stallMs / 1000} s: ${state}`);
+    const stallMs = ops.queue.inFlight > 0 ? Math.max(limits.stallMs, REDELIVERY_MS) : limits.stallMs;
+    if (now - progressAt > stallMs) throw new Error(`no progress for ${stallMs / 1000} s: ${state}`);
     if (now - started > limits.totalMs) throw new Error(`not drained in ${limits.totalMs / 1000} s: ${state}`);
     await new Promise((r) => setTimeout(r, 250));
   }
