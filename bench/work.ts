@@ -11,12 +11,13 @@
  */
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { extractFromBytes } from '../functions/extract/extract-article';
 import { articleKey } from '../functions/store/dynamo-stores';
 import { TABLE_KEYS } from '../functions/store/table-schema';
+import { loadHandlers } from '../local/handlers';
 import { createLambdaContext } from '../local/lambda-context';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';
 import { installAwsMeter, itemSize, projectedSize, totalRequests } from './support/aws-meter';
@@ -55,18 +56,7 @@ try {
   const meter = installAwsMeter();
   const logBytes = silenceStdout();
 
-  const fetchSources = (await import('../functions/fetch-sources')).handler as unknown as (
-    event: { sources: unknown; force?: boolean },
-    context: Context,
-  ) => Promise<{ outcomes: { queued: number }[] }>;
-  const processArticles = (await import('../functions/process-articles')).handler as unknown as (
-    event: SQSEvent,
-    context: Context,
-  ) => Promise<SQSBatchResponse>;
-  const httpApi = (await import('../functions/http-api')).handler as unknown as (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
+  const { fetchSources, processArticles, httpApi } = await loadHandlers();
 
   // Fetcher: one refresh of every feed.
   let usage = meter.snapshot();

@@ -4,7 +4,6 @@
  * each request into an API Gateway (payload 2.0) event for the same API handler.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
 import type { SourceConfig } from '../functions/model';
 import { loadSources } from '../functions/sources/parse-sources';
 import { startDemoServer, type DemoServer } from './demo-server';
+import { loadHandlers } from './handlers';
 import { createLambdaContext } from './lambda-context';
 import { collectOpsMetrics } from './ops-metrics';
 import { createWebServer } from './web-server';
@@ -103,18 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     });
-    const fetchSources = (await import('../functions/fetch-sources')).handler as unknown as (
-      event: { sources: SourceConfig[]; force?: boolean },
-      context: Context,
-    ) => Promise<{ outcomes: { sourceId: string; status: string; queued: number; error?: string }[] }>;
-    const processArticles = (await import('../functions/process-articles')).handler as unknown as (
-      event: SQSEvent,
-      context: Context,
-    ) => Promise<SQSBatchResponse>;
-    const httpApi = (await import('../functions/http-api')).handler as unknown as (
-      event: APIGatewayProxyEventV2,
-      context: Context,
-    ) => Promise<APIGatewayProxyStructuredResultV2>;
+    const { fetchSources, processArticles, httpApi } = await loadHandlers();
 
     const poller: QueuePoller = startQueuePoller({
       client: sqsClient,

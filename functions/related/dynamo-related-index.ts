@@ -50,7 +50,6 @@ import {
   vectorNorm,
   type ArticleVector,
   type CandidatePosting,
-  type Posting,
   type RelatedEntry,
 } from './rank-related';
 import { collapseRelated, pairSortKey, RELATED_PREFIX } from './related-pairs';
@@ -442,13 +441,12 @@ function itemToVector(item: Item): ArticleVector | null {
     terms.push({ term, weight: Number(weight) });
     if (frequency && Number.isFinite(Number(frequency))) documentFrequency.set(term, Number(frequency));
   }
-  const norm = Number(item.norm);
   return {
     summary: itemToSummary(item),
     storyId: String(item.storyId ?? item.id),
     terms,
     documentFrequency,
-    norm: typeof item.norm === 'number' && norm > 0 ? norm : null,
+    norm: typeof item.norm === 'number' && item.norm > 0 ? item.norm : null,
   };
 }
 
@@ -489,14 +487,14 @@ function itemToSummary(item: Item): ArticleSummary {
   };
 }
 
+/** A posting as topic pages and search read it: the article and its weight for the term. */
+interface Posting {
+  readonly summary: ArticleSummary;
+  readonly weight: number;
+}
+
 function itemToPosting(item: Item): Posting {
-  return {
-    term: String(item.PK).slice('TERM#'.length),
-    summary: itemToSummary(item),
-    storyId: String(item.storyId ?? item.id),
-    weight: Number(item.weight ?? 0),
-    norm: Number(item.norm ?? 1) || 1,
-  };
+  return { summary: itemToSummary(item), weight: Number(item.weight ?? 0) };
 }
 
 /** Topics are terms as the analyzer writes them: lowercase, single spaces; a one-word topic is its stem. */

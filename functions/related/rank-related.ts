@@ -9,17 +9,6 @@
  */
 import type { ArticleSummary, RelatedArticle, WeightedTerm } from '../model';
 
-/** One article under one term, as the index stores it. */
-export interface Posting {
-  readonly term: string;
-  readonly summary: ArticleSummary;
-  readonly storyId: string;
-  /** The article's weight for the term. */
-  readonly weight: number;
-  /** The norm of the article's TF-IDF vector when it was indexed. */
-  readonly norm: number;
-}
-
 /** A posting as candidates are preselected from it: the key fields only. */
 export interface CandidatePosting {
   readonly term: string;

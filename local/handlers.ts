@@ -1,0 +1,33 @@
+/**
+ * The deployed Lambda handlers, loaded as Lambda loads them: once, after the environment they read at load is set
+ * (table, queue, endpoints). Used by the local runtime and by the work-per-unit benchmark.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SourceConfig } from '../functions/model';
+
+export interface FetchOutcome {
+  readonly sourceId: string;
+  readonly status: string;
+  readonly queued: number;
+  readonly error?: string;
+}
+
+export interface Handlers {
+  fetchSources(event: { sources: SourceConfig[]; force?: boolean }, context: Context): Promise<{ outcomes: FetchOutcome[] }>;
+  processArticles(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
+  httpApi(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** Imports the three entry points; call it only once the environment is in place. */
+export async function loadHandlers(): Promise<Handlers> {
+  const [fetcher, worker, api] = await Promise.all([
+    import('../functions/fetch-sources'),
+    import('../functions/process-articles'),
+    import('../functions/http-api'),
+  ]);
+  return {
+    fetchSources: fetcher.handler as unknown as Handlers['fetchSources'],
+    processArticles: worker.handler as unknown as Handlers['processArticles'],
+    httpApi: api.handler as unknown as Handlers['httpApi'],
+  };
+}
