@@ -8,6 +8,11 @@ import type { RelatedEntry } from './rank-related';
 
 /** Every related item of an article begins with this; the bare prefix is the article's entry ("the index knows it"), sorted first. */
 export const RELATED_PREFIX = 'REL#';
+/**
+ * The list the article's own indexing computed (its related articles indexed before it), one item: it sorts after
+ * the entry and before every pair (`!` before the digits of a score).
+ */
+export const OWN_LIST_SORT_KEY = `${RELATED_PREFIX}!`;
 /** Scores are kept to six decimals (rank-related rounds them so); at most 9999.999999 fits the ten digits. */
 const SCORE_SCALE = 1e6;
 const SCORE_DIGITS = 10;
@@ -16,6 +21,13 @@ const MAX_INVERTED = 10 ** SCORE_DIGITS - 1;
 export function pairSortKey(score: number, otherId: string): string {
   const scaled = Math.round(Math.min(Math.max(Number.isFinite(score) ? score : 0, 0), MAX_INVERTED / SCORE_SCALE) * SCORE_SCALE);
   return `${RELATED_PREFIX}${String(MAX_INVERTED - scaled).padStart(SCORE_DIGITS, '0')}#${otherId}`;
+}
+
+/** A pair's sort key -> its score and the other article's id; null for any other key (the entry, the own list). */
+export function parsePairSortKey(sortKey: string): { score: number; id: string } | null {
+  const match = /^REL#(\d{10})#(.+)$/s.exec(sortKey);
+  if (!match) return null;
+  return { score: (MAX_INVERTED - Number(match[1])) / SCORE_SCALE, id: match[2]! };
 }
 
 /**

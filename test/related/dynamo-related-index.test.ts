@@ -1,10 +1,12 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
+import { RELATED_LIMIT } from '../../functions/api/validate';
 import { DynamoRelatedIndex, TERMS_READ } from '../../functions/related/dynamo-related-index';
-import { pairSortKey } from '../../functions/related/related-pairs';
+import { RANK_DEFAULTS } from '../../functions/related/rank-related';
+import { OWN_LIST_SORT_KEY, pairSortKey } from '../../functions/related/related-pairs';
 import { createDynamoClients, ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -122,8 +124,11 @@ describe('DynamoRelatedIndex', () => {
     const perArticle = ['PutItemCommand', 'UpdateItemCommand'];
     expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([...perArticle, ...perArticle, 'BatchGetItemCommand']);
     const [underF1, underF2] = [await pairItems('related-pairs', 'f1'), await pairItems('related-pairs', 'f2')];
+    // f2, indexed later, keeps f1 in its own list and writes itself as a pair item under f1.
     const f1AboutF2 = underF1.find((item) => item.id === 'f2')!;
-    const f2AboutF1 = underF2.find((item) => item.id === 'f1')!;
+    const ownList = underF2.find((item) => item.SK === OWN_LIST_SORT_KEY)!;
+    const f2AboutF1 = (JSON.parse(ownList.related as string) as Record<string, unknown>[]).find((item) => item.id === 'f1')!;
+    expect(underF1.find((item) => item.SK === OWN_LIST_SORT_KEY)!.related).toBe('[]');
     expect(f1AboutF2.score).toBeGreaterThan(0);
     expect(f2AboutF1.score).toBe(f1AboutF2.score);
     expect(f2AboutF1.reasons).toEqual(f1AboutF2.reasons);
@@ -133,7 +138,52 @@ describe('DynamoRelatedIndex', () => {
     sent.length = 0;
     expect((await index.findRelated('f2', { limit: 10 }))!.map((entry) => entry.id)).toEqual(['f1']);
     expect(sent).toEqual(['QueryCommand']);
+    sent.length = 0;
+    expect((await index.findRelated('f1', { limit: 10 }))!.map((entry) => entry.id)).toEqual(['f2']);
+    expect(sent).toEqual(['QueryCommand']);
     client.destroy();
+  });
+
+  it('merges the own list and the later pairs best first, and writes no pair below a full list', async () => {
+    expect(RELATED_LIMIT.max).toBeLessThanOrEqual(RANK_DEFAULTS.limit);
+    const index = await fresh('related-floor');
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await index.indexArticle(article('f2', 'flood2', 1));
+    // f2's own list holds f1; f3 comes later and is a pair item under both.
+    await index.indexArticle(article('f3', 'flood3', 2));
+    const merged = (await index.findRelated('f2', { limit: 10 }))!;
+    expect(merged.map((entry) => entry.id).sort()).toEqual(['f1', 'f3']);
+    expect(merged[0]!.score).toBeGreaterThanOrEqual(merged[1]!.score);
+    expect((await pairItems('related-floor', 'f2')).filter((item) => item.SK !== OWN_LIST_SORT_KEY && item.SK !== 'REL#')).toHaveLength(1);
+
+    // A full own list (the API shows at most RANK_DEFAULTS.limit) whose last score no later pair reaches: f4 keeps
+    // f1 in its own list, but writes nothing under f1, whose best 50 it could never enter.
+    await dynamo.client.send(
+      new UpdateCommand({ TableName: 'related-floor', Key: { PK: 'ARTICLE#f1', SK: 'REL#' }, UpdateExpression: 'SET floor = :f', ExpressionAttributeValues: { ':f': 0.999 } }),
+    );
+    await index.indexArticle(article('f4', 'flood2', 3));
+    expect((await pairItems('related-floor', 'f1')).map((item) => item.id)).not.toContain('f4');
+    expect(await relatedIds(index, 'f4')).toContain('f1');
+    // Without a floor, f2 gets the pair.
+    expect((await pairItems('related-floor', 'f2')).map((item) => item.id)).toContain('f4');
+  });
+
+  it('records the floor of a full own list: the last score of the best RANK_DEFAULTS.limit', async () => {
+    const index = await fresh('related-full');
+    const withTerms = (id: string, names: string[], minute: number) =>
+      makeArticle({
+        id,
+        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
+        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
+      });
+    // Sixty articles on one subject, each with a word of its own: the later ones have more related than a list holds.
+    for (let i = 0; i < 60; i++) await index.indexArticle(withTerms(`n${i}`, ['alpha', 'beta', 'gamma', 'delta', `own${i}`], i));
+    const items = await pairItems('related-full', 'n59');
+    const entry = items.find((item) => item.SK === 'REL#')!;
+    const own = JSON.parse(items.find((item) => item.SK === OWN_LIST_SORT_KEY)!.related as string) as { score: number }[];
+    expect(own).toHaveLength(RANK_DEFAULTS.limit);
+    expect(entry.floor).toBe(own.at(-1)!.score);
+    expect(await relatedIds(index, 'n59')).toHaveLength(10);
   });
 
   it('counts an article once and lists it once when two deliveries of it race', async () => {

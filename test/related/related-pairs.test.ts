@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelatedEntry } from '../../functions/related/rank-related';
-import { collapseRelated, pairSortKey, RELATED_PREFIX } from '../../functions/related/related-pairs';
+import { collapseRelated, OWN_LIST_SORT_KEY, pairSortKey, parsePairSortKey, RELATED_PREFIX } from '../../functions/related/related-pairs';
 
 const entry = (id: string, storyId: string, score: number): RelatedEntry => ({
   id,
@@ -15,8 +15,9 @@ const entry = (id: string, storyId: string, score: number): RelatedEntry => ({
 });
 
 describe('pairSortKey', () => {
-  it('sorts the best score first, ties by id, after the marker', () => {
+  it('sorts the best score first, ties by id, after the entry and the own list', () => {
     const keys = [
+      OWN_LIST_SORT_KEY,
       pairSortKey(0.02, 'a'),
       pairSortKey(1, 'z'),
       pairSortKey(0.5, 'b'),
@@ -26,6 +27,7 @@ describe('pairSortKey', () => {
     ];
     expect([...keys].sort()).toEqual([
       RELATED_PREFIX,
+      OWN_LIST_SORT_KEY,
       pairSortKey(1, 'z'),
       pairSortKey(0.5, 'a'),
       pairSortKey(0.5, 'b'),
@@ -40,6 +42,15 @@ describe('pairSortKey', () => {
     }
     expect(pairSortKey(1e12, 'x') < pairSortKey(2, 'x')).toBe(true);
     expect(pairSortKey(-1, 'x')).toBe(pairSortKey(0, 'x'));
+  });
+
+  it('reads back the score and id of a pair key, and nothing from other keys', () => {
+    for (const [score, id] of [[0.123456, 'a'], [1, 'b#c'], [0, 'z'], [0.02, 'sha-1']] as const) {
+      expect(parsePairSortKey(pairSortKey(score, id))).toEqual({ score, id });
+    }
+    for (const key of [RELATED_PREFIX, OWN_LIST_SORT_KEY, 'REL#12#x', 'ARTICLE', 'REL#0000000001#']) {
+      expect(parsePairSortKey(key)).toBeNull();
+    }
   });
 });
 
