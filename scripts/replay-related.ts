@@ -9,7 +9,8 @@
  *
  * Articles arrive in file order, one minute apart; each preselects candidates from the newest postings of its best
  * terms, rescores the best with their whole vectors, adds what the best of those are related to (the second hop),
- * and the pairs it scored are kept on both sides (on the other side for its best related articles only).
+ * and the pairs it scored are kept on both sides (on the other side for its best related articles only, and not
+ * below the floor of that article's full list). On stderr: the pair items written under earlier articles.
  * Labels are never read. Without --out it prints the
  * scores of score_related.py.
  *
@@ -128,6 +129,10 @@ interface Indexed {
 class MemoryRelated {
   private readonly postings = new Map<string, CandidatePosting[]>();
   private readonly entries = new Map<string, ArticleVector>();
+  /** The floor of each article's own list: the last score when the list is full. */
+  private readonly floors = new Map<string, number>();
+  /** Pair items written under earlier articles, and those left out below a full list's floor. */
+  readonly written = { pairs: 0, belowFloor: 0 };
   private readonly pairs = new Map<string, RelatedEntry[]>();
   private readonly stories = new Map<string, string>();
   private articleCount = 0;
@@ -181,10 +186,17 @@ class MemoryRelated {
       documentFrequency: new Map([...completed.known].map((term) => [term, completed.stats.documentFrequency.get(term)!])),
       norm: vectorNorm(article.terms, completed.stats),
     });
-    // The pair, computed once, seen from both sides.
+    // The pair, computed once, seen from both sides: in the own list, and under the earlier article unless it falls
+    // below the floor of that article's full list.
     this.stories.set(owner.id, article.storyId);
     this.pairsOf(owner.id).push(...ranked);
+    this.floors.set(owner.id, ranked.length >= RANK_DEFAULTS.limit ? ranked.at(-1)!.score : 0);
     for (const neighbour of ranked.slice(0, NEIGHBOURS_UPDATED)) {
+      if (neighbour.score < (this.floors.get(neighbour.id) ?? 0)) {
+        this.written.belowFloor += 1;
+        continue;
+      }
+      this.written.pairs += 1;
       this.pairsOf(neighbour.id).push({ ...article.summary, storyId: article.storyId, score: neighbour.score, reasons: neighbour.reasons });
     }
   }
@@ -238,6 +250,10 @@ function main(): void {
     const terms = analyzeArticle({ title: line.title, body: line.body, summary: '', language: 'en', siteName: summary.source.name });
     related.index({ summary, storyId: stories.assign(id, line.body), terms });
   }
+  const n = lines.length || 1;
+  process.stderr.write(
+    `pair items written under earlier articles: ${(related.written.pairs / n).toFixed(1)} per article (${(related.written.belowFloor / n).toFixed(1)} left out below a full list's floor)\n`,
+  );
   const predictions = Object.fromEntries(
     lines.map((line) => [line.id, related.related(articleIdOf(line.id)).map((entry) => corpusIdOf.get(entry.id) ?? entry.id)]),
   );

@@ -216,14 +216,15 @@ describe('DynamoRelatedIndex', () => {
         terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
       });
     const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-    expect(TERMS_READ).toBe(10);
+    // c's ten terms before y0-y4 cover what it reads.
+    expect(TERMS_READ).toBeLessThanOrEqual(10);
     await index.indexArticle(withTerms('a', [...range('x', 10), ...range('y', 5)], 0));
     await index.indexArticle(withTerms('b', [...range('x', 5), ...range('z', 5)], 1));
     // c shares its read terms with b only; with a it shares y0-y4, which neither reads.
     sent.length = 0;
     await index.indexArticle(withTerms('c', [...range('z', 5), ...range('w', 5), ...range('y', 5)], 2));
-    // Ten postings Queries, one Query of b's related list, a BatchGetItem of b's vector and one of a's.
-    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(11);
+    // A postings Query per term read, one Query of b's related list, a BatchGetItem of b's vector and one of a's.
+    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(TERMS_READ + 1);
     expect(sent.filter((name) => name === 'BatchGetItemCommand')).toHaveLength(2);
     expect(await relatedIds(index, 'c')).toEqual(expect.arrayContaining(['a', 'b']));
     expect(await relatedIds(index, 'a')).toContain('c');
