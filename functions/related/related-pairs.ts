@@ -1,5 +1,6 @@
 /**
- * The keys and the read-side collapsing of related pairs, one item per pair and side (docs/related.md). Pure.
+ * The keys of an article's related items (its entry, its own list, the pairs written by later articles) and the
+ * read-side collapsing of related entries (docs/related.md). Pure.
  *
  * A pair item's sort key is `REL#<inverted score>#<otherId>`: ascending key order is best score first, ties by id,
  * the order of `compareEntries`, so that a Query with a Limit returns an article's best related articles.
