@@ -19,7 +19,7 @@
  * - `PK=STATS, SK=ARTICLES`: how many articles are indexed and since when, for document frequencies.
  *
  * Requests per indexed article, at most: 1 PutItem (entry) + 1 UpdateItem (stats; a GetItem on a redelivery) + 2
- * BatchWriteItem (postings) + 8 Queries (postings of the best terms) + 1 BatchGetItem (candidates' entries) + 3
+ * BatchWriteItem (postings) + 8 Queries (postings of the best terms) + 1 BatchGetItem (candidates' entries) + 2
  * Queries (their related lists) + 1 BatchGetItem (the second hop's entries) + 3 BatchWriteItem (entry, own list and
  * the pairs under the related articles).
  */
@@ -236,7 +236,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
       return pair ? [pair] : [];
     });
     return scored
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort(compareEntries)
       .slice(0, RANK_DEFAULTS.limit)
       .map((entry) => entry.id);
   }

@@ -157,7 +157,7 @@ export function preselectCandidates(
   }
   return [...candidates.entries()]
     .map(([id, { posting, dot }]) => ({ id, score: (dot / (posting.norm || 1)) * recencyFactor(article.publishedAt, posting.publishedAt) }))
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort(compareEntries)
     .slice(0, limit)
     .map((candidate) => candidate.id);
 }
@@ -254,7 +254,7 @@ export function recencyFactor(a: string, b: string): number {
 }
 
 /** Best first; ties broken by id so that every replica of a list orders them alike. */
-export function compareEntries(a: RelatedEntry, b: RelatedEntry): number {
+export function compareEntries(a: Pick<RelatedEntry, 'score' | 'id'>, b: Pick<RelatedEntry, 'score' | 'id'>): number {
   return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
