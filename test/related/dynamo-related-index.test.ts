@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
@@ -166,6 +166,22 @@ describe('DynamoRelatedIndex', () => {
     expect(await relatedIds(index, 'f4')).toContain('f1');
     // Without a floor, f2 gets the pair.
     expect((await pairItems('related-floor', 'f2')).map((item) => item.id)).toContain('f4');
+  });
+
+  it('still lists the later pairs when an own list is damaged or absent', async () => {
+    const index = await fresh('related-damaged');
+    await index.indexArticle(article('f1', 'flood1', 0));
+    await index.indexArticle(article('f2', 'flood2', 1));
+    await index.indexArticle(article('f3', 'flood3', 2));
+    for (const related of ['{not json', '{"id":"x"}', 42]) {
+      await dynamo.client.send(
+        new UpdateCommand({ TableName: 'related-damaged', Key: { PK: 'ARTICLE#f2', SK: OWN_LIST_SORT_KEY }, UpdateExpression: 'SET related = :r', ExpressionAttributeValues: { ':r': related } }),
+      );
+      expect(await relatedIds(index, 'f2')).toEqual(['f3']);
+    }
+    // An article indexed before own lists existed has none: its pairs are listed alone.
+    await dynamo.client.send(new DeleteCommand({ TableName: 'related-damaged', Key: { PK: 'ARTICLE#f2', SK: OWN_LIST_SORT_KEY } }));
+    expect(await relatedIds(index, 'f2')).toEqual(['f3']);
   });
 
   it('records the floor of a full own list: the last score of the best RANK_DEFAULTS.limit', async () => {
