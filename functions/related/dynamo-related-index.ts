@@ -10,8 +10,10 @@
  *   its summary, story and term vector; rewritten at the end with its norm, the document frequencies it knew and the
  *   floor of its own list. It sorts before everything else of the article's, so the Query that reads the related
  *   articles also tells an article the index knows from one it has never seen.
- * - `PK=ARTICLE#<id>, SK=REL#!`: the article's own list, one item: the related articles indexed before it, scored
- *   when it was indexed (summary, story, score, reasons each). Written once, by the article's own indexing.
+ * - `PK=ARTICLE#<id>, SK=REL#!`: the head of the article's own list: its best related articles indexed before it
+ *   (up to OWN_HEAD_SIZE), scored when it was indexed (summary, story, score, reasons each), and whether a tail
+ *   follows. `SK=RELTAIL`: the rest of the list, outside the Query's `REL#` range. Both written once, by the
+ *   article's own indexing.
  * - `PK=ARTICLE#<id>, SK=REL#<inverted score>#<otherId>`: a related article indexed after it, one item each, written
  *   blind by the later article's indexing (no read-modify-write, no version, no contention). The score in the sort
  *   key makes one Query return the best first; a pair that could never reach the article's best 50 (it scores below
@@ -20,8 +22,8 @@
  *
  * Requests per indexed article, at most: 1 PutItem (entry) + 1 UpdateItem (stats; a GetItem on a redelivery) + 2
  * BatchWriteItem (postings) + 8 Queries (postings of the best terms) + 1 BatchGetItem (candidates' entries) + 2
- * Queries (their related lists) + 1 BatchGetItem (the second hop's entries) + 3 BatchWriteItem (entry, own list and
- * the pairs under the related articles).
+ * Queries (their related lists) + 1 BatchGetItem (the tails of those lists) + 1 BatchGetItem (the second hop's
+ * entries) + 3 BatchWriteItem (entry, own list and the pairs under the related articles).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -57,7 +59,7 @@ import {
   type CandidatePosting,
   type RelatedEntry,
 } from './rank-related';
-import { collapseRelated, OWN_LIST_SORT_KEY, pairSortKey, parsePairSortKey, RELATED_PREFIX } from './related-pairs';
+import { collapseRelated, OWN_LIST_SORT_KEY, OWN_TAIL_SORT_KEY, pairSortKey, parsePairSortKey, RELATED_PREFIX } from './related-pairs';
 
 export interface DynamoRelatedIndexProps {
   readonly client: DynamoDBDocumentClient;
@@ -74,6 +76,12 @@ export const TERMS_READ = CANDIDATE_TERMS;
 export const POSTINGS_READ_PER_TERM = POSTINGS_PER_TERM;
 /** An article is written into the partitions of at most this many of its best related articles. */
 export const NEIGHBOURS_UPDATED = 50;
+/**
+ * Entries of an own list kept in its head, the item the related Query reads; the rest go to its tail, read by key
+ * only for a larger limit. Enough for the API's default limit (10) and the spare that collapsing copies needs, so
+ * that a default related call reads a few kB of own list rather than all of it.
+ */
+export const OWN_HEAD_SIZE = 20;
 /** Summaries are cut to this in postings and related items: they are shown as teasers, and they set the item sizes. */
 const MAX_SUMMARY_CHARS = 300;
 const MAX_WRITE_ATTEMPTS = 5;
@@ -144,15 +152,19 @@ export class DynamoRelatedIndex implements RelatedIndex {
     for (const vector of await this.readVectors(preselectCandidates(article, postings, read, RESCORED_CANDIDATES))) {
       vectors.set(vector.summary.id, vector);
     }
-    const firstHop = scoreVectors(article, vectors.values(), completeStatistics(article, read, vectors.values()), {
-      ...RANK_DEFAULTS,
-      limit: SECOND_HOP_SOURCES,
-    });
+    // The sources of the second hop: the best candidates whose indexing is done (norm known): one still being
+    // indexed has no related list yet.
+    const firstHop = scoreVectors(
+      article,
+      [...vectors.values()].filter((vector) => vector.norm !== null),
+      completeStatistics(article, read, vectors.values()),
+      { ...RANK_DEFAULTS, limit: SECOND_HOP_SOURCES },
+    );
 
     // Second hop: what the best candidates are related to shares the lesser terms that were not read.
     const seen = new Set<string>([article.id, ...vectors.keys()]);
     const more: string[] = [];
-    for (const list of await Promise.all(firstHop.map((entry) => this.readRelatedIds(entry.id)))) {
+    for (const list of await this.readRelatedIds(firstHop.map((entry) => entry.id))) {
       for (const id of list) {
         if (seen.has(id) || more.length === SECOND_HOP_CANDIDATES) continue;
         seen.add(id);
@@ -171,7 +183,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
       entryItem(article, { documentFrequency: known, norm: vectorNorm(article.terms, completed.stats), floor }),
       // Each pair is computed once and seen from both sides with the same score and reasons: in this article's own
       // list, and as a pair item under the related article, unless it falls below that article's floor.
-      ownListItem(article.id, ranked),
+      ...ownListItems(article.id, ranked),
       ...ranked
         .slice(0, NEIGHBOURS_UPDATED)
         .filter((entry) => entry.score >= (vectors.get(entry.id)?.floor ?? 0))
@@ -215,30 +227,54 @@ export class DynamoRelatedIndex implements RelatedIndex {
   }
 
   /**
-   * The ids in an article's related list, best first: its own list and its best pairs (the Query findRelated makes,
-   * projected to the sort key and the own list).
+   * The ids in each article's related list, best first: its own list and its best pairs (the Query findRelated
+   * makes, projected to the sort key and the own list's head), and the tails of the own lists, all in one
+   * BatchGetItem alongside the Queries.
    */
-  private async readRelatedIds(articleId: string): Promise<string[]> {
-    const result = await this.props.client.send(
-      new QueryCommand({
-        TableName: this.props.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': articlePartition(articleId), ':prefix': RELATED_PREFIX },
-        ExpressionAttributeNames: { '#related': 'related' },
-        ProjectionExpression: 'SK, #related',
-        // The entry, the own list and as many pairs as a list holds.
-        Limit: RANK_DEFAULTS.limit + 2,
-      }),
-    );
-    const scored = (result.Items ?? []).flatMap((item) => {
-      if (item.SK === OWN_LIST_SORT_KEY) return ownListEntries(item).map(({ id, score }) => ({ id, score }));
-      const pair = parsePairSortKey(String(item.SK));
-      return pair ? [pair] : [];
+  private async readRelatedIds(articleIds: readonly string[]): Promise<string[][]> {
+    if (articleIds.length === 0) return [];
+    const [pages, tails] = await Promise.all([
+      Promise.all(
+        articleIds.map(async (articleId) => {
+          const result = await this.props.client.send(
+            new QueryCommand({
+              TableName: this.props.tableName,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+              ExpressionAttributeValues: { ':pk': articlePartition(articleId), ':prefix': RELATED_PREFIX },
+              ExpressionAttributeNames: { '#related': 'related', '#tail': 'tail' },
+              ProjectionExpression: 'SK, #related, #tail',
+              // The entry, the own list's head and as many pairs as a list holds.
+              Limit: RANK_DEFAULTS.limit + 2,
+            }),
+          );
+          return result.Items ?? [];
+        }),
+      ),
+      this.batchGet(articleIds.map((articleId) => ({ PK: articlePartition(articleId), SK: OWN_TAIL_SORT_KEY }))),
+    ]);
+    const tailOf = new Map(tails.map((item) => [String(item.PK), item]));
+    return articleIds.map((articleId, i) => {
+      const scored = pages[i]!.flatMap((item): { id: string; score: number }[] => {
+        if (item.SK !== OWN_LIST_SORT_KEY) {
+          const pair = parsePairSortKey(String(item.SK));
+          return pair ? [pair] : [];
+        }
+        const tail = item.tail === true ? tailOf.get(articlePartition(articleId)) : undefined;
+        return [...ownListEntries(item), ...(tail ? ownListEntries(tail) : [])];
+      });
+      return scored
+        .sort(compareEntries)
+        .slice(0, RANK_DEFAULTS.limit)
+        .map((entry) => entry.id);
     });
-    return scored
-      .sort(compareEntries)
-      .slice(0, RANK_DEFAULTS.limit)
-      .map((entry) => entry.id);
+  }
+
+  /** The tail of an article's own list: the entries beyond its head (none when the list has no tail). */
+  private async readOwnTail(articleId: string): Promise<RelatedEntry[]> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: { PK: articlePartition(articleId), SK: OWN_TAIL_SORT_KEY } }),
+    );
+    return result.Item ? ownListEntries(result.Item) : [];
   }
 
   private async batchGet(keys: Item[]): Promise<Item[]> {
@@ -263,24 +299,37 @@ export class DynamoRelatedIndex implements RelatedIndex {
   }
 
   /**
-   * One Query of the article's entry, own list and best pairs, merged best first (a second page of pairs only when
-   * copies of one story left fewer than asked). Null when the index does not know the article: no indexing of it
-   * has begun.
+   * One Query of the article's entry, own list's head and best pairs, merged best first; at most one more request:
+   * the own list's tail, read alongside the Query when more is asked for than the head holds beyond its spare, or
+   * afterwards when collapsing copies left fewer than asked; else a second page of pairs. Null when the index does
+   * not know the article: no indexing of it has begun.
    */
   async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
-    // The entry, the own list, the pairs asked for and a few spare.
-    const first = await this.readPairs(articleId, query.limit + 2 + RELATED_READ_SLACK);
+    const tailAlongside = query.limit > OWN_HEAD_SIZE - RELATED_READ_SLACK;
+    // The entry, the own list's head, the pairs asked for and a few spare.
+    const [first, tailRead] = await Promise.all([
+      this.readPairs(articleId, query.limit + 2 + RELATED_READ_SLACK),
+      tailAlongside ? this.readOwnTail(articleId) : null,
+    ]);
     const [entry, ...rest] = first.items;
     if (entry?.SK !== RELATED_PREFIX) return null;
     const owner = { id: articleId, storyId: String(entry.storyId ?? articleId) };
-    const own = rest[0]?.SK === OWN_LIST_SORT_KEY ? ownListEntries(rest.shift()!) : [];
+    const head = rest[0]?.SK === OWN_LIST_SORT_KEY ? rest.shift()! : null;
+    // A tail item the head does not announce is a leftover of an earlier, longer list: never read.
+    const hasTail = head?.tail === true;
+    let own = [...(head ? ownListEntries(head) : []), ...(hasTail && tailRead ? tailRead : [])];
     let pairs = rest.map(itemToEntry);
     const merge = () => collapseRelated(owner, [...own, ...pairs].sort(compareEntries), query.limit);
     let related = merge();
-    if (related.length < query.limit && first.lastKey) {
-      const second = await this.readPairs(articleId, (query.limit - related.length) * SECOND_PAGE_FACTOR + RELATED_READ_SLACK, first.lastKey);
-      pairs = [...pairs, ...second.items.map(itemToEntry)];
-      related = merge();
+    if (related.length < query.limit && !tailAlongside) {
+      if (hasTail) {
+        own = [...own, ...(await this.readOwnTail(articleId))];
+        related = merge();
+      } else if (first.lastKey) {
+        const second = await this.readPairs(articleId, (query.limit - related.length) * SECOND_PAGE_FACTOR + RELATED_READ_SLACK, first.lastKey);
+        pairs = [...pairs, ...second.items.map(itemToEntry)];
+        related = merge();
+      }
     }
     return related.map(({ storyId: _story, ...entry }) => entry);
   }
@@ -427,12 +476,19 @@ function pairItem(ownerId: string, entry: RelatedEntry): Item {
 }
 
 /**
- * The article's own list: its related articles indexed before it, best first, as one JSON string. The list is only
- * ever read whole, and a string costs the SDK and the server a fraction of what a list of fifty maps does (measured
- * on 1,000 articles: a list of maps 58 s, one item per pair 52 s, a string 48 s; docs/related.md).
+ * The article's own list: its related articles indexed before it, best first, as JSON strings: the head (the best
+ * OWN_HEAD_SIZE) and, when the list is longer, the tail. Each part is only ever read whole, and a string costs the
+ * SDK and the server a fraction of what a list of maps does (measured on 1,000 articles: a list of maps 58 s, one
+ * item per pair 52 s, a string 48 s; docs/related.md).
  */
-function ownListItem(ownerId: string, entries: readonly RelatedEntry[]): Item {
-  return { PK: articlePartition(ownerId), SK: OWN_LIST_SORT_KEY, related: JSON.stringify(entries.map(entryAttributes)) };
+function ownListItems(ownerId: string, entries: readonly RelatedEntry[]): Item[] {
+  const head = entries.slice(0, OWN_HEAD_SIZE);
+  const tail = entries.slice(OWN_HEAD_SIZE);
+  const json = (part: readonly RelatedEntry[]) => JSON.stringify(part.map(entryAttributes));
+  return [
+    { PK: articlePartition(ownerId), SK: OWN_LIST_SORT_KEY, related: json(head), tail: tail.length > 0 },
+    ...(tail.length > 0 ? [{ PK: articlePartition(ownerId), SK: OWN_TAIL_SORT_KEY, related: json(tail) }] : []),
+  ];
 }
 
 /** The own list's entries; none from a list that is not one (the item was damaged or written by other code). */

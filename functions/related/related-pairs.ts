@@ -14,6 +14,11 @@ export const RELATED_PREFIX = 'REL#';
  * the entry and before every pair (`!` before the digits of a score).
  */
 export const OWN_LIST_SORT_KEY = `${RELATED_PREFIX}!`;
+/**
+ * The rest of a long own list, beyond its head. Outside `REL#`, so that the Query of an article's related items
+ * never reads it: it is read by key, and only when more is asked for than the head and the pairs can answer.
+ */
+export const OWN_TAIL_SORT_KEY = 'RELTAIL';
 /** Scores are kept to six decimals (rank-related rounds them so); at most 9999.999999 fits the ten digits. */
 const SCORE_SCALE = 1e6;
 const SCORE_DIGITS = 10;

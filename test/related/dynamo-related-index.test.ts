@@ -4,9 +4,9 @@ import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
 import { RELATED_LIMIT } from '../../functions/api/validate';
-import { DynamoRelatedIndex, TERMS_READ } from '../../functions/related/dynamo-related-index';
+import { DynamoRelatedIndex, OWN_HEAD_SIZE, TERMS_READ } from '../../functions/related/dynamo-related-index';
 import { RANK_DEFAULTS } from '../../functions/related/rank-related';
-import { OWN_LIST_SORT_KEY, pairSortKey } from '../../functions/related/related-pairs';
+import { OWN_LIST_SORT_KEY, OWN_TAIL_SORT_KEY, pairSortKey } from '../../functions/related/related-pairs';
 import { createDynamoClients, ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -120,9 +120,14 @@ describe('DynamoRelatedIndex', () => {
     await index.indexArticle(article('f1', 'flood1', 0));
     await index.indexArticle(article('f2', 'flood2', 1));
     // Per article: its entry and the count, then Queries (postings, related lists) and batches; the second article
-    // fetches its candidate's vector. Nothing is read back to be rewritten.
+    // fetches its candidate's vector, then the tail of that candidate's own list. Nothing is read back to be rewritten.
     const perArticle = ['PutItemCommand', 'UpdateItemCommand'];
-    expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([...perArticle, ...perArticle, 'BatchGetItemCommand']);
+    expect(sent.filter((name) => !/^(Query|BatchWriteItem)Command$/.test(name))).toEqual([
+      ...perArticle,
+      ...perArticle,
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+    ]);
     const [underF1, underF2] = [await pairItems('related-pairs', 'f1'), await pairItems('related-pairs', 'f2')];
     // f2, indexed later, keeps f1 in its own list and writes itself as a pair item under f1.
     const f1AboutF2 = underF1.find((item) => item.id === 'f2')!;
@@ -179,13 +184,21 @@ describe('DynamoRelatedIndex', () => {
       );
       expect(await relatedIds(index, 'f2')).toEqual(['f3']);
     }
+    // A tail the head does not announce (left by an earlier, longer list) is never read.
+    await dynamo.client.send(
+      new BatchWriteCommand({
+        RequestItems: { 'related-damaged': [{ PutRequest: { Item: { PK: 'ARTICLE#f2', SK: OWN_TAIL_SORT_KEY, related: JSON.stringify([{ id: 'stale', score: 0.99, storyId: 'stale' }]) } } }] },
+      }),
+    );
+    expect(((await index.findRelated('f2', { limit: 50 })) ?? []).map((e) => e.id)).toEqual(['f3']);
     // An article indexed before own lists existed has none: its pairs are listed alone.
     await dynamo.client.send(new DeleteCommand({ TableName: 'related-damaged', Key: { PK: 'ARTICLE#f2', SK: OWN_LIST_SORT_KEY } }));
     expect(await relatedIds(index, 'f2')).toEqual(['f3']);
   });
 
-  it('records the floor of a full own list: the last score of the best RANK_DEFAULTS.limit', async () => {
-    const index = await fresh('related-full');
+  it('records the floor of a full own list, keeps its head in the Query and reads its tail only for more', async () => {
+    const { client, sent } = recordingClient();
+    const index = await fresh('related-full', client);
     const withTerms = (id: string, names: string[], minute: number) =>
       makeArticle({
         id,
@@ -196,10 +209,23 @@ describe('DynamoRelatedIndex', () => {
     for (let i = 0; i < 60; i++) await index.indexArticle(withTerms(`n${i}`, ['alpha', 'beta', 'gamma', 'delta', `own${i}`], i));
     const items = await pairItems('related-full', 'n59');
     const entry = items.find((item) => item.SK === 'REL#')!;
-    const own = JSON.parse(items.find((item) => item.SK === OWN_LIST_SORT_KEY)!.related as string) as { score: number }[];
+    const head = items.find((item) => item.SK === OWN_LIST_SORT_KEY)!;
+    const tail = await dynamo.client.send(new GetCommand({ TableName: 'related-full', Key: { PK: 'ARTICLE#n59', SK: OWN_TAIL_SORT_KEY } }));
+    expect(items.map((item) => item.SK)).not.toContain(OWN_TAIL_SORT_KEY);
+    expect(head.tail).toBe(true);
+    const own = [...JSON.parse(head.related as string), ...JSON.parse(tail.Item!.related as string)] as { id: string; score: number }[];
+    expect(JSON.parse(head.related as string)).toHaveLength(OWN_HEAD_SIZE);
     expect(own).toHaveLength(RANK_DEFAULTS.limit);
     expect(entry.floor).toBe(own.at(-1)!.score);
-    expect(await relatedIds(index, 'n59')).toHaveLength(10);
+
+    // The default limit is answered by the Query alone (the head); fifty need the tail, read alongside.
+    sent.length = 0;
+    expect(await relatedIds(index, 'n59')).toEqual(own.slice(0, 10).map((e) => e.id));
+    expect(sent).toEqual(['QueryCommand']);
+    sent.length = 0;
+    expect(((await index.findRelated('n59', { limit: 50 })) ?? []).map((e) => e.id)).toEqual(own.map((e) => e.id));
+    expect([...sent].sort()).toEqual(['GetItemCommand', 'QueryCommand']);
+    client.destroy();
   });
 
   it('counts an article once and lists it once when two deliveries of it race', async () => {
@@ -239,11 +265,34 @@ describe('DynamoRelatedIndex', () => {
     // c shares its read terms with b only; with a it shares y0-y4, which neither reads.
     sent.length = 0;
     await index.indexArticle(withTerms('c', [...range('z', 5), ...range('w', 5), ...range('y', 5)], 2));
-    // A postings Query per term read, one Query of b's related list, a BatchGetItem of b's vector and one of a's.
+    // A postings Query per term read, one Query of b's related list; BatchGetItem of b's vector, of the tail of b's
+    // own list, and of a's vector.
     expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(TERMS_READ + 1);
-    expect(sent.filter((name) => name === 'BatchGetItemCommand')).toHaveLength(2);
+    expect(sent.filter((name) => name === 'BatchGetItemCommand')).toHaveLength(3);
     expect(await relatedIds(index, 'c')).toEqual(expect.arrayContaining(['a', 'b']));
     expect(await relatedIds(index, 'a')).toContain('c');
+    client.destroy();
+  });
+
+  it('takes the second hop only through candidates whose indexing is done: one still in flight has no list yet', async () => {
+    const { client, sent } = recordingClient();
+    const index = await fresh('related-second-hop-in-flight', client);
+    const withTerms = (id: string, names: string[], minute: number) =>
+      makeArticle({
+        id,
+        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
+        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
+      });
+    const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    await index.indexArticle(withTerms('a', range('x', 10), 0));
+    await index.indexArticle(withTerms('b', range('x', 10), 1));
+    // b's entry as it is while b is being indexed: no norm yet.
+    await dynamo.client.send(new UpdateCommand({ TableName: 'related-second-hop-in-flight', Key: { PK: 'ARTICLE#b', SK: 'REL#' }, UpdateExpression: 'REMOVE norm' }));
+    sent.length = 0;
+    await index.indexArticle(withTerms('c', range('x', 10), 2));
+    // Both are candidates; only a, whose indexing is done, leads to its related list.
+    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(TERMS_READ + 1);
+    expect((await relatedIds(index, 'c')).sort()).toEqual(['a', 'b']);
     client.destroy();
   });
 
