@@ -30,6 +30,17 @@ function article(id: string, text: keyof typeof TEXTS, minute: number, storyId =
   });
 }
 
+/** An article with the given terms, best first (an article reads the postings of its first TERMS_READ only). */
+function withTerms(id: string, names: string[], minute: number): Article {
+  return makeArticle({
+    id,
+    publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
+    terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
+  });
+}
+
+const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
 describe('DynamoRelatedIndex', () => {
   let dynamo: LocalDynamo;
   const fresh = async (tableName: string, client = dynamo.client) => {
@@ -199,12 +210,6 @@ describe('DynamoRelatedIndex', () => {
   it('records the floor of a full own list, keeps its head in the Query and reads its tail only for more', async () => {
     const { client, sent } = recordingClient();
     const index = await fresh('related-full', client);
-    const withTerms = (id: string, names: string[], minute: number) =>
-      makeArticle({
-        id,
-        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
-        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
-      });
     // Sixty articles on one subject, each with a word of its own: the later ones have more related than a list holds.
     for (let i = 0; i < 60; i++) await index.indexArticle(withTerms(`n${i}`, ['alpha', 'beta', 'gamma', 'delta', `own${i}`], i));
     const items = await pairItems('related-full', 'n59');
@@ -250,14 +255,6 @@ describe('DynamoRelatedIndex', () => {
   it('finds an article that shares only terms it does not read, through the related list of a common neighbour', async () => {
     const { client, sent } = recordingClient();
     const index = await fresh('related-second-hop', client);
-    // Terms best first: an article reads the postings of its first TERMS_READ only.
-    const withTerms = (id: string, names: string[], minute: number) =>
-      makeArticle({
-        id,
-        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
-        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
-      });
-    const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
     // c's ten terms before y0-y4 cover what it reads.
     expect(TERMS_READ).toBeLessThanOrEqual(10);
     await index.indexArticle(withTerms('a', [...range('x', 10), ...range('y', 5)], 0));
@@ -277,13 +274,6 @@ describe('DynamoRelatedIndex', () => {
   it('takes the second hop only through candidates whose indexing is done: one still in flight has no list yet', async () => {
     const { client, sent } = recordingClient();
     const index = await fresh('related-second-hop-in-flight', client);
-    const withTerms = (id: string, names: string[], minute: number) =>
-      makeArticle({
-        id,
-        publishedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString(),
-        terms: names.map((name, i) => ({ term: name, weight: 10 - i * 0.25, kind: 'keyword' as const, label: name })),
-      });
-    const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
     await index.indexArticle(withTerms('a', range('x', 10), 0));
     await index.indexArticle(withTerms('b', range('x', 10), 1));
     // b's entry as it is while b is being indexed: no norm yet.
