@@ -31,6 +31,8 @@ import {
   compareEntries,
   completeStatistics,
   estimateDocumentFrequency,
+  listFloor,
+  NEIGHBOURS_UPDATED,
   POSTINGS_PER_TERM,
   preselectCandidates,
   RANK_DEFAULTS,
@@ -56,8 +58,6 @@ interface Options {
   readonly shuffle: number | null;
 }
 
-/** A pair is written on the side of at most this many neighbours, as `NEIGHBOURS_UPDATED` in dynamo-related-index.ts. */
-const NEIGHBOURS_UPDATED = 50;
 
 function parseArgs(argv: readonly string[]): Options {
   const rest = [...argv];
@@ -190,7 +190,7 @@ class MemoryRelated {
     // below the floor of that article's full list.
     this.stories.set(owner.id, article.storyId);
     this.pairsOf(owner.id).push(...ranked);
-    this.floors.set(owner.id, ranked.length >= RANK_DEFAULTS.limit ? ranked.at(-1)!.score : 0);
+    this.floors.set(owner.id, listFloor(ranked));
     for (const neighbour of ranked.slice(0, NEIGHBOURS_UPDATED)) {
       if (neighbour.score < (this.floors.get(neighbour.id) ?? 0)) {
         this.written.belowFloor += 1;

@@ -47,6 +47,8 @@ import {
   completeStatistics,
   estimateDocumentFrequency,
   inverseDocumentFrequency,
+  listFloor,
+  NEIGHBOURS_UPDATED,
   POSTINGS_PER_TERM,
   RANK_DEFAULTS,
   preselectCandidates,
@@ -74,8 +76,6 @@ type Item = Record<string, unknown>;
 export const TERMS_READ = CANDIDATE_TERMS;
 /** Newest postings read per term at ingest: the candidates, and the sample document frequencies come from. */
 export const POSTINGS_READ_PER_TERM = POSTINGS_PER_TERM;
-/** An article is written into the partitions of at most this many of its best related articles. */
-export const NEIGHBOURS_UPDATED = 50;
 /**
  * Entries of an own list kept in its head, the item the related Query reads; the rest go to its tail, read by key
  * only for a larger limit. Enough for the API's default limit (10) and the spare that collapsing copies needs, so
@@ -176,8 +176,7 @@ export class DynamoRelatedIndex implements RelatedIndex {
     const completed = completeStatistics(article, read, vectors.values());
     const ranked = scoreVectors(article, vectors.values(), completed);
     const known = new Map([...completed.known].map((term) => [term, completed.stats.documentFrequency.get(term)!]));
-    // A full own list shows nothing below its last score: later pairs that score less could never be shown.
-    const floor = ranked.length >= RANK_DEFAULTS.limit ? ranked.at(-1)!.score : 0;
+    const floor = listFloor(ranked);
     await this.writeItems([
       // The article's entry, now with its norm, the frequencies it knew and its floor, for the articles indexed after it.
       entryItem(article, { documentFrequency: known, norm: vectorNorm(article.terms, completed.stats), floor }),

@@ -59,6 +59,17 @@ export interface RankOptions {
 
 export const RANK_DEFAULTS: RankOptions = { limit: 50, minScore: 0.02 };
 
+/** A pair is also written on the side of at most this many of an article's best related articles. */
+export const NEIGHBOURS_UPDATED = 50;
+
+/**
+ * The floor of an article's own list: its last score when the list is full (RANK_DEFAULTS.limit entries, the most
+ * the API shows), else 0. A later pair that scores below it could never be shown on that article's side.
+ */
+export function listFloor(ranked: readonly { readonly score: number }[]): number {
+  return ranked.length >= RANK_DEFAULTS.limit ? ranked.at(-1)!.score : 0;
+}
+
 /**
  * How many of an article's terms (best first) the index reads postings of at ingest. The candidates they find are
  * rescored with their whole vectors (`scoreVectors`), and the best few lead to their own related lists (the second

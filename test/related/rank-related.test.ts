@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { WeightedTerm } from '../../functions/model';
 import {
   completeStatistics,
+  listFloor,
   preselectCandidates,
+  RANK_DEFAULTS,
   recencyFactor,
   scoreVectors,
   vectorNorm,
@@ -42,6 +44,15 @@ const stats = { articleCount: 100, documentFrequency: new Map([['flood', 3], ['d
 const article = { id: 'a', storyId: 'a', publishedAt: '2026-11-20T10:00:00.000Z', terms: [term('flood'), term('dam'), term('rain')] };
 const completed = { stats, known: new Set(stats.documentFrequency.keys()), typical: 1 };
 const all = { limit: 10, minScore: 0 };
+
+describe('listFloor', () => {
+  it('is the last score of a full list, and 0 for a list that is not full', () => {
+    const scores = (count: number) => Array.from({ length: count }, (_, i) => ({ score: 1 - i / 100 }));
+    expect(listFloor(scores(RANK_DEFAULTS.limit))).toBe(1 - (RANK_DEFAULTS.limit - 1) / 100);
+    expect(listFloor(scores(RANK_DEFAULTS.limit - 1))).toBe(0);
+    expect(listFloor([])).toBe(0);
+  });
+});
 
 describe('preselectCandidates', () => {
   it('never picks the article itself nor a copy of its text', () => {
