@@ -20,11 +20,11 @@ export interface Handlers {
 
 /** Imports the three entry points; call it only once the environment is in place. */
 export async function loadHandlers(): Promise<Handlers> {
-  const [fetcher, worker, api] = await Promise.all([
-    import('../functions/fetch-sources'),
-    import('../functions/process-articles'),
-    import('../functions/http-api'),
-  ]);
+  // One after the other: jest's ES module loader fails on concurrent imports that share a dependency
+  // (jestjs/jest#11434), and the tests start the local stack in process.
+  const fetcher = await import('../functions/fetch-sources');
+  const worker = await import('../functions/process-articles');
+  const api = await import('../functions/http-api');
   return {
     fetchSources: fetcher.handler as unknown as Handlers['fetchSources'],
     processArticles: worker.handler as unknown as Handlers['processArticles'],

@@ -77,7 +77,7 @@ export async function startStackProcess(
       }
       const result = await Promise.race([
         exited,
-        new Promise<{ code: null; signal: null }>((r) => setTimeout(() => r({ code: null, signal: null }), 10_000)),
+        new Promise<{ code: null; signal: null }>((r) => setTimeout(() => r({ code: null, signal: null }), 10_000).unref()),
       ]);
       return { ...result, millis: Date.now() - started };
     },
