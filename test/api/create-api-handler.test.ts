@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-api-handler';
 import { apiEvent, routeKeyEvent } from './events';
 import { failingPorts, recordingTelemetry } from './fakes';

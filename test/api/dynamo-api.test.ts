@@ -2,7 +2,7 @@
  * The handler over the real DynamoDB stores (dynalite, in process): real cursors page through real listings, the
  * store's own cursor checks become 400s, and what the stores return still conforms to docs/openapi.json.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
 import type { RelatedIndex } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     await sources.incrementArticleCount(sourceId);
   }
   handler = createApiHandler({ articles, sources, related: emptyIndex, telemetry: silentTelemetry });
-});
+}, 60_000);
 
 afterAll(() => dynamo.stop());
 

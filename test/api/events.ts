@@ -30,7 +30,7 @@ export function apiEvent(target: string, options: EventOptions = {}): APIGateway
     routeKey,
     rawPath,
     rawQueryString,
-    headers: { host: 'api.example.com', 'user-agent': 'vitest', ...options.headers },
+    headers: { host: 'api.example.com', 'user-agent': 'newsweave-test', ...options.headers },
     queryStringParameters: rawQueryString ? queryStringParameters : undefined,
     pathParameters: options.pathParameters,
     requestContext: {
@@ -38,7 +38,7 @@ export function apiEvent(target: string, options: EventOptions = {}): APIGateway
       apiId: 'api',
       domainName: 'api.example.com',
       domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'newsweave-test' },
       requestId: 'req-1',
       routeKey,
       stage,

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { charsetFromContentType, decodeDocument } from '../../functions/charset/decode-document';
 
 const russian = 'Москва — столица России';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { bandsOf, hammingDistance, NEAR_DUPLICATE_DISTANCE, simhash } from '../../functions/dedupe/simhash';
+import { sharedDataPath } from '../support/shared-data';
 
 const story = `The city council voted on Tuesday to close the old bridge over the river after engineers found cracks
 in two of its supports. Traffic will be diverted through the northern ring road for at least six months, the mayor said,
@@ -15,7 +16,7 @@ describe('simhash', () => {
   });
 
   it('keeps different articles about the same story apart (BASIL: one story, three outlets)', () => {
-    const rows = readFileSync(new URL('../../../shared/data/related-dev/stories_basil.jsonl', import.meta.url), 'utf8')
+    const rows = readFileSync(sharedDataPath('related-dev', 'stories_basil.jsonl'), 'utf8')
       .split('\n')
       .slice(0, 30)
       .map((line) => JSON.parse(line) as { body: string });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoStoryIndex } from '../../functions/dedupe/story-index';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
@@ -17,7 +17,7 @@ describe('DynamoStoryIndex', () => {
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
     stories = new DynamoStoryIndex({ client: dynamo.client, tableName: dynamo.tableName });
-  });
+  }, 60_000);
   afterAll(async () => dynamo?.stop());
 
   it('gives a wire copy the story of the text it copies, and a different text its own', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { ARTICLES } from '../../demo/content/articles';
 import { OUTLETS } from '../../demo/content/outlets';
 import { renderSite } from '../../demo/render-site';
@@ -62,7 +63,7 @@ function entryUrls(path: string): string[] {
 
 /** `{{BASE_URL}}/a/b.html?x=1` -> `a/b.html`. */
 function sitePathOf(url: string): string {
-  expect(url.startsWith(`${BASE}/`), url).toBe(true);
+  labelled(url, () => expect(url.startsWith(`${BASE}/`)).toBe(true));
   return new URL(url.slice(BASE.length), 'http://demo').pathname.slice(1);
 }
 
@@ -75,13 +76,13 @@ describe('demo sources', () => {
       'demo/sources.json',
     );
     expect(sources.map((s) => s.id).sort()).toEqual(OUTLETS.map((o) => o.id).sort());
-    for (const { path } of manifest) expect(existsSync(siteFile(path)), path).toBe(true);
+    for (const { path } of manifest) labelled(path, () => expect(existsSync(siteFile(path))).toBe(true));
   });
 
   it.each(manifest.map((m) => [m.id, m.path] as const))('%s: the feed parses and every entry it lists is a page', (_, path) => {
     const urls = entryUrls(path);
     expect(urls.length).toBeGreaterThanOrEqual(4);
-    for (const url of urls) expect(existsSync(siteFile(sitePathOf(url))), url).toBe(true);
+    for (const url of urls) labelled(url, () => expect(existsSync(siteFile(sitePathOf(url)))).toBe(true));
   });
 
   it('shows a tracking-tagged entry URL and an article listed twice in one feed', () => {
@@ -101,8 +102,8 @@ describe('demo pages', () => {
     expect(pages.length).toBeLessThanOrEqual(20);
     for (const article of ARTICLES) {
       const words = article.paragraphs.join(' ').split(/\s+/).length;
-      expect(words, article.slug).toBeGreaterThanOrEqual(250);
-      expect(words, article.slug).toBeLessThanOrEqual(600);
+      labelled(article.slug, () => expect(words).toBeGreaterThanOrEqual(250));
+      labelled(article.slug, () => expect(words).toBeLessThanOrEqual(600));
     }
   });
 
@@ -126,7 +127,7 @@ describe('demo pages', () => {
     expect(latin1Pages.length).toBeGreaterThanOrEqual(4);
     for (const path of latin1Pages) {
       const bytes = readFileSync(siteFile(path));
-      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes), path).toThrow();
+      labelled(path, () => expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow());
       expect(bytes.toString('latin1')).toContain('Saint-Aurèle');
     }
     const strike = latin1Pages.find((path) => path.includes('velmouth-strike'));
@@ -151,6 +152,6 @@ describe('demo pages', () => {
   it('match what demo/render-site.ts renders (regenerate with `npx tsx demo/build-site.ts`)', () => {
     const rendered = renderSite();
     expect(filesUnder(SITE_DIR).sort()).toEqual([...rendered.keys()].sort());
-    for (const [path, bytes] of rendered) expect(readFileSync(siteFile(path)).equals(bytes), path).toBe(true);
+    for (const [path, bytes] of rendered) labelled(path, () => expect(readFileSync(siteFile(path)).equals(bytes)).toBe(true));
   });
 });

@@ -2,7 +2,8 @@
  * End to end: `npm start`'s program with the bundled demo sources, on a free port and a temporary data dir, checked
  * only through HTTP, as a client would.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { getJson, processGroupSurvives, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
 
 let stack: StackProcess;
@@ -101,7 +102,7 @@ describe('local stack with the demo sources', () => {
   it('answers errors as JSON with the right status', async () => {
     const missing = await getJson(`${stack.baseUrl}/articles/AAAAAAAAAAAAAAAAAAAAAA`);
     expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBeTypeOf('string');
+    expect(typeof missing.body.error.code).toBe('string');
     const badLimit = await getJson(`${stack.baseUrl}/articles?limit=1000`);
     expect(badLimit.status).toBe(400);
     const badCursor = await getJson(`${stack.baseUrl}/articles?cursor=forged`);
@@ -111,7 +112,7 @@ describe('local stack with the demo sources', () => {
   it('keeps what was ingested across a restart, and stops cleanly on SIGTERM within 5 s', async () => {
     const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     const first = await stack.stop('SIGTERM');
-    expect(first.code, stack.output()).toBe(0);
+    labelled(stack.output(), () => expect(first.code).toBe(0));
     expect(first.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
 
@@ -119,7 +120,7 @@ describe('local stack with the demo sources', () => {
     const { body: after } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     expect(after.items.length).toBeGreaterThanOrEqual(before.items.length);
     const second = await stack.stop('SIGINT');
-    expect(second.code, stack.output()).toBe(0);
+    labelled(stack.output(), () => expect(second.code).toBe(0));
     expect(second.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
   }, 60_000);

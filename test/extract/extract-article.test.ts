@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { extractArticle, extractFromBytes } from '../../functions/extract/extract-article';
 import type { ExtractedArticle, ExtractionResult } from '../../functions/model';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { decodeDocument } from '../../functions/charset/decode-document';
 import { parseFeedDate } from '../../functions/feeds/feed-dates';
 import { FeedParseError, MAX_FEED_ENTRIES, parseFeed, type ParsedFeed } from '../../functions/feeds/parse-feed';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { BACKOFF, FULL_FETCH_EVERY_MS, nextAttemptAfterFailure, shouldSendValidators } from '../../functions/fetch/backoff';
 
 const now = new Date('2026-11-10T09:00:00Z');

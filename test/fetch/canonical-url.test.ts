@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ARTICLE_ID_PATTERN, InvalidUrlError, articleIdFor, canonicalizeUrl } from '../../functions/fetch/canonical-url';
 
 describe('canonicalizeUrl', () => {

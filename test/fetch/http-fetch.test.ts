@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_USER_AGENT, FetchError, createFetcher, parseRetryAfter, type FetcherOptions } from '../../functions/fetch/http-fetch';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;

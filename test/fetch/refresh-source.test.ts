@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
 import type { SourceConfig } from '../../functions/model';
 import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';

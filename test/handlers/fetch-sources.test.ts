@@ -7,7 +7,8 @@ import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { restoreEnv, stubEnv } from '../support/stub-env';
 import type { ArticleMessage } from '../../functions/model';
 import { DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
@@ -51,21 +52,21 @@ beforeAll(async () => {
   await new Promise<void>((ready) => feeds.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
 
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('QUEUE_URL', queueUrl);
-  vi.stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubEnv('QUEUE_URL', queueUrl);
+  stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
+  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+  stubEnv('AWS_REGION', 'us-east-1');
+  stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   handler = (await import('../../functions/fetch-sources')).handler as unknown as typeof handler;
-});
+}, 60_000);
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
+  restoreEnv();
   sqsClient.destroy();
   await new Promise((done) => feeds.close(done));
   await sqs.stop();

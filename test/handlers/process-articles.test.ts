@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { restoreEnv, stubEnv } from '../support/stub-env';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -50,24 +51,24 @@ beforeAll(async () => {
   await new Promise<void>((ready) => pages.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
 
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Newsweave');
-  vi.stubEnv('POWERTOOLS_DEV', 'true');
-  vi.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));
-  vi.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));
-  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logs.push(String(line)));
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(String(line)));
+  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
+  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  stubEnv('AWS_REGION', 'us-east-1');
+  stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Newsweave');
+  stubEnv('POWERTOOLS_DEV', 'true');
+  jest.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));
+  jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));
+  jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logs.push(String(line)));
+  jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(String(line)));
   handler = (await import('../../functions/process-articles')).handler as unknown as typeof handler;
-});
+}, 60_000);
 
 afterAll(async () => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
+  jest.restoreAllMocks();
+  restoreEnv();
   await new Promise((done) => pages.close(done));
   await dynamo.stop();
 });

@@ -3,7 +3,8 @@
  * with two schedules. The policy checks have their own file (policy-checks.test.ts): cfn-guard takes a while.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
 import { API_ROUTES } from '../../lib/read-api';
@@ -372,13 +373,13 @@ describe('monitoring', () => {
       'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx',
       'Latency', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ThrottledRequests',
     ]) {
-      expect(metricNames, metric).toContain(metric);
+      labelled(metric, () => expect(metricNames).toContain(metric));
     }
     for (const metric of [
       'ArticlesStored', 'SourcesFetched', 'FetchErrors', 'UrlsQueued', 'DuplicatesSkipped', 'PagesRejected',
       'RelatedIndexUpdates', 'QueueSendFailures',
     ]) {
-      expect(expressions, metric).toContain(`SUM(SEARCH('Namespace="Newsweave" MetricName="${metric}"', 'Sum', 300))`);
+      labelled(metric, () => expect(expressions).toContain(`SUM(SEARCH('Namespace="Newsweave" MetricName="${metric}"', 'Sum', 300))`));
     }
     expect(expressions).toContain(`SEARCH('{Newsweave,service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
     expect(expressions).toContain(`SEARCH('{Newsweave,service,reason} MetricName="PagesRejected"', 'Sum', 300)`);

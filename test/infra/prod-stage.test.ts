@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { SourcesConfigError, loadSources } from '../../functions/sources/parse-sources';
 import { AppConfigError, buildApp } from '../../lib/app';
 import { Ingestion } from '../../lib/ingestion';
@@ -30,10 +31,10 @@ describe('prod stage', () => {
   it('retains the table, the queues, the logs and the key when the stack goes away', () => {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
       const resources = Object.values(prod.template.findResources(type));
-      expect(resources.length, type).toBeGreaterThan(0);
+      labelled(type, () => expect(resources.length).toBeGreaterThan(0));
       for (const resource of resources) {
-        expect(resource.DeletionPolicy, type).toBe('Retain');
-        expect(resource.UpdateReplacePolicy, type).toBe('Retain');
+        labelled(type, () => expect(resource.DeletionPolicy).toBe('Retain'));
+        labelled(type, () => expect(resource.UpdateReplacePolicy).toBe('Retain'));
       }
     }
   });

@@ -9,7 +9,8 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { API_ROUTES } from '../../lib/read-api';
 import { READER_SITE_CSP, ReaderSite, apiPathPatterns } from '../../lib/reader-site';
 import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
@@ -147,9 +148,9 @@ describe('reader site: the distribution', () => {
     const routed = (path: string) => apiPatterns.some((pattern) => matches(pattern, path));
     for (const route of API_ROUTES) {
       const path = route.replace('{id}', 'a1b2c3').replace('{topic}', 'wildfire');
-      expect(routed(path), path).toBe(true);
+      labelled(path, () => expect(routed(path)).toBe(true));
     }
-    for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) expect(routed(file), file).toBe(false);
+    for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) labelled(file, () => expect(routed(file)).toBe(false));
   });
 
   it('forwards the query string to the API but not the Host header, and caches only as long as the API says, errors not at all', () => {
@@ -220,7 +221,7 @@ describe('reader site: the deployment', () => {
     expect(keys).toHaveLength(1);
     const assetDir = join(synth.outdir, `asset.${keys[0]!.replace(/\.zip$/, '')}`);
     for (const file of ['index.html', 'config.js', 'assets/reader.js', 'assets/api.js', 'assets/site.css']) {
-      expect(existsSync(join(assetDir, file)), file).toBe(true);
+      labelled(file, () => expect(existsSync(join(assetDir, file))).toBe(true));
     }
     // The page reads the API's base from config.js, then from the meta tag; both empty means "this origin".
     expect(readFileSync(join(assetDir, 'config.js'), 'utf8')).toMatch(/window\.NEWSWEAVE_API = window\.NEWSWEAVE_API \|\| '';/);
@@ -251,7 +252,7 @@ describe('reader site: policy checks', () => {
   it('acknowledges the site\'s findings with a reason each, and every acknowledgement is used', () => {
     const suppressed = (synth.pluginReports ?? []).flatMap((report) => report.suppressedViolations ?? []);
     const site = suppressed.filter((violation) => sitePaths((violation.violatingConstructs ?? []).map((c) => c.constructPath ?? '')).length > 0);
-    for (const violation of site) expect(violation.reason, violation.ruleName).toMatch(/\w{4,}.*\w{4,}/);
+    for (const violation of site) labelled(violation.ruleName, () => expect(violation.reason).toMatch(/\w{4,}.*\w{4,}/));
     const rules = new Set(site.map((violation) => violation.ruleName));
     // Each cfn-guard rule the construct acknowledges, found and suppressed: none is acknowledged for nothing.
     for (const rule of [
@@ -265,7 +266,7 @@ describe('reader site: policy checks', () => {
       's3_event_notifications_enabled_check',
       'lambda_inside_vpc_check',
     ]) {
-      expect([...rules].some((name) => name.includes(rule)), rule).toBe(true);
+      labelled(rule, () => expect([...rules].some((name) => name.includes(rule))).toBe(true));
     }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startQueuePoller } from '../../local/queue-poller';
 import { createQueues, createSqsClient, startSqs, type LocalQueues, type LocalServer } from '../../local/servers';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   server = await startSqs();
   client = createSqsClient(server.endpoint);
   queues = await createQueues(client, 'poller-test', { visibilityTimeoutSeconds: 2, maxReceiveCount: 3 });
-});
+}, 60_000);
 afterAll(async () => {
   client.destroy();
   await server.stop();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { analyzeArticle, MAX_TERMS, topicTerm } from '../../functions/related/analyze-article';
 
 const body = `Russian President Vladimir Putin met Chancellor Olaf Scholz in Moscow on Tuesday to discuss gas supplies.

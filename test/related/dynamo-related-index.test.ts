@@ -1,5 +1,5 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Article } from '../../functions/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
@@ -75,7 +75,7 @@ describe('DynamoRelatedIndex', () => {
 
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
-  });
+  }, 60_000);
   afterAll(async () => dynamo?.stop());
 
   it('relates articles about the same subject, best first, never the article itself, with reasons', async () => {

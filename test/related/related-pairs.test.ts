@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { RelatedEntry } from '../../functions/related/rank-related';
 import { collapseRelated, OWN_LIST_SORT_KEY, pairSortKey, parsePairSortKey, RELATED_PREFIX } from '../../functions/related/related-pairs';
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoStoryIndex } from '../../functions/dedupe/story-index';
 import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
 import type { Telemetry } from '../../functions/shared/telemetry';
@@ -27,7 +27,7 @@ describe('storeArticle', () => {
   let dynamo: LocalDynamo;
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
-  });
+  }, 60_000);
   afterAll(async () => dynamo?.stop());
 
   it('analyses, assigns the story, stores, indexes and counts; a duplicate is neither indexed nor counted', async () => {

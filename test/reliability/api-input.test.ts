@@ -10,7 +10,9 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { restoreEnv, stubEnv } from '../support/stub-env';
+import { labelled } from '../support/labelled';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
 import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
@@ -41,11 +43,11 @@ async function call(path: string, query = ''): Promise<APIGatewayProxyStructured
 function expectClientSafe(result: APIGatewayProxyStructuredResultV2, what: string): void {
   const status = result.statusCode ?? 200;
   if (status >= 500) throw new Error(`${what} answered ${status}: ${result.body}`);
-  expect(status, what).toBeGreaterThanOrEqual(200);
+  labelled(what, () => expect(status).toBeGreaterThanOrEqual(200));
   if (status >= 400) {
     const body = JSON.parse(result.body ?? '') as { error?: { code?: unknown; message?: unknown } };
-    expect(typeof body.error?.code, what).toBe('string');
-    expect(typeof body.error?.message, what).toBe('string');
+    labelled(what, () => expect(typeof body.error?.code).toBe('string'));
+    labelled(what, () => expect(typeof body.error?.message).toBe('string'));
   }
 }
 
@@ -66,18 +68,18 @@ beforeAll(async () => {
   }
   validCursor = (await articles.listArticles({ limit: 1 })).nextCursor ?? '';
 
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  stubEnv('AWS_REGION', 'us-east-1');
+  stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   handler = (await import('../../functions/http-api')).handler as unknown as Handler;
-});
+}, 60_000);
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
+  restoreEnv();
   await dynamo?.stop();
 });
 
@@ -88,9 +90,9 @@ describe('decodeCursor', () => {
   const decodeOrRefuse = (cursor: string) => {
     try {
       const position = decodeCursor(cursor);
-      expect(isValidPosition(position), cursor).toBe(true);
+      labelled(cursor, () => expect(isValidPosition(position)).toBe(true));
     } catch (error) {
-      expect(error, cursor).toBeInstanceOf(InvalidCursorError);
+      labelled(cursor, () => expect(error).toBeInstanceOf(InvalidCursorError));
     }
   };
 
@@ -157,8 +159,8 @@ describe('the API handler under hostile requests', () => {
     for (const [path, query, status, code] of cases) {
       const result = await call(path, query);
       expectClientSafe(result, `${path}?${query.slice(0, 60)}`);
-      expect(result.statusCode, `${path}?${query.slice(0, 60)}`).toBe(status);
-      if (code) expect(JSON.parse(result.body ?? '').error.code, path).toBe(code);
+      labelled(`${path}?${query.slice(0, 60)}`, () => expect(result.statusCode).toBe(status));
+      if (code) labelled(path, () => expect(JSON.parse(result.body ?? '').error.code).toBe(code));
     }
   });
 
@@ -257,9 +259,9 @@ describe('the local web server under hostile paths', () => {
     ];
     for (const target of targets) {
       const { status, body } = await get(target);
-      expect(status, target).toBeGreaterThanOrEqual(400);
-      expect(status, target).toBeLessThan(500);
-      expect(body, target).not.toContain('TOP-SECRET');
+      labelled(target, () => expect(status).toBeGreaterThanOrEqual(400));
+      labelled(target, () => expect(status).toBeLessThan(500));
+      labelled(target, () => expect(body).not.toContain('TOP-SECRET'));
     }
     expect((await get('/')).status).toBe(200);
   });

@@ -3,7 +3,7 @@
  * handler, driven by the local event source mapping (local/queue-poller.ts) over real local SQS and DynamoDB servers
  * and pages on loopback. The batch is delivered again and every article is stored exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { articlePage, startPageServer, type PageServer } from './support/page-server';
 import {
   expectEachStoredOnce,
@@ -20,7 +20,7 @@ let pages: PageServer;
 beforeAll(async () => {
   pages = await startPageServer();
   harness = await startPipelineHarness({ allowPrivateAddresses: true });
-});
+}, 60_000);
 
 afterAll(async () => {
   await harness?.stop();

@@ -4,7 +4,9 @@
  * `blocked-address` without a connection being made: the page server listening on loopback sees none.
  */
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { stubEnv } from '../support/stub-env';
+import { labelled } from '../support/labelled';
 import type { SourceConfig } from '../../functions/model';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
@@ -17,7 +19,7 @@ let pages: PageServer;
 beforeAll(async () => {
   pages = await startPageServer();
   harness = await startPipelineHarness({ allowPrivateAddresses: false });
-});
+}, 60_000);
 
 afterAll(async () => {
   await harness?.stop();
@@ -63,8 +65,8 @@ describe('URLs aimed at addresses the deployed worker must never reach', () => {
 describe('feed URLs aimed at the same addresses', () => {
   it('fail with a blocked-address error on the source, queue nothing and connect nowhere', async () => {
     const queues = await harness.createQueues();
-    vi.stubEnv('QUEUE_URL', queues.queueUrl);
-    vi.stubEnv('AWS_ENDPOINT_URL_SQS', harness.sqsEndpoint);
+    stubEnv('QUEUE_URL', queues.queueUrl);
+    stubEnv('AWS_ENDPOINT_URL_SQS', harness.sqsEndpoint);
     const fetchSources = (await import('../../functions/fetch-sources')).handler as unknown as (
       event: { sources: SourceConfig[] },
       context: Context,
@@ -78,7 +80,8 @@ describe('feed URLs aimed at the same addresses', () => {
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(urls.map(() => 'failed'));
     for (const source of sources) {
-      expect(await harness.stores.sources.getSource(source.id), source.url).toMatchObject({ lastErrorKind: 'blocked-address', errorCount: 1 });
+      const stored = await harness.stores.sources.getSource(source.id);
+      labelled(source.url, () => expect(stored).toMatchObject({ lastErrorKind: 'blocked-address', errorCount: 1 }));
     }
     expect(await harness.depth(queues.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
     expect(pages.connections()).toBe(before);

@@ -4,7 +4,8 @@
  * had happened. Driven through the ingest use case with the real DynamoDB stores and a page on loopback, with one
  * deliberate failure of the related index in between, so that the interruption falls at the same place every time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { labelled } from '../support/labelled';
 import { DynamoStoryIndex } from '../../functions/dedupe/story-index';
 import { createPageFetcher } from '../../functions/ingest/page-fetcher';
 import type { Article } from '../../functions/model';
@@ -23,7 +24,7 @@ let pages: PageServer;
 beforeAll(async () => {
   dynamo = await startLocalDynamo('interrupted-store');
   pages = await startPageServer();
-});
+}, 60_000);
 
 afterAll(async () => {
   await pages?.stop();
@@ -71,7 +72,7 @@ describe('an ingest interrupted after the conditional put', () => {
     const article = await deps.articles.getArticle(stored!.id);
     const term = article!.terms[0]!.term;
     const topic = await related.listTopic(term, { limit: 10 });
-    expect(topic.items.map((item) => item.id), `the topic "${term}" lists the article`).toContain(stored!.id);
+    labelled(`the topic "${term}" lists the article`, () => expect(topic.items.map((item) => item.id)).toContain(stored!.id));
     expect((await sources.getSource('harbor-times'))?.articleCount).toBe(1);
     expect(counts.ArticlesStored).toBe(1);
   });

@@ -3,7 +3,7 @@
  * each record adds to its log lines must stay its own: a rejection logged for one URL must carry that message's
  * correlation id, or an operator following a correlation id from the fetcher to the store is led to the wrong URL.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startPageServer, type PageServer } from './support/page-server';
@@ -16,13 +16,13 @@ const lines: string[] = [];
 beforeAll(async () => {
   pages = await startPageServer();
   for (const method of ['log', 'info', 'warn', 'error'] as const) {
-    vi.spyOn(console, method).mockImplementation((line: unknown) => void lines.push(String(line)));
+    jest.spyOn(console, method).mockImplementation((line: unknown) => void lines.push(String(line)));
   }
   harness = await startPipelineHarness({ allowPrivateAddresses: true, logLevel: 'WARN' });
-});
+}, 60_000);
 
 afterAll(async () => {
-  vi.restoreAllMocks();
+  jest.restoreAllMocks();
   await harness?.stop();
   await pages?.stop();
 });

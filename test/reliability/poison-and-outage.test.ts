@@ -4,7 +4,7 @@
  * cannot be processed is dead-lettered after maxReceiveCount receives; everything else is stored exactly once.
  */
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { articleMessage } from '../support/events';
 import { articlePage, startPageServer, type PageServer } from './support/page-server';
@@ -16,7 +16,7 @@ let pages: PageServer;
 beforeAll(async () => {
   pages = await startPageServer();
   harness = await startPipelineHarness({ allowPrivateAddresses: true });
-});
+}, 60_000);
 
 afterAll(async () => {
   await harness?.stop();

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getJson, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
 import { startPageServer, unrelatedArticlePage, type PageServer } from './support/page-server';
 
@@ -58,7 +58,7 @@ beforeAll(async () => {
       })),
     ),
   );
-});
+}, 60_000);
 
 afterAll(async () => {
   await stack?.stop('SIGKILL');
@@ -69,7 +69,7 @@ afterAll(async () => {
 const env = () => ({ NEWSWEAVE_SOURCES: join(dir, 'sources.json'), LOG_LEVEL: 'ERROR' });
 
 describe('the local stack killed with SIGKILL mid-ingest', () => {
-  it('resumes on restart from what was stored, and ends with every article stored once', { timeout: 120_000 }, async () => {
+  it('resumes on restart from what was stored, and ends with every article stored once', async () => {
     stack = await startStackProcess({ env: env(), dataDir: join(dir, 'data') });
     const first = stack;
     const storedBeforeKill = await waitFor(
@@ -115,5 +115,5 @@ describe('the local stack killed with SIGKILL mid-ingest', () => {
     const paths = (listing.items as { url: string }[]).map((item) => new URL(item.url).pathname).sort();
     expect(paths).toEqual([...articlePaths].sort());
     expect(new Set((listing.items as { id: string }[]).map((item) => item.id)).size).toBe(articlePaths.length);
-  });
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { SourcesConfigError, loadSources, parseSources, rateToMillis } from '../../functions/sources/parse-sources';
 
 const good = { id: 'the-hindu', name: 'The Hindu', url: 'https://www.thehindu.com/feeder/default.rss', schedule: 'rate(10 minutes)' };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { encodeCursor } from '../../functions/store/cursor';
@@ -11,7 +11,7 @@ let articles: DynamoArticleStore;
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   articles = new DynamoArticleStore(dynamo);
-});
+}, 60_000);
 afterAll(() => dynamo.stop());
 
 const id = (n: number) => `article-id-${String(n).padStart(10, '0')}`;

@@ -2,7 +2,7 @@
  * Every state of both pages, in light and dark colours, passes axe-core's WCAG 2.1 A/AA rules (contrast included).
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findAxeViolations } from './axe';
 import { launchChromium, openPage } from './browser';
 import { IDS, startFakeApi, type FakeApi } from './fake-api';
@@ -12,7 +12,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,7 @@
  * The pure modules of the pages (formatting and hash routes), run in node. They are plain browser ES modules without
  * type declarations, so they are imported by URL and typed here.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 
 interface FormatModule {
   relativeTime(iso: unknown, now?: number): string;

@@ -2,7 +2,8 @@
  * The operator page in Chromium against the fake runtime's /ops/metrics.json.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually';
 import { launchChromium, openPage, screenshotFile, type WatchedPage } from './browser';
 import { startFakeApi, type FakeApi } from './fake-api';
 import { expectOpsPage } from './reader-checks';
@@ -14,7 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -79,18 +80,18 @@ describe('operator page', () => {
     await open();
     await expectOpsPage(page, fake.origin);
     fake.setTotal('ArticlesStored', 4321);
-    await expect.poll(() => counter('ArticlesStored'), { timeout: 6_000, interval: 250 }).toBe('4,321');
+    await eventually(async () => expect(await counter('ArticlesStored')).toBe('4,321'), { tries: 24, interval: 250 });
   });
 
   it('keeps the last figures and says so while the metrics cannot be read, then recovers', async () => {
     await open();
     await expectOpsPage(page, fake.origin);
     fake.setMode('fail');
-    await expect.poll(() => page.locator('#ops-alert').textContent(), { timeout: 6_000 }).toMatch(/^Cannot read the pipeline's metrics \(internal error\)\. Retrying every 2 seconds; the figures below are from /);
+    await eventually(async () => expect(await page.locator('#ops-alert').textContent()).toMatch(/^Cannot read the pipeline's metrics \(internal error\)\. Retrying every 2 seconds; the figures below are from /), { tries: 24, interval: 250 });
     expect(await page.locator('#ops-status').getAttribute('data-state')).toBe('offline');
     expect(await page.locator('#sources tbody tr').count()).toBe(4);
     fake.setMode('ok');
-    await expect.poll(() => page.locator('#ops-alert').textContent(), { timeout: 6_000 }).toBe('');
+    await eventually(async () => expect(await page.locator('#ops-alert').textContent()).toBe(''), { tries: 24, interval: 250 });
     expect(await page.locator('#ops-status').getAttribute('data-state')).toBe('live');
   });
 

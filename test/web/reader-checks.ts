@@ -3,7 +3,8 @@
  * here and against the real local stack (`npm start`, demo sources) alike: each takes the base URL of the site.
  */
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect } from '@jest/globals';
+import { eventually } from '../support/eventually';
 
 /** What the reader prints for a publication time: "22 minutes ago", "yesterday", "just now", "in 2 hours". */
 export const RELATIVE_TIME = /^(just now|yesterday|last (week|month|year)|\d+ (second|minute|hour|day|week|month|year)s? ago|in \d+ \w+)$/;
@@ -78,7 +79,7 @@ export async function expectKeyboardReachesArticle(page: Page, baseUrl: string):
   const title = await page.evaluate(() => document.activeElement?.textContent?.trim());
   await page.keyboard.press('Enter');
   await page.locator('#article-title').waitFor();
-  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('article-title');
+  await eventually(async () => expect(await page.evaluate(() => document.activeElement?.id)).toBe('article-title'));
   expect((await page.locator('#article-title').textContent())?.trim()).toBe(title);
 }
 

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually';
+import { labelled } from '../support/labelled';
 import { READER_SITE_CSP } from '../../lib/reader-site';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson, waitFor } from '../support/local-stack-process';
@@ -126,7 +128,7 @@ describe('reader on the local stack with the demo sources', () => {
 
     // Following a related item opens that article.
     await items.filter({ hasText: WILDFIRE.otherOutlets['Meridian Post'] }).locator('a').first().click();
-    await expect.poll(() => page.locator('#article-title').textContent()).toBe(WILDFIRE.otherOutlets['Meridian Post']);
+    await eventually(async () => expect(await page.locator('#article-title').textContent()).toBe(WILDFIRE.otherOutlets['Meridian Post']));
   });
 
   it('finds an article by a word of it with the search box', async () => {
@@ -134,7 +136,7 @@ describe('reader on the local stack with the demo sources', () => {
     await openLatest(page, baseUrl);
     await page.locator('#search-input').fill(FERRY.word);
     await page.locator('#search-input').press('Enter');
-    await expect.poll(() => page.locator('#view-title').textContent()).toBe(`Search results for “${FERRY.word}”`);
+    await eventually(async () => expect(await page.locator('#view-title').textContent()).toBe(`Search results for “${FERRY.word}”`));
     await page.locator('#main .article-list').waitFor();
     expect(await cardTitles()).toContain(FERRY.title);
     expect(new URL(page.url()).hash).toBe(`#/search/${FERRY.word}`);
@@ -145,7 +147,7 @@ describe('reader on the local stack with the demo sources', () => {
     await openLatest(page, baseUrl);
     const chip = page.locator('#source-list a.chip[data-source="continental-courier"]');
     await chip.click();
-    await expect.poll(() => page.locator('#view-title').textContent()).toBe('Latest from The Continental Courier');
+    await eventually(async () => expect(await page.locator('#view-title').textContent()).toBe('Latest from The Continental Courier'));
     await page.locator('#main .article-list').waitFor();
     const expected = articles.filter((article) => article.source.id === 'continental-courier').map((article) => article.title);
     expect(expected.length).toBeGreaterThan(1);
@@ -190,7 +192,7 @@ describe('reader on the local stack with the demo sources', () => {
     const rows = await page.locator('#sources tbody tr').allInnerTexts();
     expect(rows).toHaveLength(4);
     for (const name of ['The Harbor Times', 'The Northern Ledger', 'Meridian Post', 'The Continental Courier']) {
-      expect(rows.some((row) => row.includes(name)), name).toBe(true);
+      labelled(name, () => expect(rows.some((row) => row.includes(name))).toBe(true));
     }
   });
 

@@ -3,7 +3,8 @@
  * when something is missing or broken.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually';
 import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
 import { IDS, startFakeApi, type FakeApi } from './fake-api';
 import { expectArticleOpens, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
@@ -15,7 +16,7 @@ let page: Page;
 
 beforeAll(async () => {
   [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -62,7 +63,7 @@ describe('reader: the latest articles', () => {
     await openLatest(page, fake.origin);
     expect(await page.locator('#main .card').count()).toBe(20);
     await page.getByRole('button', { name: 'Load more articles' }).click();
-    await expect.poll(() => page.locator('#main .card').count()).toBe(25);
+    await eventually(async () => expect(await page.locator('#main .card').count()).toBe(25));
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[20]);
     expect(await page.getByRole('button', { name: 'Load more articles' }).count()).toBe(0);
     expect(fake.requests).toContain('/articles?limit=20&cursor=20');
@@ -72,7 +73,7 @@ describe('reader: the latest articles', () => {
     await open();
     await openLatest(page, fake.origin);
     await page.locator('#source-list .chip', { hasText: 'Valley Courier' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Latest from Valley Courier');
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Latest from Valley Courier'));
     expect(page.url()).toMatch(/#\/source\/valley-courier$/);
     expect(await page.locator('#main .card .meta .source').allTextContents()).toEqual(['Valley Courier', 'Valley Courier']);
     expect(await page.locator('#source-list .chip[aria-current="page"]').textContent()).toBe('Valley Courier 2');
@@ -83,17 +84,17 @@ describe('reader: the latest articles', () => {
     await openLatest(page, fake.origin);
     await page.getByLabel('Topic').fill('Strike');
     await page.getByLabel('Topic').press('Enter');
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: Strike');
-    await expect.poll(cardTitles).toEqual([
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Topic: Strike'));
+    await eventually(async () => expect(await cardTitles()).toEqual([
       'Dockworkers walk out at the Port of Calderhaven as pay talks collapse',
       'Calderhaven port strike: what it means for shoppers before the holidays',
       'Port strike enters first day; mediator named',
-    ]);
+    ]));
     await page.goto(`${fake.origin}/#/article/${IDS.rates}`);
     await page.locator('.topics .chip', { hasText: 'Ilse Brandt' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Topic: ilse brandt');
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Topic: ilse brandt'));
     expect(page.url()).toMatch(/#\/topic\/ilse%20brandt$/);
-    await expect.poll(cardTitles).toEqual(['Central bank holds its key rate at 3.25% and signals patience']);
+    await eventually(async () => expect(await cardTitles()).toEqual(['Central bank holds its key rate at 3.25% and signals patience']));
   });
 
   it('searches by keyword, and says so when nothing matches', async () => {
@@ -101,13 +102,13 @@ describe('reader: the latest articles', () => {
     await openLatest(page, fake.origin);
     await page.getByRole('searchbox', { name: 'Search articles' }).fill('pine hollow');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Search results for “pine hollow”');
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Search results for “pine hollow”'));
     expect(page.url()).toMatch(/#\/search\/pine%20hollow$/);
-    await expect.poll(cardTitles).toEqual(['Wildfire near Pine Hollow forces 2,000 to leave their homes']);
+    await eventually(async () => expect(await cardTitles()).toEqual(['Wildfire near Pine Hollow forces 2,000 to leave their homes']));
     expect(fake.requests).toContain('/articles?q=pine+hollow&limit=20');
 
     await page.goto(`${fake.origin}/#/search/zeppelin`);
-    await expect.poll(() => page.locator('#main .notice').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.');
+    await eventually(async () => expect(await page.locator('#main .notice').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.'));
     expect(await page.locator('#status').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.');
   });
 });
@@ -123,7 +124,7 @@ describe('reader: an article', () => {
     expect(await page.locator('.story-body p').nth(1).textContent()).toMatch(/^Union leader Marta Okonkwo said/);
     const image = page.locator('.lead-image img');
     expect(await image.getAttribute('alt')).toBe(`Lead image for: ${title}`);
-    await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+    await eventually(async () => expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0));
     const first = page.locator('.related-item').first();
     expect(await first.locator('.card-title').textContent()).toBe('Calderhaven port strike: what it means for shoppers before the holidays');
     expect(await first.locator('.meta').textContent()).toBe('The Northern Ledger · 1 hour ago');
@@ -139,18 +140,18 @@ describe('reader: an article', () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.wildfire}`);
     await page.locator('#article-title').waitFor();
-    await expect.poll(() => page.locator('.lead-image').count()).toBe(0);
+    await eventually(async () => expect(await page.locator('.lead-image').count()).toBe(0));
     await page.goto(`${fake.origin}/#/article/${IDS.battery}`);
-    await expect.poll(() => page.locator('aside.related .notice').textContent()).toBe('No related articles yet.');
+    await eventually(async () => expect(await page.locator('aside.related .notice').textContent()).toBe('No related articles yet.'));
   });
 
   it('says an article is no longer available when the API answers 404', async () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.gone}`);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('This article is no longer available');
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('This article is no longer available'));
     expect(await page.locator('[role="alert"]').textContent()).toContain('It may have been removed by its source');
     await page.getByRole('link', { name: 'See the latest news' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Latest news');
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Latest news'));
   });
 
   it('keeps API text as text: markup in titles, bodies and URLs is never run or rendered', async () => {
@@ -179,16 +180,16 @@ describe('reader: failures and settings', () => {
     expect(await page.locator('#source-list').textContent()).toContain('Sources unavailable');
     fake.setMode('ok');
     await page.getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => page.locator('#main .card').count()).toBe(20);
+    await eventually(async () => expect(await page.locator('#main .card').count()).toBe(20));
     expect(await page.locator('h1').evaluate((element) => element === document.activeElement)).toBe(true);
-    await expect.poll(() => page.locator('#source-list .chip').count()).toBe(5);
+    await eventually(async () => expect(await page.locator('#source-list .chip').count()).toBe(5));
   });
 
   it('says when the API cannot be reached at all', async () => {
     await open();
     await page.route(/\/articles\?/, (route) => route.abort('connectionrefused'));
     await page.goto(`${fake.origin}/#/`);
-    await expect.poll(() => page.locator('#main [role="alert"] .notice-title').textContent()).toBe('Newsweave cannot be reached.');
+    await eventually(async () => expect(await page.locator('#main [role="alert"] .notice-title').textContent()).toBe('Newsweave cannot be reached.'));
   });
 
   it('calls the API named in config.js when the static site is served elsewhere', async () => {
@@ -230,7 +231,7 @@ describe('reader: keyboard and small screens', () => {
     const settledArticle = async () => {
       await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
       await page.locator('aside.related:not([aria-busy])').waitFor();
-      await expect.poll(() => page.locator('.lead-image img').evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+      await eventually(async () => expect(await page.locator('.lead-image img').evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0));
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     };
     await open();

@@ -8,7 +8,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, vi } from 'vitest';
+import { expect } from '@jest/globals';
+import { restoreEnv, stubEnv } from '../../support/stub-env';
 import type { ArticleMessage } from '../../../functions/model';
 import { articleMessage } from '../../support/events';
 import { observeMetrics } from '../../../functions/shared/metric-observers';
@@ -96,7 +97,7 @@ export async function startPipelineHarness(options: {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
     ...(options.logLevel ? { POWERTOOLS_DEV: 'true' } : {}),
   };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  for (const [name, value] of Object.entries(env)) stubEnv(name, value);
   const worker = (await import('../../../functions/process-articles')).handler as unknown as Worker;
 
   const totals: Record<string, number> = {};
@@ -188,7 +189,7 @@ export async function startPipelineHarness(options: {
       await sqsServer.stop();
       await dynamo?.kill();
       rmSync(dataDir, { recursive: true, force: true });
-      vi.unstubAllEnvs();
+      restoreEnv();
     },
   };
 }

@@ -1,0 +1,28 @@
+import { env } from 'node:process';
+
+// The AWS SDK warns once per process about Node 20's end of support; the tests' workers need not repeat it.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** @type {import('jest').Config} */
+export default {
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testEnvironment: 'node',
+  // ESM as the project is: swc strips the types and keeps the imports; jest runs them as ES modules.
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
+    // swagger-parser (CommonJS) requires json-schema-ref-parser, which is ESM only: Node 20 loads it with require(esm),
+    // which jest supports from Node 24.9 only, so swc makes it CommonJS for jest.
+    '/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@apidevtools/json-schema-ref-parser/)'],
+  // Hooks that start servers, browsers or a stack pass their own, longer timeout.
+  testTimeout: 30_000,
+  // Most test files wait on servers, browsers and timers rather than compute: three workers on two cores.
+  maxWorkers: 3,
+  // npm run test:coverage
+  coverageProvider: 'v8',
+  // functions/model.ts holds types only: nothing of it runs.
+  collectCoverageFrom: ['functions/**/*.ts', 'lib/**/*.ts', 'local/**/*.ts', '!functions/model.ts'],
+  coverageReporters: ['text', 'text-summary'],
+};
