@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.newsweave/', 'coverage/', 'local/public/vendor/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.newsweave/', 'coverage/', 'local/public/vendor/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
