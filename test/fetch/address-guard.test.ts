@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { LookupOptions } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -36,6 +37,14 @@ describe('blockedReason', () => {
     ['ff02::1', 'multicast'],
     ['::ffff:127.0.0.1', 'loopback (inside IPv4-mapped'],
     ['::ffff:a9fe:a9fe', 'linkLocal (inside IPv4-mapped'],
+    ['::ffff:0:7f00:1', 'loopback (inside IPv4-translated'],
+    ['::ffff:0:a9fe:a9fe', 'linkLocal (inside IPv4-translated'],
+    ['::ffff:0:a00:1', 'private (inside IPv4-translated'],
+    ['::ffff:0:ffff:ffff', 'broadcast (inside IPv4-translated'],
+    // The low 16 bits of the embedded address decide: 255.255.255.255 is broadcast, 255.255.0.0 merely reserved.
+    ['64:ff9b::ffff:ffff', 'broadcast (inside NAT64'],
+    ['2002:ffff:ffff::', 'broadcast (inside 6to4'],
+    ['2001:0:ffff:ffff::f7f7:f7f7', 'broadcast (inside Teredo server'],
     ['64:ff9b::10.0.0.1', 'private (inside NAT64'],
     ['64:ff9b:1::808:808', 'local NAT64'],
     ['2002:7f00:1::', 'loopback (inside 6to4'],
@@ -52,6 +61,9 @@ describe('blockedReason', () => {
     ['8.8.8.8', null],
     ['2606:2800:21f:cb07:6820:80da:af6b:8b2c', null],
     ['64:ff9b::808:808', null],
+    ['::ffff:0:808:808', null],
+    // Zero groups among the first six are ordinary in public IPv6; only ::/96 as a whole is IPv4-compatible.
+    ['2001:4860:4860::8888', null],
     ['2002:0808:0808::1', null],
     ['not-an-ip', 'invalid'],
   ])('%s -> %s', (address, reason) => {
@@ -61,7 +73,7 @@ describe('blockedReason', () => {
   });
 
   it('lets loopback and private networks through only with allowPrivate, never link-local or multicast', () => {
-    for (const address of ['127.0.0.1', '10.0.0.1', '192.168.0.1', '::1', 'fd00::1', '::ffff:127.0.0.1']) {
+    for (const address of ['127.0.0.1', '10.0.0.1', '192.168.0.1', '100.64.0.1', '::1', 'fd00::1', '::ffff:127.0.0.1']) {
       expect(blockedReason(address, { allowPrivate: true })).toBeNull();
     }
     for (const address of ['169.254.169.254', '0.0.0.0', '224.0.0.1', 'fe80::1']) {
@@ -96,6 +108,25 @@ describe('assertFetchableUrl', () => {
     expect(() => assertFetchableUrl(url)).toThrow(InvalidUrlError);
   });
 
+  it('says which address was refused and why, and shortens a long non-URL it quotes', () => {
+    expect(() => assertFetchableUrl('http://[::1]:8080/feed')).toThrow(
+      expect.objectContaining({
+        name: 'BlockedAddressError',
+        code: 'EBLOCKED',
+        host: '::1',
+        address: '::1',
+        reason: 'loopback',
+        message: 'refused to connect to ::1: loopback address',
+      }),
+    );
+    expect(() => assertFetchableUrl('gopher://example.com/')).toThrow(
+      expect.objectContaining({ name: 'InvalidUrlError', message: 'not an http(s) URL: gopher:' }),
+    );
+    expect(() => assertFetchableUrl(`no url ${'x'.repeat(300)}`)).toThrow(
+      expect.objectContaining({ message: `not a URL: "no url ${'x'.repeat(193)}"` }),
+    );
+  });
+
   it('accepts public literals and host names (those are checked at lookup)', () => {
     expect(assertFetchableUrl('https://8.8.8.8/').hostname).toBe('8.8.8.8');
     expect(assertFetchableUrl('https://news.example.com/a').hostname).toBe('news.example.com');
@@ -109,6 +140,7 @@ const fakeDns: Record<string, string[]> = {
   'mixed.example': ['93.184.215.14', '127.0.0.1'],
   'mapped.example': ['::ffff:192.168.0.1'],
   'loopback.example': ['127.0.0.1'],
+  'dual.example': ['2606:2800:21f:cb07:6820:80da:af6b:8b2c', '93.184.215.14'],
 };
 const fakeResolver: Resolver = async (hostname) =>
   (fakeDns[hostname] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
@@ -128,20 +160,68 @@ describe('resolveAllowedAddresses', () => {
   );
 
   it('fails like DNS for a name without addresses', async () => {
-    await expect(resolveAllowedAddresses('nowhere.example', { resolve: fakeResolver })).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    await expect(resolveAllowedAddresses('nowhere.example', { resolve: fakeResolver })).rejects.toMatchObject({
+      code: 'ENOTFOUND',
+      hostname: 'nowhere.example',
+      message: 'no address for nowhere.example',
+    });
+  });
+
+  it('names the host and the refused address it resolved to', async () => {
+    await expect(resolveAllowedAddresses('mixed.example', { resolve: fakeResolver })).rejects.toMatchObject({
+      host: 'mixed.example',
+      address: '127.0.0.1',
+      message: 'refused to connect to mixed.example (127.0.0.1): loopback address',
+    });
+  });
+
+  it('asks the system resolver for every address of a name by default', async () => {
+    const addresses = await resolveAllowedAddresses('localhost', { allowPrivate: true });
+    expect(addresses).toContainEqual({ address: '127.0.0.1', family: 4 });
+    await expect(resolveAllowedAddresses('localhost')).rejects.toMatchObject({ host: 'localhost', reason: 'loopback' });
+  });
+
+  it('judges an IP literal itself, bracketed or not, without asking DNS', async () => {
+    const noDns: Resolver = async () => {
+      throw new Error('DNS asked');
+    };
+    await expect(resolveAllowedAddresses('[::1]', { resolve: noDns })).rejects.toMatchObject({ host: '::1', reason: 'loopback' });
+    await expect(resolveAllowedAddresses('[2606:2800:21f:cb07:6820:80da:af6b:8b2c]', { resolve: noDns })).resolves.toEqual([
+      { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 },
+    ]);
+    await expect(resolveAllowedAddresses('8.8.8.8', { resolve: noDns })).resolves.toEqual([{ address: '8.8.8.8', family: 4 }]);
   });
 });
 
 describe('createGuardedLookup', () => {
   const lookup = createGuardedLookup({ resolve: fakeResolver });
-  const call = (host: string, all: boolean) =>
+  const call = (host: string, all: boolean, family?: LookupOptions['family']) =>
     new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) =>
-      lookup(host, { all }, (error, address, family) => resolve({ error, address, family })),
+      lookup(host, { all, family }, (error, address, family) => resolve({ error, address, family })),
     );
 
   it('answers in both the single and the `all` shapes', async () => {
     expect(await call('public.example', false)).toEqual({ error: null, address: '93.184.215.14', family: 4 });
     expect(await call('public.example', true)).toMatchObject({ error: null, address: [{ address: '93.184.215.14', family: 4 }] });
+  });
+
+  it('hands out only addresses of the family asked for, by number or by name', async () => {
+    const v4 = { error: null, address: '93.184.215.14', family: 4 };
+    const v6 = { error: null, address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 };
+    expect(await call('dual.example', false)).toEqual(v6);
+    expect(await call('dual.example', false, 4)).toEqual(v4);
+    expect(await call('dual.example', false, 'IPv4')).toEqual(v4);
+    expect(await call('dual.example', false, 6)).toEqual(v6);
+    expect(await call('dual.example', false, 'IPv6')).toEqual(v6);
+    expect(await call('dual.example', true, 'IPv4')).toEqual({ error: null, address: [{ address: v4.address, family: 4 }] });
+    expect((await call('dual.example', true, 0)).address).toHaveLength(2);
+  });
+
+  it('fails like DNS when the host has no address of the family asked for', async () => {
+    for (const family of [6, 'IPv6'] as const) {
+      const { error } = await call('public.example', false, family);
+      expect(error).toMatchObject({ code: 'ENOTFOUND', message: 'no IPv6 address for public.example' });
+    }
   });
 
   it('hands the socket an error, not an address, for a private host', async () => {

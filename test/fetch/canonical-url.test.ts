@@ -22,6 +22,25 @@ describe('canonicalizeUrl', () => {
     expect(canonicalizeUrl(input)).toBe(expected);
   });
 
+  it.each([
+    'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id',
+    'mc_cid', 'mc_eid', 'igshid', 'igsh', '_ga', '_gl', '_hsenc', '_hsmi', 'mkt_tok', 'oly_anon_id', 'oly_enc_id',
+    'vero_id', 'wickedid', 'rb_clickid', 's_cid', 'ref_src', 'ref_url', 'cmpid', 'ncid', 'ocid', 'sr_share', 'spm',
+    'at_medium', 'at_campaign', 'at_custom1', 'at_custom2', 'at_custom3', 'at_custom4',
+    'utm_content', 'pk_campaign', 'mtm_source', 'hsa_acc',
+  ])('drops the tracking parameter %s, in any case', (name) => {
+    expect(canonicalizeUrl(`https://example.com/s?${name}=1&id=7&${name.toUpperCase()}=2`)).toBe('https://example.com/s?id=7');
+  });
+
+  it('compares parameter names decoded, "+" as a space, and a name that cannot be decoded as it is', () => {
+    expect(canonicalizeUrl('https://example.com/s?fb+clid=1&utm%5Fsource=2')).toBe('https://example.com/s?fb+clid=1');
+    expect(canonicalizeUrl('https://example.com/s?UTM_%zz=1&keep=%zz')).toBe('https://example.com/s?keep=%zz');
+  });
+
+  it('trims any white space around a link, not only what the URL parser ignores', () => {
+    expect(canonicalizeUrl('\u00a0https://example.com/story\u2003')).toBe('https://example.com/story');
+  });
+
   it('resolves against a base', () => {
     expect(canonicalizeUrl('../b?utm_term=x', 'https://example.com/a/c/')).toBe('https://example.com/a/b');
   });
@@ -32,6 +51,15 @@ describe('canonicalizeUrl', () => {
       expect(() => canonicalizeUrl(input)).toThrow(InvalidUrlError);
     },
   );
+
+  it('says why, quoting at most 200 characters of what it was given', () => {
+    expect(() => canonicalizeUrl('ftp://example.com/file')).toThrow(
+      expect.objectContaining({ name: 'InvalidUrlError', message: 'not an http(s) URL: ftp:' }),
+    );
+    expect(() => canonicalizeUrl(`not a url ${'x'.repeat(300)}`)).toThrow(
+      expect.objectContaining({ name: 'InvalidUrlError', message: `not a URL: "not a url ${'x'.repeat(190)}"` }),
+    );
+  });
 });
 
 const trackingName = fc.constantFrom('utm_source', 'utm_medium', 'UTM_Campaign', 'utm_x', 'fbclid', 'gclid', 'mc_eid', '_ga');
@@ -84,5 +112,12 @@ describe('articleIdFor', () => {
     expect(articleIdFor('https://example.com/a')).toBe(articleIdFor('https://example.com/a'));
     expect(articleIdFor('https://example.com/a')).not.toBe(articleIdFor('https://example.com/b'));
     fc.assert(fc.property(fc.webUrl(), (url) => ARTICLE_ID_PATTERN.test(articleIdFor(canonicalizeUrl(url)))), { numRuns: 300 });
+  });
+
+  it('has a pattern that matches a whole id and nothing around it', () => {
+    const id = articleIdFor('https://example.com/a');
+    expect(ARTICLE_ID_PATTERN.test(id)).toBe(true);
+    expect(ARTICLE_ID_PATTERN.test(`${id}x`)).toBe(false);
+    expect(ARTICLE_ID_PATTERN.test(`/${id}`)).toBe(false);
   });
 });

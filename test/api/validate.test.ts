@@ -1,0 +1,186 @@
+/**
+ * The API's checks on client input, one function at a time: the boundaries of each limit, and the status, code and
+ * message a client is answered with (the handler sends the message as it is, so it is part of the contract).
+ */
+import { describe, expect, it } from '@jest/globals';
+import {
+  LIST_LIMIT,
+  MAX_QUERY_STRING_LENGTH,
+  RELATED_LIMIT,
+  RequestError,
+  decodeSegment,
+  normaliseTopic,
+  parseArticleId,
+  parseCursor,
+  parseLimit,
+  parseSearchWords,
+  parseSourceId,
+  readQueryParameters,
+} from '../../functions/api/validate';
+
+/** The RequestError `check` throws, as the plain fields a client's answer is made of. */
+function refusal(check: () => unknown): { name: string; statusCode: number; code: string; message: string } {
+  try {
+    check();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RequestError);
+    const { name, statusCode, code, message } = error as RequestError;
+    return { name, statusCode, code, message };
+  }
+  throw new Error('expected a RequestError, nothing was thrown');
+}
+
+describe('readQueryParameters', () => {
+  it('returns each allowed parameter once, decoded', () => {
+    expect(readQueryParameters('limit=5&cursor=a%2Bb', ['limit', 'cursor'])).toEqual(
+      new Map([
+        ['limit', '5'],
+        ['cursor', 'a+b'],
+      ]),
+    );
+  });
+
+  it('takes a query string of exactly 2,048 characters and refuses one more with 414', () => {
+    const longest = `cursor=${'x'.repeat(MAX_QUERY_STRING_LENGTH - 'cursor='.length)}`;
+    expect(readQueryParameters(longest, ['cursor']).get('cursor')).toHaveLength(MAX_QUERY_STRING_LENGTH - 7);
+    expect(refusal(() => readQueryParameters(`${longest}x`, ['cursor']))).toEqual({
+      name: 'RequestError',
+      statusCode: 414,
+      code: 'uri_too_long',
+      message: 'query string longer than 2048 characters',
+    });
+  });
+
+  it('names an unknown parameter and the accepted ones', () => {
+    expect(refusal(() => readQueryParameters('limt=5', ['limit', 'cursor']))).toEqual({
+      name: 'RequestError',
+      statusCode: 400,
+      code: 'invalid_query',
+      message: 'unknown query parameter "limt" (accepted: limit, cursor)',
+    });
+  });
+
+  it('says when a route takes no parameters at all', () => {
+    expect(refusal(() => readQueryParameters('x=1', [])).message).toBe('unknown query parameter "x" (this route takes none)');
+  });
+
+  it('echoes at most 40 characters of an unknown name', () => {
+    const forty = 'n'.repeat(40);
+    expect(refusal(() => readQueryParameters(`${forty}=1`, ['limit'])).message).toBe(`unknown query parameter "${forty}" (accepted: limit)`);
+    expect(refusal(() => readQueryParameters(`${forty}EXTRA=1`, ['limit'])).message).toBe(`unknown query parameter "${forty}…" (accepted: limit)`);
+  });
+
+  it('refuses a parameter given twice', () => {
+    expect(refusal(() => readQueryParameters('limit=5&limit=500', ['limit']))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_query',
+      message: 'query parameter "limit" given more than once',
+    });
+  });
+});
+
+describe('parseLimit', () => {
+  it('defaults when absent and takes 1 to the maximum', () => {
+    expect(parseLimit(undefined, LIST_LIMIT)).toBe(20);
+    expect(parseLimit(undefined, RELATED_LIMIT)).toBe(10);
+    expect(parseLimit('1', LIST_LIMIT)).toBe(1);
+    expect(parseLimit('100', LIST_LIMIT)).toBe(100);
+    expect(parseLimit('000050', RELATED_LIMIT)).toBe(50);
+  });
+
+  it.each(['0', '101', '1234567', '', ' 5'])('refuses %j, naming the range', (raw) => {
+    expect(refusal(() => parseLimit(raw, LIST_LIMIT))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_limit',
+      message: 'limit must be a whole number from 1 to 100',
+    });
+  });
+
+  it('names the range of the bounds it was given', () => {
+    expect(refusal(() => parseLimit('51', RELATED_LIMIT)).message).toBe('limit must be a whole number from 1 to 50');
+  });
+});
+
+describe('parseCursor', () => {
+  it('reads an absent or empty cursor as the first page', () => {
+    expect(parseCursor(undefined)).toBeUndefined();
+    expect(parseCursor('')).toBeUndefined();
+  });
+
+  it('passes up to 1,024 characters on to the store and refuses longer ones', () => {
+    expect(parseCursor('x'.repeat(1024))).toBe('x'.repeat(1024));
+    expect(refusal(() => parseCursor('x'.repeat(1025)))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_cursor',
+      message: 'cursor is not one this API returned',
+    });
+  });
+});
+
+describe('path segments', () => {
+  it('decodes a segment, and refuses a malformed escape with the code and name given', () => {
+    expect(decodeSegment('a%20b', 'invalid_topic', 'topic')).toBe('a b');
+    expect(refusal(() => decodeSegment('%E0%A4%A', 'invalid_id', 'the thing'))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_id',
+      message: 'the thing is not valid percent-encoded UTF-8',
+    });
+  });
+
+  it('takes an article id of 16 to 32 id characters', () => {
+    expect(parseArticleId('abcdefghijklmnop')).toBe('abcdefghijklmnop');
+    expect(parseArticleId('a'.repeat(32))).toBe('a'.repeat(32));
+    expect(refusal(() => parseArticleId('%zz')).message).toBe('article id is not valid percent-encoded UTF-8');
+    expect(refusal(() => parseArticleId('short'))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_id',
+      message: 'article id must be 16 to 32 letters, digits, "-" or "_"',
+    });
+  });
+
+  it('normalises a topic and refuses an empty, long or control-character one', () => {
+    expect(normaliseTopic('%20Vladimir%20%20PUTIN%20')).toBe('vladimir putin');
+    // 100 characters, counted as code points: an emoji is one character, not two.
+    expect(normaliseTopic('😀'.repeat(100))).toBe('😀'.repeat(100));
+    expect(refusal(() => normaliseTopic('%zz'))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_topic',
+      message: 'topic is not valid percent-encoded UTF-8',
+    });
+    for (const topic of ['%20', 'x'.repeat(101), 'a%00b']) {
+      expect(refusal(() => normaliseTopic(topic))).toMatchObject({
+        statusCode: 400,
+        code: 'invalid_topic',
+        message: 'topic must be 1 to 100 printable characters',
+      });
+    }
+  });
+});
+
+describe('query values', () => {
+  it('reads an absent or empty source as all sources', () => {
+    expect(parseSourceId(undefined)).toBeUndefined();
+    expect(parseSourceId('')).toBeUndefined();
+    expect(parseSourceId('the-hindu')).toBe('the-hindu');
+    expect(refusal(() => parseSourceId('The-Hindu'))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_source',
+      message: 'source must be 1 to 64 lowercase letters, digits or "-"',
+    });
+  });
+
+  it('collapses search words and takes 1 to 200 characters of them', () => {
+    expect(parseSearchWords('  pine \n hollow ')).toBe('pine hollow');
+    expect(parseSearchWords('w'.repeat(200))).toHaveLength(200);
+    expect(refusal(() => parseSearchWords(' \t '))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_query',
+      message: 'q must contain at least one word',
+    });
+    expect(refusal(() => parseSearchWords('w'.repeat(201)))).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_query',
+      message: 'q must be at most 200 characters',
+    });
+  });
+});
