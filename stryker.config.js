@@ -4,8 +4,10 @@ import { env } from 'node:process';
 // Stryker runs the tests in a copy of the repository under .stryker-tmp/, where ../shared/data is not beside them.
 env.NEWSWEAVE_SHARED_DATA ??= resolve(import.meta.dirname, '..', 'shared', 'data');
 
-/** Mutation testing of the security- and ranking-critical modules, against the tests that pin them. */
-/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+/**
+ * Mutation testing of the security- and ranking-critical modules, against the tests that pin them.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
 export default {
   mutate: [
     'functions/fetch/address-guard.ts',
