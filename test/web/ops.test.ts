@@ -98,7 +98,7 @@ describe('operator page', () => {
   it('reads health and series from the snapshot: stale after 30 minutes, failing on errors, gaps filled with zero', async () => {
     await open();
     await page.goto(`${fake.origin}/ops/`);
-    // Passed as source text: the test runner rewrites import() in functions, and this import must run in the page.
+    // Passed as source text: a test transform may rewrite import() inside functions, and this import must run in the page.
     const result: unknown = await page.evaluate(`(async () => {
       const { sourceHealth, fillSeries, niceCeiling } = await import('/ops/health.js');
       const now = Date.parse('2026-11-29T12:00:00Z');
