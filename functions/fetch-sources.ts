@@ -9,21 +9,30 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFetcher } from './fetch/http-fetch';
 import { SqsArticleQueue } from './ingest/sqs-article-queue';
-import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
+import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { refreshSources, type RefreshOutcome } from './use-cases/refresh-source';
 
 const tableName = requireEnv('TABLE_NAME');
 const queueUrl = requireEnv('QUEUE_URL');
 const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
+const userAgent = userAgentFromEnv();
 
 const client = createDocumentClient();
 const deps = {
   sources: new DynamoSourceStore({ client, tableName }),
   seen: new DynamoSeenUrlStore({ client, tableName }),
   queue: new SqsArticleQueue({ client: tracer.captureAWSv3Client(new SQSClient({})), queueUrl }),
-  fetcher: createFetcher({ allowPrivateAddresses }),
+  fetcher: createFetcher({
+    allowPrivateAddresses,
+    userAgent,
+    robots: {
+      store: new DynamoRobotsStore({ client, tableName }),
+      onStoreError: (error, origin) => logger.warn('robots.txt store unavailable; using memory', { origin, error: error as Error }),
+    },
+  }),
   telemetry,
 };
 

@@ -33,6 +33,11 @@ export interface SourceState {
   /** Last unconditional fetch, to force a full fetch every few hours. */
   readonly lastFullFetchAt: string | null;
   readonly articleCount: number;
+  /** The last refusal of one of its pages (403), whose URL is tried again later; kept when the feed succeeds. */
+  readonly lastPageError: string | null;
+  readonly lastPageErrorAt: string | null;
+  /** Pages refused so far, all time. */
+  readonly pageErrorCount: number;
 }
 
 /** An item found in a feed or sitemap. */
@@ -78,6 +83,7 @@ export interface ExtractedArticle {
   readonly siteName: string | null;
 }
 
+/** Why a page did not become an article. Each is counted (`PagesRejected` by `reason`) and kept on the URL's outcome. */
 export type RejectionReason =
   | 'empty'
   | 'too-large'
@@ -88,7 +94,19 @@ export type RejectionReason =
   | 'login-wall'
   | 'truncated'
   | 'fetch-failed'
-  | 'blocked-address';
+  | 'blocked-address'
+  /** 404 or 410. */
+  | 'not-found'
+  /** The host name does not exist. */
+  | 'unknown-host'
+  /** The server's TLS certificate cannot be trusted. */
+  | 'bad-certificate'
+  /** robots.txt disallows the page for our User-Agent. */
+  | 'robots'
+  /** The server kept answering 403 through every deferral (functions/fetch/classify-failure.ts). */
+  | 'forbidden'
+  /** The page kept failing with transient errors through every delivery and every redrive of its dead letter. */
+  | 'retries-exhausted';
 
 export type ExtractionResult =
   | { readonly ok: true; readonly article: ExtractedArticle }

@@ -50,17 +50,24 @@ export type UrlOutcome =
   | { readonly kind: 'rejected'; readonly reason: string };
 
 export interface SeenUrlStore {
-  /** The URLs, in order, that were never processed. */
+  /** The URLs, in order, that were never processed (or whose rejection or deferral has expired). */
   filterUnseen(urls: readonly string[]): Promise<string[]>;
   markSeen(url: string, outcome: UrlOutcome): Promise<void>;
+  /**
+   * Puts a URL off: it counts as seen for `delayMsFor(n)` after its n-th deferral, then as unseen, so that the next
+   * refresh of its feed queues it again. Returns n (1 the first time); an outcome written by markSeen resets it.
+   */
+  deferUrl(url: string, reason: string, delayMsFor: (deferral: number) => number): Promise<number>;
 }
 
 export interface SourceStore {
   /** Creates the record if missing and refreshes name and URL from the config; keeps the fetch state. */
   registerSource(source: SourceConfig): Promise<SourceState>;
   getSource(sourceId: string): Promise<SourceState | null>;
-  /** Writes the fetch state fields (everything but id, name, url and articleCount). */
+  /** Writes the fetch state fields (everything but id, name, url, articleCount and the page errors). */
   saveFetchState(state: SourceState): Promise<void>;
+  /** Records that one of the source's pages was refused (`lastPageError`, `lastPageErrorAt`, `pageErrorCount + 1`). */
+  recordPageError(sourceId: string, error: { readonly message: string; readonly at: string }): Promise<void>;
   incrementArticleCount(sourceId: string, by?: number): Promise<void>;
   listSources(): Promise<SourceState[]>;
 }
@@ -89,4 +96,22 @@ export interface RelatedIndex {
   listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
   /** Keyword search over the same index, best first. */
   search(words: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+}
+
+/** A robots.txt as the robots cache keeps it (functions/fetch/robots.ts). */
+export interface RobotsRecord {
+  /** `https://www.example.com`: robots.txt applies per scheme, host and port. */
+  readonly origin: string;
+  /** `parsed`: the file's text is in `body`; `unavailable`: it answered 4xx, so everything is allowed. */
+  readonly status: 'parsed' | 'unavailable';
+  readonly body: string | null;
+  readonly fetchedAt: string;
+  /** Until when it is used without asking the publisher again. */
+  readonly freshUntil: string;
+}
+
+/** Keeps robots.txt files between processes, so that each one is fetched once per origin, not once per container. */
+export interface RobotsStore {
+  getRobots(origin: string): Promise<RobotsRecord | null>;
+  putRobots(record: RobotsRecord): Promise<void>;
 }

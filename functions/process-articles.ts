@@ -12,13 +12,15 @@ import { DynamoStoryIndex } from './dedupe/story-index';
 import { createPageFetcher } from './ingest/page-fetcher';
 import { parseArticleMessage } from './ingest/sqs-article-queue';
 import { DynamoRelatedIndex } from './related/dynamo-related-index';
-import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
+import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { ingestArticle } from './use-cases/ingest-article';
 
 const tableName = requireEnv('TABLE_NAME');
 const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
+const userAgent = userAgentFromEnv();
 
 const client = createDocumentClient();
 const deps = {
@@ -27,7 +29,12 @@ const deps = {
   seen: new DynamoSeenUrlStore({ client, tableName }),
   related: new DynamoRelatedIndex({ client, tableName }),
   stories: new DynamoStoryIndex({ client, tableName }),
-  fetcher: createPageFetcher({ allowPrivateAddresses }),
+  fetcher: createPageFetcher({
+    allowPrivateAddresses,
+    userAgent,
+    robotsStore: new DynamoRobotsStore({ client, tableName }),
+    onRobotsStoreError: (error, origin) => logger.warn('robots.txt store unavailable; using memory', { origin, error: error as Error }),
+  }),
   telemetry,
 };
 

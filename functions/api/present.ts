@@ -36,6 +36,9 @@ export interface SourceView {
   readonly errorCount: number;
   readonly nextAttemptAt: string | null;
   readonly articleCount: number;
+  readonly lastPageError: string | null;
+  readonly lastPageErrorAt: string | null;
+  readonly pageErrorCount: number;
 }
 
 export function presentSummary(summary: ArticleSummary): ArticleSummary {
@@ -83,6 +86,9 @@ export function presentSource(source: SourceState): SourceView {
     errorCount: source.errorCount,
     nextAttemptAt: source.nextAttemptAt,
     articleCount: source.articleCount,
+    lastPageError: source.lastPageError,
+    lastPageErrorAt: source.lastPageErrorAt,
+    pageErrorCount: source.pageErrorCount,
   };
 }
 

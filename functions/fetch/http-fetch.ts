@@ -1,9 +1,10 @@
 /**
- * The polite, defensive HTTP client for feeds and pages (Miniflux's fetcher): a named User-Agent, conditional GET,
- * connect, idle and overall timeouts, a body size limit enforced while streaming (after decompression too, so a
- * gzip bomb stops at the limit), at most 5 redirects each re-checked by the address guard, a per-host concurrency
- * limit, and every failure turned into a typed FetchError. Built on node's http/https: the guarded `lookup` needs
- * a client that connects through it, and undici is not a dependency.
+ * The polite, defensive HTTP client for feeds and pages (Miniflux's fetcher): a named User-Agent, robots.txt
+ * (its rules and Crawl-delay, for every hop), conditional GET, connect, idle and overall timeouts, a body size limit
+ * enforced while streaming (after decompression too, so a gzip bomb stops at the limit), at most 5 redirects each
+ * re-checked by the address guard, a per-host concurrency limit, and every failure turned into a typed FetchError.
+ * Built on node's http/https: the guarded `lookup` needs a client that connects through it, and undici is not a
+ * dependency.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -11,18 +12,36 @@ import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { BlockedAddressError, assertFetchableUrl, createGuardedLookup, type Resolver } from './address-guard';
 import { InvalidUrlError } from './canonical-url';
-import { HostLimiter } from './host-limiter';
+import { HostBusyError, HostLimiter } from './host-limiter';
+import { RobotsCache, productTokenOf, type RobotsVerdict } from './robots';
+import type { RobotsStore } from '../ports';
+import { DEFAULT_USER_AGENT } from './user-agent';
 
+export { DEFAULT_USER_AGENT } from './user-agent';
+
+/** What went wrong; functions/fetch/classify-failure.ts says which kinds a retry can mend. */
 export type FetchErrorKind =
   | 'timeout'
   | 'connect'
   | 'reset'
+  /** The connection ended before the body it announced (Content-Length, chunked encoding) was complete. */
+  | 'truncated'
   | 'http'
   | 'too-large'
   | 'blocked-address'
   | 'too-many-redirects'
   | 'bad-url'
-  | 'decompress';
+  | 'decompress'
+  /** The host name does not exist (NXDOMAIN). */
+  | 'unknown-host'
+  /** The server's TLS certificate cannot be trusted (expired, self-signed, for another name). */
+  | 'tls'
+  /** robots.txt disallows the URL. */
+  | 'robots'
+  /** robots.txt cannot be read now (5xx, 429, network): nothing of the host is fetched until it can (RFC 9309). */
+  | 'robots-unreachable'
+  /** No slot for the host within the wait allowed (per-host limit, Crawl-delay). */
+  | 'host-busy';
 
 export class FetchError extends Error {
   override readonly name = 'FetchError';
@@ -81,13 +100,25 @@ export interface FetcherOptions {
   readonly maxRedirects?: number;
   /** Requests in flight at once to one host name, shared by all calls on this fetcher. @default 2 */
   readonly perHostConcurrency?: number;
+  /**
+   * Longest wait for a host's slot (its other requests, its Crawl-delay) before a `host-busy` error. The wait does not
+   * count against the fetch's own timeouts, which start with its request. @default 60 s
+   */
+  readonly maxSlotWaitMs?: number;
+  /**
+   * Honour robots.txt: its rules for the User-Agent's product token and its Crawl-delay, on every hop.
+   * @default undefined: robots.txt is not consulted
+   */
+  readonly robots?: {
+    /** Keeps robots.txt files across processes. @default memory only */
+    readonly store?: RobotsStore;
+    readonly onStoreError?: (error: unknown, origin: string) => void;
+  };
   /** Name resolution; tests inject a fake. @default dns.lookup */
   readonly resolve?: Resolver;
   /** Clock for Retry-After dates. @default Date.now */
   readonly now?: () => number;
 }
-
-export const DEFAULT_USER_AGENT = 'Newsweave/0.1 (+https://github.com/newsweave/newsweave)';
 
 export const FETCH_DEFAULTS = {
   connectTimeoutMs: 10_000,
@@ -96,6 +127,7 @@ export const FETCH_DEFAULTS = {
   maxBodyBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
   perHostConcurrency: 2,
+  maxSlotWaitMs: 60_000,
 } as const;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -113,45 +145,76 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const limiter = new HostLimiter(settings.perHostConcurrency);
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  // robots.txt is fetched through the same limits, minus robots.txt itself.
+  const robots = options.robots
+    ? new RobotsCache({
+        productToken: productTokenOf(userAgent),
+        store: options.robots.store,
+        onStoreError: options.robots.onStoreError,
+        fetch: (robotsUrl) => fetchUrl(robotsUrl, { accept: 'text/plain, */*;q=0.5' }, false),
+      })
+    : undefined;
 
-  return {
-    async fetch(url, request) {
-      const deadline = Date.now() + settings.deadlineMs;
-      const headers: Record<string, string> = {
-        'user-agent': userAgent,
-        accept: request.accept,
-        'accept-encoding': 'gzip, deflate, br',
-      };
-      if (request.etag && isHeaderSafe(request.etag)) headers['if-none-match'] = request.etag;
-      if (request.lastModified && isHeaderSafe(request.lastModified)) headers['if-modified-since'] = request.lastModified;
+  async function fetchUrl(url: string, request: FetchRequest, checkRobots: boolean): Promise<FetchResult> {
+    // The deadline counts time spent requesting, not time spent waiting for the host's slot: ten pages of one slow
+    // host in one batch must each get their full time, not what the ones before them left over.
+    let budgetMs = settings.deadlineMs;
+    const headers: Record<string, string> = {
+      'user-agent': userAgent,
+      accept: request.accept,
+      'accept-encoding': 'gzip, deflate, br',
+    };
+    if (request.etag && isHeaderSafe(request.etag)) headers['if-none-match'] = request.etag;
+    if (request.lastModified && isHeaderSafe(request.lastModified)) headers['if-modified-since'] = request.lastModified;
 
-      let current = checkedUrl(url, guard);
-      for (let redirects = 0; ; redirects += 1) {
-        const target = current;
-        const response = await limiter.run(target.hostname, () =>
-          requestOnce(target, headers, { ...settings, deadline, lookup }),
-        );
-        const { status } = response;
-        if (REDIRECT_STATUSES.has(status) && response.headers.location) {
-          if (redirects >= settings.maxRedirects) {
-            throw new FetchError('too-many-redirects', `more than ${settings.maxRedirects} redirects from ${url}`);
-          }
-          current = checkedUrl(resolveLocation(response.headers.location, target), guard);
-          continue;
-        }
-        if (status === 304) {
-          return { status, url: target.href, headers: response.headers, body: Buffer.alloc(0), notModified: true };
-        }
-        if (status >= 200 && status < 300) {
-          return { status, url: target.href, headers: response.headers, body: response.body, notModified: false };
-        }
-        throw new FetchError('http', `HTTP ${status} from ${target.href}`, {
-          status,
-          retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()),
+    let current = checkedUrl(url, guard);
+    for (let redirects = 0; ; redirects += 1) {
+      const target = current;
+      const verdict = checkRobots && robots ? await robots.verdict(target) : undefined;
+      if (verdict?.kind === 'disallowed') throw new FetchError('robots', `${verdict.robotsUrl} disallows ${target.href}`);
+      if (verdict?.kind === 'unreachable') throw new FetchError('robots-unreachable', verdict.detail);
+      const response = await limiter
+        .run(
+          target.hostname,
+          async () => {
+            const started = Date.now();
+            try {
+              return await requestOnce(target, headers, { ...settings, deadline: started + budgetMs, lookup });
+            } finally {
+              budgetMs -= Date.now() - started;
+            }
+          },
+          { minIntervalMs: crawlDelayOf(verdict), maxWaitMs: settings.maxSlotWaitMs },
+        )
+        .catch((error: unknown) => {
+          throw error instanceof HostBusyError ? new FetchError('host-busy', `${error.message}; try later`) : error;
         });
+      const { status } = response;
+      if (REDIRECT_STATUSES.has(status) && response.headers.location) {
+        if (redirects >= settings.maxRedirects) {
+          throw new FetchError('too-many-redirects', `more than ${settings.maxRedirects} redirects from ${url}`);
+        }
+        current = checkedUrl(resolveLocation(response.headers.location, target), guard);
+        continue;
       }
-    },
-  };
+      if (status === 304) {
+        return { status, url: target.href, headers: response.headers, body: Buffer.alloc(0), notModified: true };
+      }
+      if (status >= 200 && status < 300) {
+        return { status, url: target.href, headers: response.headers, body: response.body, notModified: false };
+      }
+      throw new FetchError('http', `HTTP ${status} from ${target.href}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()),
+      });
+    }
+  }
+
+  return { fetch: (url, request) => fetchUrl(url, request, true) };
+}
+
+function crawlDelayOf(verdict: RobotsVerdict | undefined): number | undefined {
+  return verdict?.kind === 'allowed' ? verdict.crawlDelayMs : undefined;
 }
 
 function checkedUrl(url: string | URL, guard: { allowPrivate: boolean }): URL {
@@ -291,7 +354,11 @@ function requestOnce(url: URL, headers: Record<string, string>, settings: HopSet
         if (decoder) decoder.end();
         else complete();
       });
-      incoming.on('error', fail);
+      // Once the headers are in, a connection that ends early cut the body short (Content-Length or the chunked
+      // encoding's last chunk never came).
+      const truncated = () => fail(new FetchError('truncated', `the connection to ${url.host} ended before the body was complete`));
+      incoming.on('aborted', truncated);
+      incoming.on('error', truncated);
     });
     request.end();
   });
@@ -308,10 +375,15 @@ function createDecoder(encoding: string, firstChunk: Buffer): zlib.Gunzip | zlib
   return zlib.createGunzip();
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+/** The name does not exist: asking again will not make it. (EAI_AGAIN, a resolver that did not answer, may.) */
+const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_NONAME']);
+/** Node's and OpenSSL's codes for a certificate that cannot be trusted (X509_V_ERR_* without the prefix). */
+const CERTIFICATE_CODES = /^(?:ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_DECRYPT_\w+|\w*CERT\w*)$/;
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
-function toFetchError(error: unknown): FetchError {
+/** A node or guard error, as a FetchError whose kind says what happened. */
+export function toFetchError(error: unknown): FetchError {
   if (error instanceof FetchError) return error;
   if (error instanceof BlockedAddressError) return new FetchError('blocked-address', error.message);
   if (error instanceof InvalidUrlError) return new FetchError('bad-url', error.message);
@@ -320,6 +392,8 @@ function toFetchError(error: unknown): FetchError {
   if (cause instanceof BlockedAddressError) return new FetchError('blocked-address', cause.message);
   const code = (cause as NodeJS.ErrnoException).code ?? '';
   const message = (cause as Error).message ?? String(cause);
+  if (UNKNOWN_HOST_CODES.has(code)) return new FetchError('unknown-host', `no such host: ${message}`);
+  if (CERTIFICATE_CODES.test(code)) return new FetchError('tls', `untrusted certificate: ${message}`);
   if (CONNECT_CODES.has(code)) return new FetchError('connect', `cannot connect: ${message}`);
   if (RESET_CODES.has(code)) return new FetchError('reset', `connection reset: ${message}`);
   if (code === 'ETIMEDOUT') return new FetchError('timeout', `timed out: ${message}`);
@@ -327,7 +401,7 @@ function toFetchError(error: unknown): FetchError {
   if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS') {
     return new FetchError('bad-url', message);
   }
-  // TLS failures (certificate, protocol) and anything else on the way to a connection.
+  // TLS protocol failures and anything else on the way to a connection.
   return new FetchError('connect', `cannot connect: ${message}`);
 }
 

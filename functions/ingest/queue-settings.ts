@@ -9,7 +9,7 @@ export const QUEUE_SETTINGS = {
   batchSize: 10,
   /** Seconds the event source mapping may wait to fill a batch. */
   maxBatchingWindowSeconds: 5,
-  /** Ten pages, fetched four at a time per host with a 20 s deadline each, fit in this. */
+  /** A page waits at most 40 s for its host and then has 20 s of its own (PAGE_FETCH_LIMITS): ten fit in this. */
   workerTimeoutSeconds: 90,
   /** AWS advises at least six times the function timeout, so retries of throttled invocations stay invisible. */
   visibilityTimeoutSeconds: 540,

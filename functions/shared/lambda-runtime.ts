@@ -8,6 +8,7 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_USER_AGENT, validateUserAgent } from '../fetch/user-agent';
 import { notifyMetric } from './metric-observers';
 import type { Telemetry } from './telemetry';
 
@@ -33,6 +34,17 @@ export function envFlag(name: string, fallback: boolean): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new Error(`environment variable ${name} must be true or false, not "${value}"`);
+}
+
+/** NEWSWEAVE_USER_AGENT, checked (a product token and a contact: functions/fetch/user-agent.ts), or the default. */
+export function userAgentFromEnv(): string {
+  const value = process.env.NEWSWEAVE_USER_AGENT;
+  if (value === undefined || value.trim() === '') return DEFAULT_USER_AGENT;
+  try {
+    return validateUserAgent(value);
+  } catch (error) {
+    throw new Error(`environment variable NEWSWEAVE_USER_AGENT: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 export function createDocumentClient(): DynamoDBDocumentClient {

@@ -172,6 +172,9 @@ function itemToSourceState(item: Item): SourceState {
     lastModified: text('lastModified'),
     lastFullFetchAt: text('lastFullFetchAt'),
     articleCount: Number(item.articleCount ?? 0),
+    lastPageError: text('lastPageError'),
+    lastPageErrorAt: text('lastPageErrorAt'),
+    pageErrorCount: Number(item.pageErrorCount ?? 0),
   };
 }
 
@@ -227,6 +230,17 @@ export class DynamoSourceStore implements SourceStore {
         UpdateExpression: `SET ${sets.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async recordPageError(sourceId: string, error: { readonly message: string; readonly at: string }): Promise<void> {
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: { PK: SOURCES_PARTITION, SK: sourceId },
+        UpdateExpression: 'SET lastPageError = :message, lastPageErrorAt = :at ADD pageErrorCount :one',
+        ExpressionAttributeValues: { ':message': error.message, ':at': error.at, ':one': 1 },
       }),
     );
   }
@@ -307,6 +321,40 @@ export class DynamoSeenUrlStore implements SeenUrlStore {
       }
     }
     return unique.filter((url) => !seen.has(url));
+  }
+
+  async deferUrl(url: string, reason: string, delayMsFor: (deferral: number) => number): Promise<number> {
+    const now = this.now();
+    const expiresAfter = (ms: number) => Math.floor((now.getTime() + ms) / 1000);
+    // Counted on the marker itself, so the count survives between deliveries; markSeen's put starts it over. The
+    // first delay is set at once, so that a failure before the second write still leaves a marker that expires.
+    const counted = await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: urlKey(url),
+        UpdateExpression: 'SET #url = :url, outcome = :deferred, reason = :reason, seenAt = :now, expiresAt = :first ADD deferrals :one',
+        ExpressionAttributeNames: { '#url': 'url' },
+        ExpressionAttributeValues: {
+          ':url': url,
+          ':deferred': 'deferred',
+          ':reason': reason,
+          ':now': now.toISOString(),
+          ':first': expiresAfter(delayMsFor(1)),
+          ':one': 1,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const deferral = Number(counted.Attributes?.deferrals ?? 1);
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: urlKey(url),
+        UpdateExpression: 'SET expiresAt = :expiresAt',
+        ExpressionAttributeValues: { ':expiresAt': expiresAfter(delayMsFor(deferral)) },
+      }),
+    );
+    return deferral;
   }
 
   async markSeen(url: string, outcome: UrlOutcome): Promise<void> {

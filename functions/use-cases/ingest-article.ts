@@ -2,13 +2,15 @@
  * Ingest one article URL taken from the queue: the worker's use case. Fetch the page, extract the article, store it
  * once under the id of its canonical URL, index it for related articles, and remember what became of the URL.
  *
- * Failures are data: a page that cannot become an article is a rejection with a reason (counted, logged, remembered
- * so the fetcher does not queue it again); only transient failures (timeouts, resets, 5xx, throttling, a store that is
- * down) throw, so that SQS delivers the message again and, after maxReceiveCount, dead-letters it.
+ * Failures are data, sorted by functions/fetch/classify-failure.ts: a page that cannot become an article is a
+ * rejection with a reason (counted, logged, remembered so the fetcher does not queue it again); a page refused with
+ * 403 is recorded on its source and put off, to be queued again later; only transient failures (timeouts, resets,
+ * 5xx, 429, a truncated body, a store that is down) throw, so that SQS delivers the message again and, after
+ * maxReceiveCount, dead-letters it.
  */
 import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
-import { FetchError } from '../fetch/http-fetch';
+import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
 import type { ArticleMessage, RejectionReason } from '../model';
 import type { SeenUrlStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
@@ -36,16 +38,10 @@ export interface IngestArticleDeps extends StoreArticleDeps {
 export type IngestOutcome =
   | { readonly kind: 'stored'; readonly articleId: string; readonly storyId: string }
   | { readonly kind: 'duplicate'; readonly articleId: string | null; readonly why: 'url-seen' | 'same-canonical-url' }
-  | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly detail: string };
+  | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly detail: string }
+  | { readonly kind: 'deferred'; readonly reason: 'forbidden'; readonly retryAt: string; readonly detail: string };
 
-/** Fetch failures that no retry will mend. Anything else is thrown for SQS to redeliver. */
-const PERMANENT_FETCH_ERRORS: ReadonlyMap<string, RejectionReason> = new Map([
-  ['blocked-address', 'blocked-address'],
-  ['too-large', 'too-large'],
-  ['too-many-redirects', 'fetch-failed'],
-  ['bad-url', 'fetch-failed'],
-  ['decompress', 'fetch-failed'],
-]);
+const MAX_ERROR_CHARS = 500;
 
 export async function ingestArticle(message: ArticleMessage, deps: IngestArticleDeps): Promise<IngestOutcome> {
   const { telemetry } = deps;
@@ -65,17 +61,26 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
     return { kind: 'rejected', reason, detail };
   };
 
+  /** A refusal is the source's trouble as much as the page's: it goes on the source's record, and the URL waits. */
+  const defer = async (reason: 'forbidden', detail: string): Promise<IngestOutcome> => {
+    const at = now();
+    await deps.sources.recordPageError(message.sourceId, { message: truncate(detail, MAX_ERROR_CHARS), at: at.toISOString() });
+    const deferral = await deps.seen.deferUrl(message.url, reason, deferralDelayMs);
+    if (deferral > PAGE_DEFERRAL.maxDeferrals) return reject(reason, `${detail} (refused ${deferral} times)`);
+    const retryAt = new Date(at.getTime() + deferralDelayMs(deferral)).toISOString();
+    telemetry.count('PagesDeferred', 1, { name: 'reason', value: reason });
+    telemetry.log.warn('page refused; it will be queued again later', { url: message.url, reason, detail, deferral, retryAt });
+    return { kind: 'deferred', reason, retryAt, detail };
+  };
+
   let page: FetchedPage;
   try {
     page = await deps.fetcher.fetchPage(message.url);
   } catch (error) {
-    if (error instanceof FetchError) {
-      const permanent = PERMANENT_FETCH_ERRORS.get(error.kind);
-      if (permanent) return reject(permanent, error.message);
-      if (error.kind === 'http' && error.status !== undefined && isPermanentStatus(error.status)) {
-        return reject('fetch-failed', error.message);
-      }
-    }
+    const failure = classifyPageFailure(error);
+    const detail = error instanceof Error ? error.message : String(error);
+    if (failure.class === 'permanent') return reject(failure.reason, detail);
+    if (failure.class === 'deferred') return defer(failure.reason, detail);
     throw error;
   }
 
@@ -110,8 +115,8 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
   return { kind: 'stored', articleId: article.id, storyId: article.storyId };
 }
 
-function isPermanentStatus(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /**

@@ -118,11 +118,16 @@ export async function refreshSource(
     const entries = await readEntries(response, deps, source.id);
     const unique = uniqueByCanonicalUrl(entries, telemetry, source.id);
     found = unique.size;
-    const queued = await queueUnseen(unique, source, deps);
-    await deps.sources.saveFetchState(succeeded);
+    const { queued, failed } = await queueUnseen(unique, source, deps);
+    // Validators are advanced only when every new item reached the queue: otherwise the next run would get a 304
+    // and the items whose send failed would wait for the next full fetch. With the old ones, the next run reads the
+    // feed again and queues what is still unseen.
+    await deps.sources.saveFetchState(
+      failed === 0 ? succeeded : { ...succeeded, etag: state.etag, lastModified: state.lastModified, lastFullFetchAt: state.lastFullFetchAt },
+    );
     telemetry.count('SourcesFetched');
     telemetry.count('UrlsQueued', queued);
-    telemetry.log.info('source fetched', { sourceId: source.id, found, queued });
+    telemetry.log.info('source fetched', { sourceId: source.id, found, queued, notQueued: failed });
     return outcome('fetched', found, queued);
   } catch (error) {
     return outcome('failed', found, 0, await recordFailure(error, state, deps, now));
@@ -226,10 +231,14 @@ function uniqueByCanonicalUrl(entries: readonly FeedEntry[], telemetry: Telemetr
  * Queues the URLs never processed. They are not marked seen here: the worker marks each one once it is stored or
  * rejected, so a URL whose message is lost is queued again on the next refresh.
  */
-async function queueUnseen(entries: ReadonlyMap<string, FeedEntry>, source: SourceConfig, deps: RefreshSourceDeps): Promise<number> {
-  if (entries.size === 0) return 0;
+async function queueUnseen(
+  entries: ReadonlyMap<string, FeedEntry>,
+  source: SourceConfig,
+  deps: RefreshSourceDeps,
+): Promise<{ queued: number; failed: number }> {
+  if (entries.size === 0) return { queued: 0, failed: 0 };
   const unseen = await deps.seen.filterUnseen([...entries.keys()]);
-  if (unseen.length === 0) return 0;
+  if (unseen.length === 0) return { queued: 0, failed: 0 };
   const newCorrelationId = deps.newCorrelationId ?? randomUUID;
   const messages: ArticleMessage[] = unseen.map((url) => ({
     v: 1,
@@ -242,12 +251,12 @@ async function queueUnseen(entries: ReadonlyMap<string, FeedEntry>, source: Sour
   const { failed } = await deps.queue.sendArticles(messages);
   if (failed.length > 0) {
     deps.telemetry.count('QueueSendFailures', failed.length);
-    deps.telemetry.log.warn('some article messages could not be queued; they will be found again next refresh', {
+    deps.telemetry.log.warn('some article messages could not be queued; the next refresh reads the feed again and queues them', {
       sourceId: source.id,
       failed: failed.length,
     });
   }
-  return messages.length - failed.length;
+  return { queued: messages.length - failed.length, failed: failed.length };
 }
 
 function asSourceFailure(error: unknown): SourceFailure | undefined {

@@ -219,6 +219,9 @@ describe('GET /sources', () => {
       errorCount: 2,
       nextAttemptAt: '2026-11-20T10:10:00.000Z',
       articleCount: 3,
+      lastPageError: null,
+      lastPageErrorAt: null,
+      pageErrorCount: 0,
     });
   });
 });

@@ -92,6 +92,10 @@ export class FakeSourceStore implements SourceStore {
     throw new Error('the API never counts articles');
   }
 
+  async recordPageError(): Promise<void> {
+    throw new Error('the API never records page errors');
+  }
+
   async listSources(): Promise<SourceState[]> {
     return [...this.sources.values()];
   }
@@ -162,6 +166,9 @@ export function makeSource(overrides: Partial<SourceState> & { sourceId: string 
     lastModified: null,
     lastFullFetchAt: null,
     articleCount: 3,
+    lastPageError: null,
+    lastPageErrorAt: null,
+    pageErrorCount: 0,
     ...overrides,
   };
 }
@@ -172,7 +179,7 @@ export function failingPorts(error = new Error('ProvisionedThroughputExceededExc
     throw error;
   };
   const articles: ArticleStore = { putArticleIfAbsent: fail, isIndexed: fail, markIndexed: fail, getArticle: fail, listArticles: fail };
-  const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, listSources: fail };
+  const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, recordPageError: fail, listSources: fail };
   const related: RelatedIndex = { indexArticle: fail, findRelated: fail, listTopic: fail, search: fail };
   return { articles, sources, related };
 }

@@ -27,6 +27,9 @@ export class InMemorySourceStore implements SourceStore {
           lastModified: null,
           lastFullFetchAt: null,
           articleCount: 0,
+          lastPageError: null,
+          lastPageErrorAt: null,
+          pageErrorCount: 0,
         };
     this.states.set(source.id, state);
     return state;
@@ -39,8 +42,23 @@ export class InMemorySourceStore implements SourceStore {
   async saveFetchState(state: SourceState): Promise<void> {
     const existing = this.states.get(state.sourceId);
     if (!existing) throw new Error(`unknown source ${state.sourceId}`);
-    // Like the DynamoDB store: everything but id, name, url and articleCount.
-    this.states.set(state.sourceId, { ...state, name: existing.name, url: existing.url, articleCount: existing.articleCount });
+    // Like the DynamoDB store: everything but id, name, url, articleCount and the page errors.
+    this.states.set(state.sourceId, {
+      ...state,
+      name: existing.name,
+      url: existing.url,
+      articleCount: existing.articleCount,
+      lastPageError: existing.lastPageError,
+      lastPageErrorAt: existing.lastPageErrorAt,
+      pageErrorCount: existing.pageErrorCount,
+    });
+  }
+
+  async recordPageError(sourceId: string, error: { readonly message: string; readonly at: string }): Promise<void> {
+    const existing = this.states.get(sourceId);
+    if (existing) {
+      this.states.set(sourceId, { ...existing, lastPageError: error.message, lastPageErrorAt: error.at, pageErrorCount: existing.pageErrorCount + 1 });
+    }
   }
 
   async incrementArticleCount(sourceId: string, by = 1): Promise<void> {
@@ -55,13 +73,24 @@ export class InMemorySourceStore implements SourceStore {
 
 export class InMemorySeenUrlStore implements SeenUrlStore {
   readonly outcomes = new Map<string, UrlOutcome>();
+  /** Deferred URLs: how many times, and until when (ms), like the DynamoDB store's marker. */
+  readonly deferred = new Map<string, { deferrals: number; until: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   async filterUnseen(urls: readonly string[]): Promise<string[]> {
-    return urls.filter((url) => !this.outcomes.has(url));
+    return urls.filter((url) => !this.outcomes.has(url) && !((this.deferred.get(url)?.until ?? 0) > this.now()));
   }
 
   async markSeen(url: string, outcome: UrlOutcome): Promise<void> {
+    this.deferred.delete(url);
     this.outcomes.set(url, outcome);
+  }
+
+  async deferUrl(url: string, _reason: string, delayMsFor: (deferral: number) => number): Promise<number> {
+    const deferrals = (this.deferred.get(url)?.deferrals ?? 0) + 1;
+    this.deferred.set(url, { deferrals, until: this.now() + delayMsFor(deferrals) });
+    return deferrals;
   }
 }
 

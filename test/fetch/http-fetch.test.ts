@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_USER_AGENT, FetchError, createFetcher, parseRetryAfter, type FetcherOptions } from '../../functions/fetch/http-fetch';
+import { DEFAULT_USER_AGENT, FetchError, createFetcher, parseRetryAfter, toFetchError, type FetcherOptions } from '../../functions/fetch/http-fetch';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -189,12 +194,28 @@ describe('timeouts, resets and refusals', () => {
     expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'reset' });
   });
 
-  it('reports a connection reset in the middle of the body', async () => {
+  it('reports a connection reset in the middle of the body as a truncated body', async () => {
     const url = route('/reset-body', (request, response) => {
       response.writeHead(200, { 'content-length': '10000' });
       response.write('x'.repeat(100), () => request.socket.destroy());
     });
-    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'reset' });
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'truncated' });
+  });
+
+  it('reports a body shorter than its Content-Length, closed politely, as truncated', async () => {
+    const url = route('/short-body', (request, response) => {
+      response.writeHead(200, { 'content-length': '10000' });
+      response.write('x'.repeat(100), () => request.socket.end());
+    });
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'truncated' });
+  });
+
+  it('reports a chunked body whose last chunk never comes as truncated', async () => {
+    const url = route('/cut-chunks', (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.write('<html><body>half a page', () => request.socket.destroy());
+    });
+    expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'truncated' });
   });
 
   it('reports a refused connection', async () => {
@@ -271,5 +292,141 @@ describe('per-host concurrency', () => {
     maxInFlight = 0;
     await Promise.all([fetcher(), fetcher()].flatMap((instance) => [instance.fetch(url, { accept: '*/*' }), instance.fetch(url, { accept: '*/*' })]));
     expect(maxInFlight).toBe(4);
+  });
+});
+
+describe('waiting for a host', () => {
+  it("does not take the wait for the host's slot out of a fetch's own time: ten slow pages of one host all arrive", async () => {
+    const url = (n: number) => route(`/slow-page-${n}`, (_request, response) => {
+      setTimeout(() => response.end(`page ${n}`), 300);
+    });
+    // Two at a time, 300 ms each: the last pair starts after 1.2 s of waiting, with a deadline of 700 ms of its own.
+    const shared = fetcher({ perHostConcurrency: 2, deadlineMs: 700 });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => shared.fetch(url(n), { accept: '*/*' })));
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value.body.toString() : String(result.reason)))).toEqual(
+      Array.from({ length: 10 }, (_, n) => `page ${n}`),
+    );
+  });
+
+  it('gives a fetch back as host-busy when no slot frees up within the wait allowed', async () => {
+    const url = route('/hold', (_request, response) => void setTimeout(() => response.end('held'), 500));
+    const shared = fetcher({ perHostConcurrency: 1, maxSlotWaitMs: 100 });
+    const [first, second] = await Promise.allSettled([shared.fetch(url, { accept: '*/*' }), shared.fetch(url, { accept: '*/*' })]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason).toMatchObject({ kind: 'host-busy' });
+  });
+});
+
+describe('names and certificates', () => {
+  it('reports a host name that does not exist as unknown-host', async () => {
+    const nowhere = fetcher({ resolve: async () => [] });
+    expect(await fetchError(nowhere.fetch('http://no-such-host.example/', { accept: '*/*' }))).toMatchObject({ kind: 'unknown-host' });
+  });
+
+  it('reports a server whose certificate is self-signed as tls', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'newsweave-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end('secret'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (tls.address() as AddressInfo).port;
+      expect(await fetchError(fetcher().fetch(`https://127.0.0.1:${port}/`, { accept: '*/*' }))).toMatchObject({ kind: 'tls' });
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['ENOTFOUND', 'unknown-host'],
+    ['EAI_NONAME', 'unknown-host'],
+    ['EAI_AGAIN', 'connect'],
+    ['ECONNREFUSED', 'connect'],
+    ['EHOSTUNREACH', 'connect'],
+    ['CERT_HAS_EXPIRED', 'tls'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'tls'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls'],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'tls'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
+    ['EPROTO', 'connect'],
+    ['ECONNRESET', 'reset'],
+    ['ETIMEDOUT', 'timeout'],
+    ['HPE_INVALID_CONSTANT', 'reset'],
+  ])('turns a %s error into a %s FetchError', (code, kind) => {
+    expect(toFetchError(Object.assign(new Error(`failed: ${code}`), { code })).kind).toBe(kind);
+  });
+});
+
+describe('robots.txt', () => {
+  let robotsServer: Server;
+  let origin = '';
+  const hits = new Map<string, number>();
+  const starts: number[] = [];
+  let robotsTxt: { status: number; body: string; headers?: Record<string, string> } = { status: 404, body: '' };
+
+  beforeAll(async () => {
+    robotsServer = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      if (path === '/robots.txt') {
+        response.writeHead(robotsTxt.status, { 'content-type': 'text/plain', ...robotsTxt.headers }).end(robotsTxt.body);
+      } else if (path === '/to-private') {
+        response.writeHead(302, { location: '/private/secret' }).end();
+      } else {
+        starts.push(Date.now());
+        response.writeHead(200, { 'content-type': 'text/html' }).end(`page ${path}`);
+      }
+    });
+    await new Promise<void>((resolve) => robotsServer.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(robotsServer.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => robotsServer.close(() => resolve()));
+  });
+
+  const polite = (options: FetcherOptions = {}) => fetcher({ robots: {}, userAgent: 'Newsweave/0.1 (+https://news.example.org/bot)', ...options });
+
+  it('does not fetch what robots.txt disallows for our product token, fetches the rest, and asks for robots.txt once', async () => {
+    hits.clear();
+    robotsTxt = {
+      status: 200,
+      body: 'User-agent: *\nDisallow: /\n\nUser-agent: newsweave\nDisallow: /private/\nAllow: /private/open\n',
+    };
+    const client = polite();
+    expect(await fetchError(client.fetch(`${origin}/private/secret`, { accept: '*/*' }))).toMatchObject({ kind: 'robots' });
+    expect((await client.fetch(`${origin}/private/open`, { accept: '*/*' })).body.toString()).toBe('page /private/open');
+    expect((await client.fetch(`${origin}/news/1`, { accept: '*/*' })).body.toString()).toBe('page /news/1');
+    // A redirect into a disallowed path is checked too.
+    expect(await fetchError(client.fetch(`${origin}/to-private`, { accept: '*/*' }))).toMatchObject({ kind: 'robots' });
+    expect(hits.get('/private/secret')).toBeUndefined();
+    expect(hits.get('/robots.txt')).toBe(1);
+  });
+
+  it('allows everything when robots.txt answers 404', async () => {
+    hits.clear();
+    robotsTxt = { status: 404, body: '' };
+    expect((await polite().fetch(`${origin}/private/secret`, { accept: '*/*' })).status).toBe(200);
+  });
+
+  it('fetches nothing of the host while robots.txt answers 503, and says so', async () => {
+    hits.clear();
+    robotsTxt = { status: 503, body: '' };
+    const error = await fetchError(polite().fetch(`${origin}/news/2`, { accept: '*/*' }));
+    expect(error).toMatchObject({ kind: 'robots-unreachable' });
+    expect(hits.get('/news/2')).toBeUndefined();
+  });
+
+  it('spaces the requests to a host by its Crawl-delay', async () => {
+    robotsTxt = { status: 200, body: 'User-agent: *\nCrawl-delay: 0.25\n' };
+    starts.length = 0;
+    const client = polite({ perHostConcurrency: 4 });
+    await Promise.all(Array.from({ length: 4 }, (_, n) => client.fetch(`${origin}/delayed/${n}`, { accept: '*/*' })));
+    const gaps = starts.slice(1).map((start, n) => start - (starts[n] ?? 0));
+    expect(gaps).toHaveLength(3);
+    // Timers may fire a millisecond early; 240 ms is well above the 0 ms gaps of the same fetches without a delay.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(240);
   });
 });

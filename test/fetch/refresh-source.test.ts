@@ -213,6 +213,33 @@ describe('refreshSource', () => {
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
   });
 
+  it('keeps the old validators when some items could not be queued, so that the next run reads the feed and queues them', async () => {
+    const rss = (items: string[]) =>
+      `<rss version="2.0"><channel><title>t</title>${items.map((item) => `<item><link>https://news.example.com/${item}</link></item>`).join('')}</channel></rss>`;
+    let current = { etag: '"v1"', body: rss(['a', 'b']) };
+    // A server that honours If-None-Match, as real feeds do: without the fix, a 304 would hide the unsent item.
+    fetcher.replies.set(FEED_URL, (request) => (request.etag === current.etag ? notModified(FEED_URL) : ok(FEED_URL, current.body, { etag: current.etag })));
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', queued: 2 });
+    await markQueuedSeen();
+
+    current = { etag: '"v2"', body: rss(['a', 'b', 'c', 'd']) };
+    queue.rejects = (message) => message.url.endsWith('/d');
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 1 });
+    expect(sources.states.get('example')).toMatchObject({ etag: '"v1"', lastError: null, lastSuccessAt: clock.toISOString() });
+    await markQueuedSeen();
+
+    queue.rejects = () => false;
+    clock = minutes(20);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', queued: 1 });
+    expect(queue.sent.at(-1)?.url).toBe('https://news.example.com/d');
+    expect(sources.states.get('example')?.etag).toBe('"v2"');
+    await markQueuedSeen();
+
+    clock = minutes(30);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'not-modified' });
+  });
+
   it('records a broken queue without blaming the source', async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }));
     queue.broken = true;

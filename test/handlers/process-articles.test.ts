@@ -108,6 +108,6 @@ describe('process-articles handler', () => {
       }
     });
     const rejection = records.find((record) => record.message === 'page rejected');
-    expect(rejection).toMatchObject({ correlationId: 'corr-123', sourceId: 'harbor-times', reason: 'fetch-failed' });
+    expect(rejection).toMatchObject({ correlationId: 'corr-123', sourceId: 'harbor-times', reason: 'not-found' });
   });
 });
