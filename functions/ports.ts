@@ -77,6 +77,29 @@ export interface ArticleQueue {
   sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }>;
 }
 
+/** A message that failed every delivery, as the redrive sees it. */
+export interface DeadLetter {
+  /** The message body, unchanged (an ArticleMessage, unless it was malformed from the start). */
+  readonly body: string;
+  /** How many times it was sent back to the article queue already (the `redriveCount` message attribute). */
+  readonly redrives: number;
+  /** When it was last sent to the article queue (epoch milliseconds). */
+  readonly sentAt: number;
+  /** The queue's handle on this receipt of it. */
+  readonly receipt: string;
+}
+
+/** The article queue's dead-letter queue. Each received letter must then be redriven, postponed or removed. */
+export interface DeadLetterQueue {
+  /** Up to `max` (at most 10) letters, hidden from other readers meanwhile. */
+  receive(max: number): Promise<DeadLetter[]>;
+  /** Sends the body back to the article queue with its new redrive count, then removes the letter. */
+  redrive(letter: DeadLetter, redrives: number): Promise<void>;
+  /** Leaves the letter where it is, out of sight for `ms` (the queue's limit is 12 hours). */
+  postpone(letter: DeadLetter, ms: number): Promise<void>;
+  remove(letter: DeadLetter): Promise<void>;
+}
+
 export interface RelatedQuery {
   readonly limit: number;
 }

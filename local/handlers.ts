@@ -1,6 +1,7 @@
 /**
  * The deployed Lambda handlers, loaded as Lambda loads them: once, after the environment they read at load is set
- * (table, queue, endpoints). Used by the local runtime and by the work-per-unit benchmark.
+ * (table, queue, endpoints). Used by the local runtime and by the work-per-unit benchmark. The redrive is loaded
+ * apart (loadRedriveHandler), as only the local runtime runs it and it reads the dead-letter queue's URL.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SourceConfig } from '../functions/model';
@@ -16,6 +17,21 @@ export interface Handlers {
   fetchSources(event: { sources: SourceConfig[]; force?: boolean }, context: Context): Promise<{ outcomes: FetchOutcome[] }>;
   processArticles(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   httpApi(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+export interface RedriveResult {
+  readonly redriven: number;
+  readonly postponed: number;
+  readonly alreadyDone: number;
+  readonly givenUp: number;
+  readonly malformed: number;
+}
+
+export type RedriveHandler = (event: { force?: boolean }, context: Context) => Promise<RedriveResult>;
+
+/** Imports the redrive's entry point; call it once DEAD_LETTER_QUEUE_URL, QUEUE_URL and TABLE_NAME are set. */
+export async function loadRedriveHandler(): Promise<RedriveHandler> {
+  return (await import('../functions/redrive-dead-letters')).handler as unknown as RedriveHandler;
 }
 
 /** Imports the three entry points; call it only once the environment is in place. */

@@ -7,11 +7,11 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
 import type { SourceConfig } from '../functions/model';
 import { loadSources } from '../functions/sources/parse-sources';
 import { startDemoServer, type DemoServer } from './demo-server';
-import { loadHandlers } from './handlers';
+import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
 import { collectOpsMetrics } from './ops-metrics';
 import { createWebServer } from './web-server';
@@ -33,6 +33,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface LocalStackOptions {
   readonly port: number;
+  /** Address the API listens on. @default 127.0.0.1: only this machine */
+  readonly host?: string;
   /** A sources file; the bundled demo sources when absent. */
   readonly sourcesPath?: string;
   readonly dataDir: string;
@@ -43,10 +45,14 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly port: number;
+  /** The API's base URL (`http://127.0.0.1:3000`). */
+  readonly url: string;
   readonly sources: readonly SourceConfig[];
   readonly tableName: string;
   /** The local DynamoDB server, for tools that seed it or count its requests. */
   readonly dynamo: LocalServer;
+  /** Runs the dead-letter redrive now, as the schedule and the ops page's button do (`force`: ignore cool-downs). */
+  redrive(options?: { force?: boolean }): ReturnType<RedriveHandler>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, {
       TABLE_NAME,
       QUEUE_URL: queues.queueUrl,
+      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       ALLOW_PRIVATE_ADDRESSES: 'true',
       AWS_REGION: LOCAL_AWS.region,
       AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
@@ -104,6 +111,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     });
     const { fetchSources, processArticles, httpApi } = await loadHandlers();
+    const redriveHandler = await loadRedriveHandler();
+    const redrive = (redriveOptions: { force?: boolean } = {}) =>
+      redriveHandler({ force: redriveOptions.force === true }, createLambdaContext('newsweave-redrive', REDRIVE_SETTINGS.timeoutSeconds));
 
     const poller: QueuePoller = startQueuePoller({
       client: sqsClient,
@@ -130,6 +140,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     });
     stoppers.push(() => scheduler.stop());
+    // EventBridge's redrive schedule.
+    const redriveTimer = setInterval(() => {
+      redrive().catch((error: unknown) => print(`redrive: ${(error as Error).message}`));
+    }, REDRIVE_SETTINGS.everyMinutes * 60_000);
+    stoppers.push(() => clearInterval(redriveTimer));
 
     const opsMetrics = collectOpsMetrics();
     stoppers.push(() => opsMetrics.stop());
@@ -139,16 +154,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const server = createWebServer({
       api: httpApi,
       onError: print,
+      redrive: () => redrive({ force: true }),
       opsSnapshot: async () => ({
         ...opsMetrics.snapshot(),
         queue: await queueDepth(sqsClient, queues),
         sources: await sourceStore.listSources(),
       }),
     });
-    await listen(server, options.port);
+    const host = options.host ?? DEFAULT_HOST;
+    await listen(server, options.port, host);
     stoppers.push(() => closeServer(server));
-    print(`Newsweave API listening on http://localhost:${options.port} (data in ${dataDir})`);
-    return { port: options.port, sources, tableName: TABLE_NAME, dynamo, stop };
+    const url = `http://${displayHost(host)}:${options.port}`;
+    print(`Newsweave API listening on ${url} (data in ${dataDir})`);
+    return { port: options.port, url, sources, tableName: TABLE_NAME, dynamo, redrive, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -166,12 +184,27 @@ async function startLocalServer(start: () => Promise<LocalServer>, what: string,
   }
 }
 
-function listen(server: Server, port: number): Promise<void> {
+/** Only this machine by default: the local stack has no authentication, and its ops page can redrive the DLQ. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** How to reach the server from this machine: a wildcard address is reached through loopback. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return DEFAULT_HOST;
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((ready, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use: set PORT to a free port`) : error),
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use: set PORT to a free port`)
+          : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+            ? new Error(`cannot listen on ${host}: set HOST to an address of this machine`)
+            : error,
+      ),
     );
-    server.listen(port, ready);
+    server.listen(port, host, ready);
   });
 }
 

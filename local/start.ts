@@ -1,9 +1,11 @@
 /**
  * `npm start`: the whole pipeline on this machine. Contract (README, "Local stack"):
- * PORT (default 3000), NEWSWEAVE_SOURCES (a sources file; the bundled demo by default),
- * NEWSWEAVE_DATA_DIR (default .newsweave/). SIGINT or SIGTERM stops it within 5 s, whether sent to this process,
- * to its process group or to the npm process above it.
+ * PORT (default 3000), HOST (default 127.0.0.1), NEWSWEAVE_SOURCES (a sources file; the bundled demo by default),
+ * NEWSWEAVE_DATA_DIR (default .newsweave/), NEWSWEAVE_USER_AGENT (the fetches' User-Agent, with a contact).
+ * SIGINT or SIGTERM stops it within 5 s, whether sent to this process, to its process group or to the npm process
+ * above it.
  */
+import { InvalidUserAgentError, validateUserAgent } from '../functions/fetch/user-agent';
 import { startLocalStack } from './runtime';
 
 // Lambda runs Node 22; on a Node 20 machine the SDK's notice about its future Node 22 requirement is only noise here.
@@ -21,9 +23,23 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/** Checked here too, so that a bad value stops `npm start` with a line about it before anything starts. */
+function checkUserAgent(value: string | undefined): void {
+  if (value === undefined || value.trim() === '') return;
+  try {
+    validateUserAgent(value);
+  } catch (error) {
+    if (!(error instanceof InvalidUserAgentError)) throw error;
+    console.error(`NEWSWEAVE_USER_AGENT: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
+  checkUserAgent(process.env.NEWSWEAVE_USER_AGENT);
   const stack = await startLocalStack({
     port: parsePort(process.env.PORT),
+    host: process.env.HOST || undefined,
     sourcesPath: process.env.NEWSWEAVE_SOURCES || undefined,
     dataDir: process.env.NEWSWEAVE_DATA_DIR || '.newsweave',
   });

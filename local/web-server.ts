@@ -1,6 +1,7 @@
 /**
  * The local stack's HTTP front door: API routes go, as API Gateway events, to the same handler as in Lambda; the
- * reader page (web/reader) is served at `/`, the operator page (web/ops) at `/ops`, and its data at /ops/metrics.json.
+ * reader page (web/reader) is served at `/`, the operator page (web/ops) at `/ops`, its data at /ops/metrics.json,
+ * and its one action, the dead-letter redrive, at `POST /ops/redrive`.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
@@ -30,6 +31,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 export interface WebServerOptions {
   readonly api: ApiHandler;
   readonly opsSnapshot: () => Promise<unknown>;
+  /** The operator's redrive of the dead-letter queue; its summary is the answer. */
+  readonly redrive?: () => Promise<unknown>;
   readonly onError: (message: string) => void;
   readonly webDir?: string;
 }
@@ -52,6 +55,19 @@ export function createWebServer(options: WebServerOptions): Server {
       request.resume();
       const event = toApiGatewayEvent(request, Buffer.alloc(0));
       writeResult(response, await options.api(event, createLambdaContext('newsweave-api', 10)));
+      return;
+    }
+    if (path === '/ops/redrive' && request.method === 'POST') {
+      request.resume();
+      // A JSON content type cannot be sent cross-origin without a CORS preflight, which this server never answers:
+      // a page on another site cannot make a browser on this machine press the button.
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '') || !options.redrive) {
+        writeResult(response, errorResult(415, 'unsupported_media_type', 'send the redrive as POST with Content-Type: application/json'));
+        return;
+      }
+      const summary = await options.redrive();
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(summary));
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

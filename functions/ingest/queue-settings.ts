@@ -16,3 +16,22 @@ export const QUEUE_SETTINGS = {
   /** Days a dead letter is kept (SQS maximum: 14). */
   deadLetterRetentionDays: 14,
 } as const;
+
+/**
+ * The dead-letter redrive (functions/use-cases/redrive-dead-letters.ts), shared by the CDK stack's schedule and the
+ * local runtime. A dead letter is sent back to the article queue once it has cooled down: an hour after it was
+ * last sent, doubling with each redrive up to 12 hours, at most 6 times; so a page whose site is down for a day
+ * and a half is still ingested when the site recovers, and one that fails for longer is given up and recorded.
+ */
+export const REDRIVE_SETTINGS = {
+  /** How often the redrive runs. */
+  everyMinutes: 15,
+  coolDownBaseMinutes: 60,
+  coolDownCapMinutes: 12 * 60,
+  /** Redrives of one message; the next time it dead-letters it is given up (rejected as `retries-exhausted`). */
+  maxRedrives: 6,
+  /** Letters handled in one run; the rest wait for the next. */
+  maxLettersPerRun: 300,
+  /** Seconds the redrive function may run. */
+  timeoutSeconds: 120,
+} as const;

@@ -1,6 +1,6 @@
 /**
  * Runs `npm start`'s program as a user would, as a child process on a free port with its own data dir, and reads
- * its output for the documented "listening on http://localhost:<PORT>" line.
+ * its output for the documented "listening on http://127.0.0.1:<PORT>" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -53,7 +53,7 @@ export async function startStackProcess(
   );
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  while (!output.includes(`listening on http://localhost:${port}`)) {
+  while (!output.includes(`listening on http://127.0.0.1:${port}`)) {
     if (child.exitCode !== null) throw new Error(`local stack exited early:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -64,7 +64,7 @@ export async function startStackProcess(
   return {
     child,
     port,
-    baseUrl: `http://localhost:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     dataDir,
     output: () => output,
     async stop(signal = 'SIGTERM') {

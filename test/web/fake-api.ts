@@ -242,6 +242,8 @@ export interface FakeApi {
   setTotal(name: string, value: number): void;
   /** Paths (with query) of the API requests received, in order. */
   readonly requests: string[];
+  /** Content types of the redrive requests received (POST /ops/redrive), in order. */
+  readonly redrives: string[];
   stop(): Promise<void>;
 }
 
@@ -249,6 +251,7 @@ export async function startFakeApi(): Promise<FakeApi> {
   let mode: FakeMode = 'ok';
   const totalOverrides: Record<string, number> = {};
   const requests: string[] = [];
+  const redrives: string[] = [];
   let origin = '';
   const startedAt = Date.now() - 25 * 60_000;
 
@@ -262,6 +265,10 @@ export async function startFakeApi(): Promise<FakeApi> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const path = url.pathname;
+    if (path === '/ops/redrive' && request.method === 'POST') {
+      redrives.push(request.headers['content-type'] ?? '');
+      return json(response, 200, { redriven: 3, postponed: 0, alreadyDone: 1, givenUp: 0, malformed: 0 });
+    }
     const isApi = /^\/(articles|topics|sources)(\/|$)/.test(path) || path === '/ops/metrics.json';
     if (isApi) {
       requests.push(`${path}${url.search}`);
@@ -434,6 +441,7 @@ export async function startFakeApi(): Promise<FakeApi> {
   return {
     origin,
     requests,
+    redrives,
     setMode: (next) => {
       mode = next;
     },

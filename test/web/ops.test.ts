@@ -83,6 +83,18 @@ describe('operator page', () => {
     await eventually(async () => expect(await counter('ArticlesStored')).toBe('4,321'), { tries: 24, interval: 250 });
   });
 
+  it('redrives the dead letters when the operator asks, as JSON, and says what became of them', async () => {
+    await open();
+    await expectOpsPage(page, fake.origin);
+    await page.getByRole('button', { name: 'Redrive dead letters now' }).click();
+    await eventually(
+      async () => expect(await page.locator('#redrive-result').textContent()).toBe('3 sent back to the queue, 1 already processed, 0 malformed removed.'),
+      { tries: 24, interval: 250 },
+    );
+    expect(fake.redrives).toEqual(['application/json']);
+    expect(watched.errors).toEqual([]);
+  });
+
   it('keeps the last figures and says so while the metrics cannot be read, then recovers', async () => {
     await open();
     await expectOpsPage(page, fake.origin);

@@ -1,4 +1,4 @@
-/* global document, setTimeout */
+/* global document, fetch, setTimeout */
 /**
  * The operator page: the pipeline's metrics and the sources' health from the local runtime's /ops/metrics.json,
  * polled every 2 seconds. Figures are replaced in place; the last good figures stay up while the runtime is away.
@@ -16,9 +16,12 @@ const COUNTERS = [
   { name: 'ArticlesStored', label: 'Articles stored' },
   { name: 'DuplicatesSkipped', label: 'Duplicates skipped' },
   { name: 'PagesRejected', label: 'Pages rejected' },
+  { name: 'PagesDeferred', label: 'Pages deferred (403)' },
   { name: 'UrlsQueued', label: 'URLs queued' },
   { name: 'SourcesFetched', label: 'Source fetches' },
   { name: 'FetchErrors', label: 'Fetch errors', alert: true },
+  { name: 'DeadLettersRedriven', label: 'Dead letters redriven' },
+  { name: 'DeadLettersGivenUp', label: 'Dead letters given up', alert: true },
   { name: 'RelatedIndexUpdates', label: 'Related index updates' },
   { name: 'ApiRequests', label: 'API requests' },
   { name: 'ApiErrors', label: 'API errors', alert: true },
@@ -194,6 +197,9 @@ function renderSources(sources, nowMs) {
               { scope: 'row' },
               String(source.name ?? source.id ?? ''),
               source.lastError ? h('span', { class: 'error-detail' }, `${source.lastErrorKind ? `${source.lastErrorKind}: ` : ''}${source.lastError}`) : null,
+              source.lastPageError
+                ? h('span', { class: 'error-detail page-error' }, `page refused${parseTime(source.lastPageErrorAt) === null ? '' : ` ${relativeTime(source.lastPageErrorAt, nowMs)}`}: ${source.lastPageError}`)
+                : null,
             ),
             h('td', {}, h('span', { class: `badge badge-${health}` }, HEALTH_LABELS[health])),
             h('td', {}, when(source.lastSuccessAt)),
@@ -208,4 +214,24 @@ function renderSources(sources, nowMs) {
   );
 }
 
+/** The one action here: the same redrive the schedule runs, with every cool-down skipped. */
+async function redrive() {
+  const button = element('redrive');
+  const result = element('redrive-result');
+  button.disabled = true;
+  result.textContent = 'Redriving…';
+  try {
+    // JSON, so that the runtime can tell this page's request from a cross-site form post.
+    const response = await fetch('/ops/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const summary = await response.json();
+    result.textContent = `${formatCount(summary.redriven ?? 0)} sent back to the queue, ${formatCount(summary.alreadyDone ?? 0)} already processed, ${formatCount(summary.malformed ?? 0)} malformed removed.`;
+  } catch (error) {
+    result.textContent = `Redrive failed: ${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+element('redrive').addEventListener('click', () => void redrive());
 void poll();

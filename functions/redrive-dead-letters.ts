@@ -1,0 +1,37 @@
+/**
+ * Lambda entry point: the dead-letter redrive. EventBridge invokes it every REDRIVE_SETTINGS.everyMinutes; it sends
+ * the dead letters that have cooled down back to the article queue and gives up on those whose redrives are used
+ * up. An operator invokes it with `{ "force": true }` to send every dead letter back now (docs/operations.md).
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsDeadLetterQueue } from './ingest/sqs-dead-letter-queue';
+import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { DynamoSeenUrlStore } from './store/dynamo-stores';
+import { redriveDeadLetters, type RedriveSummary } from './use-cases/redrive-dead-letters';
+
+const deps = {
+  deadLetters: new SqsDeadLetterQueue({
+    client: tracer.captureAWSv3Client(new SQSClient({})),
+    deadLetterQueueUrl: requireEnv('DEAD_LETTER_QUEUE_URL'),
+    queueUrl: requireEnv('QUEUE_URL'),
+  }),
+  seen: new DynamoSeenUrlStore({ client: createDocumentClient(), tableName: requireEnv('TABLE_NAME') }),
+  telemetry,
+};
+
+export interface RedriveEvent {
+  /** Every dead letter back now, whatever its cool-down and redrive count. */
+  readonly force?: boolean;
+}
+
+export const lambdaHandler = async (event: RedriveEvent | null | undefined): Promise<RedriveSummary> =>
+  redriveDeadLetters(deps, { force: event?.force === true });
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

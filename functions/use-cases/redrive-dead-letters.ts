@@ -1,0 +1,122 @@
+/**
+ * Bring dead letters back: the redrive's use case, run on a schedule (functions/redrive-dead-letters.ts) and by an
+ * operator (the local stack's ops page, `npm run redrive`). Only transient failures reach the dead-letter queue
+ * (functions/fetch/classify-failure.ts), so a dead letter is a page whose site, or our own store, was down for the
+ * five deliveries of its message; once it has cooled down it is sent back to the article queue, up to
+ * REDRIVE_SETTINGS.maxRedrives times with a growing cool-down, and after that it is given up and recorded.
+ *
+ * Each letter ends one way, and every way is counted and logged:
+ * - already done: another message of the same URL (the feed queues an unprocessed URL again) has an outcome by now;
+ * - postponed: not cooled down yet; it is hidden until it is;
+ * - redriven: back on the article queue, its redrive count one higher;
+ * - given up: its redrives are used up; the URL is rejected as `retries-exhausted` (seven days, like every rejection),
+ *   so it is accounted for and not queued again meanwhile;
+ * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed.
+ */
+import { REDRIVE_SETTINGS } from '../ingest/queue-settings';
+import { parseArticleMessage } from '../ingest/sqs-article-queue';
+import type { ArticleMessage } from '../model';
+import type { DeadLetter, DeadLetterQueue, SeenUrlStore } from '../ports';
+import type { Telemetry } from '../shared/telemetry';
+
+export interface RedriveDeps {
+  readonly deadLetters: DeadLetterQueue;
+  readonly seen: SeenUrlStore;
+  readonly telemetry: Telemetry;
+  readonly now?: () => Date;
+}
+
+export interface RedriveOptions {
+  /**
+   * An operator's redrive, after fixing a cause: every letter goes back now, whatever its cool-down and count.
+   * @default false
+   */
+  readonly force?: boolean;
+  /** @default REDRIVE_SETTINGS.maxLettersPerRun */
+  readonly maxLetters?: number;
+}
+
+export interface RedriveSummary {
+  readonly redriven: number;
+  readonly postponed: number;
+  readonly alreadyDone: number;
+  readonly givenUp: number;
+  readonly malformed: number;
+}
+
+/** The queue's longest visibility timeout: a letter cannot be hidden longer in one go. */
+const MAX_POSTPONE_MS = 12 * 60 * 60_000;
+const SQS_RECEIVE_LIMIT = 10;
+const MAX_LOGGED_BODY_CHARS = 4_000;
+
+/** Cool-down before the (redrives + 1)-th redrive, counted from when the message was last sent. */
+export function coolDownMs(redrives: number): number {
+  const minutes = Math.min(REDRIVE_SETTINGS.coolDownCapMinutes, REDRIVE_SETTINGS.coolDownBaseMinutes * 2 ** Math.min(Math.max(redrives, 0), 30));
+  return minutes * 60_000;
+}
+
+export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveSummary> {
+  const { telemetry } = deps;
+  const now = deps.now ?? (() => new Date());
+  const maxLetters = options.maxLetters ?? REDRIVE_SETTINGS.maxLettersPerRun;
+  const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0 };
+
+  const handle = async (letter: DeadLetter): Promise<void> => {
+    let message: ArticleMessage;
+    try {
+      message = parseArticleMessage(letter.body);
+    } catch (error) {
+      summary.malformed += 1;
+      telemetry.count('DeadLettersGivenUp', 1, { name: 'reason', value: 'malformed' });
+      telemetry.log.error('malformed dead letter removed; its body follows', {
+        error: (error as Error).message,
+        body: letter.body.slice(0, MAX_LOGGED_BODY_CHARS),
+      });
+      await deps.deadLetters.remove(letter);
+      return;
+    }
+    const keys = { url: message.url, sourceId: message.sourceId, correlationId: message.correlationId, redrives: letter.redrives };
+
+    const [unseen] = await deps.seen.filterUnseen([message.url]);
+    if (unseen === undefined) {
+      summary.alreadyDone += 1;
+      // Counted as the worker counts a delivery of a URL already processed, so that every queued URL has one count.
+      telemetry.count('DuplicatesSkipped');
+      telemetry.log.info('dead letter already processed through another message; removed', keys);
+      await deps.deadLetters.remove(letter);
+      return;
+    }
+    if (!options.force && letter.redrives >= REDRIVE_SETTINGS.maxRedrives) {
+      summary.givenUp += 1;
+      await deps.seen.markSeen(message.url, { kind: 'rejected', reason: 'retries-exhausted' });
+      telemetry.count('DeadLettersGivenUp', 1, { name: 'reason', value: 'retries-exhausted' });
+      telemetry.count('PagesRejected', 1, { name: 'reason', value: 'retries-exhausted' });
+      telemetry.log.error('dead letter given up after every redrive; the URL is rejected as retries-exhausted', keys);
+      await deps.deadLetters.remove(letter);
+      return;
+    }
+    const waitMs = letter.sentAt + coolDownMs(letter.redrives) - now().getTime();
+    if (!options.force && waitMs > 0) {
+      summary.postponed += 1;
+      await deps.deadLetters.postpone(letter, Math.min(waitMs, MAX_POSTPONE_MS));
+      return;
+    }
+    await deps.deadLetters.redrive(letter, letter.redrives + 1);
+    summary.redriven += 1;
+    telemetry.count('DeadLettersRedriven');
+    telemetry.log.info('dead letter sent back to the article queue', { ...keys, redrives: letter.redrives + 1 });
+  };
+
+  for (let received = 0; received < maxLetters; ) {
+    const letters = await deps.deadLetters.receive(Math.min(SQS_RECEIVE_LIMIT, maxLetters - received));
+    if (letters.length === 0) break;
+    received += letters.length;
+    const results = await Promise.allSettled(letters.map(handle));
+    // A letter whose handling failed stays in the queue and becomes visible again: the next run takes it.
+    for (const result of results) {
+      if (result.status === 'rejected') telemetry.log.error('dead letter left for the next run', { error: result.reason as Error });
+    }
+  }
+  telemetry.log.info('redrive done', { ...summary, force: options.force === true });
+  return summary;
+}

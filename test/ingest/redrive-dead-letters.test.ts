@@ -1,0 +1,128 @@
+/**
+ * The redrive's use case against an in-memory dead-letter queue and seen-URL store, with a clock: cool-downs that
+ * grow with each redrive, the cap after which a URL is given up and rejected, letters whose URL was processed
+ * meanwhile, malformed letters, and an operator's forced redrive.
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { REDRIVE_SETTINGS } from '../../functions/ingest/queue-settings';
+import type { DeadLetter, DeadLetterQueue } from '../../functions/ports';
+import { coolDownMs, redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
+import { articleMessage } from '../support/events';
+import { InMemorySeenUrlStore, RecordingTelemetry } from '../fetch/fakes';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-28T10:00:00Z');
+
+class MemoryDeadLetterQueue implements DeadLetterQueue {
+  letters: (DeadLetter & { visibleAt: number })[] = [];
+  readonly sentBack: { body: string; redrives: number }[] = [];
+  constructor(private readonly now: () => number) {}
+  add(body: string, redrives: number, sentAt: number) {
+    this.letters.push({ body, redrives, sentAt, receipt: `r${this.letters.length}-${Math.random()}`, visibleAt: 0 });
+  }
+  async receive(max: number) {
+    const visible = this.letters.filter((letter) => letter.visibleAt <= this.now()).slice(0, max);
+    for (const letter of visible) letter.visibleAt = this.now() + 60_000;
+    return visible;
+  }
+  async redrive(letter: DeadLetter, redrives: number) {
+    this.sentBack.push({ body: letter.body, redrives });
+    await this.remove(letter);
+  }
+  async postpone(letter: DeadLetter, ms: number) {
+    const held = this.letters.find((candidate) => candidate.receipt === letter.receipt);
+    if (held) held.visibleAt = this.now() + ms;
+  }
+  async remove(letter: DeadLetter) {
+    this.letters = this.letters.filter((candidate) => candidate.receipt !== letter.receipt);
+  }
+}
+
+let clock: number;
+let queue: MemoryDeadLetterQueue;
+let seen: InMemorySeenUrlStore;
+let telemetry: RecordingTelemetry;
+const run = (options: { force?: boolean; maxLetters?: number } = {}) =>
+  redriveDeadLetters({ deadLetters: queue, seen, telemetry, now: () => new Date(clock) }, options);
+const body = (path: string) => JSON.stringify(articleMessage({ url: `https://news.example.com/${path}` }));
+
+beforeEach(() => {
+  clock = T0;
+  queue = new MemoryDeadLetterQueue(() => clock);
+  seen = new InMemorySeenUrlStore(() => clock);
+  telemetry = new RecordingTelemetry();
+});
+
+describe('redriveDeadLetters', () => {
+  it('cools down an hour, doubling with each redrive, up to 12 hours', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => coolDownMs(n) / HOUR)).toEqual([1, 2, 4, 8, 12, 12, 12]);
+  });
+
+  it('sends back a letter that has cooled down, with its count one higher, and hides one that has not until it has', async () => {
+    queue.add(body('cooled'), 0, T0 - 61 * 60_000);
+    queue.add(body('fresh'), 2, T0 - 3 * HOUR);
+    expect(await run()).toEqual({ redriven: 1, postponed: 1, alreadyDone: 0, givenUp: 0, malformed: 0 });
+    expect(queue.sentBack).toHaveLength(1);
+    expect(queue.sentBack[0]?.redrives).toBe(1);
+    expect(JSON.parse(queue.sentBack[0]!.body).url).toBe('https://news.example.com/cooled');
+    // The second was sent 3 h ago and has been redriven twice: it is due after 4 h, so it stays hidden an hour.
+    expect(queue.letters.map((letter) => (letter.visibleAt - T0) / HOUR)).toEqual([1]);
+    expect(telemetry.total('DeadLettersRedriven')).toBe(1);
+    expect(await run()).toMatchObject({ redriven: 0, postponed: 0 });
+    clock += HOUR;
+    expect(await run()).toMatchObject({ redriven: 1 });
+    expect(queue.sentBack[1]).toMatchObject({ redrives: 3 });
+  });
+
+  it(`gives up after ${REDRIVE_SETTINGS.maxRedrives} redrives: the URL is rejected as retries-exhausted, counted and removed`, async () => {
+    queue.add(body('always-down'), REDRIVE_SETTINGS.maxRedrives, T0 - 24 * HOUR);
+    expect(await run()).toMatchObject({ givenUp: 1, redriven: 0 });
+    expect(seen.outcomes.get('https://news.example.com/always-down')).toEqual({ kind: 'rejected', reason: 'retries-exhausted' });
+    expect(telemetry.total('PagesRejected', 'retries-exhausted')).toBe(1);
+    expect(telemetry.total('DeadLettersGivenUp', 'retries-exhausted')).toBe(1);
+    expect(telemetry.logs.find((log) => log.level === 'error')?.extra).toMatchObject({ url: 'https://news.example.com/always-down' });
+    expect(queue.letters).toEqual([]);
+  });
+
+  it('removes a letter whose URL another message has processed meanwhile, counted as a duplicate', async () => {
+    await seen.markSeen('https://news.example.com/done', { kind: 'stored', articleId: 'a' });
+    queue.add(body('done'), 1, T0 - 10 * HOUR);
+    expect(await run()).toMatchObject({ alreadyDone: 1, redriven: 0 });
+    expect(telemetry.total('DuplicatesSkipped')).toBe(1);
+    expect(queue.letters).toEqual([]);
+  });
+
+  it('removes a malformed letter after logging its body', async () => {
+    queue.add('{"v":1,"url":', 0, T0 - 10 * HOUR);
+    expect(await run()).toMatchObject({ malformed: 1 });
+    expect(telemetry.logs.find((log) => log.level === 'error')?.extra).toMatchObject({ body: '{"v":1,"url":' });
+    expect(telemetry.total('DeadLettersGivenUp', 'malformed')).toBe(1);
+    expect(queue.letters).toEqual([]);
+  });
+
+  it("sends everything back at an operator's request, whatever the cool-down and the count", async () => {
+    queue.add(body('fresh'), 0, T0);
+    queue.add(body('exhausted'), REDRIVE_SETTINGS.maxRedrives + 3, T0);
+    expect(await run({ force: true })).toMatchObject({ redriven: 2, givenUp: 0 });
+    expect(queue.sentBack.map((letter) => letter.redrives).sort()).toEqual([1, REDRIVE_SETTINGS.maxRedrives + 4]);
+  });
+
+  it('handles at most the letters allowed per run; the rest wait for the next run', async () => {
+    for (let n = 0; n < 25; n++) queue.add(body(`page-${n}`), 0, T0 - 2 * HOUR);
+    expect(await run({ maxLetters: 12 })).toMatchObject({ redriven: 12 });
+    expect(queue.letters).toHaveLength(13);
+  });
+
+  it('leaves a letter it could not handle in the queue for the next run', async () => {
+    queue.add(body('flaky'), 0, T0 - 2 * HOUR);
+    const failing: DeadLetterQueue = {
+      receive: (max) => queue.receive(max),
+      postpone: (letter, ms) => queue.postpone(letter, ms),
+      remove: (letter) => queue.remove(letter),
+      redrive: async () => Promise.reject(new Error('queue unavailable')),
+    };
+    expect(await redriveDeadLetters({ deadLetters: failing, seen, telemetry, now: () => new Date(clock) })).toMatchObject({ redriven: 0 });
+    expect(queue.letters).toHaveLength(1);
+    expect(telemetry.logs.some((log) => log.message === 'dead letter left for the next run')).toBe(true);
+  });
+});
