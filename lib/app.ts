@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { InvalidUserAgentError, validateUserAgent } from '../functions/fetch/user-agent';
 import { loadSources } from '../functions/sources/parse-sources';
 import { DEFAULT_ALARM_THRESHOLDS, validateThresholds, type AlarmThresholds } from './monitoring';
 import { NewsweaveStack, type StageName } from './newsweave-stack';
@@ -55,6 +56,7 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
     stage,
     sources,
     alarmEmail: readEmail(context('alarmEmail')),
+    userAgent: readUserAgent(context('userAgent')),
     corsOrigins: readOrigins(context('corsOrigins')),
     alarmThresholds: readThresholds(context),
   });
@@ -83,6 +85,18 @@ function readEmail(value: unknown): string | undefined {
     throw new AppConfigError(`context "alarmEmail": "${email}" is not an e-mail address`);
   }
   return email;
+}
+
+/** `-c userAgent="MyNews/1.0 (+https://news.example.org/bot)"`: a product token and a contact, checked here. */
+function readUserAgent(value: unknown): string | undefined {
+  const userAgent = readString(value, 'userAgent');
+  if (userAgent === undefined) return undefined;
+  try {
+    return validateUserAgent(userAgent);
+  } catch (error) {
+    if (!(error instanceof InvalidUserAgentError)) throw error;
+    throw new AppConfigError(`context "userAgent": ${error.message}`, { cause: error });
+  }
 }
 
 /** `https://a.example,https://b.example` on the command line, or a JSON array in cdk.json. */

@@ -3,11 +3,13 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
+import { DEFAULT_USER_AGENT, validateUserAgent } from '../functions/fetch/user-agent';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
 import type { SourceConfig } from '../functions/model';
 import { NewsweaveFunction } from './newsweave-function';
 
@@ -26,6 +28,11 @@ export interface IngestionProps {
    * @default 10
    */
   readonly workerMaxConcurrency?: number;
+  /**
+   * The User-Agent of every fetch: a product token and a contact (functions/fetch/user-agent.ts checks it).
+   * @default DEFAULT_USER_AGENT: Newsweave and the project's address
+   */
+  readonly userAgent?: string;
   /**
    * Retention of the functions' log groups.
    * @default RetentionDays.ONE_MONTH
@@ -46,14 +53,17 @@ export interface IngestionProps {
 /**
  * The ingestion pipeline: scheduled rules invoke the fetcher with their sources, the fetcher queues article URLs,
  * the worker consumes the queue in batches and reports failed records so that only they are retried; a record
- * that keeps failing lands in the dead-letter queue.
+ * that keeps failing lands in the dead-letter queue, from which the redrive sends it back once it has cooled down.
  */
 export class Ingestion extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly fetcher: NewsweaveFunction;
   readonly worker: NewsweaveFunction;
+  /** Sends cooled-down dead letters back to the queue, on REDRIVE_SETTINGS' schedule. */
+  readonly redriver: NewsweaveFunction;
   readonly rules: readonly Rule[];
+  readonly redriveRule: Rule;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
@@ -69,6 +79,7 @@ export class Ingestion extends Construct {
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const common = { logRetention: props.logRetention, logLevel: props.logLevel, removalPolicy };
+    const userAgent = props.userAgent === undefined ? DEFAULT_USER_AGENT : checkedUserAgent(props.userAgent);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -81,7 +92,7 @@ export class Ingestion extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the article queue; its messages are redriven by an operator.',
+      reason: 'This is the dead-letter queue of the article queue; the redrive function sends its messages back.',
     });
     this.queue = new Queue(this, 'ArticleQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -100,6 +111,7 @@ export class Ingestion extends Construct {
     });
     this.fetcher.useTable(props.table, 'fetch');
     this.fetcher.sendToQueue(this.queue);
+    this.fetcher.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
 
     this.worker = new NewsweaveFunction(this, 'Worker', {
       ...common,
@@ -109,12 +121,44 @@ export class Ingestion extends Construct {
       timeout: workerTimeout,
     });
     this.worker.useTable(props.table, 'ingest');
+    this.worker.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
     this.worker.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: QUEUE_SETTINGS.batchSize,
         maxBatchingWindow: Duration.seconds(QUEUE_SETTINGS.maxBatchingWindowSeconds),
         reportBatchItemFailures: true,
         maxConcurrency,
+      }),
+    );
+
+    this.redriver = new NewsweaveFunction(this, 'Redriver', {
+      ...common,
+      entry: 'functions/redrive-dead-letters.ts',
+      description: 'Newsweave: send cooled-down dead letters back to the article queue, give up on the exhausted',
+      memorySize: 256,
+      timeout: Duration.seconds(REDRIVE_SETTINGS.timeoutSeconds),
+    });
+    this.redriver.sendToQueue(this.queue);
+    this.deadLetterQueue.grant(this.redriver.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage');
+    this.redriver.function.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+    // Only the seen-URL items: whether a dead letter's URL has an outcome by now, and the outcome of one given up.
+    this.redriver.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['URL#*'] } },
+      }),
+    );
+    this.redriver.function.addEnvironment('TABLE_NAME', props.table.tableName);
+    this.redriveRule = new Rule(this, 'RedriveSchedule', {
+      schedule: Schedule.rate(Duration.minutes(REDRIVE_SETTINGS.everyMinutes)),
+      description: 'Newsweave: redrive the article dead-letter queue',
+    });
+    this.redriveRule.addTarget(
+      new LambdaFunction(this.redriver.function, {
+        // The next run comes soon enough; a late or repeated one only finds less to do.
+        maxEventAge: Duration.minutes(REDRIVE_SETTINGS.everyMinutes),
+        retryAttempts: 0,
       }),
     );
 
@@ -135,6 +179,14 @@ export class Ingestion extends Construct {
       }
       return rule;
     });
+  }
+}
+
+function checkedUserAgent(userAgent: string): string {
+  try {
+    return validateUserAgent(userAgent);
+  } catch (error) {
+    throw new Error(`Ingestion: userAgent: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -33,6 +33,9 @@ export const PIPELINE_METRICS = [
   'PagesRejected',
   'RelatedIndexUpdates',
   'QueueSendFailures',
+  'PagesDeferred',
+  'DeadLettersRedriven',
+  'DeadLettersGivenUp',
 ] as const;
 export const METRICS_NAMESPACE = 'Newsweave';
 export const SERVICE_NAME = 'newsweave';
@@ -51,6 +54,11 @@ export interface AlarmThresholds {
   readonly noArticlesMinutes: number;
   /** Alarm when the table throttles more requests than this in five minutes. */
   readonly tableThrottledRequests: number;
+  /**
+   * Alarm when more dead letters than this wait for their redrive for 15 minutes. The redrive brings single ones
+   * back on its own; this many at once means an outage (ours, or of a large site).
+   */
+  readonly deadLetterBacklog: number;
 }
 
 export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
@@ -60,6 +68,7 @@ export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   apiLatencyP99Millis: 2000,
   noArticlesMinutes: 120,
   tableThrottledRequests: 10,
+  deadLetterBacklog: 50,
 };
 
 export interface MonitoringProps extends Partial<AlarmThresholds> {
@@ -73,6 +82,8 @@ export interface MonitoringProps extends Partial<AlarmThresholds> {
   /** The fetcher's log group: its "source refreshed" lines make the dashboard's per-source table. */
   readonly fetcherLogGroup: ILogGroup;
   readonly worker: IFunction;
+  /** The dead-letter redrive (lib/ingestion.ts). */
+  readonly redriver: IFunction;
   readonly apiHandler: IFunction;
   /**
    * Address subscribed to the alarm topic (it must confirm the subscription).
@@ -97,7 +108,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const thresholds = validateThresholds({ ...DEFAULT_ALARM_THRESHOLDS, ...definedOnly(props) });
-    const functions = { Fetcher: props.fetcher, Worker: props.worker, Api: props.apiHandler };
+    const functions = { Fetcher: props.fetcher, Worker: props.worker, Redriver: props.redriver, Api: props.apiHandler };
 
     // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy lets it.
     const key = new Key(this, 'TopicKey', {
@@ -125,15 +136,30 @@ export class Monitoring extends Construct {
 
     const articlesStored = pipelineMetric('ArticlesStored', Duration.minutes(thresholds.noArticlesMinutes));
     const alarms: Record<string, Alarm> = {
-      DeadLetterQueueNotEmpty: new Alarm(this, 'DeadLetterQueueNotEmpty', {
-        alarmDescription: `Newsweave ${props.stage}: articles failed every delivery and wait in the dead-letter queue.`,
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
+      // Single dead letters are a site's bad hour and come back through the redrive; these two mean an outage.
+      DeadLetterBacklog: new Alarm(this, 'DeadLetterBacklog', {
+        alarmDescription: `Newsweave ${props.stage}: more than ${thresholds.deadLetterBacklog} articles failed every delivery and wait for their redrive: an outage of ours or of a large site.`,
+        metric: deadLetters(props.deadLetterQueue),
+        threshold: thresholds.deadLetterBacklog,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      DeadLettersGivenUp: new Alarm(this, 'DeadLettersGivenUp', {
+        alarmDescription: `Newsweave ${props.stage}: articles kept failing through every redrive (about a day and a half) and were given up.`,
+        metric: pipelineMetric('DeadLettersGivenUp', Duration.hours(1)),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      RedriveFailing: new Alarm(this, 'RedriveFailing', {
+        alarmDescription: `Newsweave ${props.stage}: the dead-letter redrive fails; dead letters are not coming back.`,
+        metric: props.redriver.metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       OldestMessageTooOld: new Alarm(this, 'OldestMessageTooOld', {
@@ -252,7 +278,8 @@ export class Monitoring extends Construct {
       new GraphWidget({
         title: 'Dead-letter queue',
         width: 8,
-        left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'Dead letters' })],
+        left: [deadLetters(props.deadLetterQueue)],
+        right: [pipelineMetric('DeadLettersRedriven', FIVE_MINUTES), pipelineMetric('DeadLettersGivenUp', FIVE_MINUTES)],
       }),
       new GraphWidget({
         title: 'Fetch errors by kind, rejected pages by reason',
@@ -355,6 +382,19 @@ function anyDimension(name: string): MathExpression {
   });
 }
 
+/** All dead letters, those the redrive has hidden until they cool down included. */
+function deadLetters(queue: IQueue): MathExpression {
+  return new MathExpression({
+    expression: 'visible + hidden',
+    usingMetrics: {
+      visible: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+      hidden: queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum' }),
+    },
+    label: 'Dead letters',
+    period: FIVE_MINUTES,
+  });
+}
+
 function errorRate(errors: IMetric, total: IMetric, label: string): MathExpression {
   return new MathExpression({
     expression: 'IF(total > 0, 100 * errors / total, 0)',
@@ -405,5 +445,6 @@ export function validateThresholds(thresholds: AlarmThresholds): AlarmThresholds
   // An alarm may look back at most one day; its period must be whole minutes.
   check('noArticlesMinutes', (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'whole minutes from 10 to 1440');
   check('tableThrottledRequests', (n) => n >= 0, 'zero or more');
+  check('deadLetterBacklog', (n) => Number.isInteger(n) && n >= 1, 'a whole number, 1 or more');
   return thresholds;
 }

@@ -20,6 +20,11 @@ export interface NewsweaveStackProps extends StackProps {
    */
   readonly alarmEmail?: string;
   /**
+   * The User-Agent of every fetch, naming this deployment and a contact (`MyNews/1.0 (+https://news.example.org/bot)`).
+   * @default - Newsweave and the project's address
+   */
+  readonly userAgent?: string;
+  /**
    * Browser origins allowed to call the read API.
    * @default - no CORS
    */
@@ -69,7 +74,7 @@ export class NewsweaveStack extends Stack {
 
     this.storage = new Storage(this, 'Storage', { removalPolicy, allowDestroy: !isProd });
     const table = this.storage.table;
-    this.ingestion = new Ingestion(this, 'Ingestion', { ...common, table, sources: props.sources });
+    this.ingestion = new Ingestion(this, 'Ingestion', { ...common, table, sources: props.sources, userAgent: props.userAgent });
     this.readApi = new ReadApi(this, 'ReadApi', { ...common, table, corsOrigins: props.corsOrigins });
     this.readerSite = new ReaderSite(this, 'ReaderSite', { httpApi: this.readApi.httpApi, logRetention: common.logRetention, removalPolicy });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -82,6 +87,7 @@ export class NewsweaveStack extends Stack {
       fetcher: this.ingestion.fetcher.function,
       fetcherLogGroup: this.ingestion.fetcher.logGroup,
       worker: this.ingestion.worker.function,
+      redriver: this.ingestion.redriver.function,
       apiHandler: this.readApi.handler.function,
       alarmEmail: props.alarmEmail,
       removalPolicy,
@@ -92,9 +98,10 @@ export class NewsweaveStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'DeadLetterQueueArn', {
-      value: this.ingestion.deadLetterQueue.queueArn,
-      description: 'Source of `aws sqs start-message-move-task` when redriving',
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: this.ingestion.deadLetterQueue.queueArn });
+    new CfnOutput(this, 'RedriveFunctionName', {
+      value: this.ingestion.redriver.function.functionName,
+      description: 'Invoke with {"force": true} to send every dead letter back now (docs/operations.md)',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

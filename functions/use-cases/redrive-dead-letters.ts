@@ -67,7 +67,8 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
       message = parseArticleMessage(letter.body);
     } catch (error) {
       summary.malformed += 1;
-      telemetry.count('DeadLettersGivenUp', 1, { name: 'reason', value: 'malformed' });
+      // No dimension: an alarm watches this count, and CloudWatch alarms cannot sum over dimension values.
+      telemetry.count('DeadLettersGivenUp');
       telemetry.log.error('malformed dead letter removed; its body follows', {
         error: (error as Error).message,
         body: letter.body.slice(0, MAX_LOGGED_BODY_CHARS),
@@ -89,7 +90,7 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     if (!options.force && letter.redrives >= REDRIVE_SETTINGS.maxRedrives) {
       summary.givenUp += 1;
       await deps.seen.markSeen(message.url, { kind: 'rejected', reason: 'retries-exhausted' });
-      telemetry.count('DeadLettersGivenUp', 1, { name: 'reason', value: 'retries-exhausted' });
+      telemetry.count('DeadLettersGivenUp');
       telemetry.count('PagesRejected', 1, { name: 'reason', value: 'retries-exhausted' });
       telemetry.log.error('dead letter given up after every redrive; the URL is rejected as retries-exhausted', keys);
       await deps.deadLetters.remove(letter);

@@ -26,6 +26,7 @@ beforeAll(() => {
     corsOrigins: 'https://news.example.com,https://app.example.com',
     // The CLI passes every -c value as a string.
     apiLatencyP99Millis: '1500',
+    userAgent: 'AcmeNews/2.0 (+https://news.acme.example/crawler; ops@acme.example)',
   });
 });
 
@@ -37,9 +38,10 @@ const only = (resources: Record<string, Resource>): Resource => {
   expect(values).toHaveLength(1);
   return values[0] as Resource;
 };
-const fn = (name: 'fetcher' | 'worker' | 'api') => {
+type FunctionName = 'fetcher' | 'worker' | 'redriver' | 'api';
+const fn = (name: FunctionName) => {
   const { ingestion, readApi } = synth.stack;
-  const construct = name === 'fetcher' ? ingestion.fetcher : name === 'worker' ? ingestion.worker : readApi.handler;
+  const construct = name === 'api' ? readApi.handler : ingestion[name];
   const id = synth.logicalId(construct.function);
   return { id, resource: synth.template.toJSON().Resources[id] as Resource, construct };
 };
@@ -132,7 +134,10 @@ describe('ingestion', () => {
   });
 
   it('makes one rule per distinct schedule, whose input carries exactly that schedule\'s sources', () => {
-    const rules = Object.values(resourcesOfType(synth.template, 'AWS::Events::Rule'));
+    const redriveRuleId = synth.logicalId(synth.stack.ingestion.redriveRule);
+    const rules = Object.entries(resourcesOfType(synth.template, 'AWS::Events::Rule'))
+      .filter(([id]) => id !== redriveRuleId)
+      .map(([, rule]) => rule);
     const bySchedule = Object.fromEntries(
       rules.map((rule) => {
         const targets = rule.Properties.Targets as { Arn: unknown; Input: string }[];
@@ -146,6 +151,15 @@ describe('ingestion', () => {
       'cron(0 * * * ? *)': { sources: [sources[1]] },
     });
   });
+
+  it('runs the dead-letter redrive every 15 minutes, with no input and no retries of a missed run', () => {
+    const rule = synth.template.toJSON().Resources[synth.logicalId(synth.stack.ingestion.redriveRule)] as Resource;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fn('redriver').id, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 900, MaximumRetryAttempts: 0 } }),
+    ]);
+    expect((rule.Properties.Targets as { Input?: string }[])[0]?.Input).toBeUndefined();
+  });
 });
 
 describe('functions', () => {
@@ -153,6 +167,7 @@ describe('functions', () => {
     ['fetcher', 512, 120],
     // The worker's timeout is shared with the local poller (functions/ingest/queue-settings.ts).
     ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds],
+    ['redriver', 256, 120],
     ['api', 512, 10],
   ] as const)('%s: Node.js 24 on arm64, X-Ray active, %i MB, %i s, its own log group kept a month', (name, memory, timeout) => {
     const { resource } = fn(name);
@@ -170,7 +185,7 @@ describe('functions', () => {
   });
 
   it('sets each environment variable where it grants the matching access', () => {
-    const env = (name: 'fetcher' | 'worker' | 'api') =>
+    const env = (name: FunctionName) =>
       (fn(name).resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const tableId = synth.logicalId(synth.stack.storage.table);
     const queueId = synth.logicalId(synth.stack.ingestion.queue);
@@ -187,12 +202,25 @@ describe('functions', () => {
     expect(env('fetcher').QUEUE_URL).toEqual({ Ref: queueId });
     expect(env('worker').QUEUE_URL).toBeUndefined();
     expect(env('api').QUEUE_URL).toBeUndefined();
+    expect(env('redriver')).toMatchObject({
+      TABLE_NAME: { Ref: tableId },
+      QUEUE_URL: { Ref: queueId },
+      DEAD_LETTER_QUEUE_URL: { Ref: synth.logicalId(synth.stack.ingestion.deadLetterQueue) },
+    });
+  });
+
+  it('gives the fetcher and the worker the User-Agent from the context, and no other function', () => {
+    const env = (name: FunctionName) => (fn(name).resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env('fetcher').NEWSWEAVE_USER_AGENT).toBe('AcmeNews/2.0 (+https://news.acme.example/crawler; ops@acme.example)');
+    expect(env('worker').NEWSWEAVE_USER_AGENT).toBe('AcmeNews/2.0 (+https://news.acme.example/crawler; ops@acme.example)');
+    expect(env('api').NEWSWEAVE_USER_AGENT).toBeUndefined();
+    expect(env('redriver').NEWSWEAVE_USER_AGENT).toBeUndefined();
   });
 });
 
 describe('least privilege', () => {
   /** Every action each function's role may perform, with the resources it may perform it on. */
-  const grants = (name: 'fetcher' | 'worker' | 'api') => {
+  const grants = (name: FunctionName) => {
     const roleId = synth.logicalId(fn(name).construct.function.role!);
     const statements = Object.values(resourcesOfType(synth.template, 'AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
@@ -202,10 +230,11 @@ describe('least privilege', () => {
       actions: ([] as string[]).concat(statement.Action),
       resources: ([] as unknown[]).concat(statement.Resource),
       effect: statement.Effect,
+      conditions: (statement as { Condition?: unknown }).Condition,
     }));
   };
-  const actions = (name: 'fetcher' | 'worker' | 'api') => new Set(grants(name).flatMap((grant) => grant.actions));
-  const dynamoActions = (name: 'fetcher' | 'worker' | 'api') => [...actions(name)].filter((action) => action.startsWith('dynamodb:')).sort();
+  const actions = (name: FunctionName) => new Set(grants(name).flatMap((grant) => grant.actions));
+  const dynamoActions = (name: FunctionName) => [...actions(name)].filter((action) => action.startsWith('dynamodb:')).sort();
 
   it('lets the API only read the table and its indexes', () => {
     expect(dynamoActions('api')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
@@ -226,6 +255,28 @@ describe('least privilege', () => {
     expect(actions('worker')).toContain('sqs:ReceiveMessage');
     expect(actions('worker')).toContain('sqs:DeleteMessage');
     expect(actions('worker')).not.toContain('sqs:SendMessage');
+  });
+
+  it('lets the redrive move messages from the dead-letter queue to the article queue, and touch only seen-URL items', () => {
+    const dlqArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.ingestion.deadLetterQueue), 'Arn'] };
+    const queueArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.ingestion.queue), 'Arn'] };
+    const sqs = grants('redriver').filter((grant) => grant.actions.some((action) => action.startsWith('sqs:')));
+    expect(sqs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actions: ['sqs:SendMessage'], resources: [queueArn] }),
+        expect.objectContaining({ actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: [dlqArn] }),
+      ]),
+    );
+    expect(sqs).toHaveLength(2);
+    const table = grants('redriver').filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')));
+    expect(table).toEqual([
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+        resources: [{ 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] }],
+        effect: 'Allow',
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['URL#*'] } },
+      },
+    ]);
   });
 
   it('names the table and its own indexes as the only resources of table actions, and no service wildcards', () => {
@@ -283,20 +334,35 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(9);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
     }
   });
 
-  it('alarms on any dead letter and on an old oldest message', () => {
-    expect(alarm('DeadLetterQueueNotEmpty').Properties).toMatchObject({
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(synth.stack.ingestion.deadLetterQueue), 'QueueName'] } }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
+  it('alarms on a backlog of dead letters, on any given up, on a failing redrive and on an old oldest message', () => {
+    // One dead letter is a site's bad hour, which the redrive mends: the backlog alarm counts every dead letter, those
+    // hidden until they cool down included, and fires only on many of them for 15 minutes.
+    const backlog = alarm('DeadLetterBacklog').Properties;
+    expect(backlog).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3 });
+    const metrics = backlog.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[];
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('visible + hidden');
+    expect(metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Metric.MetricName] : [])).sort()).toEqual([
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateNumberOfMessagesVisible',
+    ]);
+    for (const metric of metrics.filter((each) => each.MetricStat)) {
+      expect(metric.MetricStat?.Metric.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(synth.stack.ingestion.deadLetterQueue), 'QueueName'] } }]);
+    }
+    const givenUp = alarm('DeadLettersGivenUp').Properties;
+    expect(givenUp).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(JSON.stringify(givenUp.Metrics)).toContain('"MetricName":"DeadLettersGivenUp"');
+    expect(alarm('RedriveFailing').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn('redriver').id } }],
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
     });
     expect(alarm('OldestMessageTooOld').Properties).toMatchObject({
       MetricName: 'ApproximateAgeOfOldestMessage',
