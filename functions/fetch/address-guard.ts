@@ -12,7 +12,10 @@ import ipaddr from 'ipaddr.js';
 import { InvalidUrlError } from './canonical-url';
 
 export interface AddressGuardOptions {
-  /** Let loopback, RFC 1918, unique-local and CGNAT addresses through: the local stack serves feeds on 127.0.0.1. */
+  /**
+   * Let loopback, RFC 1918, unique-local and CGNAT addresses through: the local stack serves feeds on 127.0.0.1.
+   * Cloud metadata services stay refused (CLOUD_METADATA).
+   */
   readonly allowPrivate?: boolean;
 }
 
@@ -34,6 +37,18 @@ export class BlockedAddressError extends Error {
 const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
 
 /**
+ * Instance metadata services inside the private ranges, refused even where private addresses are allowed: a local
+ * stack run on a cloud machine must not hand its credentials to a feed that links to them. AWS's IPv6 endpoint
+ * (fd00:ec2::254, unique-local) and Alibaba Cloud's (100.100.100.200, CGNAT); the IPv4 link-local range, which holds
+ * AWS's, GCP's and Azure's 169.254.169.254, is refused in every mode anyway.
+ */
+const CLOUD_METADATA = [ipaddr.parseCIDR('fd00:ec2::254/128'), ipaddr.parseCIDR('100.100.100.200/32')];
+
+function isCloudMetadata(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return CLOUD_METADATA.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits));
+}
+
+/**
  * Why an address may not be fetched, or null if it may. Only public unicast passes. Addresses that embed an IPv4
  * address (IPv4-mapped, NAT64, 6to4, Teredo) are judged by the embedded address too, so `::ffff:127.0.0.1` or
  * `2002:7f00:1::` cannot smuggle in a loopback address.
@@ -45,26 +60,30 @@ export function blockedReason(address: string, options: AddressGuardOptions = {}
   } catch {
     return 'invalid';
   }
-  for (const { range, via } of rangesOf(parsed)) {
+  for (const { range, via, address: checked } of rangesOf(parsed)) {
     if (range === 'unicast') continue;
-    if (options.allowPrivate && PRIVATE_RANGES.has(range)) continue;
-    return via ? `${range} (inside ${via})` : range;
+    const allowedPrivate = options.allowPrivate === true && PRIVATE_RANGES.has(range);
+    if (allowedPrivate && !isCloudMetadata(checked)) continue;
+    const reason = allowedPrivate ? 'cloud metadata' : range;
+    return via ? `${reason} (inside ${via})` : reason;
   }
   return null;
 }
 
 interface RangeFinding {
   readonly range: string;
+  /** The address the range is of: the one given, or the IPv4 address embedded in it. */
+  readonly address: ipaddr.IPv4 | ipaddr.IPv6;
   readonly via?: string;
 }
 
 function rangesOf(address: ipaddr.IPv4 | ipaddr.IPv6): RangeFinding[] {
-  if (address.kind() === 'ipv4') return [{ range: address.range() }];
+  if (address.kind() === 'ipv4') return [{ range: address.range(), address }];
   const v6 = address as ipaddr.IPv6;
   const parts = v6.parts;
   const range = v6.range();
   const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
-  const embedded = (inner: ipaddr.IPv4, via: string): RangeFinding => ({ range: inner.range(), via });
+  const embedded = (inner: ipaddr.IPv4, via: string): RangeFinding => ({ range: inner.range(), address: inner, via });
   switch (range) {
     case 'ipv4Mapped':
       return [embedded(v6.toIPv4Address(), 'IPv4-mapped IPv6')];
@@ -73,7 +92,7 @@ function rangesOf(address: ipaddr.IPv4 | ipaddr.IPv6): RangeFinding[] {
     case 'rfc6052':
       // The well-known NAT64 prefix embeds a public IPv4 address; the local-use prefix (64:ff9b:1::/48) reaches
       // whatever the operator's translator reaches, so it is refused outright.
-      return parts[2] === 0 ? [embedded(v4(parts[6] ?? 0, parts[7] ?? 0), 'NAT64')] : [{ range: 'local NAT64' }];
+      return parts[2] === 0 ? [embedded(v4(parts[6] ?? 0, parts[7] ?? 0), 'NAT64')] : [{ range: 'local NAT64', address: v6 }];
     case '6to4':
       return [embedded(v4(parts[1] ?? 0, parts[2] ?? 0), '6to4')];
     case 'teredo':
@@ -83,8 +102,8 @@ function rangesOf(address: ipaddr.IPv4 | ipaddr.IPv6): RangeFinding[] {
       ];
     default:
       // ::a.b.c.d (IPv4-compatible, deprecated) and the rest of ::/96 are nothing a public site uses.
-      if (range === 'unicast' && parts.slice(0, 6).every((part) => part === 0)) return [{ range: 'IPv4-compatible' }];
-      return [{ range }];
+      if (range === 'unicast' && parts.slice(0, 6).every((part) => part === 0)) return [{ range: 'IPv4-compatible', address: v6 }];
+      return [{ range, address: v6 }];
   }
 }
 

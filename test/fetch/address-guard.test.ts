@@ -80,6 +80,41 @@ describe('blockedReason', () => {
       expect(blockedReason(address, { allowPrivate: true })).not.toBeNull();
     }
   });
+
+  it.each([
+    ['169.254.169.254', 'linkLocal'],
+    ['169.254.170.2', 'linkLocal'],
+    ['169.254.0.1', 'linkLocal'],
+    ['::ffff:169.254.169.254', 'linkLocal (inside IPv4-mapped IPv6)'],
+    ['fd00:ec2::254', 'cloud metadata'],
+    ['FD00:EC2:0:0:0:0:0:254', 'cloud metadata'],
+    ['100.100.100.200', 'cloud metadata'],
+    ['::ffff:100.100.100.200', 'cloud metadata (inside IPv4-mapped IPv6)'],
+    ['64:ff9b::6464:64c8', 'cloud metadata (inside NAT64)'],
+  ])('refuses the cloud metadata address %s even with allowPrivate (%s)', (address, reason) => {
+    expect(blockedReason(address, { allowPrivate: true })).toBe(reason);
+  });
+
+  it.each(['fd00:ec2::253', 'fd00:ec2::1:254', 'fd00:ec3::254', '100.100.100.199', '100.100.100.201', '100.100.101.200'])(
+    'lets the private neighbour %s of a metadata address through with allowPrivate',
+    (address) => {
+      expect(blockedReason(address, { allowPrivate: true })).toBeNull();
+    },
+  );
+
+  it('keeps the local stack (allowPrivateAddresses) from fetching metadata addresses, by literal or by name', async () => {
+    const local = createFetcher({ allowPrivateAddresses: true, resolve: async () => [{ address: 'fd00:ec2::254', family: 6 }] });
+    for (const url of ['http://[fd00:ec2::254]/latest/meta-data/', 'http://100.100.100.200/latest/meta-data/', 'http://169.254.169.254/latest/', 'http://metadata.example/']) {
+      const error = await local.fetch(url, { accept: '*/*' }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(FetchError);
+      expect(error).toMatchObject({ kind: 'blocked-address' });
+    }
+  });
+
+  it('refuses the metadata addresses for their range when private addresses are not allowed', () => {
+    expect(blockedReason('fd00:ec2::254')).toBe('uniqueLocal');
+    expect(blockedReason('100.100.100.200')).toBe('carrierGradeNat');
+  });
 });
 
 describe('assertFetchableUrl', () => {
