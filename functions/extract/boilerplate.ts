@@ -18,13 +18,14 @@ const USUALLY_NOT_CONTENT_TAGS = new Set(['ASIDE', 'FORM']);
 const USUALLY_NOT_CONTENT_ROLES = new Set(['banner', 'contentinfo', 'complementary']);
 
 /**
- * `class`/`id` words of share bars, newsletter boxes, comments, cookie notices, ads, "related" lists, photo
- * captions and galleries (captions describe a picture the text does not show). Matched
+ * `class`/`id` words of share bars, newsletter boxes, reader appeals ("support us", donations, memberships),
+ * comments, cookie notices, ads, "related" lists, photo captions and galleries (captions describe a picture the text
+ * does not show). Matched
  * as whole words of a class name, and only on elements with little prose, so that a wrapper that merely carries
  * one such class (`entry-content-read-more`, `article has-comments`) is not thrown away with the article inside.
  */
 const BOILERPLATE_NAME =
-  /(?:^|[\s_-])(?:share|sharing|sharebar|social|newsletter|subscribe|subscription|signup|related|recommended|recirc|comments?|disqus|cookies?|consent|gdpr|ad|ads|advert|advertisement|adslot|dfp|sponsor(?:ed)?|promo|outbrain|taboola|breadcrumbs?|toolbar|paywall|most-?popular|trending|read-?more|also-?read|more-?stories|tags?|captions?|credits?|gallery|slideshow|carousel|lightbox)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:share|sharing|sharebar|social|newsletter|subscribe|subscription|signup|support|supporters?|support-?us|donate|donations?|contribute|contributions?|membership|appeal|related|recommended|recirc|comments?|disqus|cookies?|consent|gdpr|ad|ads|advert|advertisement|adslot|dfp|sponsor(?:ed)?|promo|outbrain|taboola|breadcrumbs?|toolbar|paywall|most-?popular|trending|read-?more|also-?read|more-?stories|tags?|captions?|credits?|gallery|slideshow|carousel|lightbox)(?:$|[\s_-])/i;
 
 /** Characters of text outside links above which an element counts as prose, whatever its name. */
 const PROSE_CHARS = 400;
@@ -120,6 +121,8 @@ const BOILERPLATE_LINES: readonly RegExp[] = [
   /^(?:also read|read also|read more|more|related|related articles?|related stories|related coverage|see also|recommended|recommended reading|you may also like|you might also like|don't miss|must read|more from [\w\s]+|click here|watch|watch video|listen|also see|see more|more on this|trending|most read|popular)\b\s*(?:[:|>»\-–—]|$)/i,
   // Share bars and their leftovers.
   /^(?:share(?: this(?: article| story)?)?(?: on \w+)?|tweet|email|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|comments?|\d+ comments?|view comments|leave a comment|join the conversation)$/i,
+  // Reader appeals: "… is free to read because readers like you support it. Become a supporter."
+  /\b(?:free to read because|readers like you|reader-funded|reader funded|become a (?:supporter|member|patron|subscriber)|support (?:us|our (?:work|journalism|newsroom|reporting)|independent journalism)|make a (?:donation|contribution)|donate (?:now|today)|(?:please )?consider (?:supporting|donating|a donation))\b/i,
   // Newsletter and subscription prompts, affiliate disclosures.
   /^(?:sign up|subscribe|get)\b.{0,80}\b(?:newsletter|inbox|email|alerts)\b.{0,80}$/i,
   /\b(?:sign up|subscribe)\b.{0,100}\bnewsletter\b/i,

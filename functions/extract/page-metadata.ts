@@ -103,6 +103,7 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     meta.get('sailthru.author'),
     meta.get('parsely-author'),
     scan.authorText,
+    scan.bylineText,
   );
 
   const declaredTypes = [meta.get('og:type'), ...jsonLd.flatMap(typesOf)].filter((value): value is string => Boolean(value));
@@ -137,6 +138,8 @@ interface DocumentScan {
   readonly links: Map<string, string>;
   readonly timeDatetime: string | null;
   readonly authorText: string | null;
+  /** Text of the first short element named as a byline (`class="byline"`, `signature`, ...), outside comments. */
+  readonly bylineText: string | null;
 }
 
 /**
@@ -153,6 +156,7 @@ function scanDocument(document: Document): DocumentScan {
     links: new Map<string, string>(),
     timeDatetime: null as string | null,
     authorText: null as string | null,
+    bylineText: null as string | null,
   };
   const stack: Element[] = document.documentElement ? [document.documentElement] : [];
   while (stack.length) {
@@ -187,8 +191,24 @@ function scanDocument(document: Document): DocumentScan {
     if (scan.authorText === null && (itemprop === 'author' || /(?:^|\s)author(?:\s|$)/i.test(element.getAttribute('rel') ?? ''))) {
       scan.authorText = element.textContent;
     }
+    if (scan.bylineText === null && isBylineElement(element)) scan.bylineText = element.textContent;
   }
   return scan;
+}
+
+/**
+ * `class`/`id` words that name a byline in the markup of news sites (`byline`, `mp-byline`, `story__author`,
+ * `signature`, `autor`, `auteur`, `firma`), as whole words of the name; comment authors are not the article's.
+ */
+const BYLINE_NAME = /(?:^|[\s_-])(?:by-?line|author|authors|signature|writer|autor|auteur|firma|verfasser)(?:$|[\s_-])/i;
+const MAX_BYLINE_ELEMENT_CHARS = 200;
+
+function isBylineElement(element: Element): boolean {
+  const name = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+  if (!BYLINE_NAME.test(name) || /comment|reply|avatar|bio|about/i.test(name)) return false;
+  const text = (element.textContent ?? '').trim();
+  if (!text || text.length > MAX_BYLINE_ELEMENT_CHARS) return false;
+  return !element.closest('[class*="comment" i], [id*="comment" i], footer, aside');
 }
 
 /** Every object in the page's JSON-LD blocks, `@graph` and arrays flattened. Broken blocks are skipped. */
@@ -249,11 +269,29 @@ function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** "By  Jane Doe" -> "Jane Doe"; a URL or a paragraph is not a byline. */
+const BYLINE_PREFIX = /^(?:(?:(?:words|text|story|reporting|written|words and pictures|photos and words)\s+)?by|von|par|por|door)\s*:?\s+/i;
+/** What follows the names in a byline line: " — 28 November 2026, 22:40", " | Published ...", " · 5 min read". */
+const BYLINE_TAIL = /\s+[—–|·•]\s+.*$|\s+-\s+.*$/;
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+const TRAILING_DATE = new RegExp(
+  `(?:^|[,\\s]+)(?:(?:on|updated|published)\\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\\s+)?(?:\\d{1,2}\\s+${MONTH}\\s+\\d{4}|${MONTH}\\s+\\d{1,2},?\\s+\\d{4}|\\d{4}-\\d{2}-\\d{2})\\b.*$`,
+  'i',
+);
+
+/**
+ * The names in a byline: "By  Jane Doe" -> "Jane Doe", "Words by Dev Ramani — 28 November 2026, 22:40" ->
+ * "Dev Ramani", "By Anaïs Roux | Published 28 November" -> "Anaïs Roux". A URL, a date alone or a paragraph is not
+ * a byline.
+ */
 export function cleanByline(byline: string | null | undefined): string | null {
   if (!byline || /^https?:\/\//i.test(byline.trim())) return null;
-  const cleaned = squash(byline).replace(/^(?:by|written by|von|par|por)\s*:?\s+/i, '');
-  return cleaned && cleaned.length <= 100 ? cleaned : null;
+  const cleaned = squash(byline)
+    .replace(BYLINE_TAIL, '')
+    .replace(TRAILING_DATE, '')
+    .replace(BYLINE_PREFIX, '')
+    .trim();
+  if (!cleaned || cleaned.length > 100 || !/\p{L}/u.test(cleaned) || /^(?:published|updated|posted)\b/i.test(cleaned)) return null;
+  return cleaned;
 }
 
 export function absoluteHttpUrl(value: string | null | undefined, base: string | undefined): string | null {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from '@jest/globals';
 import { extractArticle, extractFromBytes } from '../../functions/extract/extract-article';
+import { cleanByline } from '../../functions/extract/page-metadata';
 import type { ExtractedArticle, ExtractionResult } from '../../functions/model';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
@@ -176,3 +177,48 @@ describe('rejections', () => {
     expect(() => extractFromBytes(new Uint8Array([0xff, 0xfe, 0x00]), {})).not.toThrow();
   });
 });
+
+describe('the demo outlets (demo/site), as `npm start` serves them', () => {
+  const demo = (path: string) => readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'site', path));
+  it.each([
+    ['meridian-post/stories/schoeller-rovers-champions-cup-history.html', 'Dev Ramani'],
+    ['meridian-post/stories/wrenfield-night-the-fire-came.html', 'Tom Ashdown'],
+    ['meridian-post/stories/velmouth-port-strike-explained.html', 'Leah Marsh'],
+    ['meridian-post/stories/estmark-central-bank-lowers-rate-split-vote.html', 'Parallax News Agency'],
+    ['continental-courier/articles/seeborn-ferry-returns.html', 'Anaïs Roux'],
+    ['continental-courier/articles/vilanova-rocha-red-card-final.html', null],
+    ['harbor-times/2026/11/21/sorrel-ridge-fire-wrenfield-evacuated.html', 'Owen Castell'],
+    ['northern-ledger/regions/sorrel-ridge-fire-contained-wrenfield-returns.html', 'Ada Moreland'],
+  ])('%s: byline %j, and no appeal, newsletter box or comment in the body', (path, byline) => {
+    const result = article(extractFromBytes(new Uint8Array(demo(path)), { url: `http://127.0.0.1:8080/${path}`, contentType: 'text/html' }));
+    if (byline) expect(result.byline).toBe(byline);
+    else expect(result.byline === null || !/\d{4}|—|\||^by /i.test(result.byline)).toBe(true);
+    for (const text of ['free to read', 'readers like you', 'Become a supporter', 'Sign me up', 'Meridian Minute', 'Subscribe to the Courier', 'Conversation (', 'Reply']) {
+      expect(result.body).not.toContain(text);
+    }
+  });
+});
+
+describe('cleanByline', () => {
+  it.each([
+    ['By  Jane Doe', 'Jane Doe'],
+    ['Words by Dev Ramani — 28 November 2026, 22:40', 'Dev Ramani'],
+    ['By Anaïs Roux | Published 28 November 2026, 17:00', 'Anaïs Roux'],
+    ['Written by: Ana Lima, Tom Berg', 'Ana Lima, Tom Berg'],
+    ['Reporting by Kim Park - Updated 3 hours ago', 'Kim Park'],
+    ['Nadia Brook, November 23, 2026', 'Nadia Brook'],
+    ['Par Claire Dubois · 5 min de lecture', 'Claire Dubois'],
+    ['Von Jonas Weber, 2026-11-20', 'Jonas Weber'],
+    ['Jean-Pierre Martin', 'Jean-Pierre Martin'],
+    ['Ada Moreland, Regions correspondent', 'Ada Moreland, Regions correspondent'],
+    ['28 November 2026, 22:40', null],
+    ['Published 28 November 2026', null],
+    ['https://example.com/staff/jane', null],
+    ['', null],
+    [null, null],
+    ['x'.repeat(101), null],
+  ])('%j -> %j', (raw, expected) => {
+    expect(cleanByline(raw)).toBe(expected);
+  });
+});
+
