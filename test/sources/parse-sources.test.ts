@@ -10,6 +10,10 @@ describe('parseSources', () => {
   it('accepts the documented format and the repo\'s own config/sources.json', () => {
     expect(parseSources([good])).toEqual([good]);
     expect(loadSources('config/sources.json').length).toBeGreaterThan(0);
+    // The seed page's outlets, beside the world outlets.
+    expect(loadSources('config/sources.json').map((source) => new URL(source.url).hostname)).toEqual(
+      expect.arrayContaining(['www.thehindu.com', 'economictimes.indiatimes.com', 'www.firstpost.com']),
+    );
   });
 
   it.each([
