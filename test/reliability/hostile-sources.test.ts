@@ -1,9 +1,10 @@
 /**
  * The local stack (local/runtime.ts, the deployed handlers behind local servers) against outlets on loopback that
- * misbehave: feeds that hang, reset, answer 500 or 429, redirect in a loop, are truncated, huge or entity bombs, and
- * article pages that are too large, gzip bombs, mislabelled or not HTML at all. Each bad source has its error on its
- * record and is backed off, the good sources are unaffected, every bad page is a rejection with its reason, and every
- * queued URL is accounted for. Checked over HTTP, as an operator would.
+ * misbehave: feeds that hang, reset, answer 500 or 429, redirect in a loop, are truncated, huge, entity bombs or
+ * disallowed by robots.txt, and article pages that are too large, gzip bombs, mislabelled, not HTML at all, gone,
+ * disallowed by robots.txt or refused with 403. Each bad source has its error on its record and is backed off, the
+ * good sources are unaffected, every bad page is a rejection with its reason (or, for 403, put off and recorded on
+ * its source), and every queued URL is accounted for. Checked over HTTP, as an operator would.
  */
 import type { Context } from 'aws-lambda';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { waitUntil } from './support/pipeline-harness';
 
 interface SourceView {
   id: string;
+  lastPageError: string | null;
+  pageErrorCount: number;
   lastError: string | null;
   lastErrorKind?: string | null;
   errorCount: number;
@@ -63,10 +66,16 @@ const PAGES = {
     '/hostile/pdf': 'not-html',
     '/hostile/binary-as-html': 'binary',
     '/hostile/empty': 'empty',
-    '/hostile/gone': 'fetch-failed',
+    '/hostile/gone': 'not-found',
     '/hostile/redirect-loop': 'fetch-failed',
+    '/private/disallowed': 'robots',
   } as Record<string, string>,
+  /** Refused with 403: recorded on the source, queued again later. */
+  deferred: ['/hostile/forbidden'],
 };
+
+/** The outlets' robots.txt: this group for our product token, a stricter one for everyone else. */
+const ROBOTS_TXT = 'User-agent: *\nDisallow: /\n\nUser-agent: Newsweave\nDisallow: /private/\nAllow: /\n';
 
 const BAD_FEEDS: Record<string, { path: string; kind: RegExp }> = {
   'feed-hangs': { path: '/bad/hang.xml', kind: /^timeout$/ },
@@ -77,11 +86,17 @@ const BAD_FEEDS: Record<string, { path: string; kind: RegExp }> = {
   'feed-truncated': { path: '/bad/truncated.xml', kind: /^parse$/ },
   'feed-huge': { path: '/bad/huge.xml', kind: /^(too-large|parse)$/ },
   'feed-is-html': { path: '/bad/page.xml', kind: /^parse$/ },
+  'feed-disallowed': { path: '/private/feed.xml', kind: /^robots$/ },
 };
 
 function routeOutlets(): void {
   const o = pages.origin;
-  pages.route('/good/feed.xml', xml(rss([...PAGES.stored.filter((p) => p.startsWith('/good')), ...Object.keys(PAGES.rejected)].map((p) => `${o}${p}?utm_source=rss`))));
+  pages.route('/robots.txt', (_, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end(ROBOTS_TXT));
+  pages.route(
+    '/good/feed.xml',
+    xml(rss([...PAGES.stored.filter((p) => p.startsWith('/good')), ...Object.keys(PAGES.rejected), ...PAGES.deferred].map((p) => `${o}${p}?utm_source=rss`))),
+  );
+  pages.route('/hostile/forbidden', (_, response) => void response.writeHead(403, { 'content-type': 'text/html' }).end('<h1>Access denied</h1>'));
   pages.route('/second/feed.xml', xml(rss(['/second/four', '/second/copy-of-one'].map((p) => `${o}${p}`))));
   // Another outlet's copy of /good/one that names it as canonical: one article, not two.
   pages.route('/second/copy-of-one', (_, response) => {
@@ -187,14 +202,14 @@ async function sourcesView(): Promise<Map<string, SourceView>> {
 
 describe('sources that misbehave', () => {
   it('each has its error recorded and is backed off; the good sources are unaffected; nothing is lost', async () => {
-    const expectedQueued = PAGES.stored.length + PAGES.duplicate.length + Object.keys(PAGES.rejected).length;
+    const expectedQueued = PAGES.stored.length + PAGES.duplicate.length + Object.keys(PAGES.rejected).length + PAGES.deferred.length;
     const ops = await waitUntil(
       async () => {
         const view = await sourcesView();
         const allTried = sources.every((source) => view.get(source.id)?.lastError || view.get(source.id)?.lastSuccessAt);
         const { body } = (await getJson(`${baseUrl}/ops/metrics.json`)) as { body: Ops };
         const t = body.totals;
-        const accounted = (t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0);
+        const accounted = (t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0) + (t.PagesDeferred ?? 0);
         const drained = body.queue.visible + body.queue.inFlight === 0;
         return allTried && drained && (t.UrlsQueued ?? 0) === expectedQueued && accounted >= expectedQueued ? body : undefined;
       },
@@ -202,10 +217,16 @@ describe('sources that misbehave', () => {
       50_000,
     );
 
-    // Accounting: every URL queued is stored, a duplicate, or rejected with its reason.
+    // Accounting: every URL queued is stored, a duplicate, rejected with its reason, or deferred.
     const t = ops.totals;
     expect(t.UrlsQueued).toBe(expectedQueued);
-    expect((t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0)).toBe(t.UrlsQueued);
+    expect((t.ArticlesStored ?? 0) + (t.DuplicatesSkipped ?? 0) + (t.PagesRejected ?? 0) + (t.PagesDeferred ?? 0)).toBe(t.UrlsQueued);
+    expect(t.PagesDeferred).toBe(PAGES.deferred.length);
+    // Nothing disallowed was asked for: not the page, not the feed.
+    expect(pages.hits('/private/disallowed')).toBe(0);
+    expect(pages.hits('/private/feed.xml')).toBe(0);
+    // robots.txt was asked for once, for the fetcher and the worker of the one process.
+    expect(pages.hits('/robots.txt')).toBe(1);
     expect(t.ArticlesStored).toBe(PAGES.stored.length);
     expect(t.DuplicatesSkipped).toBe(PAGES.duplicate.length);
     const reasons: Record<string, number> = {};
@@ -225,6 +246,9 @@ describe('sources that misbehave', () => {
     }
     // Retry-After is honoured: the next attempt is no sooner than the hour the server asked for.
     expect(Date.parse(view.get('feed-429')!.nextAttemptAt!)).toBeGreaterThanOrEqual(startedAt + 3_600_000 - 5_000);
+    // The 403 is on its source's record, which is otherwise healthy, and the page was asked for once.
+    expect(view.get('good-outlet')).toMatchObject({ pageErrorCount: 1, lastPageError: expect.stringContaining('HTTP 403') });
+    expect(pages.hits('/hostile/forbidden')).toBe(1);
     const healthy = ['good-outlet', 'second-outlet', 'feed-entity-bomb'];
     for (const id of healthy) labelled(id, () => expect(view.get(id)).toMatchObject({ lastError: null, errorCount: 0 }));
     expect(healthy.reduce((sum, id) => sum + view.get(id)!.articleCount, 0)).toBe(PAGES.stored.length);
@@ -248,5 +272,14 @@ describe('sources that misbehave', () => {
     for (const id of Object.keys(BAD_FEEDS)) labelled(id, () => expect(status[id]).toBe('skipped-backoff'));
     expect(status['good-outlet']).toMatch(/^(fetched|not-modified)$/);
     expect(Object.values(BAD_FEEDS).map(({ path }) => pages.hits(path))).toEqual(hitsBefore);
+  });
+
+  it("redrives the dead letters at the operator's request (POST /ops/redrive, JSON only), with nothing left to redrive here", async () => {
+    const post = (contentType: string) => fetch(`${baseUrl}/ops/redrive`, { method: 'POST', headers: { 'content-type': contentType }, body: '{}' });
+    const refused = await post('application/x-www-form-urlencoded');
+    expect(refused.status).toBe(415);
+    const answered = await post('application/json');
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0 });
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * What the worker's use case does with each class of page failure (functions/fetch/classify-failure.ts), with
+ * in-memory stores and a clock: a permanent failure is a rejection remembered for the fetcher, a transient one is
+ * thrown for SQS and leaves no trace, and a 403 is recorded on the source and the URL put off, then queued again.
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { PAGE_DEFERRAL } from '../../functions/fetch/classify-failure';
+import { FetchError } from '../../functions/fetch/http-fetch';
+import { ingestArticle, type IngestArticleDeps, type PageFetcher } from '../../functions/use-cases/ingest-article';
+import { articleMessage } from '../support/events';
+import { InMemorySeenUrlStore, InMemorySourceStore, RecordingTelemetry } from '../fetch/fakes';
+
+const URL_ = 'https://news.example.com/story';
+const T0 = Date.parse('2026-11-28T10:00:00Z');
+const MINUTE = 60_000;
+
+let clock: number;
+let seen: InMemorySeenUrlStore;
+let sources: InMemorySourceStore;
+let telemetry: RecordingTelemetry;
+let failure: unknown;
+
+const unreachable = async (): Promise<never> => {
+  throw new Error('a failed fetch must not reach the stores');
+};
+const deps = (): IngestArticleDeps => ({
+  fetcher: { fetchPage: async () => Promise.reject(failure) } satisfies PageFetcher,
+  seen,
+  sources,
+  telemetry,
+  now: () => new Date(clock),
+  articles: { putArticleIfAbsent: unreachable, isIndexed: unreachable, markIndexed: unreachable, getArticle: unreachable, listArticles: unreachable },
+  related: { indexArticle: unreachable, findRelated: unreachable, listTopic: unreachable, search: unreachable },
+  stories: { assignStory: unreachable } as unknown as IngestArticleDeps['stories'],
+});
+const message = articleMessage({ url: URL_, sourceId: 'example', sourceName: 'Example' });
+
+beforeEach(async () => {
+  clock = T0;
+  seen = new InMemorySeenUrlStore(() => clock);
+  sources = new InMemorySourceStore();
+  telemetry = new RecordingTelemetry();
+  await sources.registerSource({ id: 'example', name: 'Example', url: 'https://news.example.com/rss', schedule: 'rate(10 minutes)' });
+});
+
+describe('ingestArticle when the page cannot be fetched', () => {
+  it.each([
+    ['404', new FetchError('http', 'HTTP 404', { status: 404 }), 'not-found'],
+    ['an unknown host', new FetchError('unknown-host', 'no such host'), 'unknown-host'],
+    ['a bad certificate', new FetchError('tls', 'certificate has expired'), 'bad-certificate'],
+    ['robots.txt', new FetchError('robots', 'robots.txt disallows it'), 'robots'],
+    ['a page too large', new FetchError('too-large', 'too large'), 'too-large'],
+  ])('rejects it at the first attempt for %s, and remembers the reason', async (_name, error, reason) => {
+    failure = error;
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'rejected', reason });
+    expect(seen.outcomes.get(URL_)).toEqual({ kind: 'rejected', reason });
+    expect(telemetry.total('PagesRejected', reason)).toBe(1);
+  });
+
+  it.each([
+    ['503', new FetchError('http', 'HTTP 503', { status: 503 })],
+    ['429', new FetchError('http', 'HTTP 429', { status: 429 })],
+    ['a timeout', new FetchError('timeout', 'timed out')],
+    ['a truncated body', new FetchError('truncated', 'cut short')],
+    ['an unreachable robots.txt', new FetchError('robots-unreachable', 'robots.txt answers 503')],
+  ])('throws for %s, so that SQS delivers it again, and leaves no outcome', async (_name, error) => {
+    failure = error;
+    await expect(ingestArticle(message, deps())).rejects.toBe(error);
+    expect(await seen.filterUnseen([URL_])).toEqual([URL_]);
+    expect(telemetry.total('PagesRejected')).toBe(0);
+  });
+
+  it('records a 403 on the source and puts the URL off, longer each time, then rejects it as forbidden', async () => {
+    failure = new FetchError('http', 'HTTP 403 from https://news.example.com/story', { status: 403 });
+    expect(await ingestArticle(message, deps())).toEqual({
+      kind: 'deferred',
+      reason: 'forbidden',
+      retryAt: new Date(T0 + 15 * MINUTE).toISOString(),
+      detail: 'HTTP 403 from https://news.example.com/story',
+    });
+    expect(sources.states.get('example')).toMatchObject({
+      lastPageError: 'HTTP 403 from https://news.example.com/story',
+      lastPageErrorAt: new Date(T0).toISOString(),
+      pageErrorCount: 1,
+      // A refused page is not a failed feed: the source is not backed off.
+      errorCount: 0,
+      nextAttemptAt: null,
+    });
+    expect(telemetry.total('PagesDeferred', 'forbidden')).toBe(1);
+    // Seen for 15 minutes (the fetcher does not queue it), then unseen: the next refresh queues it again.
+    clock = T0 + 14 * MINUTE;
+    expect(await seen.filterUnseen([URL_])).toEqual([]);
+    clock = T0 + 16 * MINUTE;
+    expect(await seen.filterUnseen([URL_])).toEqual([URL_]);
+
+    const second = await ingestArticle(message, deps());
+    expect(second).toMatchObject({ kind: 'deferred', retryAt: new Date(clock + 30 * MINUTE).toISOString() });
+    // While it is put off, a delivery of it is a duplicate, as for any URL with an outcome.
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'duplicate', why: 'url-seen' });
+    for (let n = 3; n <= PAGE_DEFERRAL.maxDeferrals; n++) {
+      clock += 13 * 60 * MINUTE;
+      expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'deferred' });
+    }
+    clock += 13 * 60 * MINUTE;
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'rejected', reason: 'forbidden' });
+    expect(seen.outcomes.get(URL_)).toEqual({ kind: 'rejected', reason: 'forbidden' });
+    expect(sources.states.get('example')?.pageErrorCount).toBe(PAGE_DEFERRAL.maxDeferrals + 1);
+  });
+});
