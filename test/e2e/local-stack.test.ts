@@ -124,4 +124,13 @@ describe('local stack with the demo sources', () => {
     expect(second.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
   }, 60_000);
+
+  it('refuses a User-Agent without a contact before starting anything, and says why', async () => {
+    const failed = await startStackProcess({ env: { NEWSWEAVE_USER_AGENT: 'MyNews/1.0' }, readyTimeoutMs: 20_000 }).then(
+      () => null,
+      (error: unknown) => (error as Error).message,
+    );
+    expect(failed).toContain('local stack exited early');
+    expect(failed).toContain('NEWSWEAVE_USER_AGENT: the User-Agent must name a contact');
+  }, 30_000);
 });

@@ -186,6 +186,8 @@ beforeAll(async () => {
     print: () => undefined,
   });
   baseUrl = `http://127.0.0.1:${port}`;
+  // Loopback only, unless HOST says otherwise: the local stack has no authentication.
+  expect(stack.url).toBe(baseUrl);
 }, 30_000);
 
 afterAll(async () => {
