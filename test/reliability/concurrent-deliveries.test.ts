@@ -76,18 +76,18 @@ describe('a batch of ten slow pages from one host', () => {
         setTimeout(() => {
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           response.end(unrelatedArticlePage(50_000 + n, url));
-        }, 400);
+        }, 250);
       });
     }
-    // The worker's limits scaled down: two at a time, a second each. Five rounds of 0.4 s take 2 s in all, so the last
-    // pages wait 1.6 s for their turn; counted from the call, their second would be over before they start.
+    // The worker's limits scaled down: one at a time, 1.5 s each. Ten pages of 0.25 s take 2.5 s in all, so the last
+    // ones wait up to 2.25 s for their turn; counted from the call, their 1.5 s would be over before they start.
     const deps = {
       articles: new DynamoArticleStore(dynamo),
       sources: new DynamoSourceStore(dynamo),
       seen: new DynamoSeenUrlStore(dynamo),
       related: new DynamoRelatedIndex(dynamo),
       stories: new DynamoStoryIndex(dynamo),
-      fetcher: createPageFetcher({ allowPrivateAddresses: true, limits: { perHostConcurrency: 2, deadlineMs: 1_000, readTimeoutMs: 1_000 } }),
+      fetcher: createPageFetcher({ allowPrivateAddresses: true, limits: { perHostConcurrency: 1, deadlineMs: 1_500, readTimeoutMs: 1_500 } }),
       telemetry: silentTelemetry,
     };
     // As the batch processor runs a batch's records: all at once.
