@@ -1,5 +1,5 @@
 /**
- * Lambda entry point: the read API behind API Gateway's HTTP API (payload format 2.0). Routing, validation and
+ * Lambda entry point: the HTTP API behind API Gateway's HTTP API (payload format 2.0). Routing, validation and
  * the response shapes live in functions/api; this file only wires the stores.
  */
 import middy from '@middy/core';
@@ -9,6 +9,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
 import { DynamoRelatedIndex } from './related/dynamo-related-index';
 import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
 
 const tableName = requireEnv('TABLE_NAME');
@@ -18,6 +19,8 @@ export const lambdaHandler = createApiHandler({
   articles: new DynamoArticleStore({ client, tableName }),
   sources: new DynamoSourceStore({ client, tableName }),
   related: new DynamoRelatedIndex({ client, tableName }),
+  comments: new DynamoCommentStore({ client, tableName }),
+  rateLimiter: new DynamoRateLimiter({ client, tableName }),
   telemetry,
 });
 

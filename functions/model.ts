@@ -155,3 +155,28 @@ export interface RelatedArticle extends ArticleSummary {
   /** Why it is related: shared entities and keywords, best first. */
   readonly reasons: readonly string[];
 }
+
+/** Who wrote a comment: the identity provider's subject and the name it shows. */
+export interface CommentAuthor {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A reader's comment under an article: plain text, stored as written. */
+export interface Comment {
+  /** A ULID: 26 characters whose order is the order of creation. */
+  readonly id: string;
+  readonly articleId: string;
+  readonly author: CommentAuthor;
+  readonly body: string;
+  /** ISO 8601, the same millisecond as the id's time. */
+  readonly createdAt: string;
+}
+
+/** The signed-in user a request comes from, as the API Gateway JWT authorizer's claims describe them. */
+export interface User {
+  /** The token's `sub`. */
+  readonly id: string;
+  readonly name: string;
+  readonly isModerator: boolean;
+}

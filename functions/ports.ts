@@ -2,10 +2,12 @@
  * The small interfaces the domain talks to. Each has a DynamoDB/SQS implementation for Lambda and the
  * local stack (`functions/store`, `functions/ingest/sqs-article-queue.ts`); domain tests can use in-memory fakes.
  */
+import type { RateSlot } from './comments/rate-limit';
 import type {
   Article,
   ArticleMessage,
   ArticleSummary,
+  Comment,
   RelatedArticle,
   SourceConfig,
   SourceState,
@@ -28,6 +30,11 @@ export interface ListArticlesQuery {
   readonly cursor?: string;
 }
 
+export interface ArticleWithCommentCount {
+  readonly article: Article;
+  readonly commentCount: number;
+}
+
 export interface ArticleStore {
   /** Idempotent write keyed on the article id: true if stored now, false if it was already there. */
   putArticleIfAbsent(article: Article): Promise<boolean>;
@@ -39,6 +46,10 @@ export interface ArticleStore {
    */
   markIndexed(id: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | null>;
+  /** The article and how many comments it has, in one round trip (the count is a small item of its own). */
+  getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null>;
+  /** Whether an article with this id is stored. */
+  hasArticle(id: string): Promise<boolean>;
   /** Newest first (by publishedAt). */
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>>;
 }
@@ -137,4 +148,33 @@ export interface RobotsRecord {
 export interface RobotsStore {
   getRobots(origin: string): Promise<RobotsRecord | null>;
   putRobots(record: RobotsRecord): Promise<void>;
+}
+
+export interface CommentQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/**
+ * Comments and each article's comment count. There is no transaction between the two (the local DynamoDB server
+ * has none): the use cases write the comment, then the count, and say what happens between (docs/table-design.md).
+ */
+export interface CommentStore {
+  /** Stores a new comment; a second put of the same id is refused (conditional put), never an overwrite. */
+  putComment(comment: Comment): Promise<void>;
+  getComment(articleId: string, commentId: string): Promise<Comment | null>;
+  /** Deletes it: true for the one caller that deleted it, false when it was already gone. */
+  deleteComment(articleId: string, commentId: string): Promise<boolean>;
+  /** Adds `delta` to the article's count once per comment and direction, however often a request is retried. */
+  countComment(articleId: string, commentId: string, delta: 1 | -1): Promise<void>;
+  /** Newest first. */
+  listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>>;
+}
+
+export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly slot: RateSlot };
+
+/** Counters shared by every API instance (functions/comments/rate-limit.ts says which windows). */
+export interface RateLimiter {
+  /** Takes one from each slot, in order, and stops at the first that is full (that slot is not taken from). */
+  take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision>;
 }

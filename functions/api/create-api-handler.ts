@@ -1,26 +1,48 @@
 /**
- * The read API, transport-free: an API Gateway HTTP API (payload 2.0) event in, a JSON result out. The Lambda entry
+ * The API, transport-free: an API Gateway HTTP API (payload 2.0) event in, a JSON result out. The Lambda entry
  * (functions/http-api.ts) and the local server (local/web-server.ts) both call the handler this makes. The contract
  * is docs/openapi.json; test/api/openapi-conformance.test.ts holds the two together.
+ *
+ * The write routes (comments) need a signed-in user: API Gateway's JWT authorizer checks the token and passes its
+ * claims in `requestContext.authorizer.jwt.claims`; a request on such a route without them is refused here too, so
+ * that a route table that missed one cannot open it.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ArticleSummary } from '../model';
-import type { ArticleStore, Page, RelatedIndex, SourceStore } from '../ports';
+import { checkCommentBody } from '../comments/comment-body';
+import { userFromClaims } from '../comments/claims';
+import type { RateWindow } from '../comments/rate-limit';
+import type { ArticleSummary, User } from '../model';
+import type { ArticleStore, CommentStore, Page, RateLimiter, RelatedIndex, SourceStore } from '../ports';
 import { InvalidCursorError } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
-import { matchRoute, requestMethod, requestPath, requestQueryString, type RouteName } from './match-route';
-import { presentArticle, presentRelated, presentSource, presentSummary } from './present';
-import { CACHE, errorResult, jsonResult } from './responses';
+import { deleteComment } from '../use-cases/delete-comment';
+import { listComments } from '../use-cases/list-comments';
+import { postComment } from '../use-cases/post-comment';
 import {
+  allowedMethods,
+  matchRoute,
+  requestMethod,
+  requestPath,
+  requestQueryString,
+  routeForMethod,
+  type Route,
+  type RouteName,
+} from './match-route';
+import { presentArticle, presentComment, presentRelated, presentSource, presentSummary } from './present';
+import { CACHE, emptyResult, errorResult, jsonResult } from './responses';
+import {
+  COMMENT_LIMIT,
   LIST_LIMIT,
   RELATED_LIMIT,
   RequestError,
   normaliseTopic,
   parseArticleId,
+  parseCommentId,
   parseCursor,
   parseLimit,
   parseSearchWords,
   parseSourceId,
+  readJsonObject,
   readQueryParameters,
 } from './validate';
 
@@ -28,21 +50,38 @@ export interface ApiDependencies {
   readonly articles: ArticleStore;
   readonly sources: SourceStore;
   readonly related: RelatedIndex;
+  readonly comments: CommentStore;
+  readonly rateLimiter: RateLimiter;
   readonly telemetry: Telemetry;
+  /**
+   * The clock of comments and rate windows.
+   * @default () => new Date()
+   */
+  readonly now?: () => Date;
+  /**
+   * The posting rate per user.
+   * @default COMMENT_RATE_LIMITS
+   */
+  readonly rateLimits?: readonly RateWindow[];
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 type Result = APIGatewayProxyStructuredResultV2;
-type RouteHandler = (rawParams: Readonly<Record<string, string>>, queryString: string) => Promise<Result>;
-
-const ALLOWED_METHODS = 'GET, HEAD';
+interface Request {
+  readonly rawParams: Readonly<Record<string, string>>;
+  readonly queryString: string;
+  readonly event: APIGatewayProxyEventV2;
+  /** Set on signed-in routes only. */
+  readonly user: User | null;
+}
+type RouteHandler = (request: Request) => Promise<Result>;
 
 export function createApiHandler(deps: ApiDependencies): ApiHandler {
-  const { articles, sources, related, telemetry } = deps;
+  const { articles, sources, related, comments, telemetry } = deps;
 
   const routes: Record<RouteName, RouteHandler> = {
-    async listArticles(_, queryString) {
+    async listArticles({ queryString }) {
       const query = readQueryParameters(queryString, ['source', 'limit', 'cursor', 'q']);
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
@@ -57,15 +96,15 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return pageResult(await articles.listArticles({ sourceId, limit, cursor }), limit);
     },
 
-    async getArticle(rawParams, queryString) {
+    async getArticle({ rawParams, queryString }) {
       readQueryParameters(queryString, []);
       const id = parseArticleId(rawParams.id ?? '');
-      const article = await articles.getArticle(id);
-      if (!article) throw new RequestError(404, 'not_found', 'no article with this id');
-      return jsonResult(200, presentArticle(article), CACHE.article);
+      const found = await articles.getArticleWithCommentCount(id);
+      if (!found) throw new RequestError(404, 'not_found', 'no article with this id');
+      return jsonResult(200, presentArticle(found.article, found.commentCount), CACHE.article);
     },
 
-    async listRelated(rawParams, queryString) {
+    async listRelated({ rawParams, queryString }) {
       const query = readQueryParameters(queryString, ['limit']);
       const id = parseArticleId(rawParams.id ?? '');
       const limit = parseLimit(query.get('limit'), RELATED_LIMIT);
@@ -81,7 +120,49 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(200, { items }, CACHE.related);
     },
 
-    async listTopicArticles(rawParams, queryString) {
+    async listComments({ rawParams, queryString }) {
+      const query = readQueryParameters(queryString, ['limit', 'cursor']);
+      const id = parseArticleId(rawParams.id ?? '');
+      const limit = parseLimit(query.get('limit'), COMMENT_LIMIT);
+      const cursor = parseCursor(query.get('cursor'));
+      const page = await listComments(id, { limit, cursor }, { articles, comments });
+      if (!page) throw new RequestError(404, 'not_found', 'no article with this id');
+      return jsonResult(200, { items: page.items.slice(0, limit).map(presentComment), nextCursor: page.nextCursor ?? null }, CACHE.comments);
+    },
+
+    async postComment({ rawParams, queryString, event, user }) {
+      readQueryParameters(queryString, []);
+      const articleId = parseArticleId(rawParams.id ?? '');
+      const input = readJsonObject(event.body, event.isBase64Encoded, header(event, 'content-type'));
+      const unknown = Object.keys(input).find((key) => key !== 'body');
+      if (unknown !== undefined) throw new RequestError(400, 'invalid_body', 'the body takes one field, "body"');
+      const checked = checkCommentBody(input.body);
+      if (!checked.ok) {
+        const code = checked.problem === 'empty' ? 'comment_empty' : checked.problem === 'too-long' ? 'comment_too_long' : 'invalid_body';
+        throw new RequestError(400, code, checked.message);
+      }
+      const outcome = await postComment({ articleId, user: signedIn(user), body: checked.body }, deps);
+      if (outcome.kind === 'article-not-found') throw new RequestError(404, 'not_found', 'no article with this id');
+      if (outcome.kind === 'rate-limited') {
+        const seconds = outcome.retryAfterSeconds;
+        return errorResult(429, 'rate_limited', `too many comments this ${outcome.window}: try again in ${seconds} s`, {
+          'retry-after': String(seconds),
+        });
+      }
+      return jsonResult(201, presentComment(outcome.comment), CACHE.none);
+    },
+
+    async deleteComment({ rawParams, queryString, user }) {
+      readQueryParameters(queryString, []);
+      const articleId = parseArticleId(rawParams.id ?? '');
+      const commentId = parseCommentId(rawParams.commentId ?? '');
+      const outcome = await deleteComment({ articleId, commentId, user: signedIn(user) }, { comments, telemetry });
+      if (outcome === 'not-found') throw new RequestError(404, 'not_found', 'no comment with this id under this article');
+      if (outcome === 'forbidden') throw new RequestError(403, 'forbidden', 'only its author or a moderator may delete a comment');
+      return emptyResult(204);
+    },
+
+    async listTopicArticles({ rawParams, queryString }) {
       const query = readQueryParameters(queryString, ['limit', 'cursor']);
       const topic = normaliseTopic(rawParams.topic ?? '');
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
@@ -89,7 +170,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return pageResult(await related.listTopic(topic, { limit, cursor }), limit);
     },
 
-    async listSources(_, queryString) {
+    async listSources({ queryString }) {
       readQueryParameters(queryString, []);
       const items = (await sources.listSources()).map(presentSource).sort((a, b) => a.id.localeCompare(b.id));
       return jsonResult(200, { items }, CACHE.sources);
@@ -100,12 +181,15 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     const match = matchRoute(requestPath(event));
     if (!match) return { route: 'none', result: errorResult(404, 'route_not_found', 'no such route; see docs/openapi.json') };
     const method = requestMethod(event);
-    if (method !== 'GET' && method !== 'HEAD') {
-      const result = errorResult(405, 'method_not_allowed', `only ${ALLOWED_METHODS} are allowed here`, { allow: ALLOWED_METHODS });
+    const route = routeForMethod(match, method);
+    if (!route) {
+      const allow = allowedMethods(match);
+      const result = errorResult(405, 'method_not_allowed', `only ${allow} are allowed here`, { allow });
       return { route: match.template, result };
     }
     try {
-      const result = await routes[match.name](match.rawParams, requestQueryString(event));
+      const user = route.access === 'signed-in' ? requireUser(event, route) : null;
+      const result = await routes[route.name]({ rawParams: match.rawParams, queryString: requestQueryString(event), event, user });
       return { route: match.template, result: method === 'HEAD' ? { ...result, body: '' } : result };
     } catch (error) {
       return { route: match.template, result: failure(error, event, match.template) };
@@ -138,6 +222,27 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     if (status >= 400 && status < 500) telemetry.log.debug('API request refused', { route, status });
     return result;
   };
+}
+
+/** The user of a signed-in route, from the JWT authorizer's claims; without them, 401 (as API Gateway answers). */
+function requireUser(event: APIGatewayProxyEventV2, route: Route): User {
+  const context = event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } } | undefined;
+  const user = userFromClaims(context?.authorizer?.jwt?.claims);
+  if (!user) {
+    throw new RequestError(401, 'unauthorized', `${route.method} ${route.template} needs a valid access token`);
+  }
+  return user;
+}
+
+function signedIn(user: User | null): User {
+  if (!user) throw new Error('a signed-in route ran without a user');
+  return user;
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const found = Object.keys(headers).find((key) => key.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
 }
 
 function pageResult(page: Page<ArticleSummary>, limit: number): Result {

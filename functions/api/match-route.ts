@@ -4,20 +4,47 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
-export type RouteName = 'listArticles' | 'getArticle' | 'listRelated' | 'listTopicArticles' | 'listSources';
+export type RouteName =
+  | 'listArticles'
+  | 'getArticle'
+  | 'listRelated'
+  | 'listTopicArticles'
+  | 'listSources'
+  | 'listComments'
+  | 'postComment'
+  | 'deleteComment';
 
-/** Templates in the syntax of API Gateway route keys and OpenAPI paths. */
-export const ROUTES: readonly { readonly name: RouteName; readonly template: string }[] = [
-  { name: 'listArticles', template: '/articles' },
-  { name: 'getArticle', template: '/articles/{id}' },
-  { name: 'listRelated', template: '/articles/{id}/related' },
-  { name: 'listTopicArticles', template: '/topics/{topic}/articles' },
-  { name: 'listSources', template: '/sources' },
+export type RouteMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface Route {
+  readonly name: RouteName;
+  readonly method: RouteMethod;
+  /** In the syntax of API Gateway route keys and OpenAPI paths. */
+  readonly template: string;
+  /**
+   * `signed-in`: only with a valid access token. The one definition of which routes need one: the CDK puts the JWT
+   * authorizer on exactly these (lib/read-api.ts), the local adapter checks tokens on exactly these
+   * (local/http-to-apigw.ts), and the handler refuses them without the authorizer's claims.
+   */
+  readonly access: 'public' | 'signed-in';
+}
+
+/** Every route; a GET route answers HEAD too. */
+export const ROUTES: readonly Route[] = [
+  { name: 'listArticles', method: 'GET', template: '/articles', access: 'public' },
+  { name: 'getArticle', method: 'GET', template: '/articles/{id}', access: 'public' },
+  { name: 'listRelated', method: 'GET', template: '/articles/{id}/related', access: 'public' },
+  { name: 'listComments', method: 'GET', template: '/articles/{id}/comments', access: 'public' },
+  { name: 'postComment', method: 'POST', template: '/articles/{id}/comments', access: 'signed-in' },
+  { name: 'deleteComment', method: 'DELETE', template: '/articles/{id}/comments/{commentId}', access: 'signed-in' },
+  { name: 'listTopicArticles', method: 'GET', template: '/topics/{topic}/articles', access: 'public' },
+  { name: 'listSources', method: 'GET', template: '/sources', access: 'public' },
 ];
 
 export interface RouteMatch {
-  readonly name: RouteName;
   readonly template: string;
+  /** The routes of this path, one per method. */
+  readonly routes: readonly Route[];
   /** Still percent-encoded: each route decodes and checks its own parameters. */
   readonly rawParams: Readonly<Record<string, string>>;
 }
@@ -27,8 +54,8 @@ export function matchRoute(path: string): RouteMatch | null {
   const segments = path.split('/');
   if (segments[0] !== '') return null;
   const given = segments.slice(1);
-  for (const route of ROUTES) {
-    const expected = route.template.split('/').slice(1);
+  for (const template of new Set(ROUTES.map((route) => route.template))) {
+    const expected = template.split('/').slice(1);
     if (expected.length !== given.length) continue;
     const rawParams: Record<string, string> = {};
     const matches = expected.every((part, index) => {
@@ -37,9 +64,27 @@ export function matchRoute(path: string): RouteMatch | null {
       rawParams[part.slice(1, -1)] = segment;
       return segment !== '' && segment !== '.' && segment !== '..';
     });
-    if (matches) return { name: route.name, template: route.template, rawParams };
+    if (matches) return { template, routes: ROUTES.filter((route) => route.template === template), rawParams };
   }
   return null;
+}
+
+/** The route a method takes on a matched path (HEAD takes GET's), or null: a 405. */
+export function routeForMethod(match: RouteMatch, method: string): Route | null {
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  return match.routes.find((route) => route.method === wanted) ?? null;
+}
+
+/** The `Allow` header of a matched path: its methods, with HEAD after GET. */
+export function allowedMethods(match: RouteMatch): string {
+  return match.routes.flatMap((route) => (route.method === 'GET' ? ['GET', 'HEAD'] : [route.method])).join(', ');
+}
+
+/** Whether a request needs a valid access token: the same answer API Gateway's route table gives. */
+export function requiresSignIn(method: string, path: string): boolean {
+  const match = matchRoute(path);
+  const route = match && routeForMethod(match, method.toUpperCase());
+  return route?.access === 'signed-in';
 }
 
 /**

@@ -2,7 +2,7 @@
  * The API's response shapes (docs/openapi.json), built field by field from the domain's records: a store that
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
-import type { Article, ArticleSummary, RelatedArticle, SourceState, WeightedTerm } from '../model';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../model';
 
 /** How many of an article's terms are shown as its topics. */
 export const MAX_TOPICS = 10;
@@ -23,6 +23,7 @@ export interface ArticleView extends ArticleSummary {
   readonly modifiedAt: string | null;
   readonly storyId: string;
   readonly topics: readonly TopicView[];
+  readonly commentCount: number;
 }
 
 export interface SourceView {
@@ -52,7 +53,7 @@ export function presentSummary(summary: ArticleSummary): ArticleSummary {
   };
 }
 
-export function presentArticle(article: Article): ArticleView {
+export function presentArticle(article: Article, commentCount: number): ArticleView {
   return {
     ...presentSummary(article),
     body: article.body,
@@ -63,6 +64,17 @@ export function presentArticle(article: Article): ArticleView {
     modifiedAt: article.modifiedAt,
     storyId: article.storyId,
     topics: topTopics(article.terms),
+    commentCount,
+  };
+}
+
+export function presentComment(comment: Comment): Comment {
+  return {
+    id: comment.id,
+    articleId: comment.articleId,
+    author: { id: comment.author.id, name: comment.author.name },
+    body: comment.body,
+    createdAt: comment.createdAt,
   };
 }
 

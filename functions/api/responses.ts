@@ -13,6 +13,8 @@ export const CACHE = {
   sources: 'public, max-age=15',
   related: 'public, max-age=120',
   article: 'public, max-age=300',
+  /** Short: a reader who posts sees the list again at once in the page, others within seconds. */
+  comments: 'public, max-age=5',
   none: 'no-store',
 } as const;
 
@@ -41,4 +43,9 @@ export function errorResult(
   extraHeaders: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 {
   return jsonResult(statusCode, { error: { code, message } }, CACHE.none, extraHeaders);
+}
+
+/** An answer without a body (204 after a delete). */
+export function emptyResult(statusCode: number): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'cache-control': CACHE.none, 'x-content-type-options': 'nosniff' } };
 }

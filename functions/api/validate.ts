@@ -1,7 +1,8 @@
 /**
- * Checks on everything a client sends: path segments and query parameters. Each check either returns a clean
- * value or throws a RequestError that the handler turns into a 4xx, so that no hostile input reaches a store.
+ * Checks on everything a client sends: path segments, query parameters and request bodies. Each check either returns
+ * a clean value or throws a RequestError that the handler turns into a 4xx, so that no hostile input reaches a store.
  */
+import { COMMENT_ID_PATTERN } from '../comments/comment-id';
 
 /** The fetch stage makes ids of 22 base64url characters; the range leaves room without admitting anything else. */
 export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9_-]{16,32}$/;
@@ -21,6 +22,10 @@ export interface LimitBounds {
 
 export const LIST_LIMIT: LimitBounds = { fallback: 20, max: 100 };
 export const RELATED_LIMIT: LimitBounds = { fallback: 10, max: 50 };
+export const COMMENT_LIMIT: LimitBounds = { fallback: 20, max: 100 };
+
+/** Far above any valid comment (2,000 code points, each at most 12 bytes as a JSON escape pair). */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 export type ErrorCode =
   | 'invalid_limit'
@@ -29,10 +34,18 @@ export type ErrorCode =
   | 'invalid_query'
   | 'invalid_source'
   | 'invalid_topic'
+  | 'invalid_body'
+  | 'comment_empty'
+  | 'comment_too_long'
   | 'uri_too_long'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'route_not_found'
   | 'method_not_allowed'
+  | 'rate_limited'
   | 'internal';
 
 /** A request the API refuses; the message is shown to the client, so it never echoes the input at length. */
@@ -101,6 +114,37 @@ export function parseArticleId(segment: string): string {
     throw new RequestError(400, 'invalid_id', 'article id must be 16 to 32 letters, digits, "-" or "_"');
   }
   return id;
+}
+
+export function parseCommentId(segment: string): string {
+  const id = decodeSegment(segment, 'invalid_id', 'comment id');
+  if (!COMMENT_ID_PATTERN.test(id)) throw new RequestError(400, 'invalid_id', 'comment id must be 26 letters and digits (a ULID)');
+  return id;
+}
+
+/**
+ * A request body that must be a JSON object: `application/json` (any charset parameter), at most 64 KiB, and valid
+ * JSON. API Gateway hands a JSON body over as text; a base64-encoded one (another content type) is refused by type.
+ */
+export function readJsonObject(body: string | undefined, isBase64Encoded: boolean | undefined, contentType: string | undefined): Record<string, unknown> {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new RequestError(415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  const text = isBase64Encoded ? Buffer.from(body ?? '', 'base64').toString('utf8') : (body ?? '');
+  if (Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BODY_BYTES) {
+    throw new RequestError(413, 'payload_too_large', `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RequestError(400, 'invalid_body', 'the body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new RequestError(400, 'invalid_body', 'the body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** An empty `source` means all sources, so that a form with an "all" choice needs no special case. */

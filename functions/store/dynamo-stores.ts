@@ -13,9 +13,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { Article, ArticleSummary, SourceConfig, SourceState } from '../model';
-import type { ArticleStore, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
+import type {
+  ArticleStore,
+  ArticleWithCommentCount,
+  ListArticlesQuery,
+  Page,
+  SeenUrlStore,
+  SourceStore,
+  UrlOutcome,
+} from '../ports';
 import { decodeCursor, encodeCursor } from './cursor';
-import { TABLE_KEYS } from './table-schema';
+import { TABLE_KEYS, commentCountKey } from './table-schema';
 
 export interface DynamoStoreProps {
   readonly client: DynamoDBDocumentClient;
@@ -121,6 +129,33 @@ export class DynamoArticleStore implements ArticleStore {
   async getArticle(id: string): Promise<Article | null> {
     const result = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: articleKey(id) }));
     return result.Item ? itemToArticle(result.Item) : null;
+  }
+
+  async getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null> {
+    const keys = [articleKey(id), commentCountKey(id)];
+    const items: Item[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys for an article');
+      if (attempt > 0) await sleep(50 * 2 ** attempt);
+      const result = await this.props.client.send(
+        new BatchGetCommand({ RequestItems: { [this.props.tableName]: { Keys: pending } } }),
+      );
+      items.push(...(result.Responses?.[this.props.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.props.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+    const article = items.find((item) => item.SK === 'ARTICLE');
+    if (!article) return null;
+    const count = Number(items.find((item) => item.SK === commentCountKey(id).SK)?.commentCount ?? 0);
+    // A count can only go below zero if a decrement ran without its increment (docs/table-design.md, "Comments").
+    return { article: itemToArticle(article), commentCount: Number.isFinite(count) && count > 0 ? count : 0 };
+  }
+
+  async hasArticle(id: string): Promise<boolean> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: articleKey(id), ProjectionExpression: 'PK' }),
+    );
+    return result.Item !== undefined;
   }
 
   async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {

@@ -7,6 +7,7 @@ import { createApiHandler, type ApiHandler } from '../../functions/api/create-ap
 import type { RelatedIndex } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { encodeCursor } from '../../functions/store/cursor';
+import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -40,7 +41,14 @@ beforeAll(async () => {
     );
     await sources.incrementArticleCount(sourceId);
   }
-  handler = createApiHandler({ articles, sources, related: emptyIndex, telemetry: silentTelemetry });
+  handler = createApiHandler({
+    articles,
+    sources,
+    related: emptyIndex,
+    comments: new DynamoCommentStore(dynamo),
+    rateLimiter: new DynamoRateLimiter(dynamo),
+    telemetry: silentTelemetry,
+  });
 }, 60_000);
 
 afterAll(() => dynamo.stop());

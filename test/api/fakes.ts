@@ -2,10 +2,16 @@
  * In-memory ports for the API's handler tests: small, but with the ports' contracts (newest first, cursors that
  * throw InvalidCursorError when forged, null for an unknown article's related list).
  */
-import type { Article, ArticleSummary, RelatedArticle, SourceState } from '../../functions/model';
+import type { RateSlot } from '../../functions/comments/rate-limit';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/model';
 import {
   InvalidCursorError,
   type ArticleStore,
+  type ArticleWithCommentCount,
+  type CommentQuery,
+  type CommentStore,
+  type RateDecision,
+  type RateLimiter,
   type ListArticlesQuery,
   type Page,
   type RelatedIndex,
@@ -61,6 +67,17 @@ export class FakeArticleStore implements ArticleStore {
 
   async getArticle(id: string): Promise<Article | null> {
     return this.articles.get(id) ?? null;
+  }
+
+  readonly commentCounts = new Map<string, number>();
+
+  async getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null> {
+    const article = this.articles.get(id);
+    return article ? { article, commentCount: this.commentCounts.get(id) ?? 0 } : null;
+  }
+
+  async hasArticle(id: string): Promise<boolean> {
+    return this.articles.has(id);
   }
 
   async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {
@@ -131,6 +148,52 @@ export class FakeRelatedIndex implements RelatedIndex {
   }
 }
 
+/** Comments in memory; counts go to the article store's `commentCounts`, as the table keeps them beside comments. */
+export class FakeCommentStore implements CommentStore {
+  readonly comments = new Map<string, Comment>();
+
+  constructor(private readonly store: FakeArticleStore) {}
+
+  async putComment(comment: Comment): Promise<void> {
+    if (this.comments.has(comment.id)) throw new Error('ConditionalCheckFailed');
+    this.comments.set(comment.id, comment);
+  }
+
+  async getComment(articleId: string, commentId: string): Promise<Comment | null> {
+    const comment = this.comments.get(commentId);
+    return comment?.articleId === articleId ? comment : null;
+  }
+
+  async deleteComment(articleId: string, commentId: string): Promise<boolean> {
+    if (!(await this.getComment(articleId, commentId))) return false;
+    return this.comments.delete(commentId);
+  }
+
+  async countComment(articleId: string, _commentId: string, delta: 1 | -1): Promise<void> {
+    this.store.commentCounts.set(articleId, (this.store.commentCounts.get(articleId) ?? 0) + delta);
+  }
+
+  async listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>> {
+    const all = [...this.comments.values()].filter((c) => c.articleId === articleId).sort((a, b) => b.id.localeCompare(a.id));
+    return paginate(all, query.limit, query.cursor);
+  }
+}
+
+/** Counts per user and slot key, like the table's window items. */
+export class FakeRateLimiter implements RateLimiter {
+  readonly counts = new Map<string, number>();
+
+  async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
+    for (const slot of slots) {
+      const key = `${userId}/${slot.key}`;
+      const count = this.counts.get(key) ?? 0;
+      if (count >= slot.window.max) return { allowed: false, slot };
+      this.counts.set(key, count + 1);
+    }
+    return { allowed: true };
+  }
+}
+
 export interface RecordingTelemetry extends Telemetry {
   readonly counts: { metric: string; value: number }[];
   readonly timings: { metric: string; milliseconds: number }[];
@@ -178,8 +241,18 @@ export function failingPorts(error = new Error('ProvisionedThroughputExceededExc
   const fail = async (): Promise<never> => {
     throw error;
   };
-  const articles: ArticleStore = { putArticleIfAbsent: fail, isIndexed: fail, markIndexed: fail, getArticle: fail, listArticles: fail };
+  const articles: ArticleStore = {
+    putArticleIfAbsent: fail,
+    isIndexed: fail,
+    markIndexed: fail,
+    getArticle: fail,
+    getArticleWithCommentCount: fail,
+    hasArticle: fail,
+    listArticles: fail,
+  };
   const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, recordPageError: fail, listSources: fail };
   const related: RelatedIndex = { indexArticle: fail, findRelated: fail, listTopic: fail, search: fail };
-  return { articles, sources, related };
+  const comments: CommentStore = { putComment: fail, getComment: fail, deleteComment: fail, countComment: fail, listComments: fail };
+  const rateLimiter: RateLimiter = { take: fail };
+  return { articles, sources, related, comments, rateLimiter };
 }

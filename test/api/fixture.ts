@@ -3,9 +3,11 @@
  * `article-0000000000`), topics on some of them, a related list with the article itself in it, and two sources.
  */
 import { createApiHandler } from '../../functions/api/create-api-handler';
-import type { Article } from '../../functions/model';
+import type { RateWindow } from '../../functions/comments/rate-limit';
+import type { Article, Comment } from '../../functions/model';
+import { ADA, BOB } from './events';
 import { makeArticle } from '../support/articles';
-import { FakeArticleStore, FakeRelatedIndex, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
+import { FakeArticleStore, FakeCommentStore, FakeRateLimiter, FakeRelatedIndex, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
 
 export const ARTICLE_COUNT = 25;
 
@@ -32,7 +34,28 @@ export function sampleArticles(): Article[] {
   );
 }
 
-export function apiFixture() {
+/** Ids of the fixture's comments on article 0, oldest first: two by Ada, then one by Bob. */
+export const COMMENT_IDS = ['01JDR3V9Q4X8K2M6N7P0S5T1W1', '01JDR3V9Q4X8K2M6N7P0S5T1W2', '01JDR3V9Q4X8K2M6N7P0S5T1W3'] as const;
+
+export function sampleComments(): Comment[] {
+  return COMMENT_IDS.map((id, n) => {
+    const user = n < 2 ? ADA : BOB;
+    return {
+      id,
+      articleId: articleId(0),
+      author: { id: user.sub, name: user.username },
+      body: `Comment ${n}`,
+      createdAt: new Date(Date.UTC(2026, 10, 20, 13, n)).toISOString(),
+    };
+  });
+}
+
+export interface FixtureOptions {
+  readonly rateLimits?: readonly RateWindow[];
+  readonly now?: () => Date;
+}
+
+export function apiFixture(options: FixtureOptions = {}) {
   const articles = new FakeArticleStore(sampleArticles());
   const related = new FakeRelatedIndex(articles);
   const sources = new FakeSourceStore([
@@ -55,7 +78,11 @@ export function apiFixture() {
     { ...first, score: 0.99, reasons: ['itself'] },
     { ...third, score: 0.5, reasons: ['election'] },
   ]);
+  const comments = new FakeCommentStore(articles);
+  for (const comment of sampleComments()) comments.comments.set(comment.id, comment);
+  articles.commentCounts.set(articleId(0), COMMENT_IDS.length);
+  const rateLimiter = new FakeRateLimiter();
   const telemetry = recordingTelemetry();
-  const handler = createApiHandler({ articles, sources, related, telemetry });
-  return { handler, articles, related, sources, telemetry };
+  const handler = createApiHandler({ articles, sources, related, comments, rateLimiter, telemetry, ...options });
+  return { handler, articles, related, sources, comments, rateLimiter, telemetry };
 }

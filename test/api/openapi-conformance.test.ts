@@ -9,19 +9,28 @@ import { describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { createApiHandler } from '../../functions/api/create-api-handler';
 import { ROUTES } from '../../functions/api/match-route';
-import { apiEvent } from './events';
+import { ADA, BOB, MODERATOR, apiEvent, signedInEvent, type TestUser } from './events';
 import { failingPorts, recordingTelemetry } from './fakes';
-import { apiFixture, articleId } from './fixture';
-import { DOCUMENT_ID, OPENAPI_PATH, ajv, conformanceErrors, doc, responseSpec, schemaErrors } from './openapi-schemas';
+import { COMMENT_IDS, apiFixture, articleId } from './fixture';
+import { DOCUMENT_ID, OPENAPI_PATH, ajv, conformanceErrors, doc, responseSpec, schemaErrors, type Operation } from './openapi-schemas';
 
 interface Case {
   readonly name: string;
   readonly target: string;
   readonly template: string;
   readonly status: number;
+  /** The method sent. */
   readonly method?: string;
+  /** The operation that documents the answer, when not the method's own (a 405 is documented on the path's first). */
+  readonly operation?: Operation;
   /** Runs the request against ports that all fail. */
   readonly broken?: boolean;
+  /** Sent with this user's claims, as the JWT authorizer passes them. */
+  readonly user?: TestUser;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** Runs with a rate that allows nothing. */
+  readonly overRate?: boolean;
 }
 
 const id = articleId(0);
@@ -54,6 +63,35 @@ const CASES: readonly Case[] = [
   { name: 'long query', target: `/articles/${id}/related?limit=${'1'.repeat(2100)}`, template: '/articles/{id}/related', status: 414 },
   { name: 'index down', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 500, broken: true },
 
+  { name: 'comments', target: `/articles/${id}/comments?limit=2`, template: '/articles/{id}/comments', status: 200 },
+  { name: 'no comments', target: `/articles/${articleId(3)}/comments`, template: '/articles/{id}/comments', status: 200 },
+  { name: 'bad limit', target: `/articles/${id}/comments?limit=0`, template: '/articles/{id}/comments', status: 400 },
+  { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}/comments`, template: '/articles/{id}/comments', status: 404 },
+  { name: 'PUT', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 405, method: 'PUT' },
+  { name: 'long query', target: `/articles/${id}/comments?cursor=${'c'.repeat(2100)}`, template: '/articles/{id}/comments', status: 414 },
+  { name: 'store down', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 500, broken: true },
+
+  { name: 'post', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 201, method: 'POST', user: ADA, body: { body: 'Hello' } },
+  { name: 'too long', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 400, method: 'POST', user: ADA, body: { body: 'x'.repeat(2001) } },
+  { name: 'empty', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 400, method: 'POST', user: ADA, body: { body: ' ' } },
+  { name: 'not JSON', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 400, method: 'POST', user: ADA, body: '{"body":' },
+  { name: 'no claims', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 401, method: 'POST', body: { body: 'Hello' } },
+  { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}/comments`, template: '/articles/{id}/comments', status: 404, method: 'POST', user: ADA, body: { body: 'Hello' } },
+  { name: 'huge body', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 413, method: 'POST', user: ADA, body: { body: 'x'.repeat(70_000) } },
+  { name: 'long query', target: `/articles/${id}/comments?${'q'.repeat(2100)}`, template: '/articles/{id}/comments', status: 414, method: 'POST', user: ADA, body: { body: 'Hello' } },
+  { name: 'form body', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 415, method: 'POST', user: ADA, body: 'body=Hello', contentType: 'application/x-www-form-urlencoded' },
+  { name: 'over the rate', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 429, method: 'POST', user: ADA, body: { body: 'Hello' }, overRate: true },
+  { name: 'store down', target: `/articles/${id}/comments`, template: '/articles/{id}/comments', status: 500, method: 'POST', user: ADA, body: { body: 'Hello' }, broken: true },
+
+  { name: 'by a moderator', target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 204, method: 'DELETE', user: MODERATOR },
+  { name: 'bad comment id', target: `/articles/${id}/comments/nope`, template: '/articles/{id}/comments/{commentId}', status: 400, method: 'DELETE', user: ADA },
+  { name: 'no claims', target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 401, method: 'DELETE' },
+  { name: "another's comment", target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 403, method: 'DELETE', user: BOB },
+  { name: 'unknown comment', target: `/articles/${id}/comments/${'0'.repeat(26)}`, template: '/articles/{id}/comments/{commentId}', status: 404, method: 'DELETE', user: ADA },
+  { name: 'GET', target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 405, operation: 'delete' },
+  { name: 'long query', target: `/articles/${id}/comments/${COMMENT_IDS[0]}?${'q'.repeat(2100)}`, template: '/articles/{id}/comments/{commentId}', status: 414, method: 'DELETE', user: ADA },
+  { name: 'store down', target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 500, method: 'DELETE', user: ADA, broken: true },
+
   { name: 'topic', target: '/topics/Vladimir%20Putin/articles?limit=2', template: '/topics/{topic}/articles', status: 200 },
   { name: 'unknown topic', target: '/topics/nothing/articles', template: '/topics/{topic}/articles', status: 200 },
   { name: 'blank topic', target: '/topics/%20/articles', template: '/topics/{topic}/articles', status: 400 },
@@ -69,8 +107,20 @@ const CASES: readonly Case[] = [
 ];
 
 async function run(c: Case): Promise<APIGatewayProxyStructuredResultV2> {
-  const handler = c.broken ? createApiHandler({ ...failingPorts(), telemetry: recordingTelemetry() }) : apiFixture().handler;
-  return handler(apiEvent(c.target, { method: c.method }));
+  const handler = c.broken
+    ? createApiHandler({ ...failingPorts(), telemetry: recordingTelemetry() })
+    : apiFixture(c.overRate ? { rateLimits: [{ name: 'minute', seconds: 60, max: 0 }] } : {}).handler;
+  const writes = c.method === 'POST' || c.method === 'DELETE';
+  return handler(
+    writes
+      ? signedInEvent(c.target, { method: c.method!, user: c.user, body: c.body, contentType: c.contentType })
+      : apiEvent(c.target, { method: c.method }),
+  );
+}
+
+/** The operation that documents a case's answer. */
+function operationOf(c: Case): Operation {
+  return c.operation ?? (c.status === 405 ? 'get' : ((c.method ?? 'GET').toLowerCase() as Operation));
 }
 
 describe('docs/openapi.json', () => {
@@ -78,8 +128,16 @@ describe('docs/openapi.json', () => {
     await expect(SwaggerParser.validate(OPENAPI_PATH)).resolves.toMatchObject({ openapi: expect.stringMatching(/^3\.1\./) });
   });
 
-  it('documents exactly the routes the handler serves', () => {
-    expect(Object.keys(doc.paths).sort()).toEqual(ROUTES.map((route) => route.template).sort());
+  it('documents exactly the routes the handler serves, with a security requirement on exactly the signed-in ones', () => {
+    const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).map(([method, operation]) => {
+        const security = (operation as { security?: Record<string, unknown>[] }).security;
+        const signedIn = security?.length === 1 && Object.keys(security[0]!).join() === 'bearerAuth';
+        if (!signedIn) expect(security).toEqual([]);
+        return `${method.toUpperCase()} ${template} ${signedIn ? 'signed-in' : 'public'}`;
+      }),
+    );
+    expect(documented.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.template} ${route.access}`).sort());
   });
 
   it('compiles, every component schema, in strict mode', () => {
@@ -95,6 +153,13 @@ describe('docs/openapi.json', () => {
     expect(schemaErrors({ $ref: '#/components/schemas/Article' }, { ...summary, terms: [] })).not.toEqual([]);
     expect(schemaErrors({ $ref: '#/components/schemas/RelatedArticle' }, { ...summary, score: 1 })).not.toEqual([]);
     expect(schemaErrors({ $ref: '#/components/schemas/Error' }, { error: { code: 'oops', message: '' } })).not.toEqual([]);
+    const comment = { id: COMMENT_IDS[0], articleId: id, author: { id: 's', name: 'ada' }, body: 'x', createdAt: '2026-11-20T10:00:00Z' };
+    expect(schemaErrors({ $ref: '#/components/schemas/Comment' }, comment)).toEqual([]);
+    expect(schemaErrors({ $ref: '#/components/schemas/Comment' }, { ...comment, authorEmail: 'a@b.c' })).not.toEqual([]);
+    expect(schemaErrors({ $ref: '#/components/schemas/Comment' }, { ...comment, body: 'x'.repeat(2001) })).not.toEqual([]);
+    // Two code points that are four UTF-16 units: JSON Schema counts code points, as the API does.
+    expect(schemaErrors({ $ref: '#/components/schemas/Comment' }, { ...comment, body: '😀'.repeat(2000) })).toEqual([]);
+    expect(schemaErrors({ $ref: '#/components/schemas/Unauthorized' }, { message: 'Unauthorized' })).toEqual([]);
   });
 });
 
@@ -102,7 +167,7 @@ describe('handler responses conform to docs/openapi.json', () => {
   it.each(CASES.map((c) => [`${c.method ?? 'GET'} ${c.template} ${c.status} (${c.name})`, c] as const))('%s', async (_, c) => {
     const result = await run(c);
     expect(result.statusCode).toBe(c.status);
-    expect(conformanceErrors(result, responseSpec(c.template, c.status))).toEqual([]);
+    expect(conformanceErrors(result, responseSpec(c.template, c.status, operationOf(c)))).toEqual([]);
   });
 
   it('documents route_not_found with the shared Error schema', async () => {
@@ -112,8 +177,10 @@ describe('handler responses conform to docs/openapi.json', () => {
   });
 
   it('exercises every documented status of every route', () => {
-    const documented = Object.entries(doc.paths).flatMap(([template, item]) => Object.keys(item.get.responses).map((s) => `${template} ${s}`));
-    const exercised = new Set(CASES.map((c) => `${c.template} ${c.status}`));
+    const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).flatMap(([operation, spec]) => Object.keys(spec.responses).map((s) => `${operation} ${template} ${s}`)),
+    );
+    const exercised = new Set(CASES.map((c) => `${operationOf(c)} ${c.template} ${c.status}`));
     expect(documented.filter((pair) => !exercised.has(pair))).toEqual([]);
     expect([...exercised].filter((pair) => !documented.includes(pair))).toEqual([]);
   });

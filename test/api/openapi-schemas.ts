@@ -17,9 +17,10 @@ export interface ResponseSpec {
   readonly headers?: Record<string, { readonly $ref?: string; readonly schema?: Schema }>;
   readonly content?: Record<string, { readonly schema: Schema }>;
 }
+export type Operation = 'get' | 'post' | 'delete';
 interface OpenApiDocument {
   readonly openapi: string;
-  readonly paths: Record<string, { readonly get: { readonly responses: Record<string, ResponseSpec> } }>;
+  readonly paths: Record<string, Partial<Record<Operation, { readonly responses: Record<string, ResponseSpec> }>>>;
   readonly components: {
     readonly schemas: Record<string, Schema>;
     readonly responses: Record<string, ResponseSpec>;
@@ -44,9 +45,9 @@ function local<T>(ref: string): T {
   return found;
 }
 
-export function responseSpec(template: string, status: number): ResponseSpec {
-  const spec = doc.paths[template]?.get.responses[String(status)];
-  if (!spec) throw new Error(`docs/openapi.json documents no ${status} for GET ${template}`);
+export function responseSpec(template: string, status: number, operation: Operation = 'get'): ResponseSpec {
+  const spec = doc.paths[template]?.[operation]?.responses[String(status)];
+  if (!spec) throw new Error(`docs/openapi.json documents no ${status} for ${operation.toUpperCase()} ${template}`);
   return spec.$ref ? local<ResponseSpec>(spec.$ref) : spec;
 }
 
@@ -61,7 +62,11 @@ export function conformanceErrors(result: APIGatewayProxyStructuredResultV2, spe
   const problems: string[] = [];
   const contentType = String(result.headers?.['content-type'] ?? '');
   const media = Object.keys(spec.content ?? {})[0];
-  if (!media || !contentType.startsWith(media)) problems.push(`content-type ${contentType} is not ${media}`);
+  if (!media) {
+    // A response documented without content (204) must have none.
+    if (result.body !== undefined && result.body !== '') problems.push('a body where none is documented');
+    if (contentType !== '') problems.push(`content-type ${contentType} without a body`);
+  } else if (!contentType.startsWith(media)) problems.push(`content-type ${contentType} is not ${media}`);
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
     const headerSchema = header.$ref ? local<{ schema: Schema }>(header.$ref).schema : header.schema;
     const value = result.headers?.[name.toLowerCase()];

@@ -1,0 +1,48 @@
+/**
+ * The signed-in user, read from the claims API Gateway's JWT authorizer passes on
+ * (`requestContext.authorizer.jwt.claims`). The local adapter (local/http-to-apigw.ts) passes the same shape.
+ *
+ * Cognito access tokens carry `sub`, `username` and, for a user in a group, `cognito:groups`. API Gateway turns every
+ * claim into a string, an array as `[a b]`; a hand-made event or another authorizer may give a real array or JSON.
+ */
+import type { User } from '../model';
+
+export const MODERATORS_GROUP = 'moderators';
+/** The claim whose value is shown as a comment's author: the user's Cognito username, unique in the pool. */
+export const DISPLAY_NAME_CLAIM = 'username';
+export const GROUPS_CLAIM = 'cognito:groups';
+
+const MAX_NAME_LENGTH = 128;
+const MAX_SUBJECT_LENGTH = 128;
+
+/** Null when the claims do not name a user (no authorizer ran, or a token without `sub` or a name). */
+export function userFromClaims(claims: unknown): User | null {
+  if (typeof claims !== 'object' || claims === null) return null;
+  const record = claims as Record<string, unknown>;
+  const id = record.sub;
+  const name = record[DISPLAY_NAME_CLAIM];
+  if (typeof id !== 'string' || id === '' || id.length > MAX_SUBJECT_LENGTH) return null;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME_LENGTH) return null;
+  return { id, name, isModerator: parseGroups(record[GROUPS_CLAIM]).includes(MODERATORS_GROUP) };
+}
+
+/** `[moderators]`, `[a b]`, `["a","b"]`, `a,b`, `["a"]` as an array, or nothing: the groups, in any of these. */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  if (typeof value !== 'string') return [];
+  const text = value.trim();
+  if (text.startsWith('[') && text.endsWith(']')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed.filter((item): item is string => typeof item === 'string');
+    } catch {
+      // Not JSON: API Gateway's own `[a b]` form.
+    }
+    return splitGroups(text.slice(1, -1));
+  }
+  return splitGroups(text);
+}
+
+function splitGroups(text: string): string[] {
+  return text.split(/[\s,]+/).filter((group) => group !== '');
+}

@@ -1,0 +1,35 @@
+/**
+ * What a comment's text may be. Bodies are plain text, stored exactly as written (no trimming, no HTML handling:
+ * every page renders them as text); the only changes refused are the ones no reader could see or DynamoDB store.
+ */
+
+/** Counted in Unicode code points, as a reader counts characters (an emoji is one), not UTF-16 units. */
+export const MAX_COMMENT_LENGTH = 2000;
+
+export type CommentBodyCheck =
+  | { readonly ok: true; readonly body: string }
+  | { readonly ok: false; readonly problem: 'empty' | 'too-long' | 'unprintable'; readonly message: string };
+
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF and CR stay)
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** A surrogate without its pair: valid in a JS string and in JSON, not in UTF-8, so DynamoDB would refuse it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function commentLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length += 1;
+  return length;
+}
+
+export function checkCommentBody(value: unknown): CommentBodyCheck {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return { ok: false, problem: 'empty', message: 'a comment needs some text' };
+  }
+  if (commentLength(value) > MAX_COMMENT_LENGTH) {
+    return { ok: false, problem: 'too-long', message: `a comment is at most ${MAX_COMMENT_LENGTH} characters` };
+  }
+  if (CONTROL.test(value) || LONE_SURROGATE.test(value)) {
+    return { ok: false, problem: 'unprintable', message: 'a comment cannot contain control characters or broken Unicode' };
+  }
+  return { ok: true, body: value };
+}

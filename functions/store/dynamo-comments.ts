@@ -1,0 +1,155 @@
+/**
+ * DynamoDB implementations of the comment store and the rate limiter. Item types, the order of the writes and what
+ * a failure between them leaves: docs/table-design.md ("Comments"). The comment and count writes are conditional, so
+ * a request the SDK retries after a lost answer changes them once; a retried rate-window ADD may count a post twice,
+ * which errs on the side of refusing.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { COMMENT_ID_PATTERN } from '../comments/comment-id';
+import type { RateSlot } from '../comments/rate-limit';
+import type { Comment } from '../model';
+import { InvalidCursorError, type CommentQuery, type CommentStore, type Page, type RateDecision, type RateLimiter } from '../ports';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { DynamoStoreProps } from './dynamo-stores';
+import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, rateWindowKey } from './table-schema';
+
+type Item = Record<string, unknown>;
+
+/** Rate windows are kept a day past their end: long enough to read a user's recent history, then TTL removes them. */
+const RATE_WINDOW_KEPT_SECONDS = 86_400;
+
+function commentToItem(comment: Comment): Item {
+  return {
+    ...commentKey(comment.articleId, comment.id),
+    id: comment.id,
+    articleId: comment.articleId,
+    authorId: comment.author.id,
+    authorName: comment.author.name,
+    body: comment.body,
+    createdAt: comment.createdAt,
+  };
+}
+
+function itemToComment(item: Item): Comment {
+  return {
+    id: String(item.id),
+    articleId: String(item.articleId),
+    author: { id: String(item.authorId), name: String(item.authorName) },
+    body: String(item.body),
+    createdAt: String(item.createdAt),
+  };
+}
+
+export class DynamoCommentStore implements CommentStore {
+  constructor(private readonly props: DynamoStoreProps) {}
+
+  async putComment(comment: Comment): Promise<void> {
+    await this.props.client.send(
+      new PutCommand({
+        TableName: this.props.tableName,
+        Item: commentToItem(comment),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async getComment(articleId: string, commentId: string): Promise<Comment | null> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: commentKey(articleId, commentId), ConsistentRead: true }),
+    );
+    return result.Item ? itemToComment(result.Item) : null;
+  }
+
+  async deleteComment(articleId: string, commentId: string): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new DeleteCommand({
+          TableName: this.props.tableName,
+          Key: commentKey(articleId, commentId),
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async countComment(articleId: string, commentId: string, delta: 1 | -1): Promise<void> {
+    // The last change's tag guards against the SDK retrying an ADD whose answer was lost: the retry finds its own
+    // tag and changes nothing. Two different comments never share a tag, so concurrent posts both count.
+    const tag = `${delta > 0 ? '+' : '-'}${commentId}`;
+    try {
+      await this.props.client.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: commentCountKey(articleId),
+          UpdateExpression: 'ADD commentCount :delta SET lastChange = :tag',
+          ConditionExpression: 'attribute_not_exists(lastChange) OR lastChange <> :tag',
+          ExpressionAttributeValues: { ':delta': delta, ':tag': tag },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+
+  async listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>> {
+    const start = query.cursor ? decodeCommentCursor(query.cursor) : undefined;
+    const partition = commentKey(articleId, '').PK;
+    // One more than asked tells whether a next page exists without a second, empty, round trip.
+    const result = await this.props.client.send(
+      new QueryCommand({
+        TableName: this.props.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': COMMENT_SORT_PREFIX },
+        ScanIndexForward: false,
+        Limit: query.limit + 1,
+        ExclusiveStartKey: start === undefined ? undefined : commentKey(articleId, start),
+      }),
+    );
+    const items = (result.Items ?? []).slice(0, query.limit).map(itemToComment);
+    const more = (result.Items?.length ?? 0) > query.limit;
+    const last = items.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor({ sortKey: `${last.createdAt}#${last.id}`, id: last.id }) : null };
+  }
+}
+
+/** The comment id a cursor starts after; anything but a cursor this store made is an InvalidCursorError. */
+function decodeCommentCursor(cursor: string): string {
+  const { id } = decodeCursor(cursor);
+  if (!COMMENT_ID_PATTERN.test(id)) throw new InvalidCursorError('cursor is not one this API returned');
+  return id;
+}
+
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(private readonly props: DynamoStoreProps) {}
+
+  async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
+    for (const slot of slots) {
+      try {
+        await this.props.client.send(
+          new UpdateCommand({
+            TableName: this.props.tableName,
+            Key: rateWindowKey(userId, slot.key),
+            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':max': slot.window.max,
+              ':expiresAt': Math.floor(slot.endsAt.getTime() / 1000) + RATE_WINDOW_KEPT_SECONDS,
+            },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { allowed: false, slot };
+        throw error;
+      }
+    }
+    return { allowed: true };
+  }
+}
