@@ -2,10 +2,16 @@
  * The local transport for the API handler: a Node HTTP request becomes the event API Gateway's HTTP API sends
  * (payload format 2.0, `$default` route and stage), and the handler's result becomes the HTTP response. Routing
  * stays in the handler, so pathParameters are left out just as a `$default` route leaves them out.
+ *
+ * On the routes that need a signed-in user (functions/api/match-route.ts, the table the CDK reads too) the token is
+ * checked first, as API Gateway's JWT authorizer does (local/jwt-authorizer.ts): refused, the request never reaches
+ * the handler; accepted, its claims go where API Gateway puts them.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requiresSignIn } from '../functions/api/match-route';
+import type { JwtAuthorizer } from './jwt-authorizer';
 
 /** Bodies of these types reach Lambda as text; API Gateway base64-encodes everything else. */
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]*\+json|xml|[\w.+-]*\+xml|x-www-form-urlencoded|javascript))/i;
@@ -60,6 +66,32 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   if (parameters) event.queryStringParameters = parameters;
   if (body.length > 0) event.body = isText ? body.toString('utf8') : body.toString('base64');
   return event;
+}
+
+/**
+ * The JWT authorizer's step: an event for a public route passes as it is; for a signed-in route it gains the token's
+ * claims, or the request is answered here with API Gateway's own 401.
+ */
+export async function authorizeEvent(
+  event: APIGatewayProxyEventV2,
+  authorizer: JwtAuthorizer,
+): Promise<{ readonly event: APIGatewayProxyEventV2 } | { readonly refused: APIGatewayProxyStructuredResultV2 }> {
+  if (!requiresSignIn(event.requestContext.http.method, event.rawPath)) return { event };
+  const outcome = await authorizer(event.headers.authorization);
+  if (!outcome.ok) return { refused: unauthorizedResult(outcome.reason) };
+  return { event: { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: outcome.jwt } } } as APIGatewayProxyEventV2 };
+}
+
+/** What API Gateway answers when its JWT authorizer refuses a request: its body, and why in WWW-Authenticate. */
+export function unauthorizedResult(reason: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 401,
+    headers: {
+      'content-type': 'application/json',
+      'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason.replaceAll('"', "'")}"`,
+    },
+    body: JSON.stringify({ message: 'Unauthorized' }),
+  };
 }
 
 export function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {

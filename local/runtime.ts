@@ -13,6 +13,8 @@ import { loadSources } from '../functions/sources/parse-sources';
 import { startDemoServer, type DemoServer } from './demo-server';
 import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
+import { createJwtAuthorizer } from './jwt-authorizer';
+import { loadLocalIssuer } from './oidc-issuer';
 import { collectOpsMetrics } from './ops-metrics';
 import { createWebServer } from './web-server';
 import { DynamoSourceStore } from '../functions/store/dynamo-stores';
@@ -151,8 +153,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { document } = createDynamoClients(dynamo.endpoint);
     stoppers.push(() => document.destroy());
     const sourceStore = new DynamoSourceStore({ client: document, tableName: TABLE_NAME });
+    // The local stand-in for the Cognito user pool and API Gateway's JWT authorizer, over the same kind of tokens.
+    const issuer = await loadLocalIssuer({ dataDir, port: options.port });
+    const authorizer = createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.clientId], jwks: issuer.jwks });
     const server = createWebServer({
       api: httpApi,
+      identity: { issuer, authorizer },
       onError: print,
       redrive: () => redrive({ force: true }),
       opsSnapshot: async () => ({
@@ -166,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => closeServer(server));
     const url = `http://${displayHost(host)}:${options.port}`;
     print(`Newsweave API listening on ${url} (data in ${dataDir})`);
+    print(`local sign-in: ${issuer.issuer}/sign-in, or a token from \`npm run --silent token -- <username>\``);
     return { port: options.port, url, sources, tableName: TABLE_NAME, dynamo, redrive, stop };
   } catch (error) {
     await stop();

@@ -6,22 +6,13 @@
  * above it.
  */
 import { InvalidUserAgentError, validateUserAgent } from '../functions/fetch/user-agent';
+import { LocalConfigError, readLocalConfig } from './config';
 import { startLocalStack } from './runtime';
 
 // Lambda runs Node 22; on a Node 20 machine the SDK's notice about its future Node 22 requirement is only noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    console.error(`PORT must be an integer from 1 to 65535, not "${value}"`);
-    process.exit(2);
-  }
-  return port;
-}
 
 /** Checked here too, so that a bad value stops `npm start` with a line about it before anything starts. */
 function checkUserAgent(value: string | undefined): void {
@@ -37,12 +28,15 @@ function checkUserAgent(value: string | undefined): void {
 
 async function main(): Promise<void> {
   checkUserAgent(process.env.NEWSWEAVE_USER_AGENT);
-  const stack = await startLocalStack({
-    port: parsePort(process.env.PORT),
-    host: process.env.HOST || undefined,
-    sourcesPath: process.env.NEWSWEAVE_SOURCES || undefined,
-    dataDir: process.env.NEWSWEAVE_DATA_DIR || '.newsweave',
-  });
+  let config;
+  try {
+    config = readLocalConfig();
+  } catch (error) {
+    if (!(error instanceof LocalConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const stack = await startLocalStack(config);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,16 +1,24 @@
 /**
- * The local stack's HTTP front door: API routes go, as API Gateway events, to the same handler as in Lambda; the
- * reader page (web/reader) is served at `/`, the operator page (web/ops) at `/ops`, its data at /ops/metrics.json,
- * and its one action, the dead-letter redrive, at `POST /ops/redrive`.
+ * The local stack's HTTP front door: API routes go, as API Gateway events, to the same handler as in Lambda (a
+ * signed-in route only with a token the local JWT authorizer accepts); the reader page (web/reader) is served at `/`,
+ * the operator page (web/ops) at `/ops`, its data at /ops/metrics.json, its one action, the dead-letter redrive, at
+ * `POST /ops/redrive`, and the local OIDC issuer at /local/oidc.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { toApiGatewayEvent, writeResult } from './http-to-apigw';
+import { authorizeEvent, toApiGatewayEvent, writeResult } from './http-to-apigw';
+import type { JwtAuthorizer } from './jwt-authorizer';
 import { createLambdaContext } from './lambda-context';
+import { LOCAL_OIDC_PATH, type LocalIssuer } from './oidc-issuer';
 
 export const WEB_DIR = resolve(import.meta.dirname, '..', 'web');
+/** The development sign-in page: local only, never deployed (lib/reader-site.ts deploys web/reader alone). */
+export const DEV_SIGN_IN_DIR = resolve(import.meta.dirname, 'dev-sign-in');
+
+/** API Gateway's own limit is 10 MB; the handler refuses anything over 64 KiB, so more is never worth reading. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** First path segments that belong to the HTTP API (docs/openapi.json). */
 const API_PREFIXES = new Set(['articles', 'sources', 'topics']);
@@ -30,6 +38,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 
 export interface WebServerOptions {
   readonly api: ApiHandler;
+  /** The local issuer, and the authorizer that accepts its tokens on the signed-in routes. */
+  readonly identity: { readonly issuer: LocalIssuer; readonly authorizer: JwtAuthorizer };
   readonly opsSnapshot: () => Promise<unknown>;
   /** The operator's redrive of the dead-letter queue; its summary is the answer. */
   readonly redrive?: () => Promise<unknown>;
@@ -51,10 +61,21 @@ export function createWebServer(options: WebServerOptions): Server {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     const first = path.split('/')[1] ?? '';
     if (API_PREFIXES.has(first)) {
-      // The API reads no request bodies (GET only): drop any without buffering it.
-      request.resume();
-      const event = toApiGatewayEvent(request, Buffer.alloc(0));
-      writeResult(response, await options.api(event, createLambdaContext('newsweave-api', 10)));
+      const body = await readBody(request);
+      if (body === null) {
+        writeResult(response, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: '{"message":"Request Entity Too Large"}' });
+        return;
+      }
+      const authorized = await authorizeEvent(toApiGatewayEvent(request, body), options.identity.authorizer);
+      if ('refused' in authorized) {
+        writeResult(response, authorized.refused);
+        return;
+      }
+      writeResult(response, await options.api(authorized.event, createLambdaContext('newsweave-api', 10)));
+      return;
+    }
+    if (path === LOCAL_OIDC_PATH || path.startsWith(`${LOCAL_OIDC_PATH}/`)) {
+      await serveIdentity(path.slice(LOCAL_OIDC_PATH.length), request, response);
       return;
     }
     if (path === '/ops/redrive' && request.method === 'POST') {
@@ -82,6 +103,41 @@ export function createWebServer(options: WebServerOptions): Server {
     await serveStatic(path, response);
   }
 
+  /** The local issuer: discovery, keys, the development sign-in page and the token it asks for. */
+  async function serveIdentity(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { issuer } = options.identity;
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+    };
+    if (path === '/token' && request.method === 'POST') {
+      const body = await readBody(request);
+      let input: { username?: unknown; moderator?: unknown } = {};
+      try {
+        input = JSON.parse(body?.toString('utf8') ?? '') as typeof input;
+      } catch {
+        // An unreadable request is answered like a bad username below.
+      }
+      try {
+        const token = await issuer.issueAccessToken({ username: String(input?.username ?? ''), moderator: input?.moderator === true });
+        json(200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        json(400, { error: 'invalid_request', error_description: error.message });
+      }
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here'));
+      return;
+    }
+    if (path === '/.well-known/openid-configuration') return json(200, issuer.discovery());
+    if (path === '/.well-known/jwks.json') return json(200, issuer.jwks);
+    if (path === '/sign-in') return serveFile(join(DEV_SIGN_IN_DIR, 'index.html'), response);
+    if (path === '/sign-in.js') return serveFile(join(DEV_SIGN_IN_DIR, 'sign-in.js'), response);
+    writeResult(response, errorResult(404, 'not_found', 'no such page'));
+  }
+
   async function serveStatic(path: string, response: ServerResponse): Promise<void> {
     const relative =
       path === '/' ? 'reader/index.html' : path === '/ops' || path === '/ops/' ? 'ops/index.html' : path.startsWith('/ops/') ? `ops/${path.slice(5)}` : `reader${path}`;
@@ -95,18 +151,33 @@ export function createWebServer(options: WebServerOptions): Server {
       writeResult(response, errorResult(404, 'not_found', 'no such page'));
       return;
     }
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, {
-        'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      response.end(body);
-    } catch {
-      writeResult(response, errorResult(404, 'not_found', 'no such page'));
-    }
+    await serveFile(file, response);
   }
+}
+
+async function serveFile(file: string, response: ServerResponse): Promise<void> {
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, {
+      'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    response.end(body);
+  } catch {
+    writeResult(response, errorResult(404, 'not_found', 'no such page'));
+  }
+}
+
+/** The whole request body, or null past MAX_BODY_BYTES (the rest is drained, not buffered). */
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks);
 }
 
 function errorResult(statusCode: number, code: string, message: string): APIGatewayProxyStructuredResultV2 {

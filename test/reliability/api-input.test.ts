@@ -18,6 +18,8 @@ import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index
 import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
+import { createJwtAuthorizer } from '../../local/jwt-authorizer';
+import { loadLocalIssuer } from '../../local/oidc-issuer';
 import { createWebServer } from '../../local/web-server';
 import { apiEvent } from '../api/events';
 import { makeArticle } from '../support/articles';
@@ -219,7 +221,9 @@ describe('the local web server under hostile paths', () => {
     mkdirSync(join(dir, 'web', 'reader'), { recursive: true });
     mkdirSync(join(dir, 'web', 'ops'), { recursive: true });
     writeFileSync(join(dir, 'web', 'reader', 'index.html'), '<!doctype html><title>reader</title>');
-    server = createWebServer({ api: handler, opsSnapshot: async () => ({}), onError: () => undefined, webDir: join(dir, 'web') });
+    const issuer = await loadLocalIssuer({ dataDir: dir, port: 3000 });
+    const authorizer = createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.clientId], jwks: issuer.jwks });
+    server = createWebServer({ api: handler, identity: { issuer, authorizer }, opsSnapshot: async () => ({}), onError: () => undefined, webDir: join(dir, 'web') });
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
     port = (server.address() as AddressInfo).port;
   });

@@ -11,12 +11,14 @@ const TIMEOUT_MS = 10_000;
  * is not the API's JSON), `not-found` (404), `client` (other 4xx: our request was refused).
  */
 export class ApiError extends Error {
-  constructor(kind, status, code, message) {
+  constructor(kind, status, code, message, retryAfter = null) {
     super(message);
     this.name = 'ApiError';
     this.kind = kind;
     this.status = status;
     this.code = code;
+    /** Seconds, from a 429's Retry-After. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -36,23 +38,30 @@ export function resolveApiBase(win = window, doc = document) {
 }
 
 export function createApi(base) {
-  async function getJson(path, params = {}, signal) {
+  /** `token` sends `Authorization: Bearer`; `json` is sent as the body. A 204 resolves to null. */
+  async function request(method, path, { params = {}, json, token, signal } = {}) {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) {
       if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
     }
     const url = `${base}${path}${query.size > 0 ? `?${query}` : ''}`;
     const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const headers = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (json !== undefined) headers['content-type'] = 'application/json';
     let response;
     try {
       response = await fetch(url, {
-        headers: { accept: 'application/json' },
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiError('network', 0, 'network', timeout.aborted ? 'The API did not answer in time.' : 'The API cannot be reached.');
     }
+    if (response.status === 204) return null;
     const body = await response.json().catch(() => null);
     if (response.ok) {
       if (body === null || typeof body !== 'object') {
@@ -60,11 +69,16 @@ export function createApi(base) {
       }
       return body;
     }
-    const code = typeof body?.error?.code === 'string' ? body.error.code : `http_${response.status}`;
-    const message = typeof body?.error?.message === 'string' ? body.error.message : response.statusText;
+    // API Gateway's JWT authorizer answers a refused token itself, with `{"message":"Unauthorized"}`.
+    const code =
+      typeof body?.error?.code === 'string' ? body.error.code : response.status === 401 ? 'unauthorized' : `http_${response.status}`;
+    const message = typeof body?.error?.message === 'string' ? body.error.message : (body?.message ?? response.statusText);
     const kind = response.status === 404 ? 'not-found' : response.status >= 500 ? 'server' : 'client';
-    throw new ApiError(kind, response.status, code, message);
+    const retryAfter = /^[0-9]{1,6}$/.test(response.headers.get('retry-after') ?? '') ? Number(response.headers.get('retry-after')) : null;
+    throw new ApiError(kind, response.status, code, String(message), retryAfter);
   }
+
+  const getJson = (path, params, signal) => request('GET', path, { params, signal });
 
   const page = (body) => ({
     items: Array.isArray(body.items) ? body.items.filter(isArticleSummary) : [],
@@ -93,7 +107,24 @@ export function createApi(base) {
       return Array.isArray(body.items) ? body.items.filter(isSource) : [];
     },
     getOpsMetrics: (signal) => getJson('/ops/metrics.json', {}, signal),
+    listComments: async (id, { limit, cursor } = {}, signal) => {
+      const body = await getJson(`/articles/${segment(id)}/comments`, { limit, cursor }, signal);
+      return {
+        items: Array.isArray(body.items) ? body.items.filter(isComment) : [],
+        nextCursor: typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : null,
+      };
+    },
+    postComment: async (id, text, token) => {
+      const comment = await request('POST', `/articles/${segment(id)}/comments`, { json: { body: text }, token });
+      if (!isComment(comment)) throw new ApiError('server', 201, 'bad_response', 'The API sent an unreadable comment.');
+      return comment;
+    },
+    deleteComment: (id, commentId, token) => request('DELETE', `/articles/${segment(id)}/comments/${segment(commentId)}`, { token }),
   };
+}
+
+function isComment(item) {
+  return typeof item?.id === 'string' && item.id !== '' && typeof item.body === 'string' && typeof item.author?.id === 'string';
 }
 
 /** Items the pages cannot show (no id or title) are dropped rather than rendered half-empty. */

@@ -4,6 +4,8 @@
  * One view at a time in <main>, chosen by the hash route; every view has loading, empty and error states.
  */
 import { createApi, resolveApiBase } from './api.js';
+import { createAuth, readAuthConfig } from './auth.js';
+import { commentsSection } from './comments.js';
 import { h } from './dom.js';
 import { absoluteTime, relativeTime, safeHttpUrl, splitParagraphs } from './format.js';
 import { hrefFor, parseRoute } from './routes.js';
@@ -13,6 +15,8 @@ const RELATED_LIMIT = 6;
 const REFRESH_TIMES_MS = 30_000;
 
 const api = createApi(resolveApiBase());
+const authConfig = readAuthConfig();
+const auth = authConfig ? createAuth(authConfig) : null;
 const main = document.getElementById('main');
 const status = document.getElementById('status');
 const searchInput = document.getElementById('search-input');
@@ -189,8 +193,10 @@ async function renderArticle(route, signal, focus) {
     h('h2', { id: 'related-title' }, 'Related articles'),
     relatedBox,
   );
+  const comments = commentsSection({ api, articleId: article.id, commentCount: article.commentCount, auth, announce, signal });
   region.classList.add('article-view');
-  region.replaceChildren(articleView(article), aside);
+  region.replaceChildren(h('div', { class: 'story-column' }, articleView(article), comments.element), aside);
+  void comments.start();
   announce(`Article: ${article.title}`);
   if (focus) {
     document.getElementById('article-title')?.focus();
@@ -452,4 +458,11 @@ setInterval(() => {
   }
 }, REFRESH_TIMES_MS);
 
-void render({ focus: false });
+// Back from the managed login (`?code=`): the code becomes the tab's session before the first view.
+const signIn = auth ? await auth.completeSignIn() : null;
+void render({ focus: false }).then(() => {
+  if (signIn && !signIn.ok) {
+    main.prepend(h('p', { class: 'notice notice-error', role: 'alert' }, signIn.error));
+    announce(signIn.error);
+  }
+});
