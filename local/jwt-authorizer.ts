@@ -25,7 +25,7 @@ export type JwtAuthorizer = (authorizationHeader: string | undefined) => Promise
 export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer {
   const keys = createLocalJWKSet(config.jwks);
   return async (header) => {
-    const token = header?.trim().replace(/^bearer\s+/i, '') ?? '';
+    const token = (header ?? '').replace(/^\s*bearer(\s+|$)/i, '').trim();
     if (token === '') return { ok: false, reason: 'no token' };
     let payload: JWTPayload;
     try {

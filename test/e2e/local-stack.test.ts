@@ -2,9 +2,18 @@
  * End to end: `npm start`'s program with the bundled demo sources, on a free port and a temporary data dir, checked
  * only through HTTP, as a client would.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
-import { getJson, processGroupSurvives, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
+import { REPO_ROOT, getJson, processGroupSurvives, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
+
+/** `npm run --silent token -- <args>` for the stack's data dir and port, as the README says to run it. */
+async function token(...args: string[]): Promise<string> {
+  const env = { ...process.env, PORT: String(stack.port), NEWSWEAVE_DATA_DIR: stack.dataDir };
+  const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'token', '--', ...args], { cwd: REPO_ROOT, env });
+  return stdout.trim();
+}
 
 let stack: StackProcess;
 
@@ -108,6 +117,35 @@ describe('local stack with the demo sources', () => {
     const badCursor = await getJson(`${stack.baseUrl}/articles?cursor=forged`);
     expect(badCursor.status).toBe(400);
   });
+
+  it('takes comments with a token from `npm run token`, and only with one', async () => {
+    const { body: list } = await getJson(`${stack.baseUrl}/articles?limit=1`);
+    const id = list.items[0].id as string;
+    const url = `${stack.baseUrl}/articles/${id}/comments`;
+    const discovery = await getJson(`${stack.baseUrl}/local/oidc/.well-known/openid-configuration`);
+    expect(discovery.body.issuer).toBe(`http://localhost:${stack.port}/local/oidc`);
+    const post = (bearer: string | null, body: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify({ body }),
+      });
+    expect((await post(null, 'anonymous')).status).toBe(401);
+    const shortLived = await token('ada', '--expires-in', '1');
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await post(shortLived, 'too late')).status).toBe(401);
+    const ada = await token('ada');
+    const created = await post(ada, 'First!');
+    expect(created.status).toBe(201);
+    const comment = await created.json();
+    expect(comment.author.name).toBe('ada');
+    expect((await getJson(url)).body.items.map((c: { id: string }) => c.id)).toEqual([comment.id]);
+    expect((await getJson(`${stack.baseUrl}/articles/${id}`)).body.commentCount).toBe(1);
+    const remove = (bearer: string) => fetch(`${url}/${comment.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${bearer}` } });
+    expect((await remove(await token('bob'))).status).toBe(403);
+    expect((await remove(await token('mo', '--moderator'))).status).toBe(204);
+    expect((await getJson(`${stack.baseUrl}/articles/${id}`)).body.commentCount).toBe(0);
+  }, 60_000);
 
   it('keeps what was ingested across a restart, and stops cleanly on SIGTERM within 5 s', async () => {
     const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
