@@ -58,6 +58,7 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
     alarmEmail: readEmail(context('alarmEmail')),
     userAgent: readUserAgent(context('userAgent')),
     corsOrigins: readOrigins(context('corsOrigins')),
+    authDomainPrefix: readString(context('authDomainPrefix'), 'authDomainPrefix'),
     alarmThresholds: readThresholds(context),
   });
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,7 +14,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Table actions per role. Each list is exactly what the role's stores send (functions/store, functions/related,
- * functions/dedupe); nothing deletes items (TTL on `expiresAt` does) and nothing scans.
+ * functions/dedupe); nothing scans, and only the API deletes (a comment), under its own partitions (writeItemsUnder).
  */
 export const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
@@ -29,6 +30,9 @@ export const TABLE_ACTIONS = {
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+/** What writeItemsUnder grants: exactly what functions/store/dynamo-comments.ts sends. */
+export const PARTITION_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /**
  * The esbuild settings every bundle shares, exported so that `npm run bench:bundles` measures the same bundles.
@@ -162,6 +166,20 @@ export class NewsweaveFunction extends Construct {
         reason: 'The listing indexes (GSI1, GSI2) of the one table; the wildcard covers only that table\'s indexes.',
       });
     }
+  }
+
+  /**
+   * Lets the function put, update and delete items whose partition key starts with one of `prefixes`, and nothing
+   * else (an IAM `dynamodb:LeadingKeys` condition): the API writes comments and rate windows, never an article.
+   */
+  writeItemsUnder(table: ITable, prefixes: readonly string[]): void {
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...PARTITION_WRITE_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
   }
 
   /** Lets the function send to the queue (SendMessageBatch is authorised by sqs:SendMessage), and tells it the URL. */

@@ -2,6 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SourceConfig } from '../functions/model';
+import { ReaderIdentity } from './identity';
 import { Ingestion } from './ingestion';
 import { Monitoring, type AlarmThresholds } from './monitoring';
 import { ReadApi } from './read-api';
@@ -35,6 +36,11 @@ export interface NewsweaveStackProps extends StackProps {
    */
   readonly alarmThresholds?: Partial<AlarmThresholds>;
   /**
+   * The prefix of the managed login's domain (`<prefix>.auth.<region>.amazoncognito.com`).
+   * @default `newsweave-<stage>-<account id>`
+   */
+  readonly authDomainPrefix?: string;
+  /**
    * Retention of every log group.
    * @default RetentionDays.ONE_MONTH
    */
@@ -47,13 +53,14 @@ export interface NewsweaveStackProps extends StackProps {
 }
 
 /**
- * Newsweave in one stack: storage, ingestion, read API and monitoring. A prod stack retains its data when
- * deleted; a dev stack takes everything with it.
+ * Newsweave in one stack: storage, ingestion, the API, the readers' identity, the reader site and monitoring. A prod
+ * stack retains its data (and its user pool) when deleted; a dev stack takes everything with it.
  */
 export class NewsweaveStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
   readonly readApi: ReadApi;
+  readonly identity: ReaderIdentity;
   readonly readerSite: ReaderSite;
   readonly monitoring: Monitoring;
 
@@ -76,7 +83,15 @@ export class NewsweaveStack extends Stack {
     const table = this.storage.table;
     this.ingestion = new Ingestion(this, 'Ingestion', { ...common, table, sources: props.sources, userAgent: props.userAgent });
     this.readApi = new ReadApi(this, 'ReadApi', { ...common, table, corsOrigins: props.corsOrigins });
-    this.readerSite = new ReaderSite(this, 'ReaderSite', { httpApi: this.readApi.httpApi, logRetention: common.logRetention, removalPolicy });
+    this.identity = new ReaderIdentity(this, 'Identity', { stage: props.stage, domainPrefix: props.authDomainPrefix, removalPolicy });
+    this.readerSite = new ReaderSite(this, 'ReaderSite', {
+      httpApi: this.readApi.httpApi,
+      identity: this.identity,
+      logRetention: common.logRetention,
+      removalPolicy,
+    });
+    // The site's address is the reader client's callback, so the authorizer follows the site.
+    this.readApi.requireSignIn(this.identity.userPool, this.identity.readerClient);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.alarmThresholds,
       stage: props.stage,
@@ -95,6 +110,9 @@ export class NewsweaveStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Base URL of the read API' });
     new CfnOutput(this, 'ReaderUrl', { value: this.readerSite.url, description: 'The reader page, which also serves the read API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Readers; add moderators to its moderators group' });
+    new CfnOutput(this, 'ReaderClientId', { value: this.identity.readerClient.userPoolClientId });
+    new CfnOutput(this, 'SignInUrl', { value: this.identity.loginUrl, description: 'The managed login (sign-up and sign-in)' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });

@@ -9,20 +9,23 @@ import {
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTES, type Route } from '../functions/api/match-route';
+import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/store/table-schema';
 import { NewsweaveFunction, acknowledgeLogGroup } from './newsweave-function';
 
-/** The read API's routes, all GET, all served by one function (routing lives in functions/api). */
-export const API_ROUTES = [
-  '/articles',
-  '/articles/{id}',
-  '/articles/{id}/related',
-  '/sources',
-  '/topics/{topic}/articles',
-] as const;
+/**
+ * The API's routes, all served by one function (routing lives in functions/api): the table in
+ * functions/api/match-route.ts, which also says which need a signed-in user.
+ */
+export const API_ROUTES: readonly Route[] = ROUTES;
+export const PUBLIC_ROUTES = ROUTES.filter((route) => route.access === 'public');
+export const SIGNED_IN_ROUTES = ROUTES.filter((route) => route.access === 'signed-in');
 
 export interface ReadApiProps {
   /** The table the API reads. */
@@ -59,12 +62,18 @@ export interface ReadApiProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The public, read-only HTTP API over the stored articles, sources and topics. */
+/**
+ * The HTTP API: public reads of the stored articles, sources, topics and comments, and the comment writes, which
+ * `requireSignIn` puts behind a JWT authorizer. Until it is called those routes reach the function through `$default`
+ * without claims, and the function refuses them (401): closed by default.
+ */
 export class ReadApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly handler: NewsweaveFunction;
   readonly accessLogs: LogGroup;
+  private readonly integration: HttpLambdaIntegration;
+  private authorizer?: HttpUserPoolAuthorizer;
 
   constructor(scope: Construct, id: string, props: ReadApiProps) {
     super(scope, id);
@@ -78,7 +87,7 @@ export class ReadApi extends Construct {
 
     this.handler = new NewsweaveFunction(this, 'Handler', {
       entry: 'functions/http-api.ts',
-      description: 'Newsweave: the read API',
+      description: 'Newsweave: the HTTP API',
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
@@ -86,16 +95,18 @@ export class ReadApi extends Construct {
       removalPolicy,
     });
     this.handler.useTable(props.table, 'read');
+    // Comments, their counts and the rate windows: the only items it writes, confined to their partitions.
+    this.handler.writeItemsUnder(props.table, API_WRITABLE_PARTITION_PREFIXES);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Newsweave read API',
+      description: 'Newsweave API',
       createDefaultStage: false,
       corsPreflight:
         corsOrigins.length > 0
           ? {
               allowOrigins: [...corsOrigins],
-              allowMethods: [CorsHttpMethod.GET],
-              allowHeaders: ['content-type'],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
+              allowHeaders: ['content-type', 'authorization'],
               maxAge: Duration.hours(1),
             }
           : undefined,
@@ -131,8 +142,9 @@ export class ReadApi extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('Handler', this.handler.function);
-    for (const path of API_ROUTES) {
-      const [route] = this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+    this.integration = integration;
+    for (const { template, method } of PUBLIC_ROUTES) {
+      const [route] = this.httpApi.addRoutes({ path: template, methods: [HttpMethod[method]], integration });
       if (route) acknowledgePublicRoute(route);
     }
     // Every other path and method reaches the same function too, so that a client gets the API's JSON 404 or 405
@@ -140,6 +152,22 @@ export class ReadApi extends Construct {
     acknowledgePublicRoute(
       new HttpRoute(this, 'DefaultRoute', { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration }),
     );
+  }
+
+  /**
+   * Puts the signed-in routes (comment writes) behind a JWT authorizer that accepts the pool's access tokens issued
+   * to `client`: signature by the pool's JWKS, issuer, `client_id`, expiry. Only those routes: every other stays public.
+   */
+  requireSignIn(userPool: IUserPool, client: IUserPoolClient): void {
+    if (this.authorizer) throw new Error('ReadApi: requireSignIn() was called already');
+    this.authorizer = new HttpUserPoolAuthorizer('Readers', userPool, {
+      userPoolClients: [client],
+      identitySource: ['$request.header.Authorization'],
+    });
+    for (const { template, method } of SIGNED_IN_ROUTES) {
+      const [route] = this.httpApi.addRoutes({ path: template, methods: [HttpMethod[method]], integration: this.integration, authorizer: this.authorizer });
+      if (route) acknowledgeInvokePermission(route);
+    }
   }
 
   /** The API's base URL (the `$default` stage, no path prefix). */
@@ -150,12 +178,17 @@ export class ReadApi extends Construct {
 
 /** The findings a public route raises, with why they are accepted. */
 function acknowledgePublicRoute(route: HttpRoute): void {
-  const publicByDesign = 'The read API is public by design: it serves published news and writes nothing.';
+  const publicByDesign =
+    'Public by design: it serves published news and readers\' comments, and writes nothing (the write routes have a JWT authorizer; a write reaching this route is refused by the function).';
   Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicByDesign });
   Validations.of(route).acknowledge({
     id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
     reason: publicByDesign,
   });
+  acknowledgeInvokePermission(route);
+}
+
+function acknowledgeInvokePermission(route: HttpRoute): void {
   Validations.of(route).acknowledge({
     id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
     reason: "The invoke permission's SourceArn is this route's execute-api ARN, an Fn::Join the rule cannot evaluate.",

@@ -2,6 +2,7 @@ import { CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
+  CacheHeaderBehavior,
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
@@ -17,32 +18,56 @@ import {
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { ReaderIdentity } from './identity';
 import { acknowledgeLogGroup } from './newsweave-function';
 import { API_ROUTES } from './read-api';
 
 /**
  * What the reader page may load. The API is served on the site's own origin (see ReaderSite), so `connect-src` is
- * 'self' alone; images come from the publishers, over HTTPS only.
+ * 'self', plus the managed login's origin when readers sign in (the page trades the sign-in code for tokens there);
+ * images come from the publishers, over HTTPS only.
  */
-export const READER_SITE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function readerSiteCsp(signInOrigin?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https: data:",
+    signInOrigin ? `connect-src 'self' ${signInOrigin}` : "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy without sign-in; the local stack's sign-in is on the page's own origin, so this is its policy too. */
+export const READER_SITE_CSP = readerSiteCsp();
+
+/** What the deployed page's config.js says: the API on the same origin, and where readers sign in. */
+export function readerConfigScript(signIn?: { readonly loginUrl: string; readonly clientId: string; readonly redirectUri: string }): string {
+  const lines = ["window.NEWSWEAVE_API = '';"];
+  if (signIn) {
+    const auth = { kind: 'cognito', domain: signIn.loginUrl, clientId: signIn.clientId, redirectUri: signIn.redirectUri, scope: 'openid' };
+    lines.push(`window.NEWSWEAVE_AUTH = ${JSON.stringify(auth)};`);
+  }
+  return `// Written by lib/reader-site.ts at deployment.\n${lines.join('\n')}\n`;
+}
 
 export interface ReaderSiteProps {
   /** The read API the page calls; its routes are served through the site's distribution, on the same origin. */
   readonly httpApi: IHttpApi;
+  /**
+   * Where readers sign in to comment: the site registers itself as the pool's reader client (its address is the
+   * client's callback), allows the managed login's origin in its CSP, and writes both into config.js.
+   * @default - no sign-in: comments are shown, read-only
+   */
+  readonly identity?: ReaderIdentity;
   /**
    * The directory of the static page.
    * @default 'web/reader'
@@ -73,14 +98,16 @@ export interface ReaderSiteProps {
 /**
  * The reader page as a static site: a private bucket behind CloudFront (Origin Access Control, HTTPS only, security
  * headers). The distribution also forwards the API's paths to the HTTP API, so the page calls its own origin: no
- * CORS, a `connect-src 'self'` policy, and the API's Cache-Control headers (30 s lists, 5 min articles) take
- * effect at the edge.
+ * CORS, a `connect-src 'self'` policy (plus the managed login's origin), and the API's Cache-Control headers (30 s
+ * lists, 5 min articles) take effect at the edge.
  */
 export class ReaderSite extends Construct {
   readonly bucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly distribution: Distribution;
   readonly deployment: BucketDeployment;
+  /** The pool's client for this page, when `identity` was given. */
+  readonly readerClient?: UserPoolClient;
 
   constructor(scope: Construct, id: string, props: ReaderSiteProps) {
     super(scope, id);
@@ -134,7 +161,7 @@ export class ReaderSite extends Construct {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Newsweave reader: security headers',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: READER_SITE_CSP, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: readerSiteCsp(props.identity?.loginUrl), override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
@@ -146,25 +173,29 @@ export class ReaderSite extends Construct {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
     });
-    // The cache key is the path and query string only; the TTL is whatever the API's Cache-Control says, capped.
+    // The cache key is the path, the query string and Authorization; the TTL is whatever the API's Cache-Control says,
+    // capped. Authorization is in the key so that CloudFront passes it on (an origin request policy may not): the
+    // page sends it only on comment writes, which are never cached, so public reads still share one entry.
     const apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
       comment: 'Newsweave reader: the API, cached as its Cache-Control says',
       defaultTtl: Duration.seconds(0),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.minutes(5),
       queryStringBehavior: CacheQueryStringBehavior.all(),
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
-    const apiBehavior: BehaviorOptions = {
+    const apiBehavior = (writes: boolean): BehaviorOptions => ({
       origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      // Only the paths with comment writes take more than GET and HEAD (CloudFront never caches those).
+      allowedMethods: writes ? AllowedMethods.ALLOW_ALL : AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: apiCachePolicy,
       // API Gateway answers only to its own Host name.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: securityHeaders,
-    };
+    });
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Newsweave reader',
@@ -176,7 +207,7 @@ export class ReaderSite extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior(writablePathPatterns().includes(pattern))])),
       // CloudFront would keep an error for 10 s by default; the API says no-store (an article missing now may be
       // stored a second later), and the next request after a failure should reach the API again.
       errorResponses: [400, 404, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
@@ -193,8 +224,14 @@ export class ReaderSite extends Construct {
       removalPolicy,
     });
     acknowledgeLogGroup(deploymentLogs);
+    this.readerClient = props.identity?.addReaderClient(this.url);
+    const signIn =
+      props.identity && this.readerClient
+        ? { loginUrl: props.identity.loginUrl, clientId: this.readerClient.userPoolClientId, redirectUri: this.url }
+        : undefined;
     this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.asset(props.sourceDir ?? 'web/reader')],
+      // The shipped config.js is the local stack's; the deployed one is written here, with this stack's values.
+      sources: [Source.asset(props.sourceDir ?? 'web/reader', { exclude: ['config.js'] }), Source.data('config.js', readerConfigScript(signIn))],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -215,7 +252,13 @@ export class ReaderSite extends Construct {
  * `/articles/{id}` and `/articles/{id}/related`.
  */
 export function apiPathPatterns(): string[] {
-  const segments = new Set(API_ROUTES.map((route) => route.split('/')[1]));
+  const segments = new Set(API_ROUTES.map((route) => route.template.split('/')[1]));
+  return [...segments].map((segment) => `/${segment}*`);
+}
+
+/** The path patterns under which some route takes a method other than GET (the comment writes). */
+export function writablePathPatterns(): string[] {
+  const segments = new Set(API_ROUTES.filter((route) => route.method !== 'GET').map((route) => route.template.split('/')[1]));
   return [...segments].map((segment) => `/${segment}*`);
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
-import { API_ROUTES } from '../../lib/read-api';
+import { API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
 const sources = [
@@ -224,7 +224,11 @@ describe('least privilege', () => {
     const roleId = synth.logicalId(fn(name).construct.function.role!);
     const statements = Object.values(resourcesOfType(synth.template, 'AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Effect: string }[] }).Statement);
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown }[] })
+            .Statement,
+      );
     expect(statements.length).toBeGreaterThan(0);
     return statements.map((statement) => ({
       actions: ([] as string[]).concat(statement.Action),
@@ -236,9 +240,21 @@ describe('least privilege', () => {
   const actions = (name: FunctionName) => new Set(grants(name).flatMap((grant) => grant.actions));
   const dynamoActions = (name: FunctionName) => [...actions(name)].filter((action) => action.startsWith('dynamodb:')).sort();
 
-  it('lets the API only read the table and its indexes', () => {
-    expect(dynamoActions('api')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  it('lets the API read the table and its indexes, and write only comment and rate-window items', () => {
+    expect(dynamoActions('api')).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+    ]);
     expect([...actions('api')].filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    const tableArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] };
+    const writes = grants('api').filter((grant) => grant.actions.some((action) => /^dynamodb:.*(Put|Update|Delete|Write)/.test(action)));
+    expect(writes).toEqual([
+      {
+        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [tableArn],
+        effect: 'Allow',
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['COMMENTS#*', 'RATE#*'] } },
+      },
+    ]);
   });
 
   it('lets the fetcher read and update items and send to the queue, but never delete, scan or batch-write', () => {
@@ -288,7 +304,8 @@ describe('least privilege', () => {
         expect(grant.effect).toBe('Allow');
         expect(grant.actions.every((action) => !action.endsWith(':*'))).toBe(true);
         if (grant.actions.some((action) => action.startsWith('dynamodb:'))) {
-          expect(grant.resources).toEqual([tableArn, indexArns]);
+          // The API's writes are narrower: on the table alone, under a partition-key condition.
+          expect(grant.resources).toEqual(grant.conditions ? [tableArn] : [tableArn, indexArns]);
         }
         if (grant.resources.includes('*')) {
           expect(grant.actions.every((action) => action.startsWith('xray:'))).toBe(true);
@@ -299,12 +316,44 @@ describe('least privilege', () => {
 });
 
 describe('read API', () => {
-  it('routes the five GET routes, and every other request ($default), to the API function', () => {
+  it('routes every route of the route table, and every other request ($default), to the API function', () => {
     const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['$default', ...API_ROUTES.map((path) => `GET ${path}`)].sort());
-    expect(API_ROUTES).toEqual([
-      '/articles', '/articles/{id}', '/articles/{id}/related', '/sources', '/topics/{topic}/articles',
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      ['$default', ...API_ROUTES.map((route) => `${route.method} ${route.template}`)].sort(),
+    );
+    expect(API_ROUTES.map((route) => `${route.method} ${route.template}`)).toEqual([
+      'GET /articles', 'GET /articles/{id}', 'GET /articles/{id}/related', 'GET /articles/{id}/comments',
+      'POST /articles/{id}/comments', 'DELETE /articles/{id}/comments/{commentId}', 'GET /topics/{topic}/articles', 'GET /sources',
     ]);
+  });
+
+  it('puts the JWT authorizer on exactly the comment writes, and on no other route', () => {
+    const authorizers = Object.entries(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId] = authorizers[0]!;
+    const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
+    const guarded = routes.filter((route) => route.Properties.AuthorizationType === 'JWT');
+    expect(guarded.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      ['DELETE /articles/{id}/comments/{commentId}', 'POST /articles/{id}/comments'].sort(),
+    );
+    expect(SIGNED_IN_ROUTES.map((route) => `${route.method} ${route.template}`).sort()).toEqual(guarded.map((route) => route.Properties.RouteKey).sort());
+    for (const route of guarded) expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    for (const route of routes.filter((each) => each.Properties.AuthorizationType !== 'JWT')) {
+      expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    }
+  });
+
+  it('trusts only the user pool\'s tokens for the reader client, from the Authorization header', () => {
+    const authorizer = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Authorizer'))[0]!.Properties;
+    const poolId = synth.logicalId(synth.stack.identity.userPool);
+    expect(authorizer).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: synth.logicalId(synth.stack.identity.readerClient) }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] },
+      },
+    });
   });
 
   it('throttles the default stage and writes JSON access logs to its own log group', () => {
@@ -319,10 +368,62 @@ describe('read API', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
   });
 
-  it('allows the configured origins to GET, and nothing else', () => {
+  it('allows the configured origins to read and to post and delete comments with a token, and nothing else', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: { AllowOrigins: ['https://news.example.com', 'https://app.example.com'], AllowMethods: ['GET'] },
+      CorsConfiguration: {
+        AllowOrigins: ['https://news.example.com', 'https://app.example.com'],
+        AllowMethods: ['GET', 'POST', 'DELETE'],
+        AllowHeaders: ['content-type', 'authorization'],
+      },
+    });
+  });
+});
+
+describe('identity', () => {
+  const poolId = () => synth.logicalId(synth.stack.identity.userPool);
+
+  it('is a user pool readers sign up to themselves, verified by e-mail, with a strong password policy', () => {
+    const pool = only(synth.template.findResources('AWS::Cognito::UserPool') as Record<string, Resource>);
+    expect(pool.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      AutoVerifiedAttributes: ['email'],
+      AliasAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      MfaConfiguration: 'OPTIONAL',
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    });
+    expect(pool.DeletionPolicy).toBe('Delete');
+  });
+
+  it('has a moderators group, and the newer managed login on its own domain', () => {
+    synth.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'moderators', UserPoolId: { Ref: poolId() } });
+    synth.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', ['newsweave-dev-', { Ref: 'AWS::AccountId' }]] },
+      ManagedLoginVersion: 2,
+    });
+    synth.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UserPoolId: { Ref: poolId() },
+      ClientId: { Ref: synth.logicalId(synth.stack.identity.readerClient) },
+      UseCognitoProvidedValues: true,
+    });
+  });
+
+  it('gives the reader page a public client for the authorization code flow, back to the page\'s own address only', () => {
+    const client = only(synth.template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>).Properties;
+    const pageUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [synth.logicalId(synth.stack.readerSite.distribution), 'DomainName'] }]] };
+    expect(client).toMatchObject({
+      UserPoolId: { Ref: poolId() },
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid'],
+      CallbackURLs: [pageUrl],
+      LogoutURLs: [pageUrl],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
     });
   });
 });
@@ -455,8 +556,8 @@ describe('monitoring', () => {
 });
 
 describe('stack', () => {
-  it('outputs the API URL, table name, queue URLs and dashboard name', () => {
-    for (const output of ['ApiUrl', 'TableName', 'QueueUrl', 'DeadLetterQueueUrl', 'DashboardName']) {
+  it('outputs the API URL, the identity\'s ids and sign-in URL, table name, queue URLs and dashboard name', () => {
+    for (const output of ['ApiUrl', 'UserPoolId', 'ReaderClientId', 'SignInUrl', 'TableName', 'QueueUrl', 'DeadLetterQueueUrl', 'DashboardName']) {
       synth.template.hasOutput(output, {});
     }
   });

@@ -28,8 +28,8 @@ describe('prod stage', () => {
     prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'newsweave-prod' });
   });
 
-  it('retains the table, the queues, the logs and the key when the stack goes away', () => {
-    for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+  it('retains the table, the queues, the logs, the key and the readers\' user pool when the stack goes away', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key', 'AWS::Cognito::UserPool']) {
       const resources = Object.values(prod.template.findResources(type));
       labelled(type, () => expect(resources.length).toBeGreaterThan(0));
       for (const resource of resources) {
@@ -37,6 +37,13 @@ describe('prod stage', () => {
         labelled(type, () => expect(resource.UpdateReplacePolicy).toBe('Retain'));
       }
     }
+  });
+
+  it('protects the user pool from deletion, and names its managed login for the stage', () => {
+    prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', ['newsweave-prod-', { Ref: 'AWS::AccountId' }]] },
+    });
   });
 
   it('uses the default thresholds, sends no e-mail and sets no CORS when none is configured', () => {

@@ -12,7 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { API_ROUTES } from '../../lib/read-api';
-import { READER_SITE_CSP, ReaderSite, apiPathPatterns } from '../../lib/reader-site';
+import { READER_SITE_CSP, ReaderSite, apiPathPatterns, readerSiteCsp, writablePathPatterns } from '../../lib/reader-site';
 import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
@@ -147,7 +147,7 @@ describe('reader site: the distribution', () => {
     expect(apiPatterns.sort()).toEqual(apiPathPatterns().sort());
     const routed = (path: string) => apiPatterns.some((pattern) => matches(pattern, path));
     for (const route of API_ROUTES) {
-      const path = route.replace('{id}', 'a1b2c3').replace('{topic}', 'wildfire');
+      const path = route.template.replace('{id}', 'a1b2c3').replace('{topic}', 'wildfire').replace('{commentId}', '01JDR3V9Q4X8K2M6N7P0S5T1W1');
       labelled(path, () => expect(routed(path)).toBe(true));
     }
     for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) labelled(file, () => expect(routed(file)).toBe(false));
@@ -171,17 +171,24 @@ describe('reader site: the distribution', () => {
       MaxTTL: 300,
       ParametersInCacheKeyAndForwardedToOrigin: {
         QueryStringsConfig: { QueryStringBehavior: 'all' },
-        HeadersConfig: { HeaderBehavior: 'none' },
+        // In the key so that CloudFront passes it on to the comment writes; the page sends it on nothing else.
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
         CookiesConfig: { CookieBehavior: 'none' },
       },
     });
+    // Comment writes (POST, DELETE) pass only under /articles*; the other API paths take GET and HEAD.
+    expect(writablePathPatterns()).toEqual(['/articles*']);
+    for (const behavior of apiBehaviors) {
+      const methods = (behavior as unknown as { AllowedMethods: string[] }).AllowedMethods;
+      expect(methods).toEqual(behavior.PathPattern === '/articles*' ? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] : ['GET', 'HEAD']);
+    }
     // An error is not kept for CloudFront's default 10 s, and none is turned into a page.
     expect(config.CustomErrorResponses).toEqual(
       [400, 404, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
     );
   });
 
-  it('adds security headers to every answer: a CSP that connects only to its own origin, HSTS, nosniff, no framing', () => {
+  it('adds security headers to every answer: a CSP that connects only to its own origin and the managed login, HSTS, nosniff, no framing', () => {
     const policies = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::ResponseHeadersPolicy'));
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0]!;
@@ -190,16 +197,22 @@ describe('reader site: the distribution', () => {
       expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
     }
     const headers = (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Props }).SecurityHeadersConfig;
+    const signInOrigin = 'https://${Token[Domain]}.auth.${Token[AWS.Region]}.amazoncognito.com';
+    const csp = (headers.ContentSecurityPolicy as { ContentSecurityPolicy: { 'Fn::Join': [string, unknown[]] } }).ContentSecurityPolicy;
+    const text = csp['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : (part as { Ref: string }).Ref === 'AWS::Region' ? '${Token[AWS.Region]}' : '${Token[Domain]}')).join('');
+    expect(text).toBe(readerSiteCsp(signInOrigin));
+    expect(csp['Fn::Join'][1]).toContainEqual({ Ref: synth.logicalId(synth.stack.identity.domain) });
     expect(headers).toMatchObject({
-      ContentSecurityPolicy: { ContentSecurityPolicy: READER_SITE_CSP, Override: true },
+      ContentSecurityPolicy: { Override: true },
       ContentTypeOptions: { Override: true },
       FrameOptions: { FrameOption: 'DENY', Override: true },
       StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
     });
     const directives = Object.fromEntries(
-      READER_SITE_CSP.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]),
+      text.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]),
     );
-    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'", signInOrigin]);
+    expect(READER_SITE_CSP).toContain("connect-src 'self';");
     expect(directives['script-src']).toEqual(["'self'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
     expect(directives['img-src']).not.toContain('http:');
@@ -207,7 +220,7 @@ describe('reader site: the distribution', () => {
 });
 
 describe('reader site: the deployment', () => {
-  it('copies web/reader as it is, whose config.js leaves the API on the page\'s own origin, then invalidates', () => {
+  it('copies web/reader as it is but for config.js, which it writes with the API on the page\'s own origin and the managed login, then invalidates', () => {
     const deployments = Object.values(resourcesOfType(synth.template, 'Custom::CDKBucketDeployment'));
     expect(deployments).toHaveLength(1);
     const deployment = deployments[0]!.Properties;
@@ -218,14 +231,24 @@ describe('reader site: the deployment', () => {
       Prune: true,
     });
     const keys = deployment.SourceObjectKeys as string[];
-    expect(keys).toHaveLength(1);
-    const assetDir = join(synth.outdir, `asset.${keys[0]!.replace(/\.zip$/, '')}`);
-    for (const file of ['index.html', 'config.js', 'assets/reader.js', 'assets/api.js', 'assets/site.css']) {
-      labelled(file, () => expect(existsSync(join(assetDir, file))).toBe(true));
+    expect(keys).toHaveLength(2);
+    const assetDir = (key: string) => join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    for (const file of ['index.html', 'assets/reader.js', 'assets/api.js', 'assets/comments.js', 'assets/auth.js', 'assets/site.css']) {
+      labelled(file, () => expect(existsSync(join(assetDir(keys[0]!), file))).toBe(true));
     }
+    // The shipped config.js is the local stack's (its development sign-in): it is not deployed.
+    expect(existsSync(join(assetDir(keys[0]!), 'config.js'))).toBe(false);
+    expect(readFileSync(join(assetDir(keys[0]!), 'index.html'), 'utf8')).toContain('<meta name="newsweave-api" content="">');
     // The page reads the API's base from config.js, then from the meta tag; both empty means "this origin".
-    expect(readFileSync(join(assetDir, 'config.js'), 'utf8')).toMatch(/window\.NEWSWEAVE_API = window\.NEWSWEAVE_API \|\| '';/);
-    expect(readFileSync(join(assetDir, 'index.html'), 'utf8')).toContain('<meta name="newsweave-api" content="">');
+    const config = readFileSync(join(assetDir(keys[1]!), 'config.js'), 'utf8');
+    expect(config).toContain("window.NEWSWEAVE_API = '';");
+    const auth = JSON.parse(/window\.NEWSWEAVE_AUTH = (.+);/.exec(config)![1]!);
+    const markers = (deployment.SourceMarkers as Record<string, unknown>[])[1]!;
+    const resolve = (text: string) => text.replace(/<<marker:0xbaba:\d+>>/g, (marker) => JSON.stringify(markers[marker]));
+    expect(resolve(auth.domain)).toBe(`https://${JSON.stringify({ Ref: synth.logicalId(synth.stack.identity.domain) })}.auth.${JSON.stringify({ Ref: 'AWS::Region' })}.amazoncognito.com`);
+    expect(resolve(auth.clientId)).toBe(JSON.stringify({ Ref: synth.logicalId(synth.stack.identity.readerClient) }));
+    expect(resolve(auth.redirectUri)).toBe(`https://${JSON.stringify({ 'Fn::GetAtt': [synth.logicalId(synth.stack.readerSite.distribution), 'DomainName'] })}`);
+    expect(auth).toMatchObject({ kind: 'cognito', scope: 'openid' });
   });
 
   it('outputs the site\'s HTTPS address', () => {
