@@ -13,8 +13,11 @@ export const CACHE = {
   sources: 'public, max-age=15',
   related: 'public, max-age=120',
   article: 'public, max-age=300',
-  /** Short: a reader who posts sees the list again at once in the page, others within seconds. */
-  comments: 'public, max-age=5',
+  /**
+   * Browsers keep no copy (a reader who posts and reloads must see their comment); CloudFront keeps one 5 s, so a
+   * busy article's readers share one read a few seconds old.
+   */
+  comments: 'public, max-age=0, s-maxage=5',
   none: 'no-store',
 } as const;
 

@@ -33,7 +33,7 @@ describe('GET /articles/{id}/comments', () => {
     const api = fixture();
     const first = await api.get(`/articles/${id}/comments?limit=2`);
     expect(first.status).toBe(200);
-    expect(first.result.headers?.['cache-control']).toBe('public, max-age=5');
+    expect(first.result.headers?.['cache-control']).toBe('public, max-age=0, s-maxage=5');
     expect(first.json.items.map((c: Comment) => c.id)).toEqual([COMMENT_IDS[2], COMMENT_IDS[1]]);
     expect(first.json.items[0]).toEqual({
       id: COMMENT_IDS[2],

@@ -3,6 +3,7 @@
  * node http on 127.0.0.1 serving the static pages with the same URL mapping as the local stack, and canned JSON in
  * the API's shapes. Times are relative to the moment of each request, so "22 minutes ago" stays true.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -230,6 +231,15 @@ const FILLER: readonly CannedArticle[] = Array.from({ length: 16 }, (_, index) =
 }));
 
 const ALL_ARTICLES = [...ARTICLES, ...FILLER];
+
+/** Comments under the strike story, oldest first; one of them hostile markup that must stay text. */
+const COMMENTS: readonly { readonly id: string; readonly author: string; readonly minutesAgo: number; readonly body: string }[] = [
+  { id: '01JDR3V9Q4X8K2M6N7P0S5T1W1', author: 'dockhand', minutesAgo: 14, body: 'My brother works Berth 4.\nThey have not been paid overtime since spring.' },
+  { id: '01JDR3V9Q4X8K2M6N7P0S5T1W2', author: 'mallory', minutesAgo: 9, body: '<img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>' },
+  { id: '01JDR3V9Q4X8K2M6N7P0S5T1W3', author: 'harbourwatcher', minutesAgo: 3, body: 'The port authority has not said a word.' },
+];
+/** The user the fake Cognito signs in, and the one who wrote the third comment. */
+export const FAKE_COGNITO_USER = { sub: 'cognito-sub-harbourwatcher', username: 'harbourwatcher' };
 const ARTICLE_ID_PATTERN = /^[A-Za-z0-9_-]{16,32}$/;
 
 export type FakeMode = 'ok' | 'fail';
@@ -244,6 +254,8 @@ export interface FakeApi {
   readonly requests: string[];
   /** Content types of the redrive requests received (POST /ops/redrive), in order. */
   readonly redrives: string[];
+  /** What the fake Cognito's token endpoint received, in order: its form fields and whether PKCE matched. */
+  readonly tokenRequests: { readonly fields: Record<string, string>; readonly pkceMatched: boolean }[];
   stop(): Promise<void>;
 }
 
@@ -252,6 +264,9 @@ export async function startFakeApi(): Promise<FakeApi> {
   const totalOverrides: Record<string, number> = {};
   const requests: string[] = [];
   const redrives: string[] = [];
+  const tokenRequests: FakeApi['tokenRequests'][number][] = [];
+  /** Authorization codes the fake Cognito handed out, with the PKCE challenge each was asked with. */
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
   let origin = '';
   const startedAt = Date.now() - 25 * 60_000;
 
@@ -276,6 +291,8 @@ export async function startFakeApi(): Promise<FakeApi> {
       return json(response, ...routeApi(path, url.searchParams, Date.now()));
     }
     if (path.startsWith('/img/')) return image(response, path.slice('/img/'.length));
+    if (path === '/oauth2/authorize') return authorize(url, response);
+    if (path === '/oauth2/token' && request.method === 'POST') return token(request, response);
     const file = webFileFor(decodeURIComponent(path));
     if (!file) return json(response, 404, { error: { code: 'route_not_found', message: 'no such file' } });
     try {
@@ -312,6 +329,12 @@ export async function startFakeApi(): Promise<FakeApi> {
       const topic = decodeURIComponent(match[1] ?? '').trim().toLowerCase();
       const about = ALL_ARTICLES.filter((article) => article.topics.some((label) => label.toLowerCase() === topic));
       return [200, paginate(about, limit, cursor, now)];
+    }
+    if ((match = /^\/articles\/([^/]+)\/comments$/.exec(path))) {
+      const id = decodeURIComponent(match[1] ?? '');
+      if (!ARTICLE_ID_PATTERN.test(id)) return [400, { error: { code: 'invalid_id', message: 'invalid article id' } }];
+      if (!ALL_ARTICLES.some((candidate) => candidate.id === id)) return [404, { error: { code: 'not_found', message: 'article not found' } }];
+      return [200, { items: id === IDS.strike ? commentsOf(id, now) : [], nextCursor: null }];
     }
     if ((match = /^\/articles\/([^/]+)(\/related)?$/.exec(path))) {
       const id = decodeURIComponent(match[1] ?? '');
@@ -355,7 +378,54 @@ export async function startFakeApi(): Promise<FakeApi> {
       modifiedAt: null,
       storyId: article.id,
       topics: article.topics.map((label) => ({ topic: label.toLowerCase(), label })),
+      commentCount: article.id === IDS.strike ? COMMENTS.length : 0,
     };
+  }
+
+  function commentsOf(articleId: string, now: number) {
+    return [...COMMENTS].reverse().map((comment) => ({
+      id: comment.id,
+      articleId,
+      author: { id: comment.author === FAKE_COGNITO_USER.username ? FAKE_COGNITO_USER.sub : `sub-${comment.author}`, name: comment.author },
+      body: comment.body,
+      createdAt: new Date(now - comment.minutesAgo * 60_000).toISOString(),
+    }));
+  }
+
+  /** Cognito's authorize endpoint, minus the login form: the user is signed in at once and sent back with a code. */
+  function authorize(url: URL, response: ServerResponse): void {
+    const params = url.searchParams;
+    const redirectUri = params.get('redirect_uri') ?? '';
+    if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge')) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_request');
+      return;
+    }
+    const code = randomUUID();
+    codes.set(code, { challenge: params.get('code_challenge') ?? '', redirectUri, clientId: params.get('client_id') ?? '' });
+    const back = new URL(redirectUri);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', params.get('state') ?? '');
+    response.writeHead(302, { location: back.href }).end();
+  }
+
+  /** Cognito's token endpoint: a code is good once, for its redirect URI and client, with the verifier of its challenge. */
+  async function token(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let text = '';
+    for await (const chunk of request) text += String(chunk);
+    const fields = Object.fromEntries(new URLSearchParams(text));
+    const issued = codes.get(fields.code ?? '');
+    codes.delete(fields.code ?? '');
+    const pkceMatched =
+      issued !== undefined && createHash('sha256').update(fields.code_verifier ?? '').digest('base64url') === issued.challenge;
+    tokenRequests.push({ fields, pkceMatched });
+    const cors = { 'access-control-allow-origin': '*', 'content-type': 'application/json' };
+    if (!issued || !pkceMatched || fields.redirect_uri !== issued.redirectUri || fields.client_id !== issued.clientId || fields.grant_type !== 'authorization_code') {
+      response.writeHead(400, cors).end(JSON.stringify({ error: 'invalid_grant' }));
+      return;
+    }
+    const claims = { ...FAKE_COGNITO_USER, client_id: fields.client_id, token_use: 'access', exp: Math.floor(Date.now() / 1000) + 3600 };
+    const jwt = ['{"alg":"RS256","kid":"fake"}', JSON.stringify(claims), 'signature'].map((part, n) => (n < 2 ? Buffer.from(part).toString('base64url') : part)).join('.');
+    response.writeHead(200, cors).end(JSON.stringify({ access_token: jwt, id_token: jwt, token_type: 'Bearer', expires_in: 3600 }));
   }
 
   function paginate(items: readonly CannedArticle[], limit: number, cursor: number, now: number) {
@@ -442,6 +512,7 @@ export async function startFakeApi(): Promise<FakeApi> {
     origin,
     requests,
     redrives,
+    tokenRequests,
     setMode: (next) => {
       mode = next;
     },

@@ -64,6 +64,7 @@ export async function expectArticleOpens(page: Page, baseUrl: string, index = 0)
     expect(await items.nth(item).locator('.reasons .tag').count()).toBeGreaterThan(0);
     expect((await items.nth(item).locator('.meta time').textContent())?.trim()).toMatch(RELATIVE_TIME);
   }
+  await expectCommentsSection(page);
   return { title, related: count };
 }
 
@@ -96,4 +97,14 @@ export async function expectOpsPage(page: Page, baseUrl: string): Promise<void> 
   expect(await page.locator('#queue [data-metric="deadLetters"] dd').count()).toBe(1);
   expect(await page.locator('#sources tbody tr').count()).toBeGreaterThan(0);
   expect(await page.locator('#ops-status').getAttribute('data-state')).toBe('live');
+}
+
+/** Under the article: a "Comments" section, loaded, with its comments or the words "No comments yet". */
+export async function expectCommentsSection(page: Page): Promise<number> {
+  const section = page.locator('section.comments');
+  expect((await section.locator('h2').textContent())?.trim()).toMatch(/^Comments( \(\d+\))?$/);
+  await page.locator('section.comments:not([aria-busy])').waitFor();
+  const comments = await section.locator('li.comment').count();
+  if (comments === 0) expect(await section.locator('.comment-state .notice').textContent()).toMatch(/^No comments yet/);
+  return comments;
 }

@@ -15,7 +15,7 @@ import { READER_SITE_CSP } from '../../lib/reader-site';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson, waitFor } from '../support/local-stack-process';
 import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
-import { expectArticleOpens, expectLatestList, expectOpsPage, openLatest, RELATIVE_TIME } from './reader-checks';
+import { expectArticleOpens, expectCommentsSection, expectLatestList, expectOpsPage, openLatest, RELATIVE_TIME } from './reader-checks';
 
 interface Summary {
   id: string;
@@ -179,6 +179,82 @@ describe('reader on the local stack with the demo sources', () => {
     expect(violations.filter((violation) => !demoImage(violation))).toEqual([]);
     expectedErrors = [/^Loading the image 'http:\/\/127\.0\.0\.1:\d+\/img\/.*Content Security Policy/];
   });
+
+  it('lets a reader sign in with the development sign-in, comment, be told plainly what went wrong, and delete', async () => {
+    // The rate check below needs six posts inside one minute window: start early in a minute.
+    const second = new Date().getUTCSeconds();
+    if (second > 40) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+    await open();
+    const article = articles.find((each) => each.title === FERRY.title)!;
+    await page.goto(`${baseUrl}/#/article/${article.id}`);
+    const comments = page.locator('section.comments');
+    expect(await expectCommentsSection(page)).toBe(0);
+    expect(await comments.locator('h2').textContent()).toBe('Comments (0)');
+
+    // Sign in: the development page asks a name, then brings the reader back to the article.
+    await comments.locator('.comment-account button', { hasText: 'Sign in to comment' }).click();
+    await page.locator('#username').fill('ada');
+    await page.locator('#sign-in-form button[type="submit"]').click();
+    await eventually(async () => expect(await comments.locator('.comment-user').textContent()).toBe('ada'));
+    expect(new URL(page.url()).hash).toBe(`#/article/${article.id}`);
+
+    // Markup is posted, stored and shown as text: nothing of it becomes an element or runs.
+    const hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
+    const textarea = comments.locator('textarea#comment-body');
+    const post = async (text: string) => {
+      await textarea.fill(text);
+      await comments.locator('form button[type="submit"]').click();
+      await comments.locator('form button[type="submit"]:not([disabled])').waitFor();
+    };
+    await post(hostile);
+    await eventually(async () => expect(await comments.locator('li.comment .comment-body').first().textContent()).toBe(hostile));
+    expect(await comments.locator('.comment-list script, .comment-list img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await comments.locator('h2').textContent()).toBe('Comments (1)');
+    // The API stored it exactly as written, and a reload shows it the same way.
+    const stored = (await getJson(`${baseUrl}/articles/${article.id}/comments`)) as { body: { items: { body: string }[] } };
+    expect(stored.body.items.map((item) => item.body)).toEqual([hostile]);
+    await page.reload();
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    expect(await comments.locator('li.comment .comment-body').allTextContents()).toEqual([hostile]);
+    expect(await comments.locator('h2').textContent()).toBe('Comments (1)');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // Too long: the counter warns, the API refuses, the reader is told by how much.
+    await textarea.fill('x'.repeat(2001));
+    expect(await comments.locator('.comment-hint').textContent()).toBe('2,001 / 2,000 characters');
+    await comments.locator('form button[type="submit"]').click();
+    await eventually(async () =>
+      expect(await comments.locator('form .comment-error').textContent()).toBe(
+        'Your comment is too long: 2,001 characters, and the limit is 2,000. Shorten it and post again.',
+      ),
+    );
+
+    // Too fast: five a minute, then the API's 429 and its Retry-After, in words.
+    for (let n = 2; n <= 5; n += 1) await post(`Comment number ${n}`);
+    expect(await comments.locator('li.comment').count()).toBe(5);
+    await post('One too many');
+    await eventually(async () => expect(await comments.locator('form .comment-error').textContent()).toMatch(/^You are commenting too fast\. Try again in \d+ seconds?\.$/));
+    expect(await comments.locator('li.comment').count()).toBe(5);
+
+    // Delete one's own comment.
+    await comments.locator('li.comment').first().locator('.comment-delete').click();
+    await eventually(async () => expect(await comments.locator('li.comment').count()).toBe(4));
+    expect(await comments.locator('h2').textContent()).toBe('Comments (4)');
+
+    // Signed out behind the page's back (a token the API no longer accepts): the reader is told, and asked to sign in.
+    await page.evaluate(() => {
+      const session = JSON.parse(window.sessionStorage.getItem('newsweave.session') ?? '{}');
+      session.accessToken = `${session.accessToken.slice(0, -4)}AAAA`;
+      window.sessionStorage.setItem('newsweave.session', JSON.stringify(session));
+    });
+    await comments.locator('li.comment').first().locator('.comment-delete').click();
+    await eventually(async () => expect(await comments.locator('.comment-error[role="alert"]:not([hidden])').first().textContent()).toMatch(/^You are signed out/));
+    await eventually(async () => expect(await comments.locator('.comment-account button').textContent()).toBe('Sign in to comment'));
+    expect(await comments.locator('li.comment').count()).toBe(4);
+    expect(await comments.locator('form').count()).toBe(0);
+    expectedErrors = [/Failed to load resource: the server responded with a status of (400|401|429)/];
+  }, 120_000);
 
   it('shows the demo run on the operator page: its counts, the throughput chart and each outlet\'s health', async () => {
     await open();

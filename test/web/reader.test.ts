@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually';
 import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
-import { IDS, startFakeApi, type FakeApi } from './fake-api';
-import { expectArticleOpens, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
+import { FAKE_COGNITO_USER, IDS, startFakeApi, type FakeApi } from './fake-api';
+import { expectArticleOpens, expectCommentsSection, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
 
 let fake: FakeApi;
 let browser: Browser;
@@ -206,6 +206,89 @@ describe('reader: failures and settings', () => {
     } finally {
       await api.stop();
     }
+  });
+});
+
+describe('reader: comments', () => {
+  const comments = () => page.locator('section.comments');
+
+  it('shows the comments under the article, newest first, as plain text with their line breaks', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    expect(await expectCommentsSection(page)).toBe(3);
+    expect(await comments().locator('h2').textContent()).toBe('Comments (3)');
+    expect(await comments().locator('.comment-author').allTextContents()).toEqual(['harbourwatcher', 'mallory', 'dockhand']);
+    expect(await comments().locator('.comment-meta time').first().textContent()).toBe('3 minutes ago');
+    // Markup in a comment is shown, not run: no element was made of it, and its handlers never fired.
+    expect(await comments().locator('.comment-body').nth(1).textContent()).toBe('<img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>');
+    expect(await comments().locator('.comment-list img, .comment-list script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const lines = await comments().locator('.comment-body').nth(2).evaluate((element) => (element as HTMLElement).innerText);
+    expect(lines.split('\n')).toHaveLength(2);
+    // Signed out: an invitation to sign in, no form and no delete buttons.
+    expect(await comments().locator('.comment-account button').textContent()).toBe('Sign in to comment');
+    expect(await comments().locator('form, .comment-delete').count()).toBe(0);
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('says "No comments yet" under an article nobody has commented on', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.rates}`);
+    expect(await expectCommentsSection(page)).toBe(0);
+    expect(await comments().locator('h2').textContent()).toBe('Comments (0)');
+  });
+
+  it('still shows the article when its comments cannot be loaded, and offers to try again', async () => {
+    await open();
+    await page.route(/\/articles\/[^/]+\/comments/, (route) => route.abort('connectionrefused'));
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    expect(await comments().locator('.comment-state .notice p').textContent()).toBe('Comments could not be loaded right now.');
+    expect(await page.locator('#article-title').count()).toBe(1);
+    await page.unroute(/\/articles\/[^/]+\/comments/);
+    await comments().locator('.comment-state button').click();
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(3));
+  });
+
+  it('signs in with the managed login\'s authorization code flow and PKCE, and comes back to the article', async () => {
+    await open();
+    const redirectUri = `${fake.origin}/`;
+    await page.route(`${fake.origin}/config.js`, (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `window.NEWSWEAVE_API = ''; window.NEWSWEAVE_AUTH = ${JSON.stringify({ kind: 'cognito', domain: fake.origin, clientId: 'reader-client', redirectUri })};`,
+      }),
+    );
+    const before = fake.tokenRequests.length;
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await expectCommentsSection(page);
+    await comments().locator('.comment-account button').click();
+    await eventually(async () => expect(await comments().locator('.comment-user').textContent()).toBe(FAKE_COGNITO_USER.username));
+    // Back on the article, with the code and state gone from the address.
+    expect(page.url()).toBe(`${fake.origin}/#/article/${IDS.strike}`);
+    const [exchange] = fake.tokenRequests.slice(before);
+    expect(exchange?.pkceMatched).toBe(true);
+    expect(exchange?.fields).toMatchObject({ grant_type: 'authorization_code', client_id: 'reader-client', redirect_uri: redirectUri });
+    expect(exchange?.fields.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Only the signed-in user's own comment can be deleted; the form is there.
+    expect(await comments().locator('.comment-delete').count()).toBe(1);
+    expect(await comments().locator('li.comment').first().locator('.comment-delete').count()).toBe(1);
+    expect(await comments().locator('textarea#comment-body').count()).toBe(1);
+  });
+
+  it('refuses a sign-in answer this tab did not ask for', async () => {
+    await open();
+    await page.route(`${fake.origin}/config.js`, (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `window.NEWSWEAVE_AUTH = ${JSON.stringify({ kind: 'cognito', domain: fake.origin, clientId: 'reader-client', redirectUri: `${fake.origin}/` })};`,
+      }),
+    );
+    const before = fake.tokenRequests.length;
+    await page.goto(`${fake.origin}/?code=stolen-code&state=forged#/`);
+    await eventually(async () => expect(await page.locator('#main > .notice-error').textContent()).toMatch(/not started here/));
+    expect(fake.tokenRequests.length).toBe(before);
+    expect(page.url()).toBe(`${fake.origin}/#/`);
   });
 });
 

@@ -28,7 +28,8 @@ export function readAuthConfig(value = window.NEWSWEAVE_AUTH) {
   if (value?.kind === 'local' && typeof value.signInUrl === 'string') return { kind: 'local', signInUrl: value.signInUrl };
   if (
     value?.kind === 'cognito' &&
-    /^https:\/\/[^/\s]+$/.test(value.domain ?? '') &&
+    // HTTPS, or plain HTTP on this machine only (a stand-in for Cognito in tests).
+    /^(https:\/\/[^/\s]+|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?)$/.test(value.domain ?? '') &&
     typeof value.clientId === 'string' &&
     /^https?:\/\//.test(value.redirectUri ?? '')
   ) {

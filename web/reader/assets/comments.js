@@ -222,7 +222,10 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
     const page = await api.listComments(articleId, { limit: PAGE_SIZE, cursor }, signal);
     if (signal?.aborted) return;
     list.append(...page.items.map(commentItem));
-    if (!cursor && count === null && !page.nextCursor) setCount(page.items.length);
+    // The article's count may be older than the list (its answer is cached for minutes): a complete first page is
+    // the exact count, and a longer list than the count proves the count low.
+    if (!cursor && !page.nextCursor) setCount(page.items.length);
+    else if (count === null || count < list.children.length) setCount(list.children.length);
     state.replaceChildren(list.firstElementChild ? '' : emptyNotice());
     if (page.nextCursor) {
       const button = h('button', { type: 'button', class: 'load-more' }, 'Load more comments');
