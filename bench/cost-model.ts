@@ -83,6 +83,60 @@ interface Line {
   cost: number;
 }
 
+/**
+ * A comment's figures, from the table design rather than a benchmark (docs/table-design.md, "Capacity per comment"):
+ * the capacity units follow from the item sizes, which do not depend on the machine.
+ */
+export const COMMENT_FIGURES = {
+  writeUnitsPerPost: 4,
+  readUnitsPerPost: 1,
+  dynamoRoundTripsPerPost: 4,
+  lambdaMsPerPost: 80,
+  bytesPerCommentStored: 330,
+} as const;
+
+/** The section of docs/cost.md on comments. */
+export function commentCostSection(p: typeof PRICES = PRICES, memoryMb: number = ASSUMPTIONS.apiMemoryMb): string {
+  const c = COMMENT_FIGURES;
+  const M = 1e6;
+  const gbSeconds = (c.lambdaMsPerPost / 1000) * (memoryMb / 1024) * M;
+  const lines: Line[] = [
+    { item: 'API Gateway HTTP API', arithmetic: `${n(M)} x $1.00 per million`, cost: M * p.httpApiRequest.usd },
+    { item: 'Lambda requests (API)', arithmetic: `${n(M)} x $0.20 per million`, cost: M * p.lambdaRequest.usd },
+    {
+      item: 'Lambda duration (API)',
+      arithmetic: `about ${c.lambdaMsPerPost} ms (${c.dynamoRoundTripsPerPost} DynamoDB round trips) x ${memoryMb / 1024} GB x ${n(M)} = ${n(gbSeconds, 0)} GB-s x $0.0000133334`,
+      cost: gbSeconds * p.lambdaArmGbSecond.usd,
+    },
+    {
+      item: 'DynamoDB writes',
+      arithmetic: `${c.writeUnitsPerPost} WRU (2 rate windows, the comment, its count) x ${n(M)} x $0.625 per million`,
+      cost: c.writeUnitsPerPost * M * p.dynamoWrite.usd,
+    },
+    {
+      item: 'DynamoDB reads',
+      arithmetic: `about ${c.readUnitsPerPost} RRU (the article's existence, billed on its size) x ${n(M)} x $0.125 per million`,
+      cost: c.readUnitsPerPost * M * p.dynamoRead.usd,
+    },
+  ];
+  const total = lines.reduce((sum, line) => sum + line.cost, 0);
+  const storageGb = (c.bytesPerCommentStored * M) / 1e9;
+  return `## Per million comments
+
+From the table design, not measured: docs/table-design.md ("Capacity per comment") derives the units from the item
+sizes, for a comment of up to about 790 bytes of text; a 2,000-character comment writes 2 to 8 more units.
+
+| Item | Arithmetic | Cost |
+|---|---|---:|
+${lines.map((line) => `| ${line.item} | ${line.arithmetic} | ${usd(line.cost)} |`).join('\n')}
+| **Total** | | **${usd(total)}** |
+
+Kept comments cost ${c.bytesPerCommentStored} bytes each with DynamoDB's overhead: ${usd(storageGb * p.dynamoStorageGbMonth.usd)} a month per million (rate
+windows expire a day after they end). A delete is 2 WRU and 1 RRU; reading the count with an article adds 0.5 RRU
+to each \`GET /articles/{id}\` (${usd(0.5 * M * p.dynamoRead.usd)} per million).
+`;
+}
+
 export function costDocument(work: WorkFigures, bundles: BundleFigures, header: string): string {
   const a = ASSUMPTIONS;
   const p = PRICES;
@@ -246,6 +300,7 @@ ${table(api)}
 Data transfer out of AWS ($0.09 per GB after the first 100 GB a month) comes on top for clients outside AWS: a listing page of 20
 summaries is about 10 KB, so about 10 GB ($0.90) per million pages.
 
+${commentCostSection(p)}
 ## What drives the cost
 
 Per article, by share of the total: ${[...ingest]
