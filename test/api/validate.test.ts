@@ -4,17 +4,21 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  COMMENT_LIMIT,
   LIST_LIMIT,
   MAX_QUERY_STRING_LENGTH,
+  MAX_REQUEST_BODY_BYTES,
   RELATED_LIMIT,
   RequestError,
   decodeSegment,
   normaliseTopic,
   parseArticleId,
+  parseCommentId,
   parseCursor,
   parseLimit,
   parseSearchWords,
   parseSourceId,
+  readJsonObject,
   readQueryParameters,
 } from '../../functions/api/validate';
 
@@ -182,5 +186,73 @@ describe('query values', () => {
       code: 'invalid_query',
       message: 'q must be at most 200 characters',
     });
+  });
+});
+
+describe('comment ids', () => {
+  it('accepts a ULID, percent-encoded or not', () => {
+    expect(parseCommentId('01JDR3V9Q4X8K2M6N7P0S5T1W1')).toBe('01JDR3V9Q4X8K2M6N7P0S5T1W1');
+    expect(parseCommentId('01JDR3V9Q4X8K2M6N7P0S5T1%571')).toBe('01JDR3V9Q4X8K2M6N7P0S5T1W1');
+  });
+
+  it.each([
+    ['25 characters', '01JDR3V9Q4X8K2M6N7P0S5T1W'],
+    ['27 characters', '01JDR3V9Q4X8K2M6N7P0S5T1W11'],
+    ['lowercase', '01jdr3v9q4x8k2m6n7p0s5t1w1'],
+    ['a letter outside base32 (I)', '01JDR3V9Q4X8K2M6N7P0S5T1WI'],
+    ['a letter outside base32 (U)', '01JDR3V9Q4X8K2M6N7P0S5T1WU'],
+    ['a traversal', '..%2F..%2Fsources'],
+    ['a broken escape', '%E0%A4%A'],
+  ])('refuses %s with 400 invalid_id', (_, segment) => {
+    expect(refusal(() => parseCommentId(segment))).toMatchObject({ statusCode: 400, code: 'invalid_id' });
+  });
+
+  it('pages comments as the other listings: 1 to 100, 20 by default', () => {
+    expect(COMMENT_LIMIT).toEqual({ fallback: 20, max: 100 });
+  });
+});
+
+describe('readJsonObject', () => {
+  const json = 'application/json';
+
+  it('reads a JSON object, with or without a charset, plain or base64-encoded', () => {
+    expect(readJsonObject('{"body":"hi"}', false, json)).toEqual({ body: 'hi' });
+    expect(readJsonObject('{"body":"hi"}', undefined, 'Application/JSON; charset=utf-8')).toEqual({ body: 'hi' });
+    expect(readJsonObject(Buffer.from('{"body":"é"}').toString('base64'), true, json)).toEqual({ body: 'é' });
+  });
+
+  it.each([
+    ['no content type', undefined],
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['a JSON look-alike', 'application/json-patch+json'],
+  ])('refuses %s with 415', (_, contentType) => {
+    expect(refusal(() => readJsonObject('{"body":"hi"}', false, contentType))).toEqual({
+      name: 'RequestError',
+      statusCode: 415,
+      code: 'unsupported_media_type',
+      message: 'send the body as application/json',
+    });
+  });
+
+  it('refuses a body over 64 KiB in UTF-8 bytes with 413, and takes one at the limit', () => {
+    const at = `{"body":"${'x'.repeat(MAX_REQUEST_BODY_BYTES - 11)}"}`;
+    expect(Buffer.byteLength(at)).toBe(MAX_REQUEST_BODY_BYTES);
+    expect(readJsonObject(at, false, json)).toHaveProperty('body');
+    const over = `{"body":"${'é'.repeat(MAX_REQUEST_BODY_BYTES / 2)}"}`;
+    expect(over.length).toBeLessThan(MAX_REQUEST_BODY_BYTES);
+    expect(refusal(() => readJsonObject(over, false, json))).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+  });
+
+  it.each([
+    ['nothing', undefined, 'the body is not valid JSON'],
+    ['an empty body', '', 'the body is not valid JSON'],
+    ['broken JSON', '{"body":', 'the body is not valid JSON'],
+    ['a string', '"hi"', 'the body must be a JSON object'],
+    ['an array', '[]', 'the body must be a JSON object'],
+    ['null', 'null', 'the body must be a JSON object'],
+    ['a number', '5', 'the body must be a JSON object'],
+  ])('refuses %s with 400 invalid_body', (_, body, message) => {
+    expect(refusal(() => readJsonObject(body, false, json))).toEqual({ name: 'RequestError', statusCode: 400, code: 'invalid_body', message });
   });
 });
