@@ -110,7 +110,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       const limit = parseLimit(query.get('limit'), RELATED_LIMIT);
       const found = await related.findRelated(id, { limit });
       // The index is written after the article: a stored article it does not know yet simply has no related ones.
-      if (found === null && !(await articles.getArticle(id))) {
+      if (found === null && !(await articles.hasArticle(id))) {
         throw new RequestError(404, 'not_found', 'no article with this id');
       }
       const items = (found ?? [])
