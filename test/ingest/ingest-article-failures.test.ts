@@ -29,7 +29,15 @@ const deps = (): IngestArticleDeps => ({
   sources,
   telemetry,
   now: () => new Date(clock),
-  articles: { putArticleIfAbsent: unreachable, isIndexed: unreachable, markIndexed: unreachable, getArticle: unreachable, listArticles: unreachable },
+  articles: {
+    putArticleIfAbsent: unreachable,
+    isIndexed: unreachable,
+    markIndexed: unreachable,
+    getArticle: unreachable,
+    getArticleWithCommentCount: unreachable,
+    hasArticle: unreachable,
+    listArticles: unreachable,
+  },
   related: { indexArticle: unreachable, findRelated: unreachable, listTopic: unreachable, search: unreachable },
   stories: { assignStory: unreachable } as unknown as IngestArticleDeps['stories'],
 });
