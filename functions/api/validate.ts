@@ -127,12 +127,12 @@ export function parseCommentId(segment: string): string {
  * JSON. API Gateway hands a JSON body over as text; a base64-encoded one (another content type) is refused by type.
  */
 export function readJsonObject(body: string | undefined, isBase64Encoded: boolean | undefined, contentType: string | undefined): Record<string, unknown> {
-  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
     throw new RequestError(415, 'unsupported_media_type', 'send the body as application/json');
   }
-  const text = isBase64Encoded ? Buffer.from(body ?? '', 'base64').toString('utf8') : (body ?? '');
-  if (Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BODY_BYTES) {
+  const raw = body ?? '';
+  const text = isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > MAX_REQUEST_BODY_BYTES) {
     throw new RequestError(413, 'payload_too_large', `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
   }
   let parsed: unknown;

@@ -207,6 +207,16 @@ describe('comment ids', () => {
     expect(refusal(() => parseCommentId(segment))).toMatchObject({ statusCode: 400, code: 'invalid_id' });
   });
 
+  it('says what a comment id is', () => {
+    expect(refusal(() => parseCommentId('nope'))).toEqual({
+      name: 'RequestError',
+      statusCode: 400,
+      code: 'invalid_id',
+      message: 'comment id must be 26 letters and digits (a ULID)',
+    });
+    expect(refusal(() => parseCommentId('%E0%A4%A')).message).toBe('comment id is not valid percent-encoded UTF-8');
+  });
+
   it('pages comments as the other listings: 1 to 100, 20 by default', () => {
     expect(COMMENT_LIMIT).toEqual({ fallback: 20, max: 100 });
   });
@@ -218,6 +228,7 @@ describe('readJsonObject', () => {
   it('reads a JSON object, with or without a charset, plain or base64-encoded', () => {
     expect(readJsonObject('{"body":"hi"}', false, json)).toEqual({ body: 'hi' });
     expect(readJsonObject('{"body":"hi"}', undefined, 'Application/JSON; charset=utf-8')).toEqual({ body: 'hi' });
+    expect(readJsonObject('{"body":"hi"}', false, 'application/json ;charset=utf-8')).toEqual({ body: 'hi' });
     expect(readJsonObject(Buffer.from('{"body":"é"}').toString('base64'), true, json)).toEqual({ body: 'é' });
   });
 
@@ -226,6 +237,7 @@ describe('readJsonObject', () => {
     ['text/plain', 'text/plain'],
     ['a form', 'application/x-www-form-urlencoded'],
     ['a JSON look-alike', 'application/json-patch+json'],
+    ['JSON after another type', 'text/plain; application/json'],
   ])('refuses %s with 415', (_, contentType) => {
     expect(refusal(() => readJsonObject('{"body":"hi"}', false, contentType))).toEqual({
       name: 'RequestError',
@@ -241,7 +253,12 @@ describe('readJsonObject', () => {
     expect(readJsonObject(at, false, json)).toHaveProperty('body');
     const over = `{"body":"${'é'.repeat(MAX_REQUEST_BODY_BYTES / 2)}"}`;
     expect(over.length).toBeLessThan(MAX_REQUEST_BODY_BYTES);
-    expect(refusal(() => readJsonObject(over, false, json))).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+    expect(refusal(() => readJsonObject(over, false, json))).toEqual({
+      name: 'RequestError',
+      statusCode: 413,
+      code: 'payload_too_large',
+      message: 'the body is over 65536 bytes',
+    });
   });
 
   it.each([
