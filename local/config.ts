@@ -11,6 +11,13 @@ export interface LocalConfig {
   /** A sources file; the bundled demo sources when absent. */
   readonly sourcesPath?: string;
   readonly dataDir: string;
+  /**
+   * A DynamoDB server to use instead of the embedded one (`AWS_ENDPOINT_URL_DYNAMODB`, the SDK's own variable):
+   * DynamoDB Local, LocalStack, a shared dev server. Its table is created there if absent.
+   */
+  readonly dynamoEndpoint?: string;
+  /** An SQS server to use instead of the embedded one (`AWS_ENDPOINT_URL_SQS`); its queues are created if absent. */
+  readonly sqsEndpoint?: string;
 }
 
 /** A variable that cannot be used; the message names it. */
@@ -27,7 +34,24 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     host: env.HOST || undefined,
     sourcesPath: env.NEWSWEAVE_SOURCES || undefined,
     dataDir: env.NEWSWEAVE_DATA_DIR || DEFAULT_DATA_DIR,
+    dynamoEndpoint: parseEndpoint('AWS_ENDPOINT_URL_DYNAMODB', env.AWS_ENDPOINT_URL_DYNAMODB),
+    sqsEndpoint: parseEndpoint('AWS_ENDPOINT_URL_SQS', env.AWS_ENDPOINT_URL_SQS),
   };
+}
+
+/** An http(s) URL with no path, query or credentials, as the SDK takes an endpoint; undefined when unset. */
+function parseEndpoint(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new LocalConfigError(`${name} must be a URL such as http://localhost:8000, not "${value}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
+    throw new LocalConfigError(`${name} must be an http or https URL with a host and port only (http://localhost:8000), not "${value}"`);
+  }
+  return url.origin;
 }
 
 function parsePort(value: string | undefined): number {

@@ -21,8 +21,8 @@ import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
 import {
-  LOCAL_AWS,
   createDynamoClients,
+  localAwsIdentity,
   createQueues,
   createSqsClient,
   ensureTable,
@@ -43,6 +43,10 @@ export interface LocalStackOptions {
   readonly print?: (line: string) => void;
   /** Seconds before a failed record is delivered again (the deployed queue uses 6x the worker timeout). */
   readonly visibilityTimeoutSeconds?: number;
+  /** A DynamoDB server to use instead of starting dynalite; the table is created there if absent. */
+  readonly dynamoEndpoint?: string;
+  /** An SQS server to use instead of starting local-aws-sqs; the queues are created there if absent. */
+  readonly sqsEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -51,7 +55,7 @@ export interface LocalStack {
   readonly url: string;
   readonly sources: readonly SourceConfig[];
   readonly tableName: string;
-  /** The local DynamoDB server, for tools that seed it or count its requests. */
+  /** The DynamoDB server, for tools that seed it or count its requests (an external one's count is NaN). */
   readonly dynamo: LocalServer;
   /** Runs the dead-letter redrive now, as the schedule and the ops page's button do (`force`: ignore cool-downs). */
   redrive(options?: { force?: boolean }): ReturnType<RedriveHandler>;
@@ -80,17 +84,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const dynamo = await startLocalServer(() => startDynamo({ path: join(dataDir, 'dynamodb') }), 'DynamoDB (dynalite)', dataDir);
+    const identity = localAwsIdentity();
+    const dynamo = options.dynamoEndpoint
+      ? externalServer(options.dynamoEndpoint)
+      : await startLocalServer(() => startDynamo({ path: join(dataDir, 'dynamodb') }), 'DynamoDB (dynalite)', dataDir);
     stoppers.push(() => dynamo.stop());
-    const sqs = await startSqs();
+    const sqs = options.sqsEndpoint ? externalServer(options.sqsEndpoint) : await startSqs();
     stoppers.push(() => sqs.stop());
+    if (options.dynamoEndpoint) print(`DynamoDB: ${options.dynamoEndpoint} (AWS_ENDPOINT_URL_DYNAMODB), table ${TABLE_NAME}`);
+    if (options.sqsEndpoint) print(`SQS: ${options.sqsEndpoint} (AWS_ENDPOINT_URL_SQS)`);
 
-    const { raw } = createDynamoClients(dynamo.endpoint);
-    await ensureTable(raw, TABLE_NAME);
+    const { raw } = createDynamoClients(dynamo.endpoint, identity);
+    await reach('DynamoDB', dynamo.endpoint, options.dynamoEndpoint !== undefined, () => ensureTable(raw, TABLE_NAME));
     raw.destroy();
-    const sqsClient = createSqsClient(sqs.endpoint);
+    const sqsClient = createSqsClient(sqs.endpoint, identity);
     stoppers.push(() => sqsClient.destroy());
-    const queues = await createQueues(sqsClient, 'newsweave', { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+    const queues = await reach('SQS', sqs.endpoint, options.sqsEndpoint !== undefined, () =>
+      createQueues(sqsClient, 'newsweave', { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+    );
     const queueArn = (
       await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['QueueArn'] }))
     ).Attributes?.QueueArn;
@@ -101,9 +112,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUEUE_URL: queues.queueUrl,
       DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       ALLOW_PRIVATE_ADDRESSES: 'true',
-      AWS_REGION: LOCAL_AWS.region,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_REGION: identity.region,
+      AWS_ACCESS_KEY_ID: identity.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: identity.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       POWERTOOLS_SERVICE_NAME: 'newsweave',
@@ -150,7 +161,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const opsMetrics = collectOpsMetrics();
     stoppers.push(() => opsMetrics.stop());
-    const { document } = createDynamoClients(dynamo.endpoint);
+    const { document } = createDynamoClients(dynamo.endpoint, identity);
     stoppers.push(() => document.destroy());
     const sourceStore = new DynamoSourceStore({ client: document, tableName: TABLE_NAME });
     // The local stand-in for the Cognito user pool and API Gateway's JWT authorizer, over the same kind of tokens.
@@ -177,6 +188,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** A server this process did not start: nothing to stop, and no request count. */
+function externalServer(endpoint: string): LocalServer {
+  return { endpoint, requestCount: () => Number.NaN, stop: async () => {} };
+}
+
+/** Runs the first request to a server; an external one that cannot be reached is named in the error. */
+async function reach<T>(what: string, endpoint: string, external: boolean, first: () => Promise<T>): Promise<T> {
+  try {
+    return await first();
+  } catch (error) {
+    if (!external) throw error;
+    const variable = what === 'SQS' ? 'AWS_ENDPOINT_URL_SQS' : 'AWS_ENDPOINT_URL_DYNAMODB';
+    throw new Error(`cannot use ${what} at ${endpoint} (${variable}): ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -81,8 +81,23 @@ export async function startDynamo(options: { path?: string; port?: number } = {}
   return { endpoint: `http://127.0.0.1:${port}`, requestCount, stop: () => close(server) };
 }
 
-export function createDynamoClients(endpoint: string) {
-  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 5 });
+/** The region and credentials clients sign with: DynamoDB Local keeps one set of tables per access key and region. */
+export type LocalAwsIdentity = { readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } };
+
+/**
+ * LOCAL_AWS, or the environment's region and keys when it sets them: an external server (DynamoDB Local, LocalStack)
+ * then sees the tables and queues its other clients use.
+ */
+export function localAwsIdentity(env: NodeJS.ProcessEnv = process.env): LocalAwsIdentity {
+  const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = env;
+  return {
+    region: AWS_REGION || LOCAL_AWS.region,
+    credentials: AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY ? { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY } : LOCAL_AWS.credentials,
+  };
+}
+
+export function createDynamoClients(endpoint: string, identity: LocalAwsIdentity = LOCAL_AWS) {
+  const raw = new DynamoDBClient({ ...identity, endpoint, maxAttempts: 5 });
   const document = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return { raw, document };
 }
@@ -112,8 +127,8 @@ export async function startSqs(options: { port?: number } = {}): Promise<LocalSe
   return { endpoint: `http://127.0.0.1:${address.port}`, requestCount: countRequests(server), stop: () => close(server) };
 }
 
-export function createSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ ...LOCAL_AWS, endpoint });
+export function createSqsClient(endpoint: string, identity: LocalAwsIdentity = LOCAL_AWS): SQSClient {
+  return new SQSClient({ ...identity, endpoint });
 }
 
 export interface LocalQueues {
