@@ -16,10 +16,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoStoryIndex } from '../functions/dedupe/story-index';
 import { articleIdFor } from '../functions/fetch/canonical-url';
-import { DynamoRelatedIndex } from '../functions/related/dynamo-related-index';
 import { silentTelemetry } from '../functions/shared/telemetry';
+import { DynamoRelatedStore } from '../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { storeArticle } from '../functions/use-cases/store-article';
 import { startLocalStack } from '../local/runtime';
@@ -75,8 +74,7 @@ async function seed(from: number): Promise<{ from: number; seconds: number; requ
     const deps = {
       articles: new DynamoArticleStore({ client: document, tableName: TABLE_NAME }),
       sources: new DynamoSourceStore({ client: document, tableName: TABLE_NAME }),
-      related: new DynamoRelatedIndex({ client: document, tableName: TABLE_NAME }),
-      stories: new DynamoStoryIndex({ client: document, tableName: TABLE_NAME }),
+      related: new DynamoRelatedStore({ client: document, tableName: TABLE_NAME }),
       telemetry: silentTelemetry,
     };
     const started = performance.now();

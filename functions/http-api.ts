@@ -7,18 +7,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
-import { DynamoRelatedIndex } from './related/dynamo-related-index';
 import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
+import { DynamoRelatedStore } from './store/dynamo-related-store';
+import { createRelatedQueries } from './use-cases/related-queries';
 
 const tableName = requireEnv('TABLE_NAME');
 const client = createDocumentClient();
 
+const articles = new DynamoArticleStore({ client, tableName });
+
 export const lambdaHandler = createApiHandler({
-  articles: new DynamoArticleStore({ client, tableName }),
+  articles,
   sources: new DynamoSourceStore({ client, tableName }),
-  related: new DynamoRelatedIndex({ client, tableName }),
+  related: createRelatedQueries({ store: new DynamoRelatedStore({ client, tableName }), articles }),
   comments: new DynamoCommentStore({ client, tableName }),
   rateLimiter: new DynamoRateLimiter({ client, tableName }),
   telemetry,

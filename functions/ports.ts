@@ -1,17 +1,12 @@
 /**
  * The small interfaces the domain talks to. Each has a DynamoDB/SQS implementation for Lambda and the
- * local stack (`functions/store`, `functions/ingest/sqs-article-queue.ts`); domain tests can use in-memory fakes.
+ * local stack (`functions/store`, `functions/ingest/sqs-article-queue.ts`); domain tests can use in-memory fakes,
+ * and the related index has an in-memory implementation (`functions/store/memory-related-store.ts`).
  */
 import type { RateSlot } from './comments/rate-limit';
-import type {
-  Article,
-  ArticleMessage,
-  ArticleSummary,
-  Comment,
-  RelatedArticle,
-  SourceConfig,
-  SourceState,
-} from './model';
+import type { TextSketch } from './dedupe/text-sketch';
+import type { Article, ArticleMessage, ArticleSummary, Comment, SourceConfig, SourceState } from './model';
+import type { IndexedArticle, RelatedLink } from './related/rank-related';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -38,18 +33,13 @@ export interface ArticleWithCommentCount {
 export interface ArticleStore {
   /** Idempotent write keyed on the article id: true if stored now, false if it was already there. */
   putArticleIfAbsent(article: Article): Promise<boolean>;
-  /** Whether the article's indexing was recorded as finished (false for an absent article). */
-  isIndexed(id: string): Promise<boolean>;
-  /**
-   * Records that the article's indexing finished: true for the one caller that records it first, false for every
-   * other (a concurrent or later delivery of the same article), so that it is counted once.
-   */
-  markIndexed(id: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | null>;
   /** The article and how many comments it has, in one round trip (the count is a small item of its own). */
   getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null>;
   /** Whether an article with this id is stored. */
   hasArticle(id: string): Promise<boolean>;
+  /** The summaries of the articles that exist among `ids`, in no particular order (one batched read). */
+  getSummaries(ids: readonly string[]): Promise<ArticleSummary[]>;
   /** Newest first (by publishedAt). */
   listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>>;
 }
@@ -111,25 +101,61 @@ export interface DeadLetterQueue {
   remove(letter: DeadLetter): Promise<void>;
 }
 
-export interface RelatedQuery {
-  readonly limit: number;
-}
-
 export interface TopicQuery {
   readonly limit: number;
   readonly cursor?: string;
 }
 
-/** Inverted index of entity/keyword -> recent articles, and each article's precomputed related list. */
-export interface RelatedIndex {
-  /** Indexes a newly stored article and refreshes the related lists it belongs in. Idempotent. */
-  indexArticle(article: Article): Promise<void>;
-  /** Best first, never the article itself; null if the article is unknown. */
-  findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null>;
-  /** Articles about one normalised entity or keyword, newest first. */
-  listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
-  /** Keyword search over the same index, best first. */
-  search(words: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+/** What the related index keeps of an article from the start of its indexing: enough to rank it and find copies. */
+export interface IndexEntry extends IndexedArticle {
+  /** Its text's sketch, to recognise copies; null for a text too short to judge. */
+  readonly sketch: TextSketch | null;
+  /** The last score of its own list when that list is full, else 0 (rank-related.ts: listFloor). */
+  readonly floor: number;
+}
+
+/** An article under one of its terms: the inverted index behind candidates, topic pages and search. */
+export interface Posting {
+  readonly term: string;
+  readonly id: string;
+  readonly publishedAt: string;
+  /** The term's weight in the article's vector. */
+  readonly weight: number;
+}
+
+/** An article's related links as stored: its own list (scored when it was indexed) and the later ones. */
+export interface StoredRelated {
+  readonly storyId: string;
+  /** Best first. */
+  readonly own: readonly RelatedLink[];
+  /** Best first: the best `limit` of the links later articles wrote. */
+  readonly later: readonly RelatedLink[];
+}
+
+/**
+ * The related-articles index's storage: keys, items and batched I/O only; the use cases in
+ * functions/use-cases (index-article.ts, related-queries.ts) hold the algorithm. Every write is blind and
+ * idempotent (keyed by ids) but the own list's, which is written once and says who wrote it.
+ */
+export interface RelatedStore {
+  /** The article's entry and its postings, written when its indexing begins. */
+  putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
+  /** Changes an entry's story or floor (an entry that is not there is left so). */
+  updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void>;
+  readEntries(ids: readonly string[]): Promise<IndexEntry[]>;
+  /** A term's postings, newest first, page by page. */
+  readPostings(term: string, query: TopicQuery): Promise<Page<Posting>>;
+  /** Whether the article's indexing finished: its own list is stored. */
+  isIndexed(id: string): Promise<boolean>;
+  /** The article's own list and its best `limit` later links; null when its indexing has not finished. */
+  readRelated(id: string, limit: number): Promise<StoredRelated | null>;
+  /**
+   * Stores the article's own list (its related articles indexed before it), once: true for the one call that
+   * stores it, false when it was already there (a redelivery, or another delivery racing this one).
+   */
+  putOwnList(id: string, storyId: string, links: readonly RelatedLink[]): Promise<boolean>;
+  /** One link under each owner: a later related article, in the owner's list. */
+  putLaterLinks(links: readonly { readonly ownerId: string; readonly link: RelatedLink }[]): Promise<void>;
 }
 
 /** A robots.txt as the robots cache keeps it (functions/fetch/robots.ts). */

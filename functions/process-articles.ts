@@ -8,12 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoStoryIndex } from './dedupe/story-index';
 import { createPageFetcher } from './ingest/page-fetcher';
 import { parseArticleMessage } from './ingest/sqs-article-queue';
-import { DynamoRelatedIndex } from './related/dynamo-related-index';
 import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
+import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { ingestArticle } from './use-cases/ingest-article';
@@ -27,8 +26,7 @@ const deps = {
   articles: new DynamoArticleStore({ client, tableName }),
   sources: new DynamoSourceStore({ client, tableName }),
   seen: new DynamoSeenUrlStore({ client, tableName }),
-  related: new DynamoRelatedIndex({ client, tableName }),
-  stories: new DynamoStoryIndex({ client, tableName }),
+  related: new DynamoRelatedStore({ client, tableName }),
   fetcher: createPageFetcher({
     allowPrivateAddresses,
     userAgent,

@@ -2,11 +2,13 @@
  * eval:related: stores a labelled corpus through the worker's storing code into a fresh local table, then asks the
  * read path for each article's related list, and writes `{ "<corpus id>": ["<related corpus id>", ...] }`.
  *
- *   npm run --silent eval:related -- <corpus.jsonl> [--out pred.json]
+ *   npm run --silent eval:related -- <corpus.jsonl> [--out pred.json] [--shuffle <seed>]
  *   python3 ../shared/data/related-dev/score_related.py <corpus.jsonl> pred.json
  *
  * Fetch and extraction are skipped: each line's title and body become an ArticleDraft with a synthetic URL, one of
  * eight synthetic sources, and a publication time one minute after the previous line's. Labels are never read.
+ * The corpora are sorted by label, so one story's articles arrive together; `--shuffle <seed>` stores them in an
+ * order fixed by the seed instead, as a stream of news mixes stories (the output stays in file order).
  * On stderr: timings, and the DynamoDB requests and capacity units per ingested article and per related query
  * (every request asks for ReturnConsumedCapacity TOTAL).
  *
@@ -16,13 +18,13 @@
  * stores a batch's records side by side.
  */
 import { writeFileSync } from 'node:fs';
-import { DynamoStoryIndex } from '../functions/dedupe/story-index';
-import { DynamoRelatedIndex } from '../functions/related/dynamo-related-index';
 import { silentTelemetry } from '../functions/shared/telemetry';
+import { DynamoRelatedStore } from '../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
-import { storeArticle, type ArticleDraft } from '../functions/use-cases/store-article';
+import { createRelatedQueries } from '../functions/use-cases/related-queries';
+import { storeArticle } from '../functions/use-cases/store-article';
 import { createDynamoClients, ensureTable, startDynamoProcess } from '../local/servers';
-import { articleIdOf, corpusArticle, readCorpus, type CorpusLine } from './support/corpus';
+import { articleIdOf, draftOf, readCorpus, shuffled } from './support/corpus';
 
 interface Usage {
   requests: number;
@@ -37,41 +39,31 @@ interface Usage {
  */
 const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.EVAL_CONCURRENCY ?? 8)) || 1);
 
-function parseArgs(argv: readonly string[]): { corpus: string; out: string | null } {
-  const rest = [...argv];
-  let out: string | null = null;
-  const outAt = rest.indexOf('--out');
-  if (outAt >= 0) {
-    out = rest[outAt + 1] ?? null;
-    if (!out) throw new Error('--out needs a file name');
-    rest.splice(outAt, 2);
-  }
-  const [corpus] = rest;
-  if (!corpus || rest.length !== 1) throw new Error('usage: eval-related <corpus.jsonl> [--out pred.json]');
-  return { corpus, out };
-}
+const USAGE = 'usage: eval-related <corpus.jsonl> [--out pred.json] [--shuffle <seed>]';
 
-function draftOf(line: CorpusLine, index: number): ArticleDraft {
-  const { id, url, source, publishedAt } = corpusArticle(line, index);
-  return {
-    id,
-    url,
-    title: line.title,
-    source,
-    publishedAt,
-    summary: '',
-    body: line.body,
-    byline: null,
-    imageUrl: null,
-    language: 'en',
-    fetchedAt: publishedAt,
-    modifiedAt: null,
+function parseArgs(argv: readonly string[]): { corpus: string; out: string | null; shuffle: number | null } {
+  const rest = [...argv];
+  const take = (flag: string): string | null => {
+    const at = rest.indexOf(flag);
+    if (at < 0) return null;
+    const value = rest[at + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value; ${USAGE}`);
+    rest.splice(at, 2);
+    return value;
   };
+  const out = take('--out');
+  const seed = take('--shuffle');
+  const shuffle = seed === null ? null : Number(seed);
+  if (shuffle !== null && !(Number.isInteger(shuffle) && shuffle >= 0)) throw new Error(`--shuffle needs a whole number as seed; ${USAGE}`);
+  const [corpus] = rest;
+  if (!corpus || rest.length !== 1) throw new Error(USAGE);
+  return { corpus, out, shuffle };
 }
 
 async function main(): Promise<void> {
-  const { corpus, out } = parseArgs(process.argv.slice(2));
+  const { corpus, out, shuffle } = parseArgs(process.argv.slice(2));
   const lines = readCorpus(corpus);
+  const order = shuffle === null ? lines : shuffled(lines, shuffle);
   const server = await startDynamoProcess();
   const { raw, document: client } = createDynamoClients(server.endpoint);
   const usage: Usage = { requests: 0, readUnits: 0, writeUnits: 0 };
@@ -95,19 +87,20 @@ async function main(): Promise<void> {
     const deps = {
       articles: new DynamoArticleStore({ client, tableName }),
       sources: new DynamoSourceStore({ client, tableName }),
-      related: new DynamoRelatedIndex({ client, tableName }),
-      stories: new DynamoStoryIndex({ client, tableName }),
+      related: new DynamoRelatedStore({ client, tableName }),
       telemetry: silentTelemetry,
     };
+    const queries = createRelatedQueries({ store: deps.related, articles: deps.articles });
 
     const ingestStarted = performance.now();
     const corpusIdOf = new Map<string, string>();
-    const drafts = lines.map((line, index) => {
+    // Each line's publication time follows its place in the storing order.
+    const drafts = order.map((line, index) => {
       const draft = draftOf(line, index);
       corpusIdOf.set(draft.id, line.id);
       return draft;
     });
-    // In file order, a few at a time, as the worker stores a batch's records side by side.
+    // In order, a few at a time, as the worker stores a batch's records side by side.
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -124,7 +117,7 @@ async function main(): Promise<void> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (asked < lines.length) {
           const i = asked++;
-          const related = (await deps.related.findRelated(articleIdOf(lines[i]!.id), { limit: 50 })) ?? [];
+          const related = (await queries.findRelated(articleIdOf(lines[i]!.id), { limit: 50 })) ?? [];
           rankings[i] = related.map((entry) => corpusIdOf.get(entry.id) ?? entry.id);
         }
       }),
@@ -143,7 +136,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       [
         `articles ${lines.length}: ingest ${(ingest.ms / 1000).toFixed(1)} s, related queries ${(queryMs / 1000).toFixed(1)} s`,
-        `per ingested article (store + story + index): ${per(ingest.requests)} requests, ${per(ingest.readUnits)} RCU, ${per(ingest.writeUnits)} WCU`,
+        `per ingested article (store + index): ${per(ingest.requests)} requests, ${per(ingest.readUnits)} RCU, ${per(ingest.writeUnits)} WCU`,
         `per related query: ${per(usage.requests - before.requests)} requests, ${per(usage.readUnits - before.readUnits)} RCU`,
       ].join('\n') + '\n',
     );

@@ -12,7 +12,8 @@ import { checkCommentBody } from '../comments/comment-body';
 import { userFromClaims } from '../comments/claims';
 import type { RateWindow } from '../comments/rate-limit';
 import type { ArticleSummary, User } from '../model';
-import type { ArticleStore, CommentStore, Page, RateLimiter, RelatedIndex, SourceStore } from '../ports';
+import type { ArticleStore, CommentStore, Page, RateLimiter, SourceStore } from '../ports';
+import type { RelatedQueries } from '../use-cases/related-queries';
 import { InvalidCursorError } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { deleteComment } from '../use-cases/delete-comment';
@@ -49,7 +50,7 @@ import {
 export interface ApiDependencies {
   readonly articles: ArticleStore;
   readonly sources: SourceStore;
-  readonly related: RelatedIndex;
+  readonly related: RelatedQueries;
   readonly comments: CommentStore;
   readonly rateLimiter: RateLimiter;
   readonly telemetry: Telemetry;

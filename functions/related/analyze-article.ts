@@ -1,5 +1,6 @@
 /**
- * The keywords and named entities of an article, weighted, for related articles, topics and search. Pure.
+ * The keywords and named entities of an article with their weighted counts, for related articles, topics and
+ * search. Pure. How much each term then weighs in the article's vector is term-weight.ts's business.
  *
  * A light approach on purpose: capitalised runs of words are entity candidates, the other words are keywords
  * (stop words out, Porter-stemmed for English). compromise or wink-nlp tag entities better in isolation, but they
@@ -22,21 +23,14 @@ export interface ArticleText {
   readonly siteName?: string;
 }
 
-/** How many terms an article keeps: enough to overlap with its neighbours, few enough to bound index writes. */
-export const MAX_TERMS = 30;
+/** Terms returned at most, the most mentioned first: far more than a vector keeps, a bound on hostile text. */
+export const MAX_TERMS = 400;
 
 const TITLE_WEIGHT = 3;
 const LEAD_WEIGHT = 2;
 const BODY_WEIGHT = 1;
 /** Names identify a story better than common nouns do. */
 const ENTITY_BOOST = 1.5;
-/**
- * Saturation of a term's weight, in weighted occurrences (BM25's k1 on the counts above, where a title word counts
- * 3 and a word of the lead 2): the weight grows almost linearly over the first few mentions and levels off after
- * about this many, so that a term repeated all through a long article does not swamp the others. Milder than the
- * logarithm used before, which made a name in the title and the lead weigh barely more than a word said twice.
- */
-const SATURATION = 10;
 /** Each word of a longer name, relative to the name. */
 const NAME_WORD_WEIGHT = 1;
 /** The lead: the first characters of the body, where news writing states who, what and where. */
@@ -149,6 +143,11 @@ function tokenize(text: string): Token[] {
 const CONTRACTION = /['’](m|re|ll|ve|d|t|s)$/;
 const isCapitalised = (word: string) => /^\p{Lu}/u.test(word) && !/^\p{Lu}[\p{Lu}\p{N}]{4,}$/u.test(word);
 const isLetters = (word: string) => /\p{L}/u.test(word) && !/^\p{N}/u.test(word);
+/**
+ * Words of three letters or more, and numbers of two digits or more: a year, a toll, a magnitude or a score tells
+ * one event from another like a name does (`1st`, `3`, `x2` are left out).
+ */
+const isKeyword = (word: string) => (word.length >= 3 && isLetters(word)) || /^\p{N}{2,}$/u.test(word);
 
 interface Occurrences {
   weight: number;
@@ -263,15 +262,14 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
   }
   for (const { section, word } of keywordTokens) {
     const lower = word.toLowerCase();
-    if (lower.length < 3 || !isLetters(lower) || stopWords.has(lower) || siteWords.has(lower) || CONTRACTION.test(lower)) continue;
+    if (!isKeyword(lower) || stopWords.has(lower) || siteWords.has(lower) || CONTRACTION.test(lower)) continue;
     counter.add(stem(lower), lower, section.weight, 'keyword');
   }
 
   return [...counter.terms.entries()]
     .map(([term, entry]) => ({
       term,
-      // Saturating in the count (BM25): the tenth mention of a word says less than the second.
-      weight: round((entry.weight * (SATURATION + 1)) / (entry.weight + SATURATION)),
+      weight: round(entry.weight),
       kind: entry.kind,
       label: mostUsed(entry.labels),
     }))

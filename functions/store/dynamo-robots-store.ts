@@ -8,11 +8,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RobotsRecord, RobotsStore } from '../ports';
+import { robotsKey } from './table-schema';
 
 const MAX_STORED_BYTES = 300_000;
 const KEEP_SECONDS = 30 * 24 * 3600;
 
-export const robotsKey = (origin: string) => ({ PK: `ROBOTS#${origin}`, SK: 'ROBOTS' });
 
 export class DynamoRobotsStore implements RobotsStore {
   constructor(private readonly props: { readonly client: DynamoDBDocumentClient; readonly tableName: string }) {}

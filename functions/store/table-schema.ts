@@ -1,7 +1,9 @@
 /**
- * The one DynamoDB table's keys, shared by the CDK construct (lib/storage.ts) and the local runtime, so that
- * both create the same table. Item types and access patterns: docs/table-design.md.
+ * The one DynamoDB table: its key attributes, shared by the CDK construct (lib/storage.ts) and the local runtime so
+ * that both create the same table, and every item's key, so that each key prefix is written in one place. Item
+ * types and access patterns: docs/table-design.md.
  */
+import { createHash } from 'node:crypto';
 export const TABLE_KEYS = {
   partitionKey: 'PK',
   sortKey: 'SK',
@@ -61,3 +63,65 @@ export function createTableInput(tableName: string) {
     })),
   };
 }
+
+type Key = { readonly PK: string; readonly SK: string };
+
+/** An article's partition holds the article, its index entry and its related links. */
+const ARTICLE_PARTITION_PREFIX = 'ARTICLE#';
+export const articlePartition = (id: string) => `${ARTICLE_PARTITION_PREFIX}${id}`;
+/** An article partition's key -> the article's id; null for any other partition. */
+export const articleIdOfPartition = (pk: unknown): string | null =>
+  typeof pk === 'string' && pk.startsWith(ARTICLE_PARTITION_PREFIX) && pk.length > ARTICLE_PARTITION_PREFIX.length
+    ? pk.slice(ARTICLE_PARTITION_PREFIX.length)
+    : null;
+export const articleKey = (id: string): Key => ({ PK: articlePartition(id), SK: 'ARTICLE' });
+/** The article's entry in the related index: its vector, sketch, story and floor (not in the related Query's range). */
+export const entryKey = (id: string): Key => ({ PK: articlePartition(id), SK: 'ENTRY' });
+/** Every related item of an article begins with this. */
+export const RELATED_PREFIX = 'REL#';
+/** The article's own list (its related articles indexed before it): sorts before every later link. */
+export const ownListKey = (id: string): Key => ({ PK: articlePartition(id), SK: `${RELATED_PREFIX}!` });
+/** Scores are kept to six decimals; at most 9999.999999 fits the ten digits. */
+const SCORE_SCALE = 1e6;
+const SCORE_DIGITS = 10;
+const MAX_INVERTED = 10 ** SCORE_DIGITS - 1;
+/**
+ * A later related article in the owner's partition: `REL#<inverted score>#<otherId>`, so that ascending key order
+ * is best score first, ties by id, and a Query with a Limit returns the best.
+ */
+export function laterLinkKey(ownerId: string, score: number, otherId: string): Key {
+  const scaled = Math.round(Math.min(Math.max(Number.isFinite(score) ? score : 0, 0), MAX_INVERTED / SCORE_SCALE) * SCORE_SCALE);
+  return { PK: articlePartition(ownerId), SK: `${RELATED_PREFIX}${String(MAX_INVERTED - scaled).padStart(SCORE_DIGITS, '0')}#${otherId}` };
+}
+/** A later link's sort key -> its score and the other article's id; null for any other key. */
+export function parseLaterLinkKey(sortKey: string): { score: number; id: string } | null {
+  const match = /^REL#(\d{10})#(.+)$/s.exec(sortKey);
+  if (!match) return null;
+  return { score: (MAX_INVERTED - Number(match[1])) / SCORE_SCALE, id: match[2]! };
+}
+
+/** A posting: the article under one of its terms, newest first by `<publishedAt>#<id>`. */
+export const termPartition = (term: string) => `TERM#${term}`;
+export const timeSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
+/** `<publishedAt>#<id>` -> its parts; null for a key of another shape. */
+export function parseTimeSortKey(sortKey: string): { publishedAt: string; id: string } | null {
+  const at = sortKey.lastIndexOf('#');
+  return at > 0 ? { publishedAt: sortKey.slice(0, at), id: sortKey.slice(at + 1) } : null;
+}
+
+/** The listing indexes' partitions: every article, and one source's. */
+export const ALL_ARTICLES_PARTITION = 'ARTICLES';
+export const sourceListingPartition = (sourceId: string) => `SOURCE#${sourceId}`;
+
+/** Every source's record sits in one partition, listed by one Query. */
+export const SOURCES_PARTITION = 'SOURCES';
+export const sourceKey = (sourceId: string): Key => ({ PK: SOURCES_PARTITION, SK: sourceId });
+
+/** A robots.txt as the fetchers share it (dynamo-robots-store.ts). */
+export const robotsKey = (origin: string): Key => ({ PK: `ROBOTS#${origin}`, SK: 'ROBOTS' });
+
+/** What became of a URL from a feed, keyed by its hash (URLs can be longer than a key should be). */
+export const urlKey = (url: string): Key => ({
+  PK: `URL#${createHash('sha256').update(url).digest('base64url').slice(0, 32)}`,
+  SK: 'URL',
+});

@@ -12,7 +12,7 @@ import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
 import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
 import type { ArticleMessage, RejectionReason } from '../model';
-import type { SeenUrlStore } from '../ports';
+import type { SeenUrlStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { storeArticle, type ArticleDraft, type StoreArticleDeps } from './store-article';
 
@@ -29,6 +29,7 @@ export interface PageFetcher {
 }
 
 export interface IngestArticleDeps extends StoreArticleDeps {
+  readonly sources: Pick<SourceStore, 'incrementArticleCount' | 'recordPageError'>;
   readonly fetcher: PageFetcher;
   readonly seen: SeenUrlStore;
   readonly telemetry: Telemetry;

@@ -1,51 +1,54 @@
 /**
  * Store an extracted article and index it: the worker's storing step, shared by the ingest use case and by
- * `scripts/eval-related.ts`. Terms come from the text, the story from near-duplicate detection; an article already
- * stored and indexed (same id) is a duplicate and is neither indexed nor counted again. The source count and
- * ArticlesStored follow the indexing and a conditional "indexed" marker on the article, so that a run interrupted
- * before it is completed by the redelivery, and two deliveries racing on one article count it once.
+ * `scripts/eval-related.ts`. The article's terms come from its text, its story from the copies among its related
+ * candidates (functions/dedupe/assign-story.ts). An article whose indexing is already done (same id) is a
+ * duplicate: neither stored, indexed nor counted again. The own list, written last and once (index-article.ts),
+ * decides which delivery counts the article, so a run interrupted half-way is completed by the redelivery and two
+ * deliveries racing on one article count it once.
  */
-import type { StoryIndex } from '../dedupe/story-index';
+import { assignStory } from '../dedupe/assign-story';
 import type { Article } from '../model';
-import type { ArticleStore, RelatedIndex, SourceStore } from '../ports';
-import { analyzeArticle } from '../related/analyze-article';
+import type { ArticleStore, RelatedStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
+import { findCandidates, indexArticle, prepareIndexing, type CandidateSearch } from './index-article';
 
 /** An article as extraction leaves it: the pipeline adds its story and terms. */
 export type ArticleDraft = Omit<Article, 'storyId' | 'terms'>;
 
 export interface StoreArticleDeps {
   readonly articles: ArticleStore;
-  readonly related: RelatedIndex;
-  readonly stories: StoryIndex;
-  readonly sources: SourceStore;
+  readonly related: RelatedStore;
+  readonly sources: Pick<SourceStore, 'incrementArticleCount'>;
   readonly telemetry: Telemetry;
+  /** @default CANDIDATE_SEARCH */
+  readonly search?: CandidateSearch;
 }
 
 export async function storeArticle(
   draft: ArticleDraft,
   deps: StoreArticleDeps,
 ): Promise<{ stored: boolean; article: Article }> {
-  const terms = analyzeArticle({
-    title: draft.title,
-    body: draft.body,
-    summary: draft.summary,
-    language: draft.language,
-    siteName: draft.source.name,
-  });
-  const storyId = await deps.stories.assignStory(draft.id, draft.body);
-  const article: Article = { ...draft, storyId, terms };
+  const prepared = prepareIndexing({ ...draft, siteName: draft.source.name });
+  if (await deps.related.isIndexed(draft.id)) return duplicate({ ...draft, storyId: draft.id, terms: prepared.terms }, deps);
 
+  await deps.related.putEntry(prepared.entry, prepared.postings);
+  const candidates = await findCandidates(deps.related, prepared.entry, deps.search);
+  let article: Article = { ...draft, storyId: assignStory(prepared.entry, candidates), terms: prepared.terms };
   if (!(await deps.articles.putArticleIfAbsent(article))) {
-    // Stored but not marked indexed: either a worker died between the put and the end of the indexing and this is
-    // SQS delivering the message again, or another worker is storing the same article right now. Indexing is
-    // idempotent, so finish it; the marker below decides which of them counts the article.
-    if (await deps.articles.isIndexed(article.id)) return duplicate(article, deps);
+    // Stored but not indexed: a worker died before the end of the indexing and this is SQS delivering the message
+    // again, or another worker is storing the same article right now. Keep the story it was stored with; indexing
+    // is idempotent, so finish it, and the own list decides which of them counts the article.
+    const existing = await deps.articles.getArticle(draft.id);
+    if (existing) article = { ...article, storyId: existing.storyId };
     deps.telemetry.log.warn('completing a store that another delivery began', { articleId: article.id });
   }
-  await deps.related.indexArticle(article);
+  const result = await indexArticle(
+    deps.related,
+    { entry: { ...prepared.entry, storyId: article.storyId }, labels: prepared.labels },
+    candidates,
+  );
   deps.telemetry.count('RelatedIndexUpdates');
-  if (!(await deps.articles.markIndexed(article.id))) return duplicate(article, deps);
+  if (!result.created) return duplicate(article, deps);
   await deps.sources.incrementArticleCount(article.source.id);
   deps.telemetry.count('ArticlesStored');
   return { stored: true, article };

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ArticleDraft } from '../../functions/use-cases/store-article';
 
 export interface CorpusLine {
   readonly id: string;
@@ -48,4 +49,38 @@ export function corpusArticle(line: CorpusLine, index: number) {
     source: { id: `outlet-${bucket}`, name: `Outlet ${bucket}` },
     publishedAt: new Date(START + index * 60_000).toISOString(),
   };
+}
+
+/**
+ * The line at `index` as extraction would leave it: its title and body, a synthetic URL and source, English, and
+ * a publication time one minute after the previous line's.
+ */
+export function draftOf(line: CorpusLine, index: number): ArticleDraft {
+  const { id, url, source, publishedAt } = corpusArticle(line, index);
+  return {
+    id,
+    url,
+    title: line.title,
+    source,
+    publishedAt,
+    summary: '',
+    body: line.body,
+    byline: null,
+    imageUrl: null,
+    language: 'en',
+    fetchedAt: publishedAt,
+    modifiedAt: null,
+  };
+}
+
+/** The lines in an order fixed by `seed` (Fisher-Yates over a linear congruential generator), as a stream mixes stories. */
+export function shuffled<T>(lines: readonly T[], seed: number): T[] {
+  const out = [...lines];
+  let state = seed >>> 0 || 1;
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

@@ -4,23 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
-import type { RelatedIndex } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { encodeCursor } from '../../functions/store/cursor';
 import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { apiEvent } from './events';
 import { conformanceErrors, responseSpec } from './openapi-schemas';
-
-/** An index that knows nothing yet, as right after the articles were stored. */
-const emptyIndex: RelatedIndex = {
-  indexArticle: async () => {},
-  findRelated: async () => null,
-  listTopic: async () => ({ items: [], nextCursor: null }),
-  search: async () => ({ items: [], nextCursor: null }),
-};
 
 const id = (n: number) => `dynamo-article-${String(n).padStart(7, '0')}`;
 
@@ -44,7 +37,8 @@ beforeAll(async () => {
   handler = createApiHandler({
     articles,
     sources,
-    related: emptyIndex,
+    // The related index knows nothing yet, as right after the articles were stored.
+    related: createRelatedQueries({ store: new DynamoRelatedStore(dynamo), articles }),
     comments: new DynamoCommentStore(dynamo),
     rateLimiter: new DynamoRateLimiter(dynamo),
     telemetry: silentTelemetry,

@@ -14,12 +14,11 @@ import {
   type RateLimiter,
   type ListArticlesQuery,
   type Page,
-  type RelatedIndex,
-  type RelatedQuery,
   type SourceStore,
   type TopicQuery,
 } from '../../functions/ports';
 import type { Telemetry } from '../../functions/shared/telemetry';
+import type { RelatedQueries } from '../../functions/use-cases/related-queries';
 
 function newestFirst(a: ArticleSummary, b: ArticleSummary): number {
   return b.publishedAt.localeCompare(a.publishedAt) || b.id.localeCompare(a.id);
@@ -53,18 +52,6 @@ export class FakeArticleStore implements ArticleStore {
     return true;
   }
 
-  readonly indexed = new Set<string>();
-
-  async isIndexed(id: string): Promise<boolean> {
-    return this.indexed.has(id);
-  }
-
-  async markIndexed(id: string): Promise<boolean> {
-    if (!this.articles.has(id) || this.indexed.has(id)) return false;
-    this.indexed.add(id);
-    return true;
-  }
-
   async getArticle(id: string): Promise<Article | null> {
     return this.articles.get(id) ?? null;
   }
@@ -78,6 +65,15 @@ export class FakeArticleStore implements ArticleStore {
 
   async hasArticle(id: string): Promise<boolean> {
     return this.articles.has(id);
+  }
+
+  async getSummaries(ids: readonly string[]): Promise<ArticleSummary[]> {
+    return ids.flatMap((id) => {
+      const article = this.articles.get(id);
+      if (!article) return [];
+      const { url, title, source, publishedAt, summary } = article;
+      return [{ id, url, title, source, publishedAt, summary }];
+    });
   }
 
   async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {
@@ -119,15 +115,13 @@ export class FakeSourceStore implements SourceStore {
 }
 
 /** Related lists are set by the test; topics and search read the articles' terms and titles. */
-export class FakeRelatedIndex implements RelatedIndex {
+export class FakeRelatedQueries implements RelatedQueries {
   readonly relatedLists = new Map<string, RelatedArticle[]>();
   readonly calls: { method: string; argument: string; limit: number }[] = [];
 
   constructor(private readonly store: FakeArticleStore) {}
 
-  async indexArticle(): Promise<void> {}
-
-  async findRelated(articleId: string, query: RelatedQuery): Promise<RelatedArticle[] | null> {
+  async findRelated(articleId: string, query: { readonly limit: number }): Promise<RelatedArticle[] | null> {
     this.calls.push({ method: 'findRelated', argument: articleId, limit: query.limit });
     return this.relatedLists.get(articleId) ?? null;
   }
@@ -243,15 +237,14 @@ export function failingPorts(error = new Error('ProvisionedThroughputExceededExc
   };
   const articles: ArticleStore = {
     putArticleIfAbsent: fail,
-    isIndexed: fail,
-    markIndexed: fail,
     getArticle: fail,
     getArticleWithCommentCount: fail,
     hasArticle: fail,
+    getSummaries: fail,
     listArticles: fail,
   };
   const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, recordPageError: fail, listSources: fail };
-  const related: RelatedIndex = { indexArticle: fail, findRelated: fail, listTopic: fail, search: fail };
+  const related: RelatedQueries = { findRelated: fail, listTopic: fail, search: fail };
   const comments: CommentStore = { putComment: fail, getComment: fail, deleteComment: fail, countComment: fail, listComments: fail };
   const rateLimiter: RateLimiter = { take: fail };
   return { articles, sources, related, comments, rateLimiter };

@@ -7,7 +7,7 @@ import type { RateWindow } from '../../functions/comments/rate-limit';
 import type { Article, Comment } from '../../functions/model';
 import { ADA, BOB } from './events';
 import { makeArticle } from '../support/articles';
-import { FakeArticleStore, FakeCommentStore, FakeRateLimiter, FakeRelatedIndex, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
+import { FakeArticleStore, FakeCommentStore, FakeRateLimiter, FakeRelatedQueries, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
 
 export const ARTICLE_COUNT = 25;
 
@@ -57,7 +57,7 @@ export interface FixtureOptions {
 
 export function apiFixture(options: FixtureOptions = {}) {
   const articles = new FakeArticleStore(sampleArticles());
-  const related = new FakeRelatedIndex(articles);
+  const related = new FakeRelatedQueries(articles);
   const sources = new FakeSourceStore([
     makeSource({ sourceId: 'the-hindu', name: 'The Hindu' }),
     makeSource({

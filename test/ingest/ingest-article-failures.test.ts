@@ -31,15 +31,22 @@ const deps = (): IngestArticleDeps => ({
   now: () => new Date(clock),
   articles: {
     putArticleIfAbsent: unreachable,
-    isIndexed: unreachable,
-    markIndexed: unreachable,
     getArticle: unreachable,
     getArticleWithCommentCount: unreachable,
     hasArticle: unreachable,
+    getSummaries: unreachable,
     listArticles: unreachable,
   },
-  related: { indexArticle: unreachable, findRelated: unreachable, listTopic: unreachable, search: unreachable },
-  stories: { assignStory: unreachable } as unknown as IngestArticleDeps['stories'],
+  related: {
+    putEntry: unreachable,
+    updateEntry: unreachable,
+    readEntries: unreachable,
+    readPostings: unreachable,
+    isIndexed: unreachable,
+    readRelated: unreachable,
+    putOwnList: unreachable,
+    putLaterLinks: unreachable,
+  },
 });
 const message = articleMessage({ url: URL_, sourceId: 'example', sourceName: 'Example' });
 

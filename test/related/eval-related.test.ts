@@ -26,8 +26,21 @@ describe('eval:related', () => {
     expect(predictions['q:4']![0]).toBe('q:3');
     expect(predictions['q:1']).not.toContain('q:1');
     expect(stderr).toMatch(/per ingested article .*: [\d.]+ requests, [\d.]+ RCU, [\d.]+ WCU/);
-    // Limit 50: the Query, and the own list's tail read alongside it.
+    // Any limit: the Query of the article's related items, then one BatchGetItem of the summaries.
     expect(stderr).toMatch(/per related query: 2\.00 requests/);
+  }, 150_000);
+
+  it('stores the corpus in a shuffled order on request, and still answers in file order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-related-'));
+    const corpus = join(dir, 'corpus.jsonl');
+    const out = join(dir, 'pred.json');
+    writeFileSync(corpus, lines.map((line) => JSON.stringify(line)).join('\n'));
+    await run('npx', ['tsx', 'scripts/eval-related.ts', corpus, '--shuffle', '7', '--out', out], { timeout: 120_000 });
+    const predictions = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(predictions)).toEqual(['q:1', 'q:2', 'q:3', 'q:4']);
+    expect(predictions['q:2']![0]).toBe('q:1');
+    expect(predictions['q:3']![0]).toBe('q:4');
+    await expect(run('npx', ['tsx', 'scripts/eval-related.ts', corpus, '--shuffle', 'x'], { timeout: 60_000 })).rejects.toThrow(/--shuffle needs a whole number/);
   }, 150_000);
 
   it('refuses a malformed corpus', async () => {

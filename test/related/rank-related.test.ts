@@ -1,131 +1,145 @@
 import { describe, expect, it } from '@jest/globals';
-import type { WeightedTerm } from '../../functions/model';
 import {
-  completeStatistics,
+  compareLinks,
   listFloor,
-  preselectCandidates,
-  RANK_DEFAULTS,
+  MIN_SCORE,
+  rankRelated,
   recencyFactor,
-  scoreVectors,
-  vectorNorm,
-  type ArticleVector,
-  type CandidatePosting,
+  RELATED_LIMIT,
+  similarity,
+  type ArticleToRank,
+  type IndexedArticle,
 } from '../../functions/related/rank-related';
+import type { VectorTerm } from '../../functions/related/term-weight';
 
-const term = (name: string, weight = 2): WeightedTerm => ({ term: name, weight, kind: 'keyword', label: name });
-const summary = (id: string, publishedAt = '2026-11-20T10:00:00.000Z') => ({
+const DAY = '2026-11-20T10:00:00.000Z';
+/** A unit vector over the terms, the given raw weights (1 each by default). */
+function unit(terms: Record<string, number> | readonly string[]): VectorTerm[] {
+  const entries = Array.isArray(terms) ? terms.map((term) => [term, 1] as const) : Object.entries(terms);
+  const norm = Math.sqrt(entries.reduce((sum, [, weight]) => sum + weight * weight, 0));
+  return entries.map(([term, weight]) => ({ term, weight: weight / norm }));
+}
+const indexed = (id: string, terms: Record<string, number> | readonly string[], options: Partial<IndexedArticle> = {}): IndexedArticle => ({
   id,
-  url: `https://example.com/${id}`,
-  title: id,
-  source: { id: 's', name: 'S' },
-  publishedAt,
-  summary: '',
+  storyId: id,
+  publishedAt: DAY,
+  vector: unit(terms),
+  ...options,
 });
-const posting = (id: string, name: string, storyId = id, publishedAt = '2026-11-20T10:00:00.000Z'): CandidatePosting => ({
-  term: name,
-  id,
-  publishedAt,
-  storyId,
-  weight: 2,
-  norm: 4,
+const toRank = (terms: Record<string, number> | readonly string[], options: Partial<ArticleToRank> = {}): ArticleToRank => ({
+  ...indexed('new', terms),
+  labels: new Map(),
+  ...options,
 });
-const vector = (
-  id: string,
-  names: readonly string[],
-  options: { storyId?: string; publishedAt?: string; frequencies?: [string, number][]; norm?: number | null } = {},
-): ArticleVector => ({
-  summary: summary(id, options.publishedAt),
-  storyId: options.storyId ?? id,
-  terms: names.map((name) => ({ term: name, weight: 2 })),
-  documentFrequency: new Map(options.frequencies ?? []),
-  norm: options.norm === undefined ? 4 : options.norm,
+
+describe('similarity', () => {
+  it('is the cosine of two unit vectors: 1 for one vector, 0 with nothing shared, symmetric', () => {
+    const a = unit({ flood: 3, dam: 2, rain: 1 });
+    expect(similarity(a, a)).toBeCloseTo(1, 12);
+    expect(similarity(a, unit(['chess']))).toBe(0);
+    const b = unit({ flood: 1, vienna: 1 });
+    expect(similarity(a, b)).toBeCloseTo(3 / Math.sqrt(14) / Math.sqrt(2), 12);
+    expect(similarity(b, a)).toBe(similarity(a, b));
+    expect(similarity(a, [{ term: 'flood', weight: Number.NaN }])).toBe(0);
+  });
 });
-const stats = { articleCount: 100, documentFrequency: new Map([['flood', 3], ['dam', 2], ['rain', 20]]) };
-const article = { id: 'a', storyId: 'a', publishedAt: '2026-11-20T10:00:00.000Z', terms: [term('flood'), term('dam'), term('rain')] };
-const completed = { stats, known: new Set(stats.documentFrequency.keys()), typical: 1 };
-const all = { limit: 10, minScore: 0 };
+
+describe('rankRelated', () => {
+  it('ranks by shared evidence, best first, with the shared terms that weigh most as reasons, as the text wrote them', () => {
+    const article = toRank({ danube: 4, vienna: 3, flood: 2, rain: 1 }, { labels: new Map([['danube', 'Danube'], ['vienna', 'Vienna']]) });
+    const links = rankRelated(article, [
+      indexed('weak', { rain: 3, football: 3 }),
+      indexed('strong', { danube: 4, vienna: 3, flood: 1 }),
+      indexed('middle', { danube: 2, flood: 2, boat: 2 }),
+    ]);
+    expect(links.map((link) => link.id)).toEqual(['strong', 'middle', 'weak'].filter((id) => links.some((link) => link.id === id)));
+    expect(links[0]).toMatchObject({ id: 'strong', storyId: 'strong', reasons: ['Danube', 'Vienna', 'flood'] });
+    expect(links[0]!.score).toBeGreaterThan(links[1]!.score);
+    expect(links[0]!.score).toBeLessThanOrEqual(1);
+    for (const link of links) expect(link.score).toBe(Math.round(link.score * 1e6) / 1e6);
+  });
+
+  it('keeps at most three reasons, heaviest pair product first, ties by term', () => {
+    const [link] = rankRelated(toRank(['d', 'c', 'b', 'a', 'e']), [indexed('x', ['a', 'b', 'c', 'd', 'e'])]);
+    expect(link!.reasons).toEqual(['a', 'b', 'c']);
+  });
+
+  it('never ranks the article itself, a copy of its own story, a candidate read twice, or one with nothing shared', () => {
+    const links = rankRelated(toRank(['flood', 'dam'], { storyId: 'story' }), [
+      indexed('new', ['flood', 'dam']),
+      indexed('copy', ['flood', 'dam'], { storyId: 'story' }),
+      indexed('twice', ['flood', 'dam']),
+      indexed('twice', ['chess']),
+      indexed('nothing', ['chess']),
+    ]);
+    expect(links.map((link) => link.id)).toEqual(['twice']);
+    expect(rankRelated(toRank(['flood']), [])).toEqual([]);
+  });
+
+  it('keeps each copy of another story: lists are collapsed per story when read', () => {
+    const links = rankRelated(toRank(['flood', 'dam']), [indexed('a', ['flood', 'dam'], { storyId: 'wire' }), indexed('b', ['flood', 'dam'], { storyId: 'wire' })]);
+    expect(links.map((link) => link.id)).toEqual(['a', 'b']);
+    expect(links.map((link) => link.storyId)).toEqual(['wire', 'wire']);
+  });
+
+  it('drops pairs below MIN_SCORE: one shared minor term among many is not a relation', () => {
+    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`t${i}`, 1]));
+    const links = rankRelated(toRank({ ...many, shared: 1 }), [indexed('far', { shared: 1, ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`u${i}`, 1])) })]);
+    expect(links).toEqual([]);
+    const near = rankRelated(toRank({ ...many, shared: 1 }), [indexed('near', many)]);
+    expect(near[0]!.score).toBeGreaterThanOrEqual(MIN_SCORE);
+  });
+
+  it('lifts a pair whose neighbourhoods agree: the neighbours an article read are its feedback', () => {
+    const article = toRank({ election: 3, senate: 2, vote: 1 });
+    const candidate = indexed('c', { ballot: 3, senate: 1, turnout: 1 });
+    const alone = rankRelated(article, [candidate])[0]!.score;
+    const bridges = [indexed('n1', { election: 2, ballot: 2, senate: 1 }), indexed('n2', { election: 2, ballot: 2, turnout: 1 })];
+    const withNeighbours = rankRelated(article, [candidate, ...bridges]).find((link) => link.id === 'c')!.score;
+    expect(withNeighbours).toBeGreaterThan(alone);
+  });
+
+  it('ranks an older article lower than an equal recent one, never below half', () => {
+    const links = rankRelated(toRank(['flood', 'dam'], { publishedAt: DAY }), [
+      indexed('old', ['flood', 'dam'], { publishedAt: '2026-08-20T10:00:00.000Z' }),
+      indexed('recent', ['flood', 'dam'], { publishedAt: '2026-11-19T10:00:00.000Z' }),
+    ]);
+    expect(links.map((link) => link.id)).toEqual(['recent', 'old']);
+    expect(links[1]!.score).toBeGreaterThanOrEqual(links[0]!.score / 2);
+  });
+
+  it(`keeps at most RELATED_LIMIT (${RELATED_LIMIT}), the best`, () => {
+    const candidates = Array.from({ length: RELATED_LIMIT + 10 }, (_, i) => indexed(`c${String(i).padStart(3, '0')}`, { flood: 10, [`own${i}`]: 1 + i / 10 }));
+    const links = rankRelated(toRank({ flood: 10 }), candidates);
+    expect(links).toHaveLength(RELATED_LIMIT);
+    expect(links.map((link) => link.id)).toEqual([...links].sort(compareLinks).map((link) => link.id));
+    expect(links.map((link) => link.id)).not.toContain(`c0${RELATED_LIMIT + 9}`);
+  });
+});
+
+describe('recencyFactor', () => {
+  it('is 1 on the same day, 3/4 a half-life (30 days) apart, tends to 1/2, and is symmetric', () => {
+    expect(recencyFactor(DAY, DAY)).toBe(1);
+    expect(recencyFactor(DAY, '2026-12-20T10:00:00.000Z')).toBeCloseTo(0.75, 12);
+    expect(recencyFactor('2026-12-20T10:00:00.000Z', DAY)).toBeCloseTo(0.75, 12);
+    expect(recencyFactor(DAY, '2030-01-01T00:00:00.000Z')).toBeCloseTo(0.5, 6);
+    expect(recencyFactor(DAY, 'not a date')).toBe(0.5);
+  });
+});
 
 describe('listFloor', () => {
   it('is the last score of a full list, and 0 for a list that is not full', () => {
-    const scores = (count: number) => Array.from({ length: count }, (_, i) => ({ score: 1 - i / 100 }));
-    expect(listFloor(scores(RANK_DEFAULTS.limit))).toBe(1 - (RANK_DEFAULTS.limit - 1) / 100);
-    expect(listFloor(scores(RANK_DEFAULTS.limit - 1))).toBe(0);
+    const list = (length: number) => Array.from({ length }, (_, i) => ({ score: 1 - i / 100 }));
+    expect(listFloor(list(RELATED_LIMIT))).toBe(list(RELATED_LIMIT).at(-1)!.score);
+    expect(listFloor(list(RELATED_LIMIT + 1))).toBe(list(RELATED_LIMIT + 1).at(-1)!.score);
+    expect(listFloor(list(RELATED_LIMIT - 1))).toBe(0);
     expect(listFloor([])).toBe(0);
   });
 });
 
-describe('preselectCandidates', () => {
-  it('never picks the article itself nor a copy of its text', () => {
-    expect(preselectCandidates(article, [posting('a', 'flood'), posting('copy', 'flood', 'a'), posting('b', 'flood')], stats, 10)).toEqual(['b']);
-  });
-
-  it('ranks more and rarer shared terms first, counts a posting delivered twice once, and keeps the best few', () => {
-    const postings = [posting('c', 'rain'), posting('b', 'flood'), posting('b', 'dam'), posting('d', 'rain'), posting('d', 'rain')];
-    expect(preselectCandidates(article, postings, stats, 10)).toEqual(['b', 'c', 'd']);
-    expect(preselectCandidates(article, postings, stats, 1)).toEqual(['b']);
-  });
-
-  it('prefers recent articles', () => {
-    const postings = [posting('old', 'flood', 'old', '2025-01-01T00:00:00.000Z'), posting('new', 'flood', 'new', '2026-11-19T00:00:00.000Z')];
-    expect(preselectCandidates(article, postings, stats, 10)).toEqual(['new', 'old']);
-  });
-});
-
-describe('completeStatistics', () => {
-  it('takes an unread term\'s frequency from the candidates (the largest they knew), else the typical read one', () => {
-    const withUnread = { ...article, terms: [...article.terms, term('levee'), term('storm')] };
-    const { stats: done, known, typical } = completeStatistics(withUnread, stats, [
-      vector('b', ['levee'], { frequencies: [['levee', 5]] }),
-      vector('c', ['levee'], { frequencies: [['levee', 9]] }),
-    ]);
-    expect(done.documentFrequency.get('levee')).toBe(9);
-    expect(done.documentFrequency.get('storm')).toBeCloseTo((3 + 2 + 20) / 3);
-    expect(done.documentFrequency.get('flood')).toBe(3);
-    expect([...known].sort()).toEqual(['dam', 'flood', 'levee', 'rain']);
-    expect(typical).toBeCloseTo((3 + 2 + 20) / 3);
-  });
-});
-
-describe('scoreVectors', () => {
-  it('never ranks the article itself nor a copy of its text, and keeps one entry per story, the best scored', () => {
-    const ranked = scoreVectors(
-      article,
-      [vector('a', ['flood']), vector('copy', ['flood'], { storyId: 'a' }), vector('b1', ['flood', 'dam'], { storyId: 's' }), vector('b2', ['rain'], { storyId: 's' }), vector('c', ['rain'])],
-      completed,
-      all,
-    );
-    expect(ranked.map((entry) => entry.id)).toEqual(['b1', 'c']);
-  });
-
-  it('scores the cosine over every shared term, says which terms are shared, rarest first', () => {
-    const [entry] = scoreVectors(article, [vector('b', ['flood', 'dam', 'rain'], { norm: null })], completed, all);
-    // The same vector as the article's: a cosine of 1 (its norm computed, being under way).
-    expect(entry!.score).toBeCloseTo(1, 5);
-    expect(entry!.reasons).toEqual(['dam', 'flood', 'rain']);
-    const [partial] = scoreVectors(article, [vector('b', ['flood', 'dam', 'other'], { norm: null })], completed, all);
-    expect(partial!.score).toBeLessThan(entry!.score);
-    expect(partial!.reasons).toEqual(['dam', 'flood']);
-  });
-
-  it('uses the frequency the candidate knew for a term the article does not know', () => {
-    const withUnread = { ...article, terms: [...article.terms, term('levee')] };
-    const partial = { ...completed, stats: { ...stats, documentFrequency: new Map([...stats.documentFrequency, ['levee', 8]]) } };
-    const rare = scoreVectors(withUnread, [vector('b', ['levee'], { frequencies: [['levee', 1]] })], partial, all);
-    const common = scoreVectors(withUnread, [vector('b', ['levee'], { frequencies: [['levee', 90]] })], partial, all);
-    expect(rare[0]!.score).toBeGreaterThan(common[0]!.score);
-  });
-
-  it('drops what scores below the threshold, and prefers recent articles', () => {
-    const ranked = scoreVectors(
-      article,
-      [vector('old', ['flood'], { publishedAt: '2025-01-01T00:00:00.000Z' }), vector('new', ['flood'], { publishedAt: '2026-11-19T00:00:00.000Z' })],
-      completed,
-      all,
-    );
-    expect(ranked.map((entry) => entry.id)).toEqual(['new', 'old']);
-    expect(scoreVectors(article, [vector('b', ['flood'], { norm: 1e6 })], completed, { limit: 10, minScore: 0.02 })).toEqual([]);
-    expect(recencyFactor('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).toBe(1);
-    expect(recencyFactor('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).toBeCloseTo(0.5, 2);
-    expect(vectorNorm(article.terms, stats)).toBeGreaterThan(0);
+describe('compareLinks', () => {
+  it('orders best first, ties by id', () => {
+    const links = [{ score: 0.5, id: 'b' }, { score: 0.9, id: 'z' }, { score: 0.5, id: 'a' }, { score: 0.5, id: 'b' }];
+    expect([...links].sort(compareLinks)).toEqual([{ score: 0.9, id: 'z' }, { score: 0.5, id: 'a' }, { score: 0.5, id: 'b' }, { score: 0.5, id: 'b' }]);
   });
 });

@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
 import { InvalidCursorError } from '../../functions/ports';
-import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
+import { storeArticle } from '../../functions/use-cases/store-article';
+import { silentTelemetry } from '../../functions/shared/telemetry';
 import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
@@ -28,10 +30,9 @@ import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const IDS = ['AAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBB', 'CCCCCCCCCCCCCCCCCCCCCC'];
-const TERMS = [
-  { term: 'harbour', weight: 1, kind: 'keyword' as const },
-  { term: 'kestrel bay', weight: 2, kind: 'entity' as const, label: 'Kestrel Bay' },
-];
+/** Every article is about the harbour of Kestrel Bay: its topics and related lists are not empty. */
+const TITLE = 'Harbour works at Kestrel Bay';
+const BODY = 'The harbour of Kestrel Bay reopened after the storm.\n\nKestrel Bay harbour pilots returned to work on Monday.';
 
 let dynamo: LocalDynamo;
 let handler: Handler;
@@ -56,17 +57,17 @@ function expectClientSafe(result: APIGatewayProxyStructuredResultV2, what: strin
 beforeAll(async () => {
   dynamo = await startLocalDynamo('api-input');
   const articles = new DynamoArticleStore(dynamo);
-  const related = new DynamoRelatedIndex(dynamo);
-  await new DynamoSourceStore(dynamo).registerSource({
+  const related = new DynamoRelatedStore(dynamo);
+  const sources = new DynamoSourceStore(dynamo);
+  await sources.registerSource({
     id: 'example',
     name: 'Example News',
     url: 'https://news.example.com/feed.xml',
     schedule: 'rate(1 hour)',
   });
   for (const [n, id] of IDS.entries()) {
-    const article = makeArticle({ id, publishedAt: `2026-11-2${n}T10:00:00.000Z`, terms: TERMS });
-    await articles.putArticleIfAbsent(article);
-    await related.indexArticle(article);
+    const { storyId: _story, terms: _terms, ...draft } = makeArticle({ id, publishedAt: `2026-11-2${n}T10:00:00.000Z`, title: TITLE, body: BODY });
+    await storeArticle(draft, { articles, related, sources, telemetry: silentTelemetry });
   }
   validCursor = (await articles.listArticles({ limit: 1 })).nextCursor ?? '';
 

@@ -4,9 +4,8 @@
  * worker handler over real local DynamoDB, pages on loopback. Counts are exact: one article, counted once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoStoryIndex } from '../../functions/dedupe/story-index';
 import { createPageFetcher } from '../../functions/ingest/page-fetcher';
-import { DynamoRelatedIndex } from '../../functions/related/dynamo-related-index';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { ingestArticle } from '../../functions/use-cases/ingest-article';
@@ -85,8 +84,7 @@ describe('a batch of ten slow pages from one host', () => {
       articles: new DynamoArticleStore(dynamo),
       sources: new DynamoSourceStore(dynamo),
       seen: new DynamoSeenUrlStore(dynamo),
-      related: new DynamoRelatedIndex(dynamo),
-      stories: new DynamoStoryIndex(dynamo),
+      related: new DynamoRelatedStore(dynamo),
       fetcher: createPageFetcher({ allowPrivateAddresses: true, limits: { perHostConcurrency: 1, deadlineMs: 1_500, readTimeoutMs: 1_500 } }),
       telemetry: silentTelemetry,
     };

@@ -8,10 +8,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
 import type { RateWindow } from '../../functions/comments/rate-limit';
 import type { Comment } from '../../functions/model';
-import { InvalidCursorError, type RelatedIndex } from '../../functions/ports';
+import { InvalidCursorError } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { encodeCursor } from '../../functions/store/cursor';
 import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
+import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { commentCountKey, rateWindowKey } from '../../functions/store/table-schema';
 import { createDynamoClients, ensureTable, startDynamo, type LocalServer } from '../../local/servers';
@@ -123,20 +125,13 @@ describe('DynamoArticleStore with comments', () => {
   });
 });
 
-const noIndex: RelatedIndex = {
-  indexArticle: async () => {},
-  findRelated: async () => null,
-  listTopic: async () => ({ items: [], nextCursor: null }),
-  search: async () => ({ items: [], nextCursor: null }),
-};
-
 /** One API instance: its own SDK client, stores and clock, as one Lambda container has. */
 function apiInstance(now: () => Date, rateLimits?: readonly RateWindow[]): ApiHandler {
   const props = { client: client(), tableName: TABLE };
   return createApiHandler({
     articles: new DynamoArticleStore(props),
     sources: new DynamoSourceStore(props),
-    related: noIndex,
+    related: createRelatedQueries({ store: new DynamoRelatedStore(props), articles: new DynamoArticleStore(props) }),
     comments: new DynamoCommentStore(props),
     rateLimiter: new DynamoRateLimiter(props),
     telemetry: silentTelemetry,

@@ -3,11 +3,12 @@
  * with aws-sdk-client-mock: the stores retry what DynamoDB left undone and let a real failure through, rather than
  * mistaking it for an answer.
  */
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoArticleStore, DynamoSeenUrlStore } from '../../functions/store/dynamo-stores';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
+import { DynamoSeenUrlStore } from '../../functions/store/dynamo-stores';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => {
@@ -41,7 +42,7 @@ describe('DynamoSeenUrlStore.filterUnseen', () => {
       .callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({ UnprocessedKeys: input.RequestItems }));
 
     await expect(new DynamoSeenUrlStore(props).filterUnseen([seen, unseen])).rejects.toThrow(
-      'DynamoDB kept returning unprocessed keys for seen URLs',
+      'DynamoDB kept returning 2 unprocessed keys',
     );
     expect(keysAsked()).toEqual([2, 2, 2, 2, 2]);
   });
@@ -52,11 +53,35 @@ describe('DynamoSeenUrlStore.filterUnseen', () => {
   });
 });
 
-describe('DynamoArticleStore.markIndexed', () => {
-  it('lets a throttled update through instead of taking it for an article already indexed', async () => {
-    dynamo.on(UpdateCommand).rejects(throttled());
-    await expect(new DynamoArticleStore(props).markIndexed('article-id-0000000001')).rejects.toBeInstanceOf(
+describe('DynamoRelatedStore.putOwnList', () => {
+  it('lets a throttled put through instead of taking it for an article already indexed', async () => {
+    dynamo.on(PutCommand).rejects(throttled());
+    await expect(new DynamoRelatedStore(props).putOwnList('article-id-0000000001', 'article-id-0000000001', [])).rejects.toBeInstanceOf(
       ProvisionedThroughputExceededException,
     );
   });
+
+  it('answers false when the list is already there (a redelivery)', async () => {
+    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    expect(await new DynamoRelatedStore(props).putOwnList('article-id-0000000001', 'article-id-0000000001', [])).toBe(false);
+  });
+});
+
+describe('DynamoRelatedStore.putLaterLinks', () => {
+  const link = (n: number) => ({ ownerId: `owner-${n}`, link: { id: 'article-id-0000000002', storyId: 'article-id-0000000002', score: 0.5, reasons: ['Danube'] } });
+
+  it('writes 25 items a request and sends again only what DynamoDB left unprocessed', async () => {
+    dynamo
+      .on(BatchWriteCommand)
+      .callsFakeOnce((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: { [TABLE]: input.RequestItems[TABLE]!.slice(20) } }))
+      .resolves({});
+    await new DynamoRelatedStore(props).putLaterLinks(Array.from({ length: 30 }, (_, n) => link(n)));
+    const sizes = dynamo.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
+    expect(sizes.sort()).toEqual([25, 5, 5].sort());
+  });
+
+  it('gives up with a clear error when DynamoDB never processes them', async () => {
+    dynamo.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
+    await expect(new DynamoRelatedStore(props).putLaterLinks([link(1)])).rejects.toThrow('DynamoDB kept returning 1 unprocessed writes');
+  }, 30_000);
 });

@@ -1,0 +1,158 @@
+/**
+ * Index an article for related articles, topics and search: the use case behind the worker's storing step, over the
+ * RelatedStore port (DynamoDB in Lambda and the local stack, memory in the replay and unit tests). The scoring is
+ * pure (functions/related/rank-related.ts); this module decides what is read and written. docs/related.md.
+ *
+ * 1. prepareIndexing (pure): the article's terms, vector, sketch and postings.
+ * 2. RelatedStore.putEntry: its entry and postings, before anything is read, so that of two articles indexed at
+ *    the same moment the one that reads second finds the other.
+ * 3. findCandidates: the articles that share its best terms (their postings), then what the best two of those are
+ *    related to (the second hop), which shares the lesser terms it did not look up.
+ * 4. assignStory (functions/dedupe/assign-story.ts), pure, over the candidates.
+ * 5. indexArticle: rank the candidates, write each pair on the related article's side (unless it falls below
+ *    that article's floor), then the article's own list, last and once: the list says the indexing is done.
+ */
+import { analyzeArticle } from '../related/analyze-article';
+import { sketchText } from '../dedupe/text-sketch';
+import type { WeightedTerm } from '../model';
+import type { IndexEntry, Posting, RelatedStore } from '../ports';
+import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
+import { termVector } from '../related/term-weight';
+import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+
+/** Terms an article is posted under (its topics). */
+export const POSTED_TERMS = 8;
+
+/** How far findCandidates looks. */
+export interface CandidateSearch {
+  /** The article's best terms whose postings are read: one Query each. */
+  readonly terms: number;
+  /** Newest postings read per term. */
+  readonly postingsPerTerm: number;
+  /** Candidates found under the terms whose entries are read: one BatchGetItem. */
+  readonly firstHop: number;
+  /** The best first-hop candidates whose related lists are read for more candidates: one Query each. */
+  readonly secondHopSources: number;
+  /** Candidates the second hop may add: one more BatchGetItem. */
+  readonly secondHop: number;
+}
+
+export const CANDIDATE_SEARCH: CandidateSearch = { terms: 24, postingsPerTerm: 40, firstHop: 30, secondHopSources: 4, secondHop: 60 };
+
+export interface ArticleText {
+  readonly id: string;
+  readonly publishedAt: string;
+  readonly title: string;
+  readonly body: string;
+  readonly summary?: string;
+  readonly language?: string | null;
+  /** The publisher's name, whose words are not about the article. */
+  readonly siteName?: string;
+}
+
+export interface PreparedArticle {
+  /** The entry as indexing begins: the article is its own story until its candidates say otherwise. */
+  readonly entry: IndexEntry;
+  /** The article's best terms with their labels: its topics, and the terms it is posted under. */
+  readonly terms: readonly WeightedTerm[];
+  /** Each vector term as the text wrote it, for `reasons`. */
+  readonly labels: ReadonlyMap<string, string>;
+  readonly postings: readonly Posting[];
+}
+
+export function prepareIndexing(text: ArticleText, postedTerms = POSTED_TERMS): PreparedArticle {
+  const analyzed = analyzeArticle({
+    title: text.title,
+    body: text.body,
+    summary: text.summary,
+    language: text.language,
+    siteName: text.siteName,
+  });
+  const byTerm = new Map(analyzed.map((term) => [term.term, term]));
+  const vector = termVector(analyzed);
+  const labels = new Map(vector.map(({ term }) => [term, byTerm.get(term)?.label ?? term]));
+  const terms = vector.slice(0, postedTerms).map(({ term, weight }) => ({
+    term,
+    weight,
+    kind: byTerm.get(term)?.kind ?? 'keyword',
+    label: labels.get(term),
+  }));
+  return {
+    entry: { id: text.id, storyId: text.id, publishedAt: text.publishedAt, vector, sketch: sketchText(text.body), floor: 0 },
+    terms,
+    labels,
+    postings: terms.map(({ term, weight }) => ({ term, id: text.id, publishedAt: text.publishedAt, weight })),
+  };
+}
+
+/** The indexed articles worth ranking against this one: never itself. */
+export async function findCandidates(store: RelatedStore, entry: IndexEntry, search: CandidateSearch = CANDIDATE_SEARCH): Promise<IndexEntry[]> {
+  const terms = entry.vector.slice(0, search.terms);
+  const pages = await mapLimited(terms, REQUEST_CONCURRENCY, (term) => store.readPostings(term.term, { limit: search.postingsPerTerm }));
+  // First hop: ranked on the terms read, by the dot product over them.
+  const found = new Map<string, number>();
+  terms.forEach((term, i) => {
+    for (const posting of pages[i]!.items) {
+      if (posting.id === entry.id) continue;
+      found.set(posting.id, (found.get(posting.id) ?? 0) + term.weight * posting.weight);
+    }
+  });
+  const firstIds = [...found.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, search.firstHop)
+    .map(([id]) => id);
+  const first = await store.readEntries(firstIds);
+
+  // Second hop: what the best candidates are related to shares the lesser terms that were not looked up.
+  const sources = first
+    .map((candidate) => ({ candidate, value: similarity(entry.vector, candidate.vector) }))
+    .sort((a, b) => b.value - a.value || (a.candidate.id < b.candidate.id ? -1 : 1))
+    .slice(0, search.secondHopSources)
+    .map(({ candidate }) => candidate.id);
+  const lists = await Promise.all(sources.map((id) => store.readRelated(id, RELATED_LIMIT)));
+  const seen = new Set<string>([entry.id, ...first.map((candidate) => candidate.id)]);
+  const more: string[] = [];
+  for (const list of lists) {
+    if (!list) continue;
+    for (const link of [...list.own, ...list.later]) {
+      if (more.length === search.secondHop) break;
+      if (seen.has(link.id)) continue;
+      seen.add(link.id);
+      more.push(link.id);
+    }
+  }
+  return [...first, ...(await store.readEntries(more))];
+}
+
+export interface IndexResult {
+  /** False when another delivery of the article finished its indexing first: it is then not counted again. */
+  readonly created: boolean;
+  readonly related: readonly RelatedLink[];
+}
+
+/**
+ * Ranks the candidates and writes the article's side of every pair and the other side, then its own list. The own
+ * list goes last and conditionally: it marks the indexing as done, and only the delivery that writes it counts
+ * the article. Everything before it is idempotent, so a delivery that dies half-way is completed by the next.
+ */
+export async function indexArticle(
+  store: RelatedStore,
+  article: { readonly entry: IndexEntry; readonly labels: ReadonlyMap<string, string> },
+  candidates: readonly IndexEntry[],
+): Promise<IndexResult> {
+  const { entry } = article;
+  const related = rankRelated({ ...entry, labels: article.labels }, candidates);
+  const floor = listFloor(related);
+  if (entry.storyId !== entry.id || floor > 0) {
+    await store.updateEntry(entry.id, { ...(entry.storyId !== entry.id ? { storyId: entry.storyId } : {}), ...(floor > 0 ? { floor } : {}) });
+  }
+  // The pair seen from the related article: same score and reasons, unless that article's list is full of better ones.
+  const floors = new Map(candidates.map((candidate) => [candidate.id, candidate.floor]));
+  await store.putLaterLinks(
+    related
+      .filter((link) => link.score >= (floors.get(link.id) ?? 0))
+      .map((link) => ({ ownerId: link.id, link: { id: entry.id, storyId: entry.storyId, score: link.score, reasons: link.reasons } })),
+  );
+  const created = await store.putOwnList(entry.id, entry.storyId, related);
+  return { created, related };
+}

@@ -1,0 +1,144 @@
+/**
+ * The read side of the related index: an article's related articles, a topic's articles and keyword search, each
+ * one or two requests to the store (the links or postings, then the summaries of the page). docs/related.md.
+ */
+import { createHash } from 'node:crypto';
+import { stemmer } from 'stemmer';
+import type { ArticleSummary, RelatedArticle } from '../model';
+import { InvalidCursorError, type ArticleStore, type Page, type RelatedStore, type TopicQuery } from '../ports';
+import { topicTerm } from '../related/analyze-article';
+import { compareLinks, type RelatedLink } from '../related/rank-related';
+import { termInformation } from '../related/term-weight';
+import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+
+/** What the API reads of the related index. */
+export interface RelatedQueries {
+  /** Best first, never the article itself nor a copy of it; null if the index does not know the article. */
+  findRelated(articleId: string, query: { readonly limit: number }): Promise<RelatedArticle[] | null>;
+  /** Articles about one entity or keyword, newest first. */
+  listTopic(topic: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+  /** Keyword search over the same postings, best first. */
+  search(words: string, query: TopicQuery): Promise<Page<ArticleSummary>>;
+}
+
+/**
+ * Later links read beyond the asked number: copies of one story and the links a redelivery left behind (one per
+ * score it computed) are dropped when collapsing, and should rarely leave a list short.
+ */
+const RELATED_READ_SLACK = 10;
+const MAX_SEARCH_WORDS = 4;
+/** Search ranks within the newest postings of each word; deeper pages are not offered. */
+const SEARCH_DEPTH = 100;
+
+export function createRelatedQueries(deps: { readonly store: RelatedStore; readonly articles: ArticleStore }): RelatedQueries {
+  const { store, articles } = deps;
+
+  /** The summaries of `ids`, in their order; ids whose article is gone are left out. */
+  async function summariesInOrder(ids: readonly string[]): Promise<ArticleSummary[]> {
+    const byId = new Map((await articles.getSummaries(ids)).map((summary) => [summary.id, summary]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  return {
+    async findRelated(articleId, query) {
+      const stored = await store.readRelated(articleId, query.limit + RELATED_READ_SLACK);
+      if (!stored) return null;
+      const links = collapseRelated({ id: articleId, storyId: stored.storyId }, [...stored.own, ...stored.later].sort(compareLinks), query.limit);
+      const byId = new Map((await articles.getSummaries(links.map((link) => link.id))).map((summary) => [summary.id, summary]));
+      return links.flatMap((link) => {
+        const summary = byId.get(link.id);
+        return summary ? [{ ...summary, score: link.score, reasons: [...link.reasons] }] : [];
+      });
+    },
+
+    async listTopic(topic, query) {
+      const term = topicTerm(topic);
+      if (!term) return { items: [], nextCursor: null };
+      const page = await store.readPostings(term, query);
+      return { items: await summariesInOrder(page.items.map((posting) => posting.id)), nextCursor: page.nextCursor };
+    },
+
+    async search(words, query) {
+      const terms = searchTerms(words);
+      const offset = query.cursor ? decodeSearchCursor(query.cursor, terms) : 0;
+      if (terms.length === 0) return { items: [], nextCursor: null };
+      const pages = await mapLimited(terms, REQUEST_CONCURRENCY, (term) => store.readPostings(term, { limit: SEARCH_DEPTH }));
+      const scores = new Map<string, { id: string; publishedAt: string; score: number }>();
+      terms.forEach((term, i) => {
+        const information = termInformation(term);
+        for (const posting of pages[i]!.items) {
+          const entry = scores.get(posting.id) ?? { id: posting.id, publishedAt: posting.publishedAt, score: 0 };
+          entry.score += information * posting.weight;
+          scores.set(posting.id, entry);
+        }
+      });
+      const ranked = [...scores.values()].sort(
+        (a, b) => b.score - a.score || b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id),
+      );
+      const next = offset + query.limit;
+      return {
+        items: await summariesInOrder(ranked.slice(offset, next).map((entry) => entry.id)),
+        nextCursor: next < ranked.length ? encodeSearchCursor(next, terms) : null,
+      };
+    },
+  };
+}
+
+/**
+ * Links best first -> what the API shows: never the article itself nor a copy of its own story, one link per
+ * article (a redelivery scored with other candidates leaves a second one) and per story (the best scored copy),
+ * at most `limit`.
+ */
+export function collapseRelated(owner: { readonly id: string; readonly storyId: string }, links: readonly RelatedLink[], limit: number): RelatedLink[] {
+  const ids = new Set<string>([owner.id]);
+  const stories = new Set<string>([owner.storyId]);
+  const kept: RelatedLink[] = [];
+  for (const link of links) {
+    if (kept.length === limit) break;
+    if (ids.has(link.id) || stories.has(link.storyId)) continue;
+    ids.add(link.id);
+    stories.add(link.storyId);
+    kept.push(link);
+  }
+  return kept;
+}
+
+/** The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed. */
+export function searchTerms(words: string): string[] {
+  const found = words.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = new Set<string>();
+  for (const word of found.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
+    terms.add(word);
+    terms.add(stemmer(word));
+  }
+  return [...terms];
+}
+
+/** A search cursor is the offset into the ranking, bound to the query that made it. */
+function encodeSearchCursor(offset: number, terms: readonly string[]): string {
+  return Buffer.from(JSON.stringify({ o: offset, q: queryTag(terms) }), 'utf8').toString('base64url');
+}
+
+function decodeSearchCursor(cursor: string, terms: readonly string[]): number {
+  const invalid = () => new InvalidCursorError('cursor is not one this API returned');
+  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let parsed: { o?: unknown; q?: unknown } | null;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown; q?: unknown } | null;
+  } catch {
+    throw invalid();
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !Number.isInteger(parsed.o) ||
+    (parsed.o as number) < 1 ||
+    (parsed.o as number) > SEARCH_DEPTH * MAX_SEARCH_WORDS * 2 ||
+    parsed.q !== queryTag(terms)
+  ) {
+    throw invalid();
+  }
+  return parsed.o as number;
+}
+
+const queryTag = (terms: readonly string[]) => createHash('sha256').update(terms.join('\n')).digest('base64url').slice(0, 12);

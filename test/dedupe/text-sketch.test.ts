@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import {
+  COPY_RESEMBLANCE,
+  decodeSketch,
+  encodeSketch,
+  isCopy,
+  MIN_WORDS,
+  resemblance,
+  SKETCH_SIZE,
+  sketchText,
+  type TextSketch,
+} from '../../functions/dedupe/text-sketch';
+import { sharedDataPath } from '../support/shared-data';
+
+const words = (count: number, prefix = 'w') => Array.from({ length: count }, (_, i) => `${prefix}${i}`).join(' ');
+const sketch = (text: string): TextSketch => {
+  const result = sketchText(text);
+  if (!result) throw new Error('too short to sketch');
+  return result;
+};
+
+const WIRE =
+  'The central bank cut its benchmark rate by a quarter point to 3.25 per cent on Wednesday in a split vote, saying ' +
+  'inflation had cooled faster than expected over the autumn while growth in exports and construction had slowed. ' +
+  'Four members of the board voted for the cut and three wanted to wait until the new year, the minutes showed. The ' +
+  'governor said further cuts would depend on wages and on the price of energy through the winter months. Banks ' +
+  'said they would lower the rates on variable mortgages from next month, and savers were warned that returns on ' +
+  'deposits would follow. Economists had been divided before the meeting, with most expecting the bank to hold ' +
+  'until February; the currency weakened against the euro after the announcement and shares in builders rose.';
+
+describe('sketchText', () => {
+  it('has no sketch for a text under MIN_WORDS words, and one from MIN_WORDS on', () => {
+    expect(sketchText(words(MIN_WORDS - 1))).toBeNull();
+    expect(sketchText('')).toBeNull();
+    expect(sketchText(words(MIN_WORDS))).toEqual({ shingles: MIN_WORDS - 3, hashes: expect.any(Array) });
+  });
+
+  it('keeps the SKETCH_SIZE smallest hashes of the distinct four-word shingles, ascending', () => {
+    const long = sketch(words(500));
+    expect(long.shingles).toBe(497);
+    expect(long.hashes).toHaveLength(SKETCH_SIZE);
+    expect([...long.hashes].sort((a, b) => a - b)).toEqual(long.hashes);
+    expect(new Set(long.hashes).size).toBe(SKETCH_SIZE);
+    // A repeated run adds no distinct shingle.
+    expect(sketch(`${words(40)} ${words(40)}`).shingles).toBeLessThan(2 * 37);
+  });
+
+  it('ignores case, punctuation and Unicode normalisation', () => {
+    expect(sketch(WIRE.toUpperCase().replace(/ /g, ' — '))).toEqual(sketch(WIRE));
+    expect(sketch(`Café ${WIRE}`)).toEqual(sketch(`Cafe\u0301 ${WIRE}`));
+  });
+});
+
+describe('resemblance', () => {
+  it('is 1 for one text, 0 for texts with no run of words in common, symmetric', () => {
+    expect(resemblance(sketch(WIRE), sketch(WIRE))).toBe(1);
+    expect(resemblance(sketch(words(200, 'a')), sketch(words(200, 'b')))).toBe(0);
+    const a = sketch(`${words(100, 'x')} ${words(100, 'y')}`);
+    const b = sketch(`${words(100, 'y')} ${words(100, 'z')}`);
+    expect(resemblance(a, b)).toBe(resemblance(b, a));
+  });
+
+  it('estimates the Jaccard index of the shingle sets, to within about 1 / sqrt(SKETCH_SIZE)', () => {
+    // 300 shared shingles of about 900 in the union: a Jaccard index near 1/3.
+    const a = sketch(`${words(300, 's')} ${words(300, 'a')}`);
+    const b = sketch(`${words(300, 's')} ${words(300, 'b')}`);
+    expect(resemblance(a, b)).toBeGreaterThan(1 / 3 - 0.15);
+    expect(resemblance(a, b)).toBeLessThan(1 / 3 + 0.15);
+  });
+
+  it('calls a wire story under another headline, standfirst, byline and appeal a copy, and a rewrite not', () => {
+    const reprint = `Borrowers get relief. By Dev Ramani, agency correspondent. ${WIRE} This journalism is free to read because readers like you support it. Become a supporter.`;
+    expect(resemblance(sketch(WIRE), sketch(reprint))).toBeGreaterThanOrEqual(COPY_RESEMBLANCE);
+    expect(isCopy(sketch(WIRE), sketch(reprint))).toBe(true);
+    const rewrite =
+      'In a split vote on Wednesday the central bank lowered its main rate to 3.25 per cent, a quarter point less, as ' +
+      'inflation eased more quickly than forecast during the autumn. Exports and construction have slowed. Three of the ' +
+      'seven board members would have waited for the new year; the governor tied any further cut to wages and energy.';
+    expect(isCopy(sketch(WIRE), sketch(rewrite))).toBe(false);
+    expect(resemblance(sketch(WIRE), sketch(rewrite))).toBeLessThan(0.2);
+  });
+
+  it('separates the reports of one story (BASIL) from reprints (ECB+), the measurements COPY_RESEMBLANCE rests on', () => {
+    const read = (name: string) =>
+      readFileSync(sharedDataPath('related-dev', name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; body: string; label: string });
+    // BASIL: three outlets' reports of each story, written separately: never copies.
+    const basil = read('stories_basil.jsonl');
+    const byStory = new Map<string, typeof basil>();
+    for (const row of basil) byStory.set(row.label, [...(byStory.get(row.label) ?? []), row]);
+    let highest = 0;
+    for (const rows of byStory.values()) {
+      const sketches = rows.flatMap((row) => sketchText(row.body) ?? []);
+      for (let i = 0; i < sketches.length; i++) for (let j = i + 1; j < sketches.length; j++) highest = Math.max(highest, resemblance(sketches[i]!, sketches[j]!));
+    }
+    expect(highest).toBeLessThan(COPY_RESEMBLANCE);
+    // ECB+: a few reprints of one text among many reports; all of them of one event.
+    const ecb = read('stories_ecbplus_dev.jsonl');
+    const sketches = ecb.map((row) => sketchText(row.body));
+    const copies: [number, number][] = [];
+    for (let i = 0; i < ecb.length; i++) {
+      for (let j = i + 1; j < ecb.length; j++) {
+        if (sketches[i] && sketches[j] && isCopy(sketches[i]!, sketches[j]!)) copies.push([i, j]);
+      }
+    }
+    expect(copies.length).toBeGreaterThanOrEqual(1);
+    expect(copies.length).toBeLessThan(ecb.length / 20);
+    for (const [i, j] of copies) expect(ecb[i]!.label).toBe(ecb[j]!.label);
+  });
+});
+
+describe('encodeSketch and decodeSketch', () => {
+  it('round-trip a sketch in a few hundred characters', () => {
+    const original = sketch(words(300));
+    const encoded = encodeSketch(original);
+    expect(encoded.length).toBeLessThan(450);
+    expect(decodeSketch(encoded)).toEqual(original);
+    expect(decodeSketch(encodeSketch({ shingles: 0, hashes: [] }))).toEqual({ shingles: 0, hashes: [] });
+  });
+
+  it('read anything else as no sketch', () => {
+    for (const damaged of [undefined, null, 42, '', 'abc', '12', '12:ZZ', `1:${'1,'.repeat(SKETCH_SIZE)}1`, '1:-5', `1:${(2 ** 33).toString(36)}`, ' 1:a']) {
+      expect(decodeSketch(damaged)).toBeNull();
+    }
+    expect(decodeSketch('3:c,a,b')).toEqual({ shingles: 3, hashes: [10, 11, 12] });
+  });
+});

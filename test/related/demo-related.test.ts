@@ -1,0 +1,104 @@
+/**
+ * The related boxes of the bundled demo (demo/site): every page extracted and stored through the real use cases,
+ * in publication order, over the in-memory adapters. What a new user sees after `npm start`: the agency's rate
+ * story, carried word for word by two outlets under their own headline, standfirst and appeal, is one story and
+ * shows once in every box; nothing is linked by common words alone.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { extractFromBytes } from '../../functions/extract/extract-article';
+import type { RelatedArticle } from '../../functions/model';
+import { silentTelemetry } from '../../functions/shared/telemetry';
+import { MemoryArticleStore } from '../../functions/store/memory-article-store';
+import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
+import { createRelatedQueries } from '../../functions/use-cases/related-queries';
+import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
+import { DEMO_DIR } from '../../local/demo-server';
+import { labelled } from '../support/labelled';
+
+const SITE = join(DEMO_DIR, 'site');
+
+function pages(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? pages(path) : path.endsWith('.html') ? [path] : [];
+  });
+}
+
+/** Demo pages by a word of their file name. */
+const PAGE = {
+  harborRate: 'reserve-bank-cuts-rate',
+  meridianRate: 'estmark-central-bank-lowers-rate',
+  courierRate: 'taux-directeur-estmark',
+  ledgerRate: 'marchetti-cut',
+  wildfire: 'sorrel-ridge-fire-wrenfield-evacuated',
+  strike: 'dockworkers-walk-out',
+  football: 'ashcombe-rovers-win',
+} as const;
+
+const articles = new MemoryArticleStore();
+const related = new MemoryRelatedStore();
+const queries = createRelatedQueries({ store: related, articles });
+const idOf = new Map<string, string>();
+const boxes = new Map<string, RelatedArticle[]>();
+const id = (page: keyof typeof PAGE) => idOf.get(PAGE[page])!;
+const storyOf = (articleId: string) => articles.articles.get(articleId)!.storyId;
+
+beforeAll(async () => {
+  const drafts: ArticleDraft[] = pages(SITE).map((path, i) => {
+    const url = `https://demo.example/${relative(SITE, path)}`;
+    const result = extractFromBytes(readFileSync(path), { url });
+    if (!result.ok) throw new Error(`${path}: ${result.detail}`);
+    const { article } = result;
+    const sourceId = relative(SITE, path).split('/')[0]!;
+    for (const word of Object.values(PAGE)) if (path.includes(word)) idOf.set(word, `demo-${i}`);
+    return {
+      id: `demo-${i}`,
+      url,
+      title: article.title,
+      source: { id: sourceId, name: article.siteName ?? sourceId },
+      publishedAt: article.publishedAt ?? '2026-11-25T00:00:00.000Z',
+      modifiedAt: null,
+      fetchedAt: '2026-11-29T00:00:00.000Z',
+      summary: article.summary,
+      body: article.body,
+      byline: article.byline,
+      imageUrl: null,
+      language: article.language,
+    };
+  });
+  drafts.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
+  for (const draft of drafts) await storeArticle(draft, { articles, related, sources: articles, telemetry: silentTelemetry });
+  for (const draft of drafts) boxes.set(draft.id, (await queries.findRelated(draft.id, { limit: 50 })) ?? []);
+  expect(idOf.size).toBe(Object.keys(PAGE).length);
+});
+
+describe('the demo related boxes', () => {
+  it('gives the agency rate story one story id at both outlets that carry it, and other reports their own', () => {
+    expect(storyOf(id('meridianRate'))).toBe(storyOf(id('harborRate')));
+    expect(storyOf(id('courierRate'))).not.toBe(storyOf(id('harborRate')));
+    expect(storyOf(id('ledgerRate'))).not.toBe(storyOf(id('harborRate')));
+  });
+
+  it('shows the agency story at most once in every box, and never in its own copies', () => {
+    const copies = new Set([id('harborRate'), id('meridianRate')]);
+    for (const [owner, box] of boxes) {
+      labelled(owner, () => {
+        const shown = box.filter((item) => copies.has(item.id));
+        expect(shown.length).toBeLessThanOrEqual(copies.has(owner) ? 0 : 1);
+        expect(new Set(box.map((item) => item.id)).size).toBe(box.length);
+      });
+    }
+    expect(boxes.get(id('ledgerRate'))!.filter((item) => copies.has(item.id))).toHaveLength(1);
+  });
+
+  it('relates the reports of one event and links no unrelated story on common words', () => {
+    expect(boxes.get(id('ledgerRate'))!.map((item) => item.id)).toContain(id('courierRate'));
+    const wildfire = boxes.get(id('wildfire'))!.map((item) => item.id);
+    expect(wildfire).not.toContain(id('strike'));
+    expect(wildfire).not.toContain(id('football'));
+    expect(boxes.get(id('football'))!.map((item) => item.id)).not.toContain(id('strike'));
+    expect(boxes.get(id('strike'))!.map((item) => item.id)).not.toContain(id('wildfire'));
+  });
+});

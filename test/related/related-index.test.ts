@@ -1,0 +1,268 @@
+/**
+ * The related index's behaviour, through its use cases (storeArticle, indexArticle, findCandidates and the read
+ * queries), over both adapters of its port: the in-memory one the replay uses and the DynamoDB one the functions
+ * use (on dynalite). The same expectations hold for both, so the replay measures what is deployed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Article } from '../../functions/model';
+import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
+import { RELATED_LIMIT } from '../../functions/related/rank-related';
+import { silentTelemetry } from '../../functions/shared/telemetry';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
+import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { MemoryArticleStore } from '../../functions/store/memory-article-store';
+import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
+import { findCandidates, indexArticle, POSTED_TERMS, type CandidateSearch } from '../../functions/use-cases/index-article';
+import { createRelatedQueries, type RelatedQueries } from '../../functions/use-cases/related-queries';
+import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
+import { ensureTable } from '../../local/servers';
+import { makeArticle } from '../support/articles';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+
+const TEXTS = {
+  flood1: [
+    'River Danube floods Vienna suburbs',
+    'The Danube burst its banks near Vienna on Monday. Floodwater reached suburbs and rescuers evacuated residents by boat. Austria declared an emergency as the Danube kept rising.',
+  ],
+  flood2: [
+    'Vienna evacuates homes as Danube rises',
+    'Rescuers in Vienna evacuated hundreds of homes as the Danube flood crest approached. Austria sent soldiers to build barriers along the Danube; residents left by boat.',
+  ],
+  flood3: [
+    'Austria counts cost of Danube flood',
+    'Insurers in Austria estimated the damage after the Danube flood around Vienna. Residents returned to homes filled with mud; the Danube fell slowly.',
+  ],
+  chess: [
+    'Magnus Carlsen wins rapid chess title',
+    'Magnus Carlsen won the world rapid chess championship in Samarkand, beating Ian Nepomniachtchi in the final round of the chess event.',
+  ],
+} as const;
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString();
+
+function draft(id: string, text: keyof typeof TEXTS, minute: number): ArticleDraft {
+  const [title, body] = TEXTS[text];
+  const { storyId: _story, terms: _terms, ...rest } = makeArticle({ id, title, body, publishedAt: at(minute) });
+  return rest;
+}
+
+/** An index entry with the given terms, best first, as if analysed from a text that has them. */
+function entryWith(id: string, terms: readonly string[], minute: number): IndexEntry {
+  const raw = terms.map((term, i) => 10 - i * 0.25);
+  const norm = Math.sqrt(raw.reduce((sum, w) => sum + w * w, 0));
+  return { id, storyId: id, publishedAt: at(minute), vector: terms.map((term, i) => ({ term, weight: raw[i]! / norm })), sketch: null, floor: 0 };
+}
+
+const range = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+interface Harness {
+  readonly related: RelatedStore;
+  readonly articles: ArticleStore;
+  readonly queries: RelatedQueries;
+  readonly count: (sourceId: string) => Promise<number>;
+  store(draft: ArticleDraft): Promise<{ stored: boolean; article: Article }>;
+  /** Indexes a hand-made entry the way storeArticle would, its article stored first for the summaries. */
+  index(entry: IndexEntry, search?: CandidateSearch): Promise<void>;
+  ids(id: string, limit?: number): Promise<string[]>;
+}
+
+let dynamo: LocalDynamo;
+let tables = 0;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+}, 60_000);
+afterAll(async () => dynamo?.stop());
+
+async function harness(kind: 'memory' | 'dynamo'): Promise<Harness> {
+  let related: RelatedStore;
+  let articles: ArticleStore;
+  let sources: { incrementArticleCount(sourceId: string, by?: number): Promise<void> };
+  let count: (sourceId: string) => Promise<number>;
+  if (kind === 'memory') {
+    const memoryArticles = new MemoryArticleStore();
+    related = new MemoryRelatedStore();
+    articles = memoryArticles;
+    sources = memoryArticles;
+    count = async (sourceId) => memoryArticles.sourceCounts.get(sourceId) ?? 0;
+  } else {
+    const tableName = `related-index-${(tables += 1)}`;
+    await ensureTable(dynamo.raw, tableName);
+    const props = { client: dynamo.client, tableName };
+    related = new DynamoRelatedStore(props);
+    articles = new DynamoArticleStore(props);
+    const dynamoSources = new DynamoSourceStore(props);
+    await dynamoSources.registerSource({ id: 'example', name: 'Example News', url: 'https://news.example.com/rss', schedule: 'rate(10 minutes)' });
+    sources = dynamoSources;
+    count = async (sourceId) => (await dynamoSources.getSource(sourceId))?.articleCount ?? 0;
+  }
+  const queries = createRelatedQueries({ store: related, articles });
+  return {
+    related,
+    articles,
+    queries,
+    count,
+    store: (d) => storeArticle(d, { articles, related, sources, telemetry: silentTelemetry }),
+    async index(entry, search) {
+      await articles.putArticleIfAbsent(makeArticle({ id: entry.id, publishedAt: entry.publishedAt }));
+      const posted = entry.vector.slice(0, POSTED_TERMS);
+      await related.putEntry(entry, posted.map(({ term, weight }) => ({ term, weight, id: entry.id, publishedAt: entry.publishedAt })));
+      const candidates = await findCandidates(related, entry, search);
+      await indexArticle(related, { entry, labels: new Map() }, candidates);
+    },
+    async ids(id, limit = 10) {
+      return ((await queries.findRelated(id, { limit })) ?? []).map((item) => item.id);
+    },
+  };
+}
+
+describe.each(['memory', 'dynamo'] as const)('the related index over the %s store', (kind) => {
+  it('relates articles about the same subject, best first, never the article itself, with reasons and summaries', async () => {
+    const h = await harness(kind);
+    for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const).entries()) {
+      await h.store(draft(id, text, i));
+    }
+    const related = (await h.queries.findRelated('f1', { limit: 10 }))!;
+    expect(related.map((item) => item.id).sort()).toEqual(['f2', 'f3']);
+    expect(related[0]!.reasons).toContain('Danube');
+    expect(related[0]).toMatchObject({ title: expect.any(String), source: { id: 'example' }, url: expect.stringMatching(/^https:/) });
+    expect(related[0]!.score).toBeGreaterThanOrEqual(related[1]!.score);
+    expect(await h.ids('f2', 1)).toHaveLength(1);
+    expect(await h.ids('c1')).toEqual([]);
+    expect(await h.queries.findRelated('nobody', { limit: 10 })).toBeNull();
+  });
+
+  it('keeps each pair on both sides with the same score and reasons', async () => {
+    const h = await harness(kind);
+    await h.store(draft('f1', 'flood1', 0));
+    await h.store(draft('f2', 'flood2', 1));
+    const [fromF1] = (await h.queries.findRelated('f1', { limit: 10 }))!;
+    const [fromF2] = (await h.queries.findRelated('f2', { limit: 10 }))!;
+    expect(fromF1).toMatchObject({ id: 'f2', score: fromF2!.score, reasons: fromF2!.reasons });
+    expect(fromF2!.id).toBe('f1');
+    expect(fromF1!.score).toBeGreaterThan(0);
+  });
+
+  it('ends with the same lists whatever the order, and storing an article twice changes nothing nor counts it again', async () => {
+    const forward = await harness(kind);
+    const backward = await harness(kind);
+    const drafts = [draft('f1', 'flood1', 0), draft('f2', 'flood2', 1), draft('f3', 'flood3', 2)];
+    for (const d of drafts) await forward.store(d);
+    for (const d of [...drafts].reverse()) await backward.store(d);
+    for (const id of ['f1', 'f2', 'f3']) {
+      expect(await forward.ids(id)).toHaveLength(2);
+      expect(new Set(await backward.ids(id))).toEqual(new Set(await forward.ids(id)));
+    }
+    const before = await forward.queries.findRelated('f1', { limit: 10 });
+    expect((await forward.store(drafts[0]!)).stored).toBe(false);
+    expect(await forward.queries.findRelated('f1', { limit: 10 })).toEqual(before);
+    expect(await forward.count('example')).toBe(3);
+  });
+
+  it('counts and lists an article once when two deliveries of it race', async () => {
+    const h = await harness(kind);
+    await h.store(draft('f1', 'flood1', 0));
+    const outcomes = await Promise.all([h.store(draft('f2', 'flood2', 1)), h.store(draft('f2', 'flood2', 1))]);
+    expect(outcomes.filter((outcome) => outcome.stored)).toHaveLength(1);
+    expect(await h.count('example')).toBe(2);
+    expect(await h.ids('f1')).toEqual(['f2']);
+    expect(await h.ids('f2')).toEqual(['f1']);
+  });
+
+  it('relates two articles stored at the same moment to each other', async () => {
+    const h = await harness(kind);
+    await h.store(draft('f1', 'flood1', 0));
+    await Promise.all([h.store(draft('f2', 'flood2', 1)), h.store(draft('f3', 'flood3', 2))]);
+    expect(await h.ids('f2')).toContain('f3');
+    expect(await h.ids('f3')).toContain('f2');
+    expect((await h.ids('f1')).sort()).toEqual(['f2', 'f3']);
+  });
+
+  it('writes no link under an article whose full list it could not enter, and still lists that article itself', async () => {
+    const h = await harness(kind);
+    await h.index(entryWith('a', range('x', 10), 0));
+    await h.index(entryWith('b', range('x', 10), 1));
+    // a's list is full of links better than anything to come.
+    await h.related.updateEntry('a', { floor: 0.99 });
+    await h.index(entryWith('c', [...range('x', 6), ...range('v', 4)], 2));
+    expect((await h.related.readRelated('a', RELATED_LIMIT))!.later.map((link) => link.id)).toEqual(['b']);
+    expect((await h.related.readRelated('b', RELATED_LIMIT))!.later.map((link) => link.id)).toEqual(['c']);
+    expect((await h.ids('c')).sort()).toEqual(['a', 'b']);
+  });
+
+  it('records the floor of a full own list', async () => {
+    const h = await harness(kind);
+    // More articles on one subject than a list holds, each with a word of its own.
+    for (let i = 0; i <= RELATED_LIMIT + 2; i++) await h.index(entryWith(`n${i}`, ['alpha', 'beta', 'gamma', 'delta', `own${i}`], i), { terms: 5, postingsPerTerm: 100, firstHop: 100, secondHopSources: 0, secondHop: 0 });
+    const last = `n${RELATED_LIMIT + 2}`;
+    const stored = (await h.related.readRelated(last, RELATED_LIMIT))!;
+    expect(stored.own).toHaveLength(RELATED_LIMIT);
+    const [entry] = await h.related.readEntries([last]);
+    expect(entry!.floor).toBe(stored.own.at(-1)!.score);
+    expect(entry!.floor).toBeGreaterThan(0);
+  });
+
+  it('finds an article that shares only terms it does not look up, through the related list of a common neighbour', async () => {
+    const h = await harness(kind);
+    const search: CandidateSearch = { terms: 5, postingsPerTerm: 40, firstHop: 30, secondHopSources: 4, secondHop: 60 };
+    await h.index(entryWith('a', [...range('x', 10), ...range('y', 5)], 0), search);
+    await h.index(entryWith('b', [...range('x', 5), ...range('z', 5)], 1), search);
+    // c looks up z0-z4, which only b has; with a it shares y0-y4, which neither looks up.
+    await h.index(entryWith('c', [...range('z', 5), ...range('w', 5), ...range('y', 5)], 2), search);
+    expect(await h.ids('c')).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(await h.ids('a')).toContain('c');
+  });
+
+  it('shows each article and each story once, never the article itself nor a copy of its own story', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'other', 'last', 'mine'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    for (let i = 0; i < 8; i++) await h.index(entryWith(`copy-${i}`, [`copy-${i}`], 10 + i));
+    await h.related.updateEntry('mine', { storyId: 'owner' });
+    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
+    await h.related.putLaterLinks([
+      ...Array.from({ length: 8 }, (_, i) => link(`copy-${i}`, 'wire', 0.9 - i / 1000)),
+      link('other', 'other', 0.3),
+      link('other', 'other', 0.2),
+      link('owner', 'owner', 0.95),
+      link('mine', 'owner', 0.94),
+      link('last', 'last', 0.1),
+    ]);
+    const related = (await h.queries.findRelated('owner', { limit: 3 }))!;
+    expect(related.map((item) => [item.id, item.score])).toEqual([
+      ['copy-0', 0.9],
+      ['other', 0.3],
+      ['last', 0.1],
+    ]);
+  });
+
+  it('lists a topic newest first, page by page, and refuses forged cursors', async () => {
+    const h = await harness(kind);
+    for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const).entries()) {
+      await h.store(draft(id, text, i));
+    }
+    const first = await h.queries.listTopic('Danube', { limit: 2 });
+    expect(first.items.map((item) => item.id)).toEqual(['f3', 'f2']);
+    const second = await h.queries.listTopic('danube', { limit: 2, cursor: first.nextCursor! });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'f1' })], nextCursor: null });
+    expect((await h.queries.listTopic('magnus carlsen', { limit: 5 })).items.map((item) => item.id)).toEqual(['c1']);
+    expect((await h.queries.listTopic('nothing here', { limit: 5 })).items).toEqual([]);
+    for (const cursor of ['%%%', 'eyJzIjoxfQ', Buffer.from('{"s":"2026-01-01T00:00:00Z#x","i":"y"}').toString('base64url')]) {
+      await expect(h.queries.listTopic('danube', { limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+  });
+
+  it('searches keywords over the same postings, best first, paginated, and refuses forged cursors', async () => {
+    const h = await harness(kind);
+    for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2']] as const).entries()) {
+      await h.store(draft(id, text, i));
+    }
+    expect((await h.queries.search('chess championship', { limit: 10 })).items.map((item) => item.id)).toEqual(['c1']);
+    const floods = await h.queries.search('Danube floods', { limit: 1 });
+    expect(floods.items).toHaveLength(1);
+    const rest = await h.queries.search('Danube floods', { limit: 1, cursor: floods.nextCursor! });
+    expect(new Set([...floods.items, ...rest.items].map((item) => item.id))).toEqual(new Set(['f1', 'f2']));
+    await expect(h.queries.search('chess', { limit: 1, cursor: floods.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(h.queries.search('chess', { limit: 1, cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
+    expect(await h.queries.search('!!!', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+  });
+});

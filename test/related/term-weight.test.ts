@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { referenceRank, saturate, termInformation, termVector, VECTOR_TERMS } from '../../functions/related/term-weight';
+
+describe('termInformation', () => {
+  it('grows with a word\'s rank in general English: common words say little, names and rare words much', () => {
+    expect(referenceRank('the')).toBeLessThan(10);
+    expect(termInformation('the')).toBeLessThan(3);
+    expect(termInformation('the')).toBeLessThan(termInformation('return'));
+    expect(termInformation('return')).toBeLessThan(termInformation('flood'));
+    expect(termInformation('flood')).toBeLessThan(termInformation('nepomniachtchi'));
+    expect(referenceRank('nepomniachtchi')).toBeNull();
+    expect(termInformation('nepomniachtchi')).toBe(termInformation('magnus carlsen'));
+    expect(termInformation('the')).toBeCloseTo(Math.log(1 + referenceRank('the')!) + 1, 12);
+  });
+});
+
+describe('saturate', () => {
+  it('counts the first mentions almost fully and levels off (BM25, k1 = 5)', () => {
+    expect(saturate(0)).toBe(0);
+    expect(saturate(-1)).toBe(0);
+    expect(saturate(1)).toBe(1);
+    expect(saturate(2)).toBeCloseTo(12 / 7, 12);
+    expect(saturate(10) - saturate(9)).toBeLessThan(saturate(2) - saturate(1));
+    expect(saturate(1_000_000)).toBeLessThan(6);
+  });
+});
+
+describe('termVector', () => {
+  it('is a unit vector, best first, weighing a rare word above a common one of the same count', () => {
+    const vector = termVector([
+      { term: 'return', weight: 3 },
+      { term: 'danube', weight: 3 },
+      { term: 'flood', weight: 1 },
+    ]);
+    expect(vector.map((term) => term.term)).toEqual(['danube', 'return', 'flood']);
+    expect(vector.reduce((sum, term) => sum + term.weight * term.weight, 0)).toBeCloseTo(1, 12);
+    expect(vector[0]!.weight / vector[1]!.weight).toBeCloseTo(Math.sqrt(termInformation('danube') / termInformation('return')), 12);
+  });
+
+  it(`keeps the best VECTOR_TERMS (${VECTOR_TERMS}), ties by term, and drops empty, zero and broken terms`, () => {
+    const terms = Array.from({ length: VECTOR_TERMS + 20 }, (_, i) => ({ term: `zz${String(i).padStart(3, '0')}`, weight: 1 }));
+    const vector = termVector([...terms, { term: '', weight: 5 }, { term: 'nan', weight: Number.NaN }, { term: 'zero', weight: 0 }, { term: 'neg', weight: -2 }]);
+    expect(vector).toHaveLength(VECTOR_TERMS);
+    expect(vector.map((term) => term.term)).toEqual(terms.slice(0, VECTOR_TERMS).map((term) => term.term));
+    expect(termVector([])).toEqual([]);
+    expect(termVector([{ term: 'zero', weight: 0 }])).toEqual([]);
+  });
+});
