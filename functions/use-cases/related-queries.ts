@@ -8,7 +8,6 @@ import type { ArticleSummary, RelatedArticle } from '../model';
 import { InvalidCursorError, type ArticleStore, type Page, type RelatedStore, type TopicQuery } from '../ports';
 import { topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
-import { termInformation } from '../related/term-weight';
 import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
 
 /** What the API reads of the related index. */
@@ -64,11 +63,12 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
       if (terms.length === 0) return { items: [], nextCursor: null };
       const pages = await mapLimited(terms, REQUEST_CONCURRENCY, (term) => store.readPostings(term, { limit: SEARCH_DEPTH }));
       const scores = new Map<string, { id: string; publishedAt: string; score: number }>();
-      terms.forEach((term, i) => {
-        const information = termInformation(term);
+      // A posting's weight is the term's coordinate in the article's unit vector, which already weighs how rare the
+      // word is (term-weight.ts): the sum over the words is the article's match, as a dot product with the query.
+      terms.forEach((_term, i) => {
         for (const posting of pages[i]!.items) {
           const entry = scores.get(posting.id) ?? { id: posting.id, publishedAt: posting.publishedAt, score: 0 };
-          entry.score += information * posting.weight;
+          entry.score += posting.weight;
           scores.set(posting.id, entry);
         }
       });
