@@ -1,32 +1,53 @@
 /**
  * `npx tsx bench/work.ts`: the work each unit of traffic costs, measured through the deployed handlers' own code.
- * The local DynamoDB, SQS and the synthetic outlets run in a child process, so this process runs only the handlers
+ * The local DynamoDB, SQS and the outlets run in a child process, so this process runs only the handlers
  * and its CPU time is theirs. The fetcher refreshes every feed once; the worker is then handed the queued messages
  * in SQS batches of ten, as the event source mapping would; the API handler then serves listing pages, articles and
  * related lists. Counted: HTTP requests to the outlets, DynamoDB requests and capacity units (see
  * support/aws-meter.ts), SQS requests, CPU milliseconds, and the bytes the table holds afterwards. For comparison in
  * the same run: the time extraction alone takes on the same pages.
- * Options: --articles N (default 600), --sources N (default 6), --json (print the figures as JSON only).
- * Writes `.bench/work.json`.
+ *
+ * The outlets serve synthetic text by default. With `--corpus <file.jsonl>` (lines of `{ id, title, body }`, as in
+ * ../shared/data/related-dev) they serve that file's articles instead, spread over the outlets' feeds in the file's
+ * order, each an HTML page of its title and its body's lines as paragraphs: the synthetic text's small vocabulary
+ * keeps the word index small, so its true cost per article shows only on real text. Either way, the stored bodies
+ * of a sample of articles are read back through the API and compared with the text served (`fidelity`: identical
+ * bodies, and the share of the served words found in the stored body). Write units are also split by the type of
+ * item written (`worker.writesPerArticleByItemType`: the article, its index entry, its own list, later links,
+ * postings, URL and source records; see support/aws-meter.ts). `perStoredArticle` sums fetcher and worker per
+ * article stored (pages extraction rejects store nothing) and prices their DynamoDB units as bench/cost-model.ts does.
+ *
+ * Options: --corpus FILE, --articles N (default 600, or the whole corpus: with --corpus its first N lines),
+ * --sources N (default 6), --json (print the figures as JSON only).
+ * Writes `.bench/work.json`; its `corpus` names the file and lines served (null for synthetic text).
  */
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { extractFromBytes } from '../functions/extract/extract-article';
-import { articleKey } from '../functions/store/dynamo-stores';
-import { TABLE_KEYS } from '../functions/store/table-schema';
+import { articleKey, TABLE_KEYS } from '../functions/store/table-schema';
 import { loadHandlers } from '../local/handlers';
 import { createLambdaContext } from '../local/lambda-context';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';
-import { installAwsMeter, itemSize, projectedSize, totalRequests } from './support/aws-meter';
+import { PRICES } from './cost-model';
+import { installAwsMeter, itemSize, itemType, projectedSize, totalRequests } from './support/aws-meter';
 import { startInfraProcess } from './support/infra-process';
-import { page } from './support/synthetic-outlets';
+import { outletCatalog, pageOf, type OutletOptions } from './support/synthetic-outlets';
 
-const { values } = parseArgs({ options: { articles: { type: 'string' }, sources: { type: 'string' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { corpus: { type: 'string' }, articles: { type: 'string' }, sources: { type: 'string' }, json: { type: 'boolean' } },
+});
 const sourceCount = Number(values.sources ?? 6);
-const perSource = Math.ceil(Number(values.articles ?? 600) / sourceCount);
+const corpusPath = values.corpus === undefined ? undefined : resolve(values.corpus);
+const outletOptions: OutletOptions = corpusPath
+  ? { sources: sourceCount, perSource: 0, corpus: corpusPath, ...(values.articles ? { articles: Number(values.articles) } : {}) }
+  : { sources: sourceCount, perSource: Math.ceil(Number(values.articles ?? 600) / sourceCount) };
+const catalog = outletCatalog(outletOptions);
+/** Article `n` of outlet `source` of the catalog, as its page's bytes. */
+const pageBytes = (source: number, n: number) => new TextEncoder().encode(catalog.page('http://127.0.0.1', source, n));
 const say = values.json ? () => undefined : (line: string) => console.log(line);
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -35,7 +56,7 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 };
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-const infra = await startInfraProcess({ sources: sourceCount, perSource });
+const infra = await startInfraProcess(outletOptions);
 try {
   Object.assign(process.env, {
     TABLE_NAME: infra.tableName,
@@ -162,6 +183,7 @@ try {
     article: await perCall(sample.map((id) => [`/articles/${id}`, ''] as [string, string])),
     related: await perCall(sample.map((id) => [`/articles/${id}/related`, ''] as [string, string])),
   };
+  const fidelity = await checkFidelity(sample, async (id) => (await listing(`/articles/${id}`)) as StoredArticle);
   logBytes.restore();
 
   // The SDK's own CPU per DynamoDB request, for comparison: GetItem of one article, a client as the handlers make it.
@@ -170,20 +192,36 @@ try {
   // Storage: every item in the table, with DynamoDB's 100-byte overhead per item, and the index entries.
   const storage = await measureStorage(infra.dynamoEndpoint, infra.tableName);
 
-  // Comparison in the same run: extraction alone on the same synthetic pages.
-  const pages = Array.from({ length: Math.min(200, infra.articleCount) }, (_, n) =>
-    new TextEncoder().encode(page('http://127.0.0.1', n % sourceCount, Math.floor(n / sourceCount))),
-  );
+  // Comparison in the same run: extraction alone on the same pages (the first 200, taken across the outlets).
+  const pages = Array.from({ length: Math.min(200, infra.articleCount) }, (_, n) => pageBytes(n % sourceCount, Math.floor(n / sourceCount)));
   for (const bytes of pages.slice(0, 20)) extractFromBytes(bytes, { url: 'http://127.0.0.1/s0/a0.html', contentType: 'text/html' });
   cpu = process.cpuUsage();
   for (const bytes of pages) extractFromBytes(bytes, { url: 'http://127.0.0.1/s0/a0.html', contentType: 'text/html' });
   const extractCpuMsPerPage = cpuMs(cpu) / pages.length;
+
+  // Per article stored (a rejected page costs its URL record but stores nothing): what ingest (fetcher and worker
+  // together) costs in DynamoDB, priced as in the cost model (bench/cost-model.ts), without Lambda, SQS or logs.
+  const stored = storage.byItemType['ARTICLE/ARTICLE']?.items ?? 0;
+  const ingestWriteUnits = workerUsage.writeUnits + workerUsage.indexWriteUnits + fetcherUsage.writeUnits + fetcherUsage.indexWriteUnits;
+  const ingestReadUnits = workerUsage.readUnits + fetcherUsage.readUnits;
+  const perStored = (value: number) => round(value / Math.max(1, stored), 3);
+  const perStoredArticle = {
+    stored,
+    dynamoRequests: perStored(totalRequests(workerUsage.dynamoRequests) + totalRequests(fetcherUsage.dynamoRequests)),
+    writeUnits: perStored(ingestWriteUnits),
+    readUnits: perStored(ingestReadUnits),
+    bytes: Math.round(storage.totalBytes / Math.max(1, stored)),
+    dynamoUsdPerMillion: round((ingestWriteUnits * PRICES.dynamoWrite.usd + ingestReadUnits * PRICES.dynamoRead.usd) * (1e6 / Math.max(1, stored))),
+  };
 
   const measured = processed + failed - warmupArticles;
   const per = (value: number, count: number) => round(value / Math.max(1, count), 3);
   const figures = {
     articles: infra.articleCount,
     sources: sourceCount,
+    corpus: corpusPath ? { file: relative(process.cwd(), corpusPath), lines: infra.articleCount } : null,
+    perStoredArticle,
+    fidelity,
     fetcher: {
       sources: sourceCount,
       queued,
@@ -207,6 +245,11 @@ try {
       indexWriteUnitsPerArticle: per(workerUsage.indexWriteUnits, processed + failed),
       readUnitsPerArticle: per(workerUsage.readUnits, processed + failed),
       refusedWritesPerArticle: per(workerUsage.refusedWrites, processed + failed),
+      writesPerArticleByItemType: Object.fromEntries(
+        Object.entries(workerUsage.writesByItemType)
+          .sort(([, a], [, b]) => b.units - a.units)
+          .map(([type, { items, units }]) => [type, { items: per(items, processed + failed), units: per(units, processed + failed) }]),
+      ),
       cpuMsPerArticle: per(workerCpuMs, measured),
       wallMsPerBatch: per(workerWallMs, batches - 1),
       firstBatchCpuMsPerArticle: per(firstBatchCpuMs, warmupArticles),
@@ -224,13 +267,24 @@ try {
     console.log(JSON.stringify(figures));
   } else {
     const w = figures.worker;
-    say(`work per unit: ${figures.articles} synthetic articles from ${sourceCount} sources (${processed} stored or skipped, ${failed} failed)`);
+    const text = figures.corpus ? `articles of ${figures.corpus.file}` : 'synthetic articles';
+    say(`work per unit: ${figures.articles} ${text} from ${sourceCount} sources (${processed} stored or skipped, ${failed} failed)`);
     say(`fetcher, per source refresh: ${figures.fetcher.httpRequestsPerSource} HTTP, ${figures.fetcher.dynamoRequestsPerSource} DynamoDB requests, ${figures.fetcher.cpuMsPerSource} ms CPU`);
     say(`fetcher, per queued article: ${figures.fetcher.dynamoRequestsPerQueuedArticle} DynamoDB requests, ${figures.fetcher.writeUnitsPerQueuedArticle} WCU, ${figures.fetcher.sqsRequestsPerQueuedArticle} SQS requests`);
     say(`worker, per article: ${w.httpRequestsPerArticle} HTTP, ${w.dynamoRequestsPerArticle} DynamoDB requests ${JSON.stringify(perArticle(workerUsage.dynamoRequests, processed + failed))}`);
     say(`  ${w.writeUnitsPerArticle} WCU table + ${w.indexWriteUnitsPerArticle} WCU indexes, ${w.readUnitsPerArticle} RCU, ${w.logBytesPerArticle} log bytes`);
+    say(`  table WCU by item written: ${Object.entries(w.writesPerArticleByItemType).map(([type, v]) => `${type} ${v.units} (${v.items} items)`).join(', ')}`);
     say(`  ${w.cpuMsPerArticle} ms CPU; extraction alone ${w.extractCpuMsPerPage} ms per page, the SDK ${w.sdkCpuMsPerRequest} ms per DynamoDB request`);
+    const p = perStoredArticle;
+    say(
+      `per article stored (${p.stored}), fetcher and worker: ${p.dynamoRequests} DynamoDB requests, ${p.writeUnits} WCU, ${p.readUnits} RCU, ` +
+        `${p.bytes} bytes kept: $${p.dynamoUsdPerMillion} per million articles in DynamoDB requests`,
+    );
     say(`storage: ${figures.storage.bytesPerArticle} bytes per article (${JSON.stringify(storage.byItemType)})`);
+    say(
+      `stored bodies: ${fidelity.identical} of ${fidelity.checked} identical to the text served; share of its words kept ` +
+        `${fidelity.minWordRecall} at least, ${fidelity.meanWordRecall} on average`,
+    );
     for (const [name, call] of Object.entries(api)) {
       say(`API ${name}: ${call.dynamoRequestsPerCall} DynamoDB requests, ${call.readUnitsPerCall} RCU, ${call.cpuMsPerCall} ms CPU per call`);
     }
@@ -297,6 +351,51 @@ async function sdkCpuPerRequest(endpoint: string, tableName: string, articleId: 
   return spent;
 }
 
+interface StoredArticle {
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+}
+
+/**
+ * Whether extraction kept the text served: each stored article's body against its page's paragraphs, identical (up
+ * to whitespace) or by the share of the page's words (`\w+` runs, with repeats) found in the body. A first paragraph
+ * that repeats the headline is not expected (extraction drops it as the heading; some corpus bodies begin so).
+ */
+async function checkFidelity(ids: readonly string[], read: (id: string) => Promise<StoredArticle>) {
+  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const words = (text: string) => text.match(/\w+/g) ?? [];
+  let identical = 0;
+  const recalls: number[] = [];
+  const differing: { page: string; wordRecall: number }[] = [];
+  for (const id of ids) {
+    const stored = await read(id);
+    const at = pageOf(stored.url);
+    const served = at && catalog.article(at.source, at.n);
+    if (!served) throw new Error(`stored article ${id} has a URL no outlet served: ${stored.url}`);
+    const paragraphs = served.paragraphs.filter((paragraph, i) => i > 0 || squash(paragraph) !== squash(served.title));
+    if (squash(stored.body) === squash(paragraphs.join(' '))) identical += 1;
+    const left = new Map<string, number>();
+    for (const word of words(stored.body)) left.set(word, (left.get(word) ?? 0) + 1);
+    const expected = words(paragraphs.join(' '));
+    const found = expected.filter((word) => {
+      const count = left.get(word) ?? 0;
+      if (count > 0) left.set(word, count - 1);
+      return count > 0;
+    }).length;
+    const recall = found / Math.max(1, expected.length);
+    recalls.push(recall);
+    if (recall < 1) differing.push({ page: new URL(stored.url).pathname, wordRecall: round(recall, 3) });
+  }
+  return {
+    checked: ids.length,
+    identical,
+    minWordRecall: recalls.length ? round(Math.min(...recalls), 3) : null,
+    meanWordRecall: round(recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length), 3),
+    differing: differing.slice(0, 10),
+  };
+}
+
 async function measureStorage(endpoint: string, tableName: string) {
   const { document } = createDynamoClients(endpoint);
   const byItemType: Record<string, { items: number; bytes: number }> = {};
@@ -305,9 +404,7 @@ async function measureStorage(endpoint: string, tableName: string) {
   do {
     const pageOfItems = await document.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
     for (const item of pageOfItems.Items ?? []) {
-      // Item type: the key prefixes (`ARTICLE#…`/`RELATED`), data in the sort key left out (`TERM#…`/`<date>#<id>`).
-      const sortPrefix = String(item[TABLE_KEYS.sortKey]).split('#')[0] ?? '';
-      const kind = `${String(item[TABLE_KEYS.partitionKey]).split('#')[0]}${/^[A-Z_]+$/.test(sortPrefix) ? `/${sortPrefix}` : ''}`;
+      const kind = itemType(item);
       let bytes = itemSize(item) + 100;
       for (const index of [TABLE_KEYS.byTimeIndex, TABLE_KEYS.bySourceIndex]) {
         if (item[index.partitionKey] !== undefined) bytes += projectedSize(item, index) + 100;

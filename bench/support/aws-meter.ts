@@ -7,6 +7,9 @@
  * for an update. DynamoDB also bills a write to each global secondary index whose keys or projected attributes the
  * write sets, so those are estimated here from the written item (`indexWriteUnits`). A write refused by its
  * condition is billed at least one unit by DynamoDB and reports nothing: counted as one (`refusedWrites`).
+ * The table's write units are also split by the type of item written (`writesByItemType`, see `itemType`): exact for
+ * single-item writes; a batch's or transaction's reported total is shared among its items in proportion to their
+ * sizes in 1 KB units (a delete or update counted as one), which is how DynamoDB bills them when items are new.
  * The meter patches the SDK clients' `send` in this process only: a benchmark instrument, never loaded by a handler.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,6 +23,8 @@ export interface AwsUsage {
   writeUnits: number;
   indexWriteUnits: number;
   refusedWrites: number;
+  /** Table write units (refused writes included) and items written, by item type (`itemType`). */
+  writesByItemType: Record<string, { items: number; units: number }>;
   sqsRequests: Record<string, number>;
 }
 
@@ -51,7 +56,15 @@ let installed: AwsMeter | undefined;
 
 export function installAwsMeter(): AwsMeter {
   if (installed) return installed;
-  const usage: AwsUsage = { dynamoRequests: {}, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, refusedWrites: 0, sqsRequests: {} };
+  const usage: AwsUsage = { dynamoRequests: {}, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, refusedWrites: 0, writesByItemType: {}, sqsRequests: {} };
+  const addWrites = (written: WrittenItem[], units: number) => {
+    const weight = written.reduce((sum, item) => sum + item.weight, 0);
+    for (const item of written) {
+      const entry = (usage.writesByItemType[item.type] ??= { items: 0, units: 0 });
+      entry.items += 1;
+      entry.units += weight > 0 ? (units * item.weight) / weight : 0;
+    }
+  };
 
   const meterDynamo = (prototype: { send: unknown }) => {
     const send = prototype.send as Sender;
@@ -64,13 +77,18 @@ export function installAwsMeter(): AwsMeter {
       try {
         const output = (await send.call(this, command, ...rest)) as { ConsumedCapacity?: unknown };
         const units = capacityUnits(output?.ConsumedCapacity);
-        if (WRITES.has(operation)) usage.writeUnits += units;
-        else usage.readUnits += units;
+        if (WRITES.has(operation)) {
+          usage.writeUnits += units;
+          addWrites(writtenItems(operation, command.input), units);
+        } else {
+          usage.readUnits += units;
+        }
         return output;
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') {
           usage.refusedWrites += 1;
           usage.writeUnits += 1;
+          addWrites(writtenItems(operation, command.input), 1);
         }
         throw error;
       }
@@ -100,11 +118,58 @@ export function installAwsMeter(): AwsMeter {
         writeUnits: now.writeUnits - before.writeUnits,
         indexWriteUnits: now.indexWriteUnits - before.indexWriteUnits,
         refusedWrites: now.refusedWrites - before.refusedWrites,
+        writesByItemType: Object.fromEntries(
+          Object.entries(now.writesByItemType)
+            .map(([type, { items, units }]) => {
+              const earlier = before.writesByItemType[type];
+              return [type, { items: items - (earlier?.items ?? 0), units: units - (earlier?.units ?? 0) }] as const;
+            })
+            .filter(([, { items }]) => items !== 0),
+        ),
         sqsRequests: minus(now.sqsRequests, before.sqsRequests),
       };
     },
   };
   return installed;
+}
+
+/**
+ * An item's type, from its key: the partition key's prefix, then the sort key's when it names a kind of item rather
+ * than data: `ARTICLE/ARTICLE`, `ARTICLE/ENTRY`, `ARTICLE/REL#!` (an own list), `ARTICLE/REL#<score>` (a later
+ * link), `TERM` (a posting: its sort key is `<publishedAt>#<id>`), `URL/URL`, `SOURCES`. Takes plain or marshalled
+ * (`{ S: … }`) key values.
+ */
+export function itemType(key: Record<string, unknown>): string {
+  const text = (value: unknown) => String((value as { S?: unknown } | null)?.S ?? value ?? '');
+  const partition = text(key[TABLE_KEYS.partitionKey]).split('#')[0] ?? '';
+  const sort = text(key[TABLE_KEYS.sortKey]);
+  if (/^REL#\d/.test(sort)) return `${partition}/REL#<score>`;
+  const sortKind = /^REL#!/.test(sort) ? 'REL#!' : (sort.split('#')[0] ?? '');
+  return /^[A-Z_]+(?:#!)?$/.test(sortKind) ? `${partition}/${sortKind}` : partition;
+}
+
+interface WrittenItem {
+  readonly type: string;
+  /** Its share of its request's units: its size in 1 KB units for a put, 1 for a delete, an update or a check. */
+  readonly weight: number;
+}
+
+/** The items a write request names, with their types and weights. */
+function writtenItems(operation: string, input: Record<string, unknown>): WrittenItem[] {
+  const put = (item: Record<string, unknown>): WrittenItem => ({ type: itemType(item), weight: Math.max(1, Math.ceil(itemSize(item) / 1024)) });
+  const keyed = (key: Record<string, unknown>): WrittenItem => ({ type: itemType(key), weight: 1 });
+  type Request = { Item?: Record<string, unknown>; Key?: Record<string, unknown> };
+  const either = (request: Request | undefined): WrittenItem[] => (request?.Item ? [put(request.Item)] : request?.Key ? [keyed(request.Key)] : []);
+  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') return either(input as Request);
+  if (operation === 'BatchWriteItem') {
+    const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: Request; DeleteRequest?: Request }[]>).flat();
+    return requests.flatMap((request) => either(request.PutRequest ?? request.DeleteRequest));
+  }
+  if (operation === 'TransactWriteItems') {
+    const actions = (input.TransactItems ?? []) as Record<string, Request>[];
+    return actions.flatMap((action) => either(action.Put ?? action.Update ?? action.Delete ?? action.ConditionCheck));
+  }
+  return [];
 }
 
 export const totalRequests = (requests: Record<string, number>): number => Object.values(requests).reduce((a, b) => a + b, 0);

@@ -1,12 +1,12 @@
 /**
  * The servers a benchmark talks to, in a child process of their own so that their CPU time is not charged to the
  * handlers measured in the parent: local DynamoDB (dynalite, in memory), local SQS with the article queue and its
- * DLQ, and the synthetic outlets. Started by `startInfraProcess`; answers `{ type: 'requests' }` over IPC with
- * the outlets' request counts.
+ * DLQ, and the outlets (synthetic text, or a corpus's articles: support/synthetic-outlets.ts). Started by
+ * `startInfraProcess`; answers `{ type: 'requests' }` over IPC with the outlets' request counts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createDynamoClients, createQueues, createSqsClient, ensureTable, startDynamo, startSqs } from '../../local/servers';
-import { startSyntheticOutlets, type SyntheticOutlets } from './synthetic-outlets';
+import { startSyntheticOutlets, type OutletOptions, type SyntheticOutlets } from './synthetic-outlets';
 
 export interface Infra {
   readonly dynamoEndpoint: string;
@@ -24,7 +24,7 @@ export interface InfraProcess extends Infra {
 
 const TABLE_NAME = 'newsweave-bench';
 
-export async function startInfraProcess(options: { sources: number; perSource: number }): Promise<InfraProcess> {
+export async function startInfraProcess(options: OutletOptions): Promise<InfraProcess> {
   const child: ChildProcess = fork(import.meta.filename, [JSON.stringify(options)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -55,7 +55,7 @@ export async function startInfraProcess(options: { sources: number; perSource: n
   };
 }
 
-async function serve(options: { sources: number; perSource: number }): Promise<void> {
+async function serve(options: OutletOptions): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamo();
   const sqs = await startSqs();

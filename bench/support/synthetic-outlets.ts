@@ -1,9 +1,19 @@
 /**
- * Synthetic outlets for load and soak runs: an HTTP server on loopback serving `sources` RSS feeds of `perSource`
- * articles each, with article pages of generated (deterministic) news-like text and the usual page chrome.
+ * Outlets for load, soak and cost runs: an HTTP server on loopback serving `sources` RSS feeds and their article
+ * pages, with the usual page chrome (navigation, byline, an ad slot, footer) around the text.
+ *
+ * The text is either generated (deterministic news-like sentences over a vocabulary of about a hundred words,
+ * `perSource` articles per outlet), or, with `corpus`, real articles: the lines of a JSONL file of `{ id, title,
+ * body }` (the format of ../shared/data/related-dev), the first `articles` of them or all. Line i is article
+ * floor(i / sources) of outlet i % sources, published one minute after line i - 1, so the feeds together list the
+ * file in its order; its body's lines are the page's paragraphs. A small vocabulary keeps a word index small, so
+ * what the index costs per article is only seen on real text. Corpus pages mark their byline and date up as
+ * publishers do, so that extraction stores exactly their title and text (CORPUS_CHROME); synthetic pages keep the
+ * chrome they always had, so that their figures stay comparable (SYNTHETIC_CHROME).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readCorpus } from '../../scripts/support/corpus';
 
 const WORDS = (
   'government minister council city port harbour union strike wages talks agreement court ruling judge appeal ' +
@@ -45,26 +55,127 @@ export function articleText(seed: number): { title: string; paragraphs: string[]
   return { title: `${place} ${topic.join(' ')}: ${person} speaks (${seed})`, paragraphs };
 }
 
-/** The HTML page of article `n` of outlet `source`: what the worker fetches. */
-export function page(origin: string, source: number, n: number): string {
-  const { title, paragraphs } = articleText(source * 1_000_003 + n);
-  const published = new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString();
+/** Which articles the outlets serve; plain data, so that a child process can be handed it (support/infra-process.ts). */
+export interface OutletOptions {
+  readonly sources: number;
+  /** Synthetic articles per outlet; not read when `corpus` is given. */
+  readonly perSource: number;
+  /** A JSONL file of `{ id, title, body }` lines to serve instead of synthetic text. */
+  readonly corpus?: string;
+  /** With `corpus`: serve its first `articles` lines (default: all). */
+  readonly articles?: number;
+}
+
+export interface OutletArticle {
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  readonly publishedAt: Date;
+}
+
+/** The articles the outlets publish, outlet by outlet. */
+export interface OutletCatalog {
+  readonly articleCount: number;
+  /** How many articles outlet `source` lists in its feed. */
+  countOf(source: number): number;
+  /** Article `n` of outlet `source`; undefined past its last. */
+  article(source: number, n: number): OutletArticle | undefined;
+  /** The HTML page of article `n` of outlet `source` (what the worker fetches); undefined past its last. */
+  page(origin: string, source: number, n: number): string | undefined;
+}
+
+/** The first article's publication time; each next one (of an outlet, or line of a corpus) a minute later. */
+const START = Date.UTC(2026, 10, 1);
+
+/** The catalog `options` describe; a corpus file is read here, once. */
+export function outletCatalog(options: OutletOptions): OutletCatalog {
+  const { sources } = options;
+  if (options.corpus === undefined) {
+    const article = (source: number, n: number): OutletArticle | undefined =>
+      source < sources && n < options.perSource ? { ...articleText(source * 1_000_003 + n), publishedAt: new Date(START + n * 60_000) } : undefined;
+    return {
+      articleCount: sources * options.perSource,
+      countOf: (source) => (source < sources ? options.perSource : 0),
+      article,
+      page: (origin, source, n) => {
+        const found = article(source, n);
+        return found && articlePage(origin, source, n, found, SYNTHETIC_CHROME);
+      },
+    };
+  }
+  const lines = readCorpus(options.corpus).slice(0, options.articles ?? Infinity);
+  const article = (source: number, n: number): OutletArticle | undefined => {
+    const index = n * sources + source;
+    const line = source < sources ? lines[index] : undefined;
+    if (!line) return undefined;
+    const paragraphs = line.body.split(/\n+/).map((paragraph) => paragraph.trim()).filter(Boolean);
+    return { title: line.title.replace(/\s+/g, ' ').trim(), paragraphs, publishedAt: new Date(START + index * 60_000) };
+  };
+  return {
+    articleCount: lines.length,
+    countOf: (source) => (source < sources ? Math.max(0, Math.ceil((lines.length - source) / sources)) : 0),
+    article,
+    page: (origin, source, n) => {
+      const found = article(source, n);
+      return found && articlePage(origin, source, n, found, CORPUS_CHROME);
+    },
+  };
+}
+
+/** Text as HTML text or attribute value. */
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** What a page carries besides the text: extra `<head>` markup, and the markup between headline and text. */
+interface Chrome {
+  head(published: Date): string;
+  byline(published: Date): string;
+}
+
+/**
+ * Synthetic pages keep the chrome they always had (so that figures stay comparable): extraction keeps the bare ISO
+ * time of their `<time>` element as a first paragraph of the body.
+ */
+const SYNTHETIC_CHROME: Chrome = {
+  head: () => '',
+  byline: (published) => `<p class="byline">By Staff Reporter</p><time datetime="${published.toISOString()}">${published.toISOString()}</time>`,
+};
+
+/**
+ * Corpus pages are dressed as publishers do, so that extraction stores exactly the title and the text: an author in
+ * the metadata and an author link in the byline (Readability drops the byline even from short articles), and a
+ * "Published <date>" line (dropped as a time stamp).
+ */
+const CORPUS_CHROME: Chrome = {
+  head: () => '<meta name="author" content="Staff Reporter">\n',
+  byline: (published) =>
+    `<p class="byline">By <a rel="author" href="/staff">Staff Reporter</a></p><p class="dateline">Published <time datetime="${published.toISOString()}">${published
+      .toUTCString()
+      .replace(/^\w+, /, '')
+      .replace(/:\d\d GMT$/, ' GMT')}</time></p>`,
+};
+
+function articlePage(origin: string, source: number, n: number, article: OutletArticle, chrome: Chrome): string {
+  const title = escapeHtml(article.title);
+  const published = article.publishedAt.toISOString();
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} | Outlet ${source}</title>
-<meta name="description" content="${paragraphs[0]!.slice(0, 150)}">
-<meta property="article:published_time" content="${published}">
+<meta name="description" content="${escapeHtml((article.paragraphs[0] ?? '').slice(0, 150))}">
+${chrome.head(article.publishedAt)}<meta property="article:published_time" content="${published}">
 <link rel="canonical" href="${origin}/s${source}/a${n}.html"></head><body>
 <header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav></header>
-<main><article><h1>${title}</h1><p class="byline">By Staff Reporter</p><time datetime="${published}">${published}</time>
-${paragraphs.map((p, i) => `<p>${p}</p>${i === 2 ? '<div class="ad">Advertisement</div>' : ''}`).join('\n')}
+<main><article><h1>${title}</h1>${chrome.byline(article.publishedAt)}
+${article.paragraphs.map((p, i) => `<p>${escapeHtml(p)}</p>${i === 2 ? '<div class="ad">Advertisement</div>' : ''}`).join('\n')}
 </article></main><footer>Copyright Outlet ${source}. <a href="/privacy">Privacy</a></footer></body></html>`;
 }
 
-function feed(origin: string, source: number, perSource: number): string {
-  const items = Array.from({ length: perSource }, (_, n) => {
-    const { title } = articleText(source * 1_000_003 + n);
-    return `<item><title>${title}</title><link>${origin}/s${source}/a${n}.html?utm_source=rss</link><pubDate>${new Date(
-      Date.UTC(2026, 10, 1) + n * 60_000,
-    ).toUTCString()}</pubDate></item>`;
+/** Outlet and article number of a page URL (`…/s<source>/a<n>.html`), as `page` links it; null for another URL. */
+export function pageOf(url: string): { source: number; n: number } | null {
+  const match = /\/s(\d+)\/a(\d+)\.html(?:[?#]|$)/.exec(url);
+  return match ? { source: Number(match[1]), n: Number(match[2]) } : null;
+}
+
+function feed(origin: string, source: number, catalog: OutletCatalog): string {
+  const items = Array.from({ length: catalog.countOf(source) }, (_, n) => {
+    const { title, publishedAt } = catalog.article(source, n)!;
+    return `<item><title>${escapeHtml(title)}</title><link>${origin}/s${source}/a${n}.html?utm_source=rss</link><pubDate>${publishedAt.toUTCString()}</pubDate></item>`;
   }).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Outlet ${source}</title><link>${origin}/s${source}/</link>${items}</channel></rss>`;
 }
@@ -78,21 +189,22 @@ export interface SyntheticOutlets {
   stop(): Promise<void>;
 }
 
-export async function startSyntheticOutlets(options: { sources: number; perSource: number }): Promise<SyntheticOutlets> {
+export async function startSyntheticOutlets(options: OutletOptions): Promise<SyntheticOutlets> {
+  const catalog = outletCatalog(options);
   let origin = '';
   const served = { feeds: 0, pages: 0, other: 0 };
   const server: Server = createServer((request, response) => {
     const match = /^\/s(\d+)\/(?:feed\.xml|a(\d+)\.html)$/.exec(new URL(request.url ?? '/', origin).pathname);
     const source = Number(match?.[1]);
-    if (!match || source >= options.sources) {
+    const html = match?.[2] === undefined ? undefined : catalog.page(origin, source, Number(match[2]));
+    if (!match || source >= options.sources || (match[2] !== undefined && !html)) {
       served.other += 1;
       response.writeHead(404).end();
       return;
     }
-    served[match[2] === undefined ? 'feeds' : 'pages'] += 1;
-    const body = match[2] === undefined ? feed(origin, source, options.perSource) : page(origin, source, Number(match[2]));
-    response.writeHead(200, { 'content-type': match[2] === undefined ? 'application/rss+xml' : 'text/html; charset=utf-8' });
-    response.end(body);
+    served[html ? 'pages' : 'feeds'] += 1;
+    response.writeHead(200, { 'content-type': html ? 'text/html; charset=utf-8' : 'application/rss+xml' });
+    response.end(html ?? feed(origin, source, catalog));
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -104,7 +216,7 @@ export async function startSyntheticOutlets(options: { sources: number; perSourc
       url: `${origin}/s${s}/feed.xml`,
       schedule: 'rate(1 hour)',
     })),
-    articleCount: options.sources * options.perSource,
+    articleCount: catalog.articleCount,
     requests: () => ({ ...served }),
     stop: () =>
       new Promise<void>((done) => {
