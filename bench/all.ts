@@ -10,6 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { costDocument, type BundleFigures, type WorkFigures } from './cost-model';
 
@@ -28,6 +29,9 @@ const size = (args: string[]) => (full ? [] : args);
 const FULL_SOAK =
   'At its default size, `npm run bench:ingest` (5,000 articles from 10 sources, commit f8bb439, nothing else running): ' +
   '5,000 queued = 5,000 stored + 0 duplicates + 0 rejected, 0 dead letters, 866 s, 5.8 articles per second.';
+/** The related-articles dev sets (../shared/data/related-dev), served as pages by bench/work.ts --corpus. */
+const REAL_TEXT_SETS = ['stories_basil', 'topics_wikiref220', 'stories_ecbplus_dev', 'categories_bbc_dev'];
+const corpusPath = (set: string) => join('..', 'shared', 'data', 'related-dev', `${set}.jsonl`);
 const STEPS: Step[] = [
   { name: 'extract', command: ['npm', 'run', '-s', 'bench:extract', '--', '--json'] },
   { name: 'related', command: ['npm', 'run', '-s', 'bench:related', ...(full ? [] : ['--', '--articles', '1500', '--duration', '10'])], file: '.bench/related.json' },
@@ -35,6 +39,11 @@ const STEPS: Step[] = [
   { name: 'ingest', command: ['npm', 'run', '-s', 'bench:ingest', '--', '--json', ...size(['--articles', '500'])] },
   { name: 'work', command: ['npx', 'tsx', 'bench/work.ts', '--json', ...size(['--articles', '400'])] },
   { name: 'bundles', command: ['npm', 'run', '-s', 'bench:bundles', '--', '--json'] },
+  // The same work on real news text, when the labelled data is beside the repository (docs/cost.md, "On real text").
+  ...REAL_TEXT_SETS.filter((set) => existsSync(corpusPath(set))).map((set) => ({
+    name: `work:${set}`,
+    command: ['npx', 'tsx', 'bench/work.ts', '--json', '--corpus', corpusPath(set)],
+  })),
 ];
 const selected = values.only ? STEPS.filter((step) => values.only!.split(',').includes(step.name)) : STEPS;
 
@@ -112,7 +121,10 @@ if (selected.length === STEPS.length) {
   writeFileSync('docs/benchmarks.md', benchmarksDocument(results, header));
   const work = results.find((r) => r.step.name === 'work')?.figures;
   const bundles = results.find((r) => r.step.name === 'bundles')?.figures;
-  if (work && bundles) writeFileSync('docs/cost.md', costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header));
+  const realText = results.flatMap((r) =>
+    r.step.name.startsWith('work:') && r.figures ? [{ name: r.step.name.slice('work:'.length), work: r.figures as unknown as WorkFigures }] : [],
+  );
+  if (work && bundles) writeFileSync('docs/cost.md', costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header, realText));
   console.log('wrote docs/benchmarks.md and docs/cost.md');
 }
 if (results.some((result) => !result.ok)) process.exitCode = 1;

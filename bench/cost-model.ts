@@ -67,6 +67,10 @@ export interface WorkFigures {
     failed: number;
   };
   storage: { bytesPerArticle: number };
+  /** The corpus whose articles the outlets served (`--corpus`), null for the synthetic outlets. */
+  corpus?: { file: string; lines: number } | null;
+  /** Fetcher and worker together, per article actually stored. */
+  perStoredArticle?: { stored: number; dynamoRequests: number; writeUnits: number; readUnits: number; bytes: number; dynamoUsdPerMillion: number };
   api: Record<'listingPage' | 'sourceListingPage' | 'article' | 'related', { dynamoRequestsPerCall: number; readUnitsPerCall: number; cpuMsPerCall: number; logBytesPerCall: number }>;
 }
 
@@ -137,12 +141,17 @@ to each \`GET /articles/{id}\` (${usd(0.5 * M * p.dynamoRead.usd)} per million).
 `;
 }
 
-export function costDocument(work: WorkFigures, bundles: BundleFigures, header: string): string {
+/** A run on real text, by the name of its corpus. */
+export interface RealTextRun {
+  readonly name: string;
+  readonly work: WorkFigures;
+}
+
+/** The lines of the cost per million articles ingested, from one run's measured work. */
+function ingestLines(work: WorkFigures, bundles: BundleFigures): Line[] {
   const a = ASSUMPTIONS;
   const p = PRICES;
   const M = 1e6;
-
-  // Per million articles ingested.
   const invocations = M / a.batchSize;
   const workerCpuScale = a.fullVcpuMb / a.workerMemoryMb;
   const batchMs = work.worker.cpuMsPerArticle * a.batchSize * workerCpuScale + a.workerWaitMsPerBatch;
@@ -201,6 +210,14 @@ export function costDocument(work: WorkFigures, bundles: BundleFigures, header: 
       cost: invocations * p.xrayTrace.usd,
     },
   ];
+  return ingest;
+}
+
+export function costDocument(work: WorkFigures, bundles: BundleFigures, header: string, realText: readonly RealTextRun[] = []): string {
+  const a = ASSUMPTIONS;
+  const p = PRICES;
+  const M = 1e6;
+  const ingest = ingestLines(work, bundles);
   const storageGb = (work.storage.bytesPerArticle * M) / 1e9;
 
   // Per million API requests.
@@ -287,9 +304,9 @@ ${table(ingest)}
 
 Storage is a monthly cost on what is kept: ${n(work.storage.bytesPerArticle, 0)} bytes per article (items, DynamoDB's 100-byte
 overhead per item, index entries) x ${n(M)} = ${n(storageGb, 2)} GB x $0.25 = **${usd(storageGb * p.dynamoStorageGbMonth.usd)} per month** for each million
-articles kept (seen-URL and story items expire by TTL).
+articles kept (rejected and deferred URLs' records expire by TTL).
 
-Not per article: the fetcher's scheduled refreshes (per source and schedule; see its figures in docs/benchmarks.md), the event source
+${realTextSection(realText, bundles)}Not per article: the fetcher's scheduled refreshes (per source and schedule; see its figures in docs/benchmarks.md), the event source
 mapping's empty long polls while the queue is idle (a few hundred thousand SQS requests a month, about $0.10 to $0.30), and the custom
 metrics (each metric name and dimension value is one metric at $0.30 a month: tens of dollars at most, whatever the traffic).
 
@@ -309,9 +326,41 @@ Per article, by share of the total: ${[...ingest]
     .map((line) => `${line.item} ${n((line.cost / ingestTotal) * 100, 0)}%`)
     .join(', ')}. DynamoDB bills every item written at least one
 write unit (1 KB), so the ${n(work.worker.writeUnitsPerArticle)} table WRU per article follow the number of items the worker writes (the
-related-articles index's postings and pairs, docs/related.md), not the article's size. The worker's CPU,
+related-articles index's postings and later links, docs/related.md), not the article's size. The worker's CPU,
 ${work.worker.cpuMsPerArticle} ms per article against ${work.worker.extractCpuMsPerPage} ms for extraction alone, follows the same count: the SDK
 spends ${work.worker.sdkCpuMsPerRequest} ms of CPU on one small GetItem (build, sign, send, parse), so ${n(work.worker.dynamoRequestsPerArticle)} requests come to about
 ${n(work.worker.dynamoRequestsPerArticle * work.worker.sdkCpuMsPerRequest, 0)} ms before the items themselves are marshalled.
+`;
+}
+
+/**
+ * The same model over runs of \`bench/work.ts --corpus\` on the labelled dev sets (real news text): the index's cost
+ * follows how many articles each one is related to, which synthetic text cannot show.
+ */
+function realTextSection(runs: readonly RealTextRun[], bundles: BundleFigures): string {
+  if (runs.length === 0) return '';
+  const rows = runs.map(({ name, work }) => {
+    const lines = ingestLines(work, bundles);
+    const total = lines.reduce((sum, line) => sum + line.cost, 0);
+    const dynamo = lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line.cost, 0);
+    const s = work.perStoredArticle;
+    const stored = s ? `${s.stored} of ${work.corpus?.lines ?? '?'}` : '?';
+    return `| ${name} | ${stored} | ${s ? n(s.dynamoRequests, 1) : '?'} | ${s ? n(s.writeUnits, 1) : '?'} | ${s ? n(s.readUnits, 1) : '?'} | ${n((s?.bytes ?? work.storage.bytesPerArticle) / 1000, 1)} KB | ${usd(dynamo)} | **${usd(total)}** |`;
+  });
+  return `### On real text
+
+\`npx tsx bench/work.ts --corpus <set>\`: the outlets serve the articles of each related-articles dev set
+(../shared/data/related-dev) as pages, so the index holds real news, with its vocabulary and its many related pairs.
+Per stored article (fetcher and worker); DynamoDB and the whole model per million articles ingested, each line of
+the table above computed from that run:
+
+| Text | Stored | DynamoDB requests | Write units | Read units | Stored per article | DynamoDB | Whole model |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Most of the write units are the related index's later links: one item under each earlier article that an article
+enters the related list of (docs/related.md, "Measured"); the rest is about 20-23 per article (8 postings, the entry,
+the own list, the article and its two listing-index entries, the URL and source records).
+
 `;
 }
