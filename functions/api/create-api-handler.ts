@@ -28,8 +28,9 @@ import {
   type Route,
   type RouteName,
 } from './match-route';
+import { entityTag, ifNoneMatchNames } from './conditional';
 import { presentArticle, presentComment, presentRelated, presentSource, presentSummary } from './present';
-import { CACHE, emptyResult, errorResult, jsonResult } from './responses';
+import { CACHE, emptyResult, errorResult, jsonResult, notModifiedResult } from './responses';
 import {
   COMMENT_LIMIT,
   LIST_LIMIT,
@@ -190,7 +191,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     try {
       const user = route.access === 'signed-in' ? requireUser(event, route) : null;
       const result = await routes[route.name]({ rawParams: match.rawParams, queryString: requestQueryString(event), event, user });
-      return { route: match.template, result: method === 'HEAD' ? { ...result, body: '' } : result };
+      return { route: match.template, result: route.method === 'GET' ? validated(result, event, method) : result };
     } catch (error) {
       return { route: match.template, result: failure(error, event, match.template) };
     }
@@ -222,6 +223,21 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     if (status >= 400 && status < 500) telemetry.log.debug('API request refused', { route, status });
     return result;
   };
+}
+
+/**
+ * A GET or HEAD answer with its validator: a 200 gets the strong ETag of its body, and when the request's
+ * If-None-Match already names it, the answer is a 304 with the same ETag and Cache-Control and no body. HEAD
+ * carries the headers GET would, without the body. Other statuses ignore the precondition (RFC 9110 §13.2.1).
+ */
+function validated(result: Result, event: APIGatewayProxyEventV2, method: string): Result {
+  const headOnly = (answer: Result): Result => (method === 'HEAD' ? { ...answer, body: '' } : answer);
+  if (result.statusCode !== 200 || typeof result.body !== 'string') return headOnly(result);
+  const etag = entityTag(result.body);
+  if (ifNoneMatchNames(header(event, 'if-none-match'), etag)) {
+    return notModifiedResult(etag, String(result.headers?.['cache-control'] ?? CACHE.none));
+  }
+  return headOnly({ ...result, headers: { ...result.headers, etag } });
 }
 
 /** The user of a signed-in route, from the JWT authorizer's claims; without them, 401 (as API Gateway answers). */
