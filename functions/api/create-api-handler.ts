@@ -71,7 +71,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 type Result = APIGatewayProxyStructuredResultV2;
 interface Request {
   readonly rawParams: Readonly<Record<string, string>>;
-  readonly queryString: string;
+  /** The route's query parameters, checked against its entry in ROUTES. */
+  readonly query: ReturnType<typeof readQueryParameters>;
   readonly event: APIGatewayProxyEventV2;
   /** Set on signed-in routes only. */
   readonly user: User | null;
@@ -82,8 +83,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   const { articles, sources, related, comments, telemetry } = deps;
 
   const routes: Record<RouteName, RouteHandler> = {
-    async listArticles({ queryString }) {
-      const query = readQueryParameters(queryString, ['source', 'limit', 'cursor', 'q']);
+    async listArticles({ query }) {
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       const sourceId = parseSourceId(query.get('source'));
@@ -97,16 +97,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return pageResult(await articles.listArticles({ sourceId, limit, cursor }), limit);
     },
 
-    async getArticle({ rawParams, queryString }) {
-      readQueryParameters(queryString, []);
+    async getArticle({ rawParams }) {
       const id = parseArticleId(rawParams.id ?? '');
       const found = await articles.getArticleWithCommentCount(id);
       if (!found) throw new RequestError(404, 'not_found', 'no article with this id');
       return jsonResult(200, presentArticle(found.article, found.commentCount), CACHE.article);
     },
 
-    async listRelated({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit']);
+    async listRelated({ rawParams, query }) {
       const id = parseArticleId(rawParams.id ?? '');
       const limit = parseLimit(query.get('limit'), RELATED_LIMIT);
       const found = await related.findRelated(id, { limit });
@@ -121,8 +119,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(200, { items }, CACHE.related);
     },
 
-    async listComments({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit', 'cursor']);
+    async listComments({ rawParams, query }) {
       const id = parseArticleId(rawParams.id ?? '');
       const limit = parseLimit(query.get('limit'), COMMENT_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
@@ -131,8 +128,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(200, { items: page.items.slice(0, limit).map(presentComment), nextCursor: page.nextCursor ?? null }, CACHE.comments);
     },
 
-    async postComment({ rawParams, queryString, event, user }) {
-      readQueryParameters(queryString, []);
+    async postComment({ rawParams, event, user }) {
       const articleId = parseArticleId(rawParams.id ?? '');
       const input = readJsonObject(event.body, event.isBase64Encoded, header(event, 'content-type'));
       const unknown = Object.keys(input).find((key) => key !== 'body');
@@ -153,8 +149,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(201, presentComment(outcome.comment), CACHE.none);
     },
 
-    async deleteComment({ rawParams, queryString, user }) {
-      readQueryParameters(queryString, []);
+    async deleteComment({ rawParams, user }) {
       const articleId = parseArticleId(rawParams.id ?? '');
       const commentId = parseCommentId(rawParams.commentId ?? '');
       const outcome = await deleteComment({ articleId, commentId, user: signedIn(user) }, { comments, telemetry });
@@ -163,16 +158,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return emptyResult(204);
     },
 
-    async listTopicArticles({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit', 'cursor']);
+    async listTopicArticles({ rawParams, query }) {
       const topic = normaliseTopic(rawParams.topic ?? '');
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       return pageResult(await related.listTopic(topic, { limit, cursor }), limit);
     },
 
-    async listSources({ queryString }) {
-      readQueryParameters(queryString, []);
+    async listSources() {
       const items = (await sources.listSources()).map(presentSource).sort((a, b) => a.id.localeCompare(b.id));
       return jsonResult(200, { items }, CACHE.sources);
     },
@@ -190,7 +183,9 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     }
     try {
       const user = route.access === 'signed-in' ? requireUser(event, route) : null;
-      const result = await routes[route.name]({ rawParams: match.rawParams, queryString: requestQueryString(event), event, user });
+      // Each route reads only the parameters its entry in ROUTES names; any other is refused.
+      const query = readQueryParameters(requestQueryString(event), route.query);
+      const result = await routes[route.name]({ rawParams: match.rawParams, query, event, user });
       return { route: match.template, result: route.method === 'GET' ? validated(result, event, method) : result };
     } catch (error) {
       return { route: match.template, result: failure(error, event, match.template) };
