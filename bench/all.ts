@@ -178,7 +178,8 @@ function benchmarksDocument(all: Result[], header: string): string {
     .join('\n');
   const extract = get<ExtractFigures>('extract');
   const related = get<Record<string, number>>('related');
-  const api = get<Record<string, number>>('api');
+  const api = get<Record<string, number> & { conditional?: Record<string, number> }>('api');
+  const revalidated: Record<string, number> = api.conditional ?? {};
   const ingest = get<Record<string, number | boolean>>('ingest');
   const work = get<WorkDetails>('work');
   const bundles = get<{ loads: number; node: string; bundles: BundleRow[] }>('bundles');
@@ -232,7 +233,12 @@ ${row('DynamoDB requests per call', related.dynamoRequestsPerCall)}`,
 ${row('Requests', api.requests, `${api.connections} connections for ${api.durationSeconds} s over ${api.paths} paths (listing, article, related, sources)`)}
 ${row('Requests per second', api.requestsPerSecond)}
 ${row('Latency p50 / p99', api.latencyP50Ms === undefined ? undefined : `${api.latencyP50Ms} / ${api.latencyP99Ms} ms`)}
-${row('Errors', api.errors, 'must be 0')}`,
+${row('Bytes per response', api.bytesPerResponse, 'headers and body')}
+${row('Errors', api.errors, 'must be 0')}
+${row('With If-None-Match: requests per second', revalidated.requestsPerSecond, 'the same paths, each with its current ETag: every answer a 304')}
+${row('With If-None-Match: latency p50 / p99', revalidated.latencyP50Ms === undefined ? undefined : `${revalidated.latencyP50Ms} / ${revalidated.latencyP99Ms} ms`)}
+${row('With If-None-Match: bytes per response', revalidated.bytesPerResponse, 'no body')}
+${row('With If-None-Match: errors', revalidated.errors, 'must be 0 (anything but a 304 counts)')}`,
     `## Ingest soak (${commandOf('ingest')})
 
 Synthetic outlets on loopback, the whole local stack in one process (fetcher, queue, worker, local DynamoDB and SQS).

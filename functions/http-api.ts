@@ -4,11 +4,11 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
 import { DynamoRelatedIndex } from './related/dynamo-related-index';
 import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
 
@@ -21,10 +21,17 @@ export const lambdaHandler = createApiHandler({
   related: new DynamoRelatedIndex({ client, tableName }),
   comments: new DynamoCommentStore({ client, tableName }),
   rateLimiter: new DynamoRateLimiter({ client, tableName }),
-  telemetry,
+  // API Gateway's Count and Latency and Lambda's Duration measure every call already; as EMF these two would add a
+  // log line to each (docs/cost.md, "The read path"). The local stack's operator page still counts them.
+  telemetry: withoutMetrics(telemetry, ['ApiRequests', 'ApiLatency']),
 });
+
+/** Publishes the call's metrics when it has some: most calls have none, and an empty flush logs a warning. */
+const publishMetricsIfAny = () => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
 
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+  .use({ after: publishMetricsIfAny, onError: publishMetricsIfAny });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -128,6 +128,12 @@ export interface NewsweaveFunctionProps {
    * @default Tracing.ACTIVE
    */
   readonly tracing?: Tracing;
+  /**
+   * Leaves out Lambda's own START, END and REPORT lines (JSON log format, system log level WARN): about 350 bytes per
+   * invocation, for a function called so often that they cost more than its own logs (the API; docs/cost.md).
+   * @default false
+   */
+  readonly quietSystemLogs?: boolean;
 }
 
 /**
@@ -159,6 +165,14 @@ export class NewsweaveFunction extends Construct {
       tracing: props.tracing ?? Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup: this.logGroup,
+      ...(props.quietSystemLogs
+        ? {
+            loggingFormat: LoggingFormat.JSON,
+            systemLogLevelV2: SystemLogLevel.WARN,
+            // With the JSON format Lambda also filters the application's lines: at the level Powertools logs at.
+            applicationLogLevelV2: ApplicationLogLevel[(props.logLevel ?? 'INFO') as keyof typeof ApplicationLogLevel] ?? ApplicationLogLevel.INFO,
+          }
+        : {}),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {

@@ -147,6 +147,8 @@ export class ReadApi extends Construct {
       timeout: Duration.seconds(10),
       reservedConcurrency: props.reservedConcurrency ?? 20,
       tracing: props.tracing ?? Tracing.PASS_THROUGH,
+      // API Gateway's metrics and access logs already account for every call.
+      quietSystemLogs: true,
       logRetention: props.logRetention,
       logLevel: props.logLevel,
       removalPolicy,

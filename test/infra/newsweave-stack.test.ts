@@ -199,6 +199,13 @@ describe('functions', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
+  it('leaves Lambda\'s START, END and REPORT lines out of the API\'s logs only (JSON format, system logs at WARN)', () => {
+    expect(fn('api').resource.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
+    for (const name of ['fetcher', 'worker', 'redriver'] as const) {
+      labelled(name, () => expect((fn(name).resource.Properties.LoggingConfig as Record<string, unknown>).SystemLogLevel).toBeUndefined());
+    }
+  });
+
   it('reserves concurrency for the API (its cap too) and for the worker (as much as the queue may drive), and none for the others', () => {
     const reserved = (name: FunctionName) => fn(name).resource.Properties.ReservedConcurrentExecutions;
     expect({ api: reserved('api'), worker: reserved('worker'), fetcher: reserved('fetcher'), redriver: reserved('redriver') }).toEqual({
