@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { costDocument, type BundleFigures, type WorkFigures } from './cost-model';
+import { costDocument, type ApiLoadFigures, type BundleFigures, type WorkFigures } from './cost-model';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } } });
 const full = values.full === true;
@@ -112,7 +112,10 @@ if (selected.length === STEPS.length) {
   writeFileSync('docs/benchmarks.md', benchmarksDocument(results, header));
   const work = results.find((r) => r.step.name === 'work')?.figures;
   const bundles = results.find((r) => r.step.name === 'bundles')?.figures;
-  if (work && bundles) writeFileSync('docs/cost.md', costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header));
+  const apiLoad = results.find((r) => r.step.name === 'api')?.figures;
+  if (work && bundles) {
+    writeFileSync('docs/cost.md', costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header, apiLoad as ApiLoadFigures | undefined));
+  }
   console.log('wrote docs/benchmarks.md and docs/cost.md');
 }
 if (results.some((result) => !result.ok)) process.exitCode = 1;
