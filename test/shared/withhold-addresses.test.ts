@@ -22,6 +22,9 @@ describe('withholdAddresses', () => {
     ['via ::ffff:127.0.0.1 and ::1.', `via ${W} and ${W}.`],
     ['at 10.1.2.3.', `at ${W}.`],
     ['two: 1.1.1.1, 8.8.8.8', `two: ${W}, ${W}`],
+    ['via [fe80::1%eth0].', `via ${W}.`],
+    ['bound to :: and ::ffff:192.168.10.20', `bound to ${W} and ${W}`],
+    ['connect ETIMEDOUT 10.0.0.5', 'connect ETIMEDOUT (address withheld)'],
   ])('%j -> %j', (text, expected) => {
     expect(withholdAddresses(text)).toBe(expected);
   });
@@ -34,6 +37,7 @@ describe('withholdAddresses', () => {
     'no such host: getaddrinfo ENOTFOUND gone.example',
     '999.1.1.1 is no address',
     'feed v1.2.3 failed',
+    'odd ::ffff:1.2.3.4.5 string',
   ])('leaves %j as it is', (text) => {
     expect(withholdAddresses(text)).toBe(text);
   });
