@@ -11,6 +11,7 @@ env.NEWSWEAVE_SHARED_DATA ??= resolve(import.meta.dirname, '..', 'shared', 'data
 export default {
   mutate: [
     'functions/fetch/address-guard.ts',
+    'functions/shared/withhold-addresses.ts',
     'functions/fetch/canonical-url.ts',
     'functions/api/validate.ts',
     'functions/dedupe/text-sketch.ts',
@@ -26,6 +27,7 @@ export default {
     config: {
       testMatch: [
         '<rootDir>/test/fetch/address-guard.test.ts',
+        '<rootDir>/test/shared/withhold-addresses.test.ts',
         '<rootDir>/test/fetch/canonical-url.test.ts',
         '<rootDir>/test/api/validate.test.ts',
         '<rootDir>/test/api/create-api-handler.test.ts',

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { costDocument, type BundleFigures, type WorkFigures } from './cost-model';
+import { costDocument, type ApiLoadFigures, type BundleFigures, type WorkFigures } from './cost-model';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } } });
 const full = values.full === true;
@@ -124,7 +124,13 @@ if (selected.length === STEPS.length) {
   const realText = results.flatMap((r) =>
     r.step.name.startsWith('work:') && r.figures ? [{ name: r.step.name.slice('work:'.length), work: r.figures as unknown as WorkFigures }] : [],
   );
-  if (work && bundles) writeFileSync('docs/cost.md', costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header, realText));
+  const apiLoad = results.find((r) => r.step.name === 'api')?.figures;
+  if (work && bundles) {
+    writeFileSync(
+      'docs/cost.md',
+      costDocument(work as unknown as WorkFigures, bundles as unknown as BundleFigures, header, realText, apiLoad as ApiLoadFigures | undefined),
+    );
+  }
   console.log('wrote docs/benchmarks.md and docs/cost.md');
 }
 if (results.some((result) => !result.ok)) process.exitCode = 1;
@@ -190,7 +196,8 @@ function benchmarksDocument(all: Result[], header: string): string {
     .join('\n');
   const extract = get<ExtractFigures>('extract');
   const related = get<Record<string, number>>('related');
-  const api = get<Record<string, number>>('api');
+  const api = get<Record<string, number> & { conditional?: Record<string, number> }>('api');
+  const revalidated: Record<string, number> = api.conditional ?? {};
   const ingest = get<Record<string, number | boolean>>('ingest');
   const work = get<WorkDetails>('work');
   const bundles = get<{ loads: number; node: string; bundles: BundleRow[] }>('bundles');
@@ -244,7 +251,12 @@ ${row('DynamoDB requests per call', related.dynamoRequestsPerCall)}`,
 ${row('Requests', api.requests, `${api.connections} connections for ${api.durationSeconds} s over ${api.paths} paths (listing, article, related, sources)`)}
 ${row('Requests per second', api.requestsPerSecond)}
 ${row('Latency p50 / p99', api.latencyP50Ms === undefined ? undefined : `${api.latencyP50Ms} / ${api.latencyP99Ms} ms`)}
-${row('Errors', api.errors, 'must be 0')}`,
+${row('Bytes per response', api.bytesPerResponse, 'headers and body')}
+${row('Errors', api.errors, 'must be 0')}
+${row('With If-None-Match: requests per second', revalidated.requestsPerSecond, 'the same paths, each with its current ETag: every answer a 304')}
+${row('With If-None-Match: latency p50 / p99', revalidated.latencyP50Ms === undefined ? undefined : `${revalidated.latencyP50Ms} / ${revalidated.latencyP99Ms} ms`)}
+${row('With If-None-Match: bytes per response', revalidated.bytesPerResponse, 'no body')}
+${row('With If-None-Match: errors', revalidated.errors, 'must be 0 (anything but a 304 counts)')}`,
     `## Ingest soak (${commandOf('ingest')})
 
 Synthetic outlets on loopback, the whole local stack in one process (fetcher, queue, worker, local DynamoDB and SQS).

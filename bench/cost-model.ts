@@ -43,7 +43,139 @@ export const ASSUMPTIONS = {
   apiMix: { listingPage: 0.4, article: 0.3, related: 0.3 },
   /** Steady API rate for the X-Ray default sampling rule (the first request each second, then 5%). */
   apiRequestsPerSecond: 10,
+  /** X-Ray on the API function (lib/read-api.ts: off unless `-c apiTracing=true`). */
+  apiTracing: false,
+  /** Lambda's START/END/REPORT lines of the API function (lib/read-api.ts: left out, system logs at WARN). */
+  apiSystemLogs: false,
 } as const;
+
+/** CloudFront and WAF, for the read path at the edge (docs/cost.md, "The read path at the edge"). */
+export const EDGE_PRICES = {
+  cloudFrontHttpsRequest: { usd: 0.01 / 1e4, display: '$0.0100 per 10,000', note: 'CloudFront HTTPS requests (United States, Mexico, Canada, Europe, Israel)' },
+  cloudFrontTransferGb: { usd: 0.085, display: '$0.085 per GB', note: 'CloudFront data transfer out to the internet (first 10 TB, same regions); origin fetches from AWS free' },
+  wafRequest: { usd: 0.6 / 1e6, display: '$0.60 per million', note: 'AWS WAF requests inspected' },
+  wafWebAclMonth: { usd: 5, display: '$5.00 per month', note: 'AWS WAF web ACL' },
+  wafRuleMonth: { usd: 1, display: '$1.00 per month', note: 'AWS WAF rule or AWS managed rule group (the common and known-bad-inputs groups carry no subscription)' },
+  logsDataProtectionGb: { usd: 0.12, display: '$0.12 per GB', note: 'CloudWatch Logs data protection, per GB scanned (the API access logs)' },
+} as const;
+
+/** What the edge model assumes. */
+export const EDGE_ASSUMPTIONS = {
+  /** Share of reads CloudFront answers from its cache (lists live 30 s, articles 5 min at the edge): assumed, not measured. */
+  cacheHitRatio: 0.9,
+  /** Ratios shown beside it. */
+  otherHitRatios: [0, 0.5, 0.8, 0.95, 0.99],
+  /** One access log line of lib/read-api.ts's ACCESS_LOG_FIELDS with typical values. */
+  accessLogBytesPerCall: 300,
+  /** Rules of the web ACL (lib/edge-shield.ts): two managed groups and the rate rule. */
+  wafRules: 3,
+} as const;
+
+/** The API's cost per million requests in this model before the read path's trims (X-Ray, platform lines, EMF). */
+export const API_COST_BEFORE_EDGE = 2.59;
+
+/** Share of calls X-Ray's default rule traces at a steady rate: the first each second, then 5%. */
+function xraySampledShare(rate: number = ASSUMPTIONS.apiRequestsPerSecond): number {
+  return (1 + 0.05 * (rate - 1)) / rate;
+}
+
+/** `bench:api`'s bytes per answer, plain and with If-None-Match (.bench/api.json). */
+export interface ApiLoadFigures {
+  bytesPerResponse?: number;
+  requestsPerSecond?: number;
+  latencyP99Ms?: number;
+  conditional?: { bytesPerResponse?: number; requestsPerSecond?: number; latencyP99Ms?: number };
+}
+
+/**
+ * The section of docs/cost.md on reads through CloudFront (and WAF): per million reads at a cache hit ratio, against
+ * the API alone before the edge trims (`before`, the per-million cost of the API table as it was: X-Ray sampled,
+ * Lambda's platform lines and the per-call EMF). `origin` is the API's per-million cost now.
+ */
+export function readPathCostSection(before: number, origin: Line[], apiLoad: ApiLoadFigures = {}, p = EDGE_PRICES, e = EDGE_ASSUMPTIONS): string {
+  const M = 1e6;
+  const accessLogGb = (e.accessLogBytesPerCall * M) / 1e9;
+  const originLines: Line[] = [
+    ...origin,
+    {
+      item: 'API access logs',
+      arithmetic: `${e.accessLogBytesPerCall} bytes x ${n(M)} = ${n(accessLogGb, 2)} GB x $0.50, + $0.12 per GB scanned by their data protection policy`,
+      cost: accessLogGb * (PRICES.logsIngestGb.usd + p.logsDataProtectionGb.usd),
+    },
+  ];
+  const originTotal = originLines.reduce((sum, line) => sum + line.cost, 0);
+  const perMillionReads = (hitRatio: number, waf: boolean) =>
+    M * p.cloudFrontHttpsRequest.usd + (waf ? M * p.wafRequest.usd : 0) + (1 - hitRatio) * originTotal;
+  const h = e.cacheHitRatio;
+  const edge: Line[] = [
+    { item: 'CloudFront HTTPS requests', arithmetic: `${n(M)} x $0.0100 per 10,000`, cost: M * p.cloudFrontHttpsRequest.usd },
+    { item: 'AWS WAF requests (prod)', arithmetic: `${n(M)} x $0.60 per million`, cost: M * p.wafRequest.usd },
+    {
+      item: 'API calls (misses, and expired copies CloudFront revalidates)',
+      arithmetic: `${n((1 - h) * 100, 0)}% = ${n((1 - h) * M)} calls x ${usd(originTotal)} per million (below)`,
+      cost: (1 - h) * originTotal,
+    },
+  ];
+  const total = edge.reduce((sum, line) => sum + line.cost, 0);
+  const breakEven = 1 - (before - M * (p.cloudFrontHttpsRequest.usd + p.wafRequest.usd)) / originTotal;
+  const table = (lines: Line[], label: string, sum: number) =>
+    [
+      '| Item | Arithmetic | Cost |',
+      '|---|---|---:|',
+      ...lines.map((line) => `| ${line.item} | ${line.arithmetic} | ${usd(line.cost)} |`),
+      `| **${label}** | | **${usd(sum)}** |`,
+    ].join('\n');
+  const ratios = [...e.otherHitRatios.slice(0, 3), h, ...e.otherHitRatios.slice(3)];
+  const transfer = (bytes: number) => ((bytes * M) / 1e9) * p.cloudFrontTransferGb.usd;
+  const { bytesPerResponse: plainBytes, conditional } = apiLoad;
+  const bytesParagraph =
+    plainBytes !== undefined && conditional?.bytesPerResponse !== undefined
+      ? `
+Conditional requests cost the same at CloudFront and at the API (a revalidation still runs the read; the handler
+hashes the body it would send), but a 304 carries no body: \`bench:api\` measured ${n(plainBytes, 0)} bytes per plain
+answer (uncompressed) against ${n(conditional.bytesPerResponse, 0)} per 304, so a million browser revalidations answered
+from the edge move ${usd(transfer(conditional.bytesPerResponse))} of data out instead of ${usd(transfer(plainBytes))}${
+          conditional.requestsPerSecond !== undefined && apiLoad.requestsPerSecond !== undefined
+            ? `; locally the API served ${n(conditional.requestsPerSecond, 0)} requests per second with If-None-Match against ${n(apiLoad.requestsPerSecond, 0)} without, p99 ${conditional.latencyP99Ms} ms against ${apiLoad.latencyP99Ms} ms`
+            : ''
+        }.
+`
+      : '';
+  return `## The read path at the edge
+
+Readers reach the API through the reader's CloudFront distribution (docs/reader.md), screened by AWS WAF in prod
+(lib/edge-shield.ts). Per million reads, with **${n(h * 100, 0)}% answered from CloudFront's cache** (assumed, not measured:
+lists live 30 s and articles 5 minutes at the edge, so a path read more than a few times per lifetime is mostly a hit),
+against **${usd(before)}** per million for the API alone as the model stood before these trims:
+
+${table(edge, 'Total', total)}
+
+Without WAF (dev) ${usd(perMillionReads(h, false))}. By hit ratio, with WAF / without: ${ratios
+    .map((ratio) => `${n(ratio * 100, 0)}%: ${usd(perMillionReads(ratio, true))} / ${usd(perMillionReads(ratio, false))}`)
+    .join('; ')}. With WAF the edge pays for itself above a hit ratio of
+${n(breakEven * 100, 0)}%. WAF also costs ${usd(p.wafWebAclMonth.usd + e.wafRules * p.wafRuleMonth.usd)} a month (the web ACL and its ${e.wafRules} rules) whatever the traffic.
+
+Each API call now costs, per million (what reaches the API: a miss, or an expired copy CloudFront revalidates):
+
+${table(originLines, 'Total', originTotal)}
+
+Trimmed from the API (lib/read-api.ts, functions/http-api.ts), as the model showed them to be waste: X-Ray traces
+(at ${ASSUMPTIONS.apiRequestsPerSecond} req/s the default rule kept ${n(xraySampledShare() * 100, 1)}% of calls, ${usd(xraySampledShare() * M * PRICES.xrayTrace.usd)} per million; \`-c apiTracing=true\` turns them
+back on), Lambda's START/END/REPORT lines (350 bytes a call) and the EMF line of \`ApiRequests\` and \`ApiLatency\`
+(276 bytes a call), which API Gateway's \`Count\` and \`Latency\` and Lambda's \`Duration\` measure already: a call that
+goes well writes no log line of its own (test/handlers/http-api.test.ts). The API access logs, one line a call, were
+left out of the earlier model; they are counted here.
+${bytesParagraph}
+| Edge price | Value |
+|---|---|
+${Object.values(p)
+  .map((price) => `| ${price.note} | ${price.display} |`)
+  .join('\n')}
+
+CloudFront and WAF prices as published on aws.amazon.com/cloudfront/pricing and aws.amazon.com/waf/pricing (NA and
+Europe edge locations, PriceClass_100, the stack's default), free tiers left out; re-check them there.
+`;
+}
 
 export interface WorkFigures {
   fetcher: {
@@ -213,7 +345,13 @@ function ingestLines(work: WorkFigures, bundles: BundleFigures): Line[] {
   return ingest;
 }
 
-export function costDocument(work: WorkFigures, bundles: BundleFigures, header: string, realText: readonly RealTextRun[] = []): string {
+export function costDocument(
+  work: WorkFigures,
+  bundles: BundleFigures,
+  header: string,
+  realText: readonly RealTextRun[] = [],
+  apiLoad: ApiLoadFigures = {},
+): string {
   const a = ASSUMPTIONS;
   const p = PRICES;
   const M = 1e6;
@@ -229,8 +367,9 @@ export function costDocument(work: WorkFigures, bundles: BundleFigures, header: 
   const apiMs = weighted('cpuMsPerCall') * apiCpuScale + a.apiWaitMsPerCall;
   const apiGbSeconds = M * (apiMs / 1000) * (a.apiMemoryMb / 1024);
   const apiRru = weighted('readUnitsPerCall');
-  const apiLogBytes = weighted('logBytesPerCall') + a.platformLogBytesPerInvocation;
-  const sampled = (1 + 0.05 * (a.apiRequestsPerSecond - 1)) / a.apiRequestsPerSecond;
+  const apiPlatformBytes = a.apiSystemLogs ? a.platformLogBytesPerInvocation : 0;
+  const apiLogBytes = weighted('logBytesPerCall') + apiPlatformBytes;
+  const sampled = xraySampledShare();
   const api: Line[] = [
     { item: 'API Gateway HTTP API', arithmetic: `${n(M)} x $1.00 per million`, cost: M * p.httpApiRequest.usd },
     { item: 'Lambda requests (API)', arithmetic: `${n(M)} x $0.20 per million`, cost: M * p.lambdaRequest.usd },
@@ -248,14 +387,20 @@ export function costDocument(work: WorkFigures, bundles: BundleFigures, header: 
     },
     {
       item: 'CloudWatch Logs ingestion',
-      arithmetic: `(${n(weighted('logBytesPerCall'), 0)} + ${a.platformLogBytesPerInvocation} platform) bytes x ${n(M)} = ${n((apiLogBytes * M) / 1e9, 3)} GB x $0.50`,
+      arithmetic: `(${n(weighted('logBytesPerCall'), 0)} + ${apiPlatformBytes} platform${a.apiSystemLogs ? '' : ': system logs at WARN'}) bytes x ${n(M)} = ${n((apiLogBytes * M) / 1e9, 3)} GB x $0.50`,
       cost: ((apiLogBytes * M) / 1e9) * p.logsIngestGb.usd,
     },
-    {
-      item: 'X-Ray (default sampling)',
-      arithmetic: `at ${a.apiRequestsPerSecond} req/s the rule keeps 1 + 5% of the rest = ${n(sampled * 100, 1)}% of ${n(M)} x $5.00 per million`,
-      cost: sampled * M * p.xrayTrace.usd,
-    },
+    a.apiTracing
+      ? {
+          item: 'X-Ray (default sampling)',
+          arithmetic: `at ${a.apiRequestsPerSecond} req/s the rule keeps 1 + 5% of the rest = ${n(sampled * 100, 1)}% of ${n(M)} x $5.00 per million`,
+          cost: sampled * M * p.xrayTrace.usd,
+        }
+      : {
+          item: 'X-Ray',
+          arithmetic: `off (\`-c apiTracing=true\`: at ${a.apiRequestsPerSecond} req/s the default rule keeps ${n(sampled * 100, 1)}% of ${n(M)} x $5.00 per million)`,
+          cost: 0,
+        },
   ];
 
   const ingestTotal = ingest.reduce((sum, line) => sum + line.cost, 0);
@@ -317,6 +462,7 @@ ${table(api)}
 Data transfer out of AWS ($0.09 per GB after the first 100 GB a month) comes on top for clients outside AWS: a listing page of 20
 summaries is about 10 KB, so about 10 GB ($0.90) per million pages.
 
+${readPathCostSection(API_COST_BEFORE_EDGE, api, apiLoad)}
 ${commentCostSection(p)}
 ## What drives the cost
 

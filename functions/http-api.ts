@@ -4,10 +4,10 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
 import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
@@ -24,10 +24,17 @@ export const lambdaHandler = createApiHandler({
   related: createRelatedQueries({ store: new DynamoRelatedStore({ client, tableName }), articles }),
   comments: new DynamoCommentStore({ client, tableName }),
   rateLimiter: new DynamoRateLimiter({ client, tableName }),
-  telemetry,
+  // API Gateway's Count and Latency and Lambda's Duration measure every call already; as EMF these two would add a
+  // log line to each (docs/cost.md, "The read path"). The local stack's operator page still counts them.
+  telemetry: withoutMetrics(telemetry, ['ApiRequests', 'ApiLatency']),
 });
+
+/** Publishes the call's metrics when it has some: most calls have none, and an empty flush logs a warning. */
+const publishMetricsIfAny = () => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
 
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+  .use({ after: publishMetricsIfAny, onError: publishMetricsIfAny });

@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidUserAgentError, validateUserAgent } from '../functions/fetch/user-agent';
 import { loadSources } from '../functions/sources/parse-sources';
 import { DEFAULT_ALARM_THRESHOLDS, validateThresholds, type AlarmThresholds } from './monitoring';
+import { EdgeStack } from './edge-shield';
 import { NewsweaveStack, type StageName } from './newsweave-stack';
 
 /** A context value (`-c key=value`) that cannot be used. The message names the key. */
@@ -36,6 +37,8 @@ export interface BuildAppOptions {
 export interface NewsweaveApp {
   readonly app: App;
   readonly stack: NewsweaveStack;
+  /** The WAF's stack in us-east-1, when the stage has WAF (`-c waf=true`, the default in prod). */
+  readonly edge?: EdgeStack;
 }
 
 /**
@@ -52,6 +55,15 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
 
   const stage = readStage(context('stage'));
   const sources = loadSources(resolve(readString(context('sourcesFile'), 'sourcesFile') ?? 'config/sources.json'));
+  const waf = readFlag(context('waf'), 'waf') ?? stage === 'prod';
+  const wafRateLimit = readPositiveInteger(context('wafRateLimit'), 'wafRateLimit');
+  const edge = waf
+    ? new EdgeStack(app, `Newsweave-${stage}-edge`, {
+        stage,
+        requestsPerIpPer5Minutes: wafRateLimit,
+        env: { account: process.env.CDK_DEFAULT_ACCOUNT },
+      })
+    : undefined;
   const stack = new NewsweaveStack(app, `Newsweave-${stage}`, {
     stage,
     sources,
@@ -60,12 +72,19 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
     corsOrigins: readOrigins(context('corsOrigins')),
     authDomainPrefix: readString(context('authDomainPrefix'), 'authDomainPrefix'),
     alarmThresholds: readThresholds(context),
+    webAcl: edge && { arn: edge.webAclArnForOtherStacks, name: edge.shield.webAclName },
+    apiDomain: readApiDomain(context),
+    keepExecuteApiEndpoint: readFlag(context('keepExecuteApi'), 'keepExecuteApi'),
+    apiTracing: readFlag(context('apiTracing'), 'apiTracing'),
+    apiReservedConcurrency: readPositiveInteger(context('apiReservedConcurrency'), 'apiReservedConcurrency'),
   });
+  // The web ACL's ARN is read from the edge stack's output, which must exist first.
+  if (edge) stack.addStackDependency(edge);
 
   if (options.policyChecks ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator());
   }
-  return { app, stack };
+  return { app, stack, edge };
 }
 
 function readStage(value: unknown): StageName {
@@ -98,6 +117,38 @@ function readUserAgent(value: unknown): string | undefined {
     if (!(error instanceof InvalidUserAgentError)) throw error;
     throw new AppConfigError(`context "userAgent": ${error.message}`, { cause: error });
   }
+}
+
+/** `-c waf=true`: a boolean, or its string from the command line. */
+function readFlag(value: unknown, key: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new AppConfigError(`context "${key}": expected true or false, not ${JSON.stringify(value)}`);
+}
+
+function readPositiveInteger(value: unknown, key: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < 1) throw new AppConfigError(`context "${key}": expected a whole number, 1 or more, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** `-c apiDomain=api.news.example.org -c apiCertificateArn=arn:aws:acm:<region>:<account>:certificate/<id>`: both or neither. */
+function readApiDomain(context: (key: string) => unknown): { domainName: string; certificateArn: string } | undefined {
+  const domainName = readString(context('apiDomain'), 'apiDomain');
+  const certificateArn = readString(context('apiCertificateArn'), 'apiCertificateArn');
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (domainName === undefined || certificateArn === undefined) {
+    throw new AppConfigError('context "apiDomain" and "apiCertificateArn": give both or neither');
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
+    throw new AppConfigError(`context "apiDomain": "${domainName}" is not a lowercase host name such as api.news.example.org`);
+  }
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new AppConfigError(`context "apiCertificateArn": "${certificateArn}" is not an ACM certificate ARN`);
+  }
+  return { domainName, certificateArn };
 }
 
 /** `https://a.example,https://b.example` on the command line, or a JSON array in cdk.json. */

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
@@ -81,13 +80,20 @@ export class Ingestion extends Construct {
     const common = { logRetention: props.logRetention, logLevel: props.logLevel, removalPolicy };
     const userAgent = props.userAgent === undefined ? DEFAULT_USER_AGENT : checkedUserAgent(props.userAgent);
 
+    // The article queue has a name chosen here, so that the dead-letter queue can name it as its only source by an
+    // ARN built from that name: a reference to the queue itself would make the two queues depend on each other, which
+    // CloudFormation cannot create.
+    const articleQueueName = `${Names.uniqueResourceName(this, { maxLength: 60, separator: '-' })}-articles`;
+    const articleQueueArn = Stack.of(this).formatArn({ service: 'sqs', resource: articleQueueName });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(QUEUE_SETTINGS.deadLetterRetentionDays),
-      // Declares the queue a dead-letter queue. Naming the article queue here (byQueue) would make the two queues
-      // reference each other, which CloudFormation cannot create.
-      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
+      // Only the article queue may dead-letter here.
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, 'ArticleQueueByName', articleQueueArn)],
+      },
       removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
@@ -95,6 +101,7 @@ export class Ingestion extends Construct {
       reason: 'This is the dead-letter queue of the article queue; the redrive function sends its messages back.',
     });
     this.queue = new Queue(this, 'ArticleQueue', {
+      queueName: articleQueueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout,
@@ -109,7 +116,7 @@ export class Ingestion extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(120),
     });
-    this.fetcher.useTable(props.table, 'fetch');
+    this.fetcher.useTable(props.table, 'fetcher');
     this.fetcher.sendToQueue(this.queue);
     this.fetcher.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
 
@@ -119,8 +126,10 @@ export class Ingestion extends Construct {
       description: 'Newsweave: extract, dedupe, relate and store queued articles',
       memorySize: 1024,
       timeout: workerTimeout,
+      // As many as the queue may drive: guaranteed to ingestion whatever else runs in the account, and its cap.
+      reservedConcurrency: maxConcurrency,
     });
-    this.worker.useTable(props.table, 'ingest');
+    this.worker.useTable(props.table, 'worker');
     this.worker.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
     this.worker.function.addEventSource(
       new SqsEventSource(this.queue, {
@@ -141,15 +150,7 @@ export class Ingestion extends Construct {
     this.redriver.sendToQueue(this.queue);
     this.deadLetterQueue.grant(this.redriver.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage');
     this.redriver.function.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
-    // Only the seen-URL items: whether a dead letter's URL has an outcome by now, and the outcome of one given up.
-    this.redriver.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['URL#*'] } },
-      }),
-    );
-    this.redriver.function.addEnvironment('TABLE_NAME', props.table.tableName);
+    this.redriver.useTable(props.table, 'redriver');
     this.redriveRule = new Rule(this, 'RedriveSchedule', {
       schedule: Schedule.rate(Duration.minutes(REDRIVE_SETTINGS.everyMinutes)),
       description: 'Newsweave: redrive the article dead-letter queue',

@@ -22,6 +22,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MANAGED_RULE_GROUPS, RATE_RULE_NAME, webAclMetric } from './edge-shield';
 
 /** The custom metrics the functions emit through Powertools (namespace `Newsweave`, dimension `service`). */
 export const PIPELINE_METRICS = [
@@ -85,6 +86,12 @@ export interface MonitoringProps extends Partial<AlarmThresholds> {
   /** The dead-letter redrive (lib/ingestion.ts). */
   readonly redriver: IFunction;
   readonly apiHandler: IFunction;
+  /**
+   * The name of the distribution's WAF web ACL (lib/edge-shield.ts): its allowed and blocked requests, per rule, go
+   * on the dashboard.
+   * @default - no WAF widget
+   */
+  readonly webAclName?: string;
   /**
    * Address subscribed to the alarm topic (it must confirm the subscription).
    * @default - no subscription; subscribe to the topic by other means
@@ -327,6 +334,21 @@ export class Monitoring extends Construct {
         ],
       }),
     );
+    if (props.webAclName) {
+      const webAcl = props.webAclName;
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'WAF at the edge: requests allowed and blocked (us-east-1)',
+          width: 12,
+          left: [webAclMetric(webAcl, 'AllowedRequests'), webAclMetric(webAcl, 'BlockedRequests')],
+        }),
+        new GraphWidget({
+          title: 'WAF: blocked requests by rule',
+          width: 12,
+          left: [...MANAGED_RULE_GROUPS, RATE_RULE_NAME].map((rule) => webAclMetric(webAcl, 'BlockedRequests', rule)),
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'DynamoDB consumed capacity',

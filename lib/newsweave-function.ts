@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -13,23 +13,56 @@ import { Construct } from 'constructs';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Table actions per role. Each list is exactly what the role's stores send (functions/store, functions/related,
- * functions/dedupe); nothing scans, and only the API deletes (a comment), under its own partitions (writeItemsUnder).
+ * The item families each role's code touches, as the partition-key patterns of an IAM `dynamodb:LeadingKeys`
+ * condition (`*` any run of characters): its grant covers those partitions and no other. From the stores each entry
+ * point builds (functions/fetch-sources.ts, process-articles.ts, redrive-dead-letters.ts) and the keys they write
+ * (functions/store/table-schema.ts owns every key; docs/table-design.md).
  */
-export const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-  fetch: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  ingest: [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:BatchGetItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:BatchWriteItem',
-  ],
-} as const;
+export const FETCHER_ITEM_FAMILIES = [
+  'SOURCES', // the sources' records: registered and updated at every refresh
+  'URL#*', // seen URLs: which of a feed's links are new
+  'ROBOTS#*', // robots.txt, shared with the workers
+] as const;
+export const WORKER_ITEM_FAMILIES = [
+  'ARTICLE#*', // the article, its related-index entry (ENTRY) and its related lists (REL#! and REL#<score>#<id>)
+  'TERM#*', // the related index's postings
+  'URL#*', // seen, rejected and deferred URLs
+  'SOURCES', // article counts and refused pages on the sources' records
+  'ROBOTS#*', // robots.txt, shared with the fetcher
+] as const;
+export const REDRIVER_ITEM_FAMILIES = [
+  'URL#*', // whether a dead letter's URL has an outcome by now, and the outcome of one given up
+] as const;
 
-export type TableAccess = keyof typeof TABLE_ACTIONS;
+/**
+ * Table access per role: exactly the actions its stores send (nothing scans, and only the API deletes, a comment,
+ * under its own partitions: writeItemsUnder), whether it queries the listing indexes, and the item families it is
+ * confined to. Only the API reads every family (articles, sources, topics, comments) and the indexes.
+ */
+export const TABLE_ACCESS = {
+  api: {
+    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    indexes: true,
+    itemFamilies: null,
+  },
+  fetcher: {
+    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    indexes: false,
+    itemFamilies: FETCHER_ITEM_FAMILIES,
+  },
+  worker: {
+    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+    indexes: false,
+    itemFamilies: WORKER_ITEM_FAMILIES,
+  },
+  redriver: {
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+    indexes: false,
+    itemFamilies: REDRIVER_ITEM_FAMILIES,
+  },
+} as const satisfies Record<string, { actions: readonly string[]; indexes: boolean; itemFamilies: readonly string[] | null }>;
+
+export type TableAccess = keyof typeof TABLE_ACCESS;
 
 /** What writeItemsUnder grants: exactly what functions/store/dynamo-comments.ts sends. */
 export const PARTITION_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
@@ -83,6 +116,22 @@ export interface NewsweaveFunctionProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Concurrency set aside for this function, which is also the most it may use.
+   * @default - none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * X-Ray tracing.
+   * @default Tracing.ACTIVE
+   */
+  readonly tracing?: Tracing;
+  /**
+   * Leaves out Lambda's own START, END and REPORT lines (JSON log format, system log level WARN): about 350 bytes per
+   * invocation, for a function called so often that they cost more than its own logs (the API; docs/cost.md).
+   * @default false
+   */
+  readonly quietSystemLogs?: boolean;
 }
 
 /**
@@ -96,6 +145,9 @@ export class NewsweaveFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NewsweaveFunctionProps) {
     super(scope, id);
+    if (props.reservedConcurrency !== undefined && !(Number.isInteger(props.reservedConcurrency) && props.reservedConcurrency >= 1)) {
+      throw new Error(`NewsweaveFunction: reservedConcurrency must be a whole number, 1 or more, not ${props.reservedConcurrency}`);
+    }
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -108,8 +160,17 @@ export class NewsweaveFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ?? Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup: this.logGroup,
+      ...(props.quietSystemLogs
+        ? {
+            loggingFormat: LoggingFormat.JSON,
+            systemLogLevelV2: SystemLogLevel.WARN,
+            // With the JSON format Lambda also filters the application's lines: at the level Powertools logs at.
+            applicationLogLevelV2: ApplicationLogLevel[(props.logLevel ?? 'INFO') as keyof typeof ApplicationLogLevel] ?? ApplicationLogLevel.INFO,
+          }
+        : {}),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
@@ -153,14 +214,28 @@ export class NewsweaveFunction extends Construct {
     acknowledgeLogGroup(this.logGroup);
   }
 
-  /** Lets the function use the table with one role's actions, and tells it the table's name. */
+  /**
+   * Lets the function use the table as one role does (TABLE_ACCESS): its actions, on the table alone and under its
+   * item families when it has some, on the table and its indexes otherwise; and tells it the table's name.
+   */
   useTable(table: ITable, access: TableAccess): void {
-    table.grant(this.function, ...TABLE_ACTIONS[access]);
+    const { actions, indexes, itemFamilies } = TABLE_ACCESS[access];
+    if (itemFamilies) {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...actions],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...itemFamilies] } },
+        }),
+      );
+    } else {
+      table.grant(this.function, ...actions);
+    }
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     const role = this.function.role;
     const cfnTable = table.node.defaultChild;
     // An imported table has no resource in this stack, hence no index wildcard to name.
-    if (role && cfnTable instanceof CfnElement) {
+    if (indexes && role && cfnTable instanceof CfnElement) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnTable)}.Arn>/index/*]`,
         reason: 'The listing indexes (GSI1, GSI2) of the one table; the wildcard covers only that table\'s indexes.',
@@ -189,14 +264,19 @@ export class NewsweaveFunction extends Construct {
   }
 }
 
-/** The log-group findings of the Control Tower rules, with the reasons they do not apply here. */
-export function acknowledgeLogGroup(logGroup: LogGroup): void {
+/**
+ * The log-group findings of the Control Tower rules, with the reasons they do not apply here. `personalData` says what
+ * personal data a log group holds, when it holds some.
+ */
+export function acknowledgeLogGroup(logGroup: LogGroup, personalData?: string): void {
   Validations.of(logGroup).acknowledge({
     id: 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     reason: 'Operational logs are kept one month by default to bound cost; the retention is a prop of every construct.',
   });
   Validations.of(logGroup).acknowledge({
     id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    reason: 'CloudWatch Logs encrypts at rest with its own keys; the logs hold public article URLs, no personal data.',
+    reason: personalData
+      ? `CloudWatch Logs encrypts at rest with its own keys. ${personalData}`
+      : 'CloudWatch Logs encrypts at rest with its own keys; the logs hold public article URLs and source names, no personal data.',
   });
 }

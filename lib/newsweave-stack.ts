@@ -1,4 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SourceConfig } from '../functions/model';
@@ -50,6 +52,34 @@ export interface NewsweaveStackProps extends StackProps {
    * @default 'INFO'
    */
   readonly logLevel?: string;
+  /**
+   * The WAF web ACL of the distribution (scope CLOUDFRONT, in us-east-1: lib/edge-shield.ts's EdgeStack), by ARN and
+   * by name (its metrics go on the dashboard).
+   * @default - no WAF
+   */
+  readonly webAcl?: { readonly arn: string; readonly name: string };
+  /**
+   * A custom domain for the API and its ACM certificate (in this stack's region). With one, CloudFront reaches the API
+   * there and the execute-api endpoint is disabled, unless `keepExecuteApiEndpoint`.
+   * @default - none: CloudFront reaches the API at its execute-api endpoint, which must then stay on
+   */
+  readonly apiDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * Keeps the execute-api endpoint on although the API has a domain: for deployments whose clients call the API
+   * directly rather than through the distribution.
+   * @default false
+   */
+  readonly keepExecuteApiEndpoint?: boolean;
+  /**
+   * X-Ray tracing of the API function.
+   * @default false
+   */
+  readonly apiTracing?: boolean;
+  /**
+   * Concurrency reserved for (and capping) the API function.
+   * @default 20
+   */
+  readonly apiReservedConcurrency?: number;
 }
 
 /**
@@ -79,13 +109,29 @@ export class NewsweaveStack extends Stack {
     Tags.of(this).add('project', 'newsweave');
     Tags.of(this).add('stage', props.stage);
 
-    this.storage = new Storage(this, 'Storage', { removalPolicy, allowDestroy: !isProd });
+    // A prod table is retained with the stack and protected from deletion by anyone; point-in-time recovery is on
+    // in every stage.
+    this.storage = new Storage(this, 'Storage', { removalPolicy, allowDestroy: !isProd, deletionProtection: isProd });
     const table = this.storage.table;
     this.ingestion = new Ingestion(this, 'Ingestion', { ...common, table, sources: props.sources, userAgent: props.userAgent });
-    this.readApi = new ReadApi(this, 'ReadApi', { ...common, table, corsOrigins: props.corsOrigins });
+    this.readApi = new ReadApi(this, 'ReadApi', {
+      ...common,
+      table,
+      corsOrigins: props.corsOrigins,
+      reservedConcurrency: props.apiReservedConcurrency,
+      tracing: props.apiTracing ? Tracing.ACTIVE : Tracing.PASS_THROUGH,
+      domain: props.apiDomain && {
+        domainName: props.apiDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', props.apiDomain.certificateArn),
+      },
+      // Everything reaches the API through the distribution (its cache, its WAF), unless clients are meant to call it.
+      disableExecuteApiEndpoint: props.apiDomain !== undefined && props.keepExecuteApiEndpoint !== true,
+    });
     this.identity = new ReaderIdentity(this, 'Identity', { stage: props.stage, domainPrefix: props.authDomainPrefix, removalPolicy });
     this.readerSite = new ReaderSite(this, 'ReaderSite', {
       httpApi: this.readApi.httpApi,
+      apiOriginDomainName: this.readApi.originDomainName,
+      webAclArn: props.webAcl?.arn,
       identity: this.identity,
       logRetention: common.logRetention,
       removalPolicy,
@@ -104,11 +150,18 @@ export class NewsweaveStack extends Stack {
       worker: this.ingestion.worker.function,
       redriver: this.ingestion.redriver.function,
       apiHandler: this.readApi.handler.function,
+      webAclName: props.webAcl?.name,
       alarmEmail: props.alarmEmail,
       removalPolicy,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Base URL of the read API' });
+    if (this.readApi.domainName) {
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: this.readApi.domainName.regionalDomainName,
+        description: "Point the API domain's DNS record (CNAME or alias) here: CloudFront reaches the API by that name",
+      });
+    }
     new CfnOutput(this, 'ReaderUrl', { value: this.readerSite.url, description: 'The reader page, which also serves the read API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Readers; add moderators to its moderators group' });
     new CfnOutput(this, 'ReaderClientId', { value: this.identity.readerClient.userPoolClientId });

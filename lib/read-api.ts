@@ -1,19 +1,24 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   CorsHttpMethod,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpRoute,
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
+import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type Route } from '../functions/api/match-route';
 import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/store/table-schema';
@@ -60,7 +65,55 @@ export interface ReadApiProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Concurrency reserved for the API function, which is also its cap: a flood of reads that gets past the edge and
+   * the stage throttle cannot take the account's concurrency from ingestion.
+   * @default 20
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * A custom domain for the API (`api.news.example.org`) with its ACM certificate, in the stack's region. CloudFront
+   * then reaches the API there, which lets the execute-api endpoint be disabled.
+   * @default - the API is reached at its execute-api endpoint only
+   */
+  readonly domain?: { readonly domainName: string; readonly certificate: ICertificate };
+  /**
+   * Turns off the `https://<id>.execute-api.<region>.amazonaws.com` endpoint, so that nothing reaches the API around
+   * the distribution (its cache and its WAF). Needs `domain`: API Gateway then answers on the custom domain only.
+   * @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+  /**
+   * X-Ray tracing of the API function. Off by default: API Gateway's and Lambda's metrics already give the API's
+   * latency and errors, and traces of cached reads cost more than they show (docs/cost.md, "The read path").
+   * @default Tracing.PASS_THROUGH
+   */
+  readonly tracing?: Tracing;
 }
+
+/**
+ * The fields of each API access log line: enough to follow a request (id, time, route, status, latencies, the
+ * integration's and the authorizer's errors) and to see who floods the API (the client address). No user agent, no
+ * header, no token. Behind CloudFront the address is the edge's; the viewer's is in the distribution's logs.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+} as const;
+
+/** What the access logs hold that is personal data, said in their log group's data protection policy. */
+export const ACCESS_LOG_PERSONAL_DATA =
+  "API access logs hold one personal datum: the client's IP address (the CloudFront edge's when the distribution fronts the API). No user agent, cookie, token or request body. Kept as the stack's log retention says; the policy masks IP addresses for anyone without logs:Unmask.";
 
 /**
  * The HTTP API: public reads of the stored articles, sources, topics and comments, and the comment writes, which
@@ -72,6 +125,8 @@ export class ReadApi extends Construct {
   readonly stage: HttpStage;
   readonly handler: NewsweaveFunction;
   readonly accessLogs: LogGroup;
+  /** The API's custom domain, when it has one; its `regionalDomainName` is where the domain's DNS record points. */
+  readonly domainName?: DomainName;
   private readonly integration: HttpLambdaIntegration;
   private authorizer?: HttpUserPoolAuthorizer;
 
@@ -90,17 +145,25 @@ export class ReadApi extends Construct {
       description: 'Newsweave: the HTTP API',
       memorySize: 512,
       timeout: Duration.seconds(10),
+      reservedConcurrency: props.reservedConcurrency ?? 20,
+      tracing: props.tracing ?? Tracing.PASS_THROUGH,
+      // API Gateway's metrics and access logs already account for every call.
+      quietSystemLogs: true,
       logRetention: props.logRetention,
       logLevel: props.logLevel,
       removalPolicy,
     });
-    this.handler.useTable(props.table, 'read');
+    this.handler.useTable(props.table, 'api');
     // Comments, their counts and the rate windows: the only items it writes, confined to their partitions.
     this.handler.writeItemsUnder(props.table, API_WRITABLE_PARTITION_PREFIXES);
 
+    if (props.disableExecuteApiEndpoint && !props.domain) {
+      throw new Error('ReadApi: disableExecuteApiEndpoint needs a domain, the only address API Gateway then answers on');
+    }
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Newsweave API',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
       corsPreflight:
         corsOrigins.length > 0
           ? {
@@ -114,32 +177,31 @@ export class ReadApi extends Construct {
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy,
+      dataProtectionPolicy: new DataProtectionPolicy({
+        name: 'newsweave-api-access-logs',
+        description: ACCESS_LOG_PERSONAL_DATA,
+        identifiers: [DataIdentifier.IPADDRESS],
+      }),
     });
-    acknowledgeLogGroup(this.accessLogs);
+    acknowledgeLogGroup(this.accessLogs, ACCESS_LOG_PERSONAL_DATA);
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit, burstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            method: '$context.httpMethod',
-            routeKey: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationLatencyMs: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+
+    if (props.domain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.domainName,
+        certificate: props.domain.certificate,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'DomainMapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
+    }
 
     const integration = new HttpLambdaIntegration('Handler', this.handler.function);
     this.integration = integration;
@@ -170,9 +232,14 @@ export class ReadApi extends Construct {
     }
   }
 
-  /** The API's base URL (the `$default` stage, no path prefix). */
+  /** The API's base URL: its custom domain when it has one, else its execute-api endpoint (no path prefix). */
   get url(): string {
-    return this.stage.url;
+    return this.domainName ? `https://${this.domainName.name}/` : this.stage.url;
+  }
+
+  /** The host name CloudFront reaches the API at: the custom domain, or the execute-api endpoint's host. */
+  get originDomainName(): string {
+    return this.domainName ? this.domainName.name : Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
   }
 }
 

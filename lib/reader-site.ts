@@ -10,7 +10,10 @@ import {
   HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
@@ -62,6 +65,16 @@ export function readerConfigScript(signIn?: { readonly loginUrl: string; readonl
 export interface ReaderSiteProps {
   /** The read API the page calls; its routes are served through the site's distribution, on the same origin. */
   readonly httpApi: IHttpApi;
+  /**
+   * Where CloudFront reaches the API: its custom domain, when the execute-api endpoint is off.
+   * @default - the host of the API's execute-api endpoint
+   */
+  readonly apiOriginDomainName?: string;
+  /**
+   * The ARN of an AWS WAF web ACL of scope CLOUDFRONT (in us-east-1; lib/edge-shield.ts) that screens every request.
+   * @default - no WAF
+   */
+  readonly webAclArn?: string;
   /**
    * Where readers sign in to comment: the site registers itself as the pool's reader client (its address is the
    * client's callback), allows the managed login's origin in its CSP, and writes both into config.js.
@@ -169,31 +182,49 @@ export class ReaderSite extends Construct {
       },
     });
 
-    const apiOrigin = new HttpOrigin(apiDomainName(props.httpApi), {
+    const apiOrigin = new HttpOrigin(props.apiOriginDomainName ?? apiDomainName(props.httpApi), {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
     });
-    // The cache key is the path, the query string and Authorization; the TTL is whatever the API's Cache-Control says,
-    // capped. Authorization is in the key so that CloudFront passes it on (an origin request policy may not): the
-    // page sends it only on comment writes, which are never cached, so public reads still share one entry.
-    const apiCachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
-      comment: 'Newsweave reader: the API, cached as its Cache-Control says',
-      defaultTtl: Duration.seconds(0),
-      minTtl: Duration.seconds(0),
-      maxTtl: Duration.minutes(5),
-      queryStringBehavior: CacheQueryStringBehavior.all(),
-      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
+    // One cache policy per set of query parameters a route reads (ROUTES in functions/api/match-route.ts): the key is
+    // the path, those parameters and Authorization, so a parameter nobody reads cannot split the cache; the TTL is
+    // whatever the API's Cache-Control says, capped. Authorization is in the key so that CloudFront passes it on (an
+    // origin request policy may not): the page sends it only on comment writes, which are never cached, so public
+    // reads still share one entry.
+    const cachePolicies = new Map<string, CachePolicy>();
+    const cachePolicyFor = (query: readonly string[]): CachePolicy => {
+      const key = query.length > 0 ? query.join('-') : 'none';
+      const existing = cachePolicies.get(key);
+      if (existing) return existing;
+      const policy = new CachePolicy(this, `ApiCache-${key}`, {
+        comment: `Newsweave reader: the API, cached as its Cache-Control says; query parameters in the key: ${query.join(', ') || 'none'}`,
+        defaultTtl: Duration.seconds(0),
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.minutes(5),
+        queryStringBehavior: query.length > 0 ? CacheQueryStringBehavior.allowList(...query) : CacheQueryStringBehavior.none(),
+        headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      });
+      cachePolicies.set(key, policy);
+      return policy;
+    };
+    // What reaches the API besides the cache key: the body's Content-Type (comment writes), no other header, query
+    // parameter or cookie. The Host header is the origin's own, the only name API Gateway answers to. A parameter a
+    // route does not read is dropped here instead of refused by the API: the answer is the one the key names.
+    const apiOriginRequest = new OriginRequestPolicy(this, 'ApiOriginRequest', {
+      comment: 'Newsweave reader: what the API reads beyond the cache key',
+      headerBehavior: OriginRequestHeaderBehavior.allowList('Content-Type'),
+      queryStringBehavior: OriginRequestQueryStringBehavior.none(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
     });
-    const apiBehavior = (writes: boolean): BehaviorOptions => ({
+    const apiBehavior = ({ query, writes }: ApiPathBehavior): BehaviorOptions => ({
       origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      // Only the paths with comment writes take more than GET and HEAD (CloudFront never caches those).
+      // Only the comment paths take more than GET and HEAD (CloudFront never caches those).
       allowedMethods: writes ? AllowedMethods.ALLOW_ALL : AllowedMethods.ALLOW_GET_HEAD,
-      cachePolicy: apiCachePolicy,
-      // API Gateway answers only to its own Host name.
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      cachePolicy: cachePolicyFor(query),
+      originRequestPolicy: apiOriginRequest,
       responseHeadersPolicy: securityHeaders,
     });
 
@@ -207,7 +238,8 @@ export class ReaderSite extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, apiBehavior(writablePathPatterns().includes(pattern))])),
+      // In order: CloudFront takes the first pattern that matches, so the longer paths come first.
+      additionalBehaviors: Object.fromEntries(apiPathBehaviors().map((behavior) => [behavior.pattern, apiBehavior(behavior)])),
       // CloudFront would keep an error for 10 s by default; the API says no-store (an article missing now may be
       // stored a second later), and the next request after a failure should reach the API again.
       errorResponses: [400, 404, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
@@ -216,8 +248,9 @@ export class ReaderSite extends Construct {
       enableLogging: true,
       logBucket: this.accessLogsBucket,
       logFilePrefix: 'cloudfront/',
+      webAclId: props.webAclArn,
     });
-    acknowledgeDistribution(this.distribution);
+    acknowledgeDistribution(this.distribution, props.webAclArn !== undefined);
 
     const deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -247,19 +280,33 @@ export class ReaderSite extends Construct {
   }
 }
 
-/**
- * One CloudFront path pattern per first segment of the API's routes: `/articles*` covers `/articles`,
- * `/articles/{id}` and `/articles/{id}/related`.
- */
-export function apiPathPatterns(): string[] {
-  const segments = new Set(API_ROUTES.map((route) => route.template.split('/')[1]));
-  return [...segments].map((segment) => `/${segment}*`);
+/** A CloudFront behavior of the API: one per route template, with its GET route's query parameters. */
+export interface ApiPathBehavior {
+  /** The template with each path parameter as a `*` wildcard (`/articles/{id}/related`: `/articles/` + `*` + `/related`). */
+  readonly pattern: string;
+  /** The query parameters of the cache key (those the GET route reads; none for a path without GET). */
+  readonly query: readonly string[];
+  /** Whether a route of this path takes a method other than GET (a comment write). */
+  readonly writes: boolean;
 }
 
-/** The path patterns under which some route takes a method other than GET (the comment writes). */
-export function writablePathPatterns(): string[] {
-  const segments = new Set(API_ROUTES.filter((route) => route.method !== 'GET').map((route) => route.template.split('/')[1]));
-  return [...segments].map((segment) => `/${segment}*`);
+/**
+ * The API's behaviors, from the route table, longest paths first: CloudFront takes the first pattern that matches,
+ * and `*` matches slashes too, so the pattern of `/articles/{id}` must come after that of `/articles/{id}/related`.
+ */
+export function apiPathBehaviors(): ApiPathBehavior[] {
+  const templates = [...new Set(API_ROUTES.map((route) => route.template))];
+  const segments = (template: string) => template.split('/').length;
+  return templates
+    .sort((a, b) => segments(b) - segments(a) || a.localeCompare(b))
+    .map((template) => {
+      const routes = API_ROUTES.filter((route) => route.template === template);
+      return {
+        pattern: template.replace(/\{[^}]+\}/g, '*'),
+        query: routes.find((route) => route.method === 'GET')?.query ?? [],
+        writes: routes.some((route) => route.method !== 'GET'),
+      };
+    });
 }
 
 /** `https://abc.execute-api.eu-west-1.amazonaws.com` without its scheme, as CloudFront wants an origin. */
@@ -278,7 +325,7 @@ function acknowledgeBucket(bucket: Bucket, reasons: Record<string, string>): voi
   for (const [id, reason] of Object.entries(all)) Validations.of(bucket).acknowledge({ id, reason });
 }
 
-function acknowledgeDistribution(distribution: Distribution): void {
+function acknowledgeDistribution(distribution: Distribution, hasWaf: boolean): void {
   const defaultDomain =
     'The site uses the default *.cloudfront.net name and certificate, whose TLS policy CloudFront sets; a custom domain needs a certificate this project does not own.';
   const reasons: Record<string, string> = {
@@ -287,11 +334,13 @@ function acknowledgeDistribution(distribution: Distribution): void {
     'cdk-validator-cfnguard::cloudfront_sni_enabled_check': defaultDomain,
     'cdk-validator-cfnguard::cloudfront_security_policy_check': defaultDomain,
     'AwsSolutions-CFR1': 'Published news for readers anywhere: there is no country to block.',
-    'AwsSolutions-CFR2':
-      'A static page and a throttled read-only API behind it; WAF would cost more than the abuse it could stop.',
     'cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check':
       'The bucket and the API live in one region with the rest of the stack; a second origin would have nothing to serve.',
   };
+  if (!hasWaf) {
+    reasons['AwsSolutions-CFR2'] =
+      'WAF is off in this stage (context waf=true, the default in prod, turns it on): the stage throttle and the reserved concurrency bound what a flood costs.';
+  }
   for (const [id, reason] of Object.entries(reasons)) Validations.of(distribution).acknowledge({ id, reason });
 }
 

@@ -21,6 +21,12 @@ export interface StorageProps {
    * @default - AWS managed key
    */
   readonly encryptionKey?: IKey;
+  /**
+   * DynamoDB's deletion protection: the table cannot be deleted, by CloudFormation or anyone else, until it is turned
+   * off. Not allowed with `removalPolicy: DESTROY`, which it would defeat.
+   * @default - on unless the removal policy is DESTROY
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -36,6 +42,10 @@ export class Storage extends Construct {
     if (removalPolicy === RemovalPolicy.DESTROY && props.allowDestroy !== true) {
       throw new Error('Storage: removalPolicy DESTROY is only allowed for a development stage (allowDestroy: true)');
     }
+    const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
+    if (deletionProtection && removalPolicy === RemovalPolicy.DESTROY) {
+      throw new Error('Storage: deletionProtection and removalPolicy DESTROY contradict each other');
+    }
     const { partitionKey, sortKey, byTimeIndex, bySourceIndex } = TABLE_KEYS;
     const table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
@@ -46,6 +56,7 @@ export class Storage extends Construct {
         : { encryption: TableEncryption.AWS_MANAGED }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
+      deletionProtection,
       removalPolicy,
     });
     for (const index of [byTimeIndex, bySourceIndex]) {

@@ -98,8 +98,10 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyStructur
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   if (result.cookies && result.cookies.length > 0) res.setHeader('set-cookie', result.cookies);
-  res.setHeader('content-length', body.length);
-  res.statusCode = result.statusCode ?? 200;
+  const status = result.statusCode ?? 200;
+  // RFC 9110 §8.6: never on a 204, and on a 304 only the length the 200 would have had, which is not known here.
+  if (status !== 204 && status !== 304) res.setHeader('content-length', body.length);
+  res.statusCode = status;
   res.end(body);
 }
 

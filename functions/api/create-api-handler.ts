@@ -29,8 +29,9 @@ import {
   type Route,
   type RouteName,
 } from './match-route';
+import { entityTag, ifNoneMatchNames } from './conditional';
 import { presentArticle, presentComment, presentRelated, presentSource, presentSummary } from './present';
-import { CACHE, emptyResult, errorResult, jsonResult } from './responses';
+import { CACHE, emptyResult, errorResult, jsonResult, notModifiedResult } from './responses';
 import {
   COMMENT_LIMIT,
   LIST_LIMIT,
@@ -71,7 +72,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 type Result = APIGatewayProxyStructuredResultV2;
 interface Request {
   readonly rawParams: Readonly<Record<string, string>>;
-  readonly queryString: string;
+  /** The route's query parameters, checked against its entry in ROUTES. */
+  readonly query: ReturnType<typeof readQueryParameters>;
   readonly event: APIGatewayProxyEventV2;
   /** Set on signed-in routes only. */
   readonly user: User | null;
@@ -82,8 +84,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   const { articles, sources, related, comments, telemetry } = deps;
 
   const routes: Record<RouteName, RouteHandler> = {
-    async listArticles({ queryString }) {
-      const query = readQueryParameters(queryString, ['source', 'limit', 'cursor', 'q']);
+    async listArticles({ query }) {
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       const sourceId = parseSourceId(query.get('source'));
@@ -97,16 +98,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return pageResult(await articles.listArticles({ sourceId, limit, cursor }), limit);
     },
 
-    async getArticle({ rawParams, queryString }) {
-      readQueryParameters(queryString, []);
+    async getArticle({ rawParams }) {
       const id = parseArticleId(rawParams.id ?? '');
       const found = await articles.getArticleWithCommentCount(id);
       if (!found) throw new RequestError(404, 'not_found', 'no article with this id');
       return jsonResult(200, presentArticle(found.article, found.commentCount), CACHE.article);
     },
 
-    async listRelated({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit']);
+    async listRelated({ rawParams, query }) {
       const id = parseArticleId(rawParams.id ?? '');
       const limit = parseLimit(query.get('limit'), RELATED_LIMIT);
       const found = await related.findRelated(id, { limit });
@@ -121,8 +120,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(200, { items }, CACHE.related);
     },
 
-    async listComments({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit', 'cursor']);
+    async listComments({ rawParams, query }) {
       const id = parseArticleId(rawParams.id ?? '');
       const limit = parseLimit(query.get('limit'), COMMENT_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
@@ -131,8 +129,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(200, { items: page.items.slice(0, limit).map(presentComment), nextCursor: page.nextCursor ?? null }, CACHE.comments);
     },
 
-    async postComment({ rawParams, queryString, event, user }) {
-      readQueryParameters(queryString, []);
+    async postComment({ rawParams, event, user }) {
       const articleId = parseArticleId(rawParams.id ?? '');
       const input = readJsonObject(event.body, event.isBase64Encoded, header(event, 'content-type'));
       const unknown = Object.keys(input).find((key) => key !== 'body');
@@ -153,8 +150,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return jsonResult(201, presentComment(outcome.comment), CACHE.none);
     },
 
-    async deleteComment({ rawParams, queryString, user }) {
-      readQueryParameters(queryString, []);
+    async deleteComment({ rawParams, user }) {
       const articleId = parseArticleId(rawParams.id ?? '');
       const commentId = parseCommentId(rawParams.commentId ?? '');
       const outcome = await deleteComment({ articleId, commentId, user: signedIn(user) }, { comments, telemetry });
@@ -163,16 +159,14 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       return emptyResult(204);
     },
 
-    async listTopicArticles({ rawParams, queryString }) {
-      const query = readQueryParameters(queryString, ['limit', 'cursor']);
+    async listTopicArticles({ rawParams, query }) {
       const topic = normaliseTopic(rawParams.topic ?? '');
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       return pageResult(await related.listTopic(topic, { limit, cursor }), limit);
     },
 
-    async listSources({ queryString }) {
-      readQueryParameters(queryString, []);
+    async listSources() {
       const items = (await sources.listSources()).map(presentSource).sort((a, b) => a.id.localeCompare(b.id));
       return jsonResult(200, { items }, CACHE.sources);
     },
@@ -190,8 +184,10 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     }
     try {
       const user = route.access === 'signed-in' ? requireUser(event, route) : null;
-      const result = await routes[route.name]({ rawParams: match.rawParams, queryString: requestQueryString(event), event, user });
-      return { route: match.template, result: method === 'HEAD' ? { ...result, body: '' } : result };
+      // Each route reads only the parameters its entry in ROUTES names; any other is refused.
+      const query = readQueryParameters(requestQueryString(event), route.query);
+      const result = await routes[route.name]({ rawParams: match.rawParams, query, event, user });
+      return { route: match.template, result: route.method === 'GET' ? validated(result, event, method) : result };
     } catch (error) {
       return { route: match.template, result: failure(error, event, match.template) };
     }
@@ -223,6 +219,21 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     if (status >= 400 && status < 500) telemetry.log.debug('API request refused', { route, status });
     return result;
   };
+}
+
+/**
+ * A GET or HEAD answer with its validator: a 200 gets the strong ETag of its body, and when the request's
+ * If-None-Match already names it, the answer is a 304 with the same ETag and Cache-Control and no body. HEAD
+ * carries the headers GET would, without the body. Other statuses ignore the precondition (RFC 9110 §13.2.1).
+ */
+function validated(result: Result, event: APIGatewayProxyEventV2, method: string): Result {
+  const headOnly = (answer: Result): Result => (method === 'HEAD' ? { ...answer, body: '' } : answer);
+  if (result.statusCode !== 200 || typeof result.body !== 'string') return headOnly(result);
+  const etag = entityTag(result.body);
+  if (ifNoneMatchNames(header(event, 'if-none-match'), etag)) {
+    return notModifiedResult(etag, String(result.headers?.['cache-control'] ?? CACHE.none));
+  }
+  return headOnly({ ...result, headers: { ...result.headers, etag } });
 }
 
 /** The user of a signed-in route, from the JWT authorizer's claims; without them, 401 (as API Gateway answers). */

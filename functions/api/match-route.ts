@@ -27,18 +27,23 @@ export interface Route {
    * (local/http-to-apigw.ts), and the handler refuses them without the authorizer's claims.
    */
   readonly access: 'public' | 'signed-in';
+  /**
+   * The query parameters the route reads; any other is refused (400). CloudFront keys its cache on exactly these
+   * (lib/reader-site.ts), so that a parameter nobody reads cannot split the cache.
+   */
+  readonly query: readonly string[];
 }
 
 /** Every route; a GET route answers HEAD too. */
 export const ROUTES: readonly Route[] = [
-  { name: 'listArticles', method: 'GET', template: '/articles', access: 'public' },
-  { name: 'getArticle', method: 'GET', template: '/articles/{id}', access: 'public' },
-  { name: 'listRelated', method: 'GET', template: '/articles/{id}/related', access: 'public' },
-  { name: 'listComments', method: 'GET', template: '/articles/{id}/comments', access: 'public' },
-  { name: 'postComment', method: 'POST', template: '/articles/{id}/comments', access: 'signed-in' },
-  { name: 'deleteComment', method: 'DELETE', template: '/articles/{id}/comments/{commentId}', access: 'signed-in' },
-  { name: 'listTopicArticles', method: 'GET', template: '/topics/{topic}/articles', access: 'public' },
-  { name: 'listSources', method: 'GET', template: '/sources', access: 'public' },
+  { name: 'listArticles', method: 'GET', template: '/articles', access: 'public', query: ['source', 'limit', 'cursor', 'q'] },
+  { name: 'getArticle', method: 'GET', template: '/articles/{id}', access: 'public', query: [] },
+  { name: 'listRelated', method: 'GET', template: '/articles/{id}/related', access: 'public', query: ['limit'] },
+  { name: 'listComments', method: 'GET', template: '/articles/{id}/comments', access: 'public', query: ['limit', 'cursor'] },
+  { name: 'postComment', method: 'POST', template: '/articles/{id}/comments', access: 'signed-in', query: [] },
+  { name: 'deleteComment', method: 'DELETE', template: '/articles/{id}/comments/{commentId}', access: 'signed-in', query: [] },
+  { name: 'listTopicArticles', method: 'GET', template: '/topics/{topic}/articles', access: 'public', query: ['limit', 'cursor'] },
+  { name: 'listSources', method: 'GET', template: '/sources', access: 'public', query: [] },
 ];
 
 export interface RouteMatch {

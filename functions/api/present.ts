@@ -3,6 +3,7 @@
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
 import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../model';
+import { withholdAddresses } from '../shared/withhold-addresses';
 
 /** How many of an article's terms are shown as its topics. */
 export const MAX_TOPICS = 10;
@@ -86,22 +87,36 @@ export function presentRelated(related: RelatedArticle): RelatedArticle {
   };
 }
 
+/**
+ * Errors as the fetches recorded them, less any address literal but the source URL's own host (older records may
+ * hold the addresses a name resolved to; the fetcher no longer writes them).
+ */
 export function presentSource(source: SourceState): SourceView {
+  const keep = [hostOf(source.url)];
+  const withheld = (text: string | null) => (text === null ? null : withholdAddresses(text, keep));
   return {
     id: source.sourceId,
     name: source.name,
     url: source.url,
     lastFetchedAt: source.lastFetchedAt,
     lastSuccessAt: source.lastSuccessAt,
-    lastError: source.lastError,
+    lastError: withheld(source.lastError),
     lastErrorKind: source.lastErrorKind,
     errorCount: source.errorCount,
     nextAttemptAt: source.nextAttemptAt,
     articleCount: source.articleCount,
-    lastPageError: source.lastPageError,
+    lastPageError: withheld(source.lastPageError),
     lastPageErrorAt: source.lastPageErrorAt,
     pageErrorCount: source.pageErrorCount,
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -48,6 +48,14 @@ export function errorResult(
   return jsonResult(statusCode, { error: { code, message } }, CACHE.none, extraHeaders);
 }
 
+/**
+ * 304 Not Modified: no body, and of the 200's headers those RFC 9110 §15.4.5 asks to repeat (the validator and
+ * the caching instructions), so that a cache refreshes its copy as it would with the full answer.
+ */
+export function notModifiedResult(etag: string, cacheControl: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 304, headers: { etag, 'cache-control': cacheControl } };
+}
+
 /** An answer without a body (204 after a delete). */
 export function emptyResult(statusCode: number): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'cache-control': CACHE.none, 'x-content-type-options': 'nosniff' } };

@@ -22,6 +22,10 @@ export interface AddressGuardOptions {
 /** Resolves a host name to all its addresses (dns.lookup with `all: true` by default; tests inject a fake). */
 export type Resolver = (hostname: string) => Promise<readonly LookupAddress[]>;
 
+/**
+ * The message names the host, never the address it resolved to: it becomes the source's public `lastError`, and a
+ * name's private addresses are nobody's business (`address` keeps it for the logs).
+ */
 export class BlockedAddressError extends Error {
   override readonly name = 'BlockedAddressError';
   readonly code = 'EBLOCKED';
@@ -30,7 +34,7 @@ export class BlockedAddressError extends Error {
     readonly address: string,
     readonly reason: string,
   ) {
-    super(`refused to connect to ${host}${host === address ? '' : ` (${address})`}: ${reason} address`);
+    super(`refused to connect to ${host}: ${reason} address${host === address ? '' : ' in its DNS answer'}`);
   }
 }
 

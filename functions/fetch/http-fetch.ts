@@ -16,6 +16,7 @@ import { HostBusyError, HostLimiter } from './host-limiter';
 import { RobotsCache, productTokenOf, type RobotsVerdict } from './robots';
 import type { RobotsStore } from '../ports';
 import { DEFAULT_USER_AGENT } from './user-agent';
+import { withholdAddresses } from '../shared/withhold-addresses';
 
 export { DEFAULT_USER_AGENT } from './user-agent';
 
@@ -391,7 +392,9 @@ export function toFetchError(error: unknown): FetchError {
   const cause = error instanceof AggregateError && error.errors[0] ? error.errors[0] : error;
   if (cause instanceof BlockedAddressError) return new FetchError('blocked-address', cause.message);
   const code = (cause as NodeJS.ErrnoException).code ?? '';
-  const message = (cause as Error).message ?? String(cause);
+  // Node names the address it connected to (`connect ECONNREFUSED 203.0.113.7:443`); the message becomes a source's
+  // public lastError, which names the host only.
+  const message = withholdAddresses((cause as Error).message ?? String(cause));
   if (UNKNOWN_HOST_CODES.has(code)) return new FetchError('unknown-host', `no such host: ${message}`);
   if (CERTIFICATE_CODES.test(code)) return new FetchError('tls', `untrusted certificate: ${message}`);
   if (CONNECT_CODES.has(code)) return new FetchError('connect', `cannot connect: ${message}`);

@@ -34,3 +34,20 @@ export function withLogKeys(telemetry: Telemetry, keys: Record<string, unknown>)
   };
   return { ...telemetry, log, count: telemetry.count.bind(telemetry), timing: telemetry.timing.bind(telemetry) };
 }
+
+/**
+ * The same telemetry without the named metrics (their log lines stay): for metrics a platform already measures, such
+ * as a request count that API Gateway keeps, which would only add bytes to every call's log.
+ */
+export function withoutMetrics(telemetry: Telemetry, names: readonly string[]): Telemetry {
+  const dropped = new Set(names);
+  return {
+    log: telemetry.log,
+    count: (metric, value, dimension) => {
+      if (!dropped.has(metric)) telemetry.count(metric, value, dimension);
+    },
+    timing: (metric, milliseconds) => {
+      if (!dropped.has(metric)) telemetry.timing(metric, milliseconds);
+    },
+  };
+}

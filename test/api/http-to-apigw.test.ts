@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { toApiGatewayEvent, writeResult } from '../../local/http-to-apigw';
@@ -147,4 +147,40 @@ describe('the API handler behind the local transport', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
+
+  it('answers a conditional GET or HEAD with a bare 304, with neither body nor Content-Length', async () => {
+    answer = apiFixture().handler;
+    const url = `${origin}/articles/${articleId(0)}`;
+    const full = await fetch(url);
+    const etag = full.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    for (const method of ['GET', 'HEAD']) {
+      const again = await rawRequest(url, method, { 'if-none-match': `W/${etag}` });
+      expect(again).toMatchObject({ status: 304, body: '' });
+      expect(again.headers).toMatchObject({ etag, 'cache-control': 'public, max-age=300' });
+      expect(again.headers).not.toHaveProperty('content-length');
+      expect(again.headers).not.toHaveProperty('content-type');
+    }
+  });
+
+  it('sends no Content-Length with a 204', async () => {
+    answer = async () => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
+    const response = await rawRequest(`${origin}/x`, 'DELETE');
+    expect(response.status).toBe(204);
+    expect(response.headers).not.toHaveProperty('content-length');
+  });
 });
+
+/** A request by node:http, which shows the headers exactly as sent (fetch would add what it infers). */
+function rawRequest(url: string, method: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((done, fail) => {
+    const request = httpRequest(url, { method, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on('error', fail);
+    request.end();
+  });
+}

@@ -31,11 +31,14 @@ interface Case {
   readonly contentType?: string;
   /** Runs with a rate that allows nothing. */
   readonly overRate?: boolean;
+  /** Sent again with If-None-Match naming the ETag of its first answer. */
+  readonly revalidated?: boolean;
 }
 
 const id = articleId(0);
 const CASES: readonly Case[] = [
   { name: 'latest articles', target: '/articles?limit=3', template: '/articles', status: 200 },
+  { name: 'unchanged', target: '/articles?limit=3', template: '/articles', status: 304, revalidated: true },
   { name: 'last page', target: '/articles?source=bbc-news&limit=100', template: '/articles', status: 200 },
   { name: 'search', target: '/articles?q=election', template: '/articles', status: 200 },
   { name: 'empty search', target: '/articles?q=zebra', template: '/articles', status: 200 },
@@ -48,6 +51,7 @@ const CASES: readonly Case[] = [
   { name: 'store down', target: '/articles', template: '/articles', status: 500, broken: true },
 
   { name: 'article', target: `/articles/${id}`, template: '/articles/{id}', status: 200 },
+  { name: 'unchanged', target: `/articles/${id}`, template: '/articles/{id}', status: 304, revalidated: true },
   { name: 'article without topics', target: `/articles/${articleId(1)}`, template: '/articles/{id}', status: 200 },
   { name: 'traversal id', target: '/articles/..%2F..%2Fsources', template: '/articles/{id}', status: 400 },
   { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}`, template: '/articles/{id}', status: 404 },
@@ -56,6 +60,7 @@ const CASES: readonly Case[] = [
   { name: 'store down', target: `/articles/${id}`, template: '/articles/{id}', status: 500, broken: true },
 
   { name: 'related', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 200 },
+  { name: 'unchanged', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 304, revalidated: true },
   { name: 'not indexed yet', target: `/articles/${articleId(7)}/related`, template: '/articles/{id}/related', status: 200 },
   { name: 'bad limit', target: `/articles/${id}/related?limit=51`, template: '/articles/{id}/related', status: 400 },
   { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}/related`, template: '/articles/{id}/related', status: 404 },
@@ -64,6 +69,7 @@ const CASES: readonly Case[] = [
   { name: 'index down', target: `/articles/${id}/related`, template: '/articles/{id}/related', status: 500, broken: true },
 
   { name: 'comments', target: `/articles/${id}/comments?limit=2`, template: '/articles/{id}/comments', status: 200 },
+  { name: 'unchanged', target: `/articles/${id}/comments?limit=2`, template: '/articles/{id}/comments', status: 304, revalidated: true },
   { name: 'no comments', target: `/articles/${articleId(3)}/comments`, template: '/articles/{id}/comments', status: 200 },
   { name: 'bad limit', target: `/articles/${id}/comments?limit=0`, template: '/articles/{id}/comments', status: 400 },
   { name: 'unknown article', target: `/articles/${'Q'.repeat(22)}/comments`, template: '/articles/{id}/comments', status: 404 },
@@ -93,6 +99,7 @@ const CASES: readonly Case[] = [
   { name: 'store down', target: `/articles/${id}/comments/${COMMENT_IDS[0]}`, template: '/articles/{id}/comments/{commentId}', status: 500, method: 'DELETE', user: ADA, broken: true },
 
   { name: 'topic', target: '/topics/Vladimir%20Putin/articles?limit=2', template: '/topics/{topic}/articles', status: 200 },
+  { name: 'unchanged', target: '/topics/Vladimir%20Putin/articles?limit=2', template: '/topics/{topic}/articles', status: 304, revalidated: true },
   { name: 'unknown topic', target: '/topics/nothing/articles', template: '/topics/{topic}/articles', status: 200 },
   { name: 'blank topic', target: '/topics/%20/articles', template: '/topics/{topic}/articles', status: 400 },
   { name: 'PATCH', target: '/topics/x/articles', template: '/topics/{topic}/articles', status: 405, method: 'PATCH' },
@@ -100,6 +107,7 @@ const CASES: readonly Case[] = [
   { name: 'index down', target: '/topics/x/articles', template: '/topics/{topic}/articles', status: 500, broken: true },
 
   { name: 'sources', target: '/sources', template: '/sources', status: 200 },
+  { name: 'unchanged', target: '/sources', template: '/sources', status: 304, revalidated: true },
   { name: 'unknown parameter', target: '/sources?page=2', template: '/sources', status: 400 },
   { name: 'OPTIONS', target: '/sources', template: '/sources', status: 405, method: 'OPTIONS' },
   { name: 'long query', target: `/sources?${'y'.repeat(2100)}`, template: '/sources', status: 414 },
@@ -111,6 +119,10 @@ async function run(c: Case): Promise<APIGatewayProxyStructuredResultV2> {
     ? createApiHandler({ ...failingPorts(), telemetry: recordingTelemetry() })
     : apiFixture(c.overRate ? { rateLimits: [{ name: 'minute', seconds: 60, max: 0 }] } : {}).handler;
   const writes = c.method === 'POST' || c.method === 'DELETE';
+  if (c.revalidated) {
+    const first = await handler(apiEvent(c.target));
+    return handler(apiEvent(c.target, { headers: { 'if-none-match': String(first.headers?.etag) } }));
+  }
   return handler(
     writes
       ? signedInEvent(c.target, { method: c.method!, user: c.user, body: c.body, contentType: c.contentType })

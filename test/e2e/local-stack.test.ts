@@ -81,6 +81,20 @@ describe('local stack with the demo sources', () => {
     for (const key of ['byline', 'imageUrl', 'language']) expect(body).toHaveProperty(key);
   });
 
+  it('revalidates an unchanged answer with a 304 and no body', async () => {
+    const { body: list } = await getJson(`${stack.baseUrl}/articles?limit=1`);
+    for (const path of ['/articles?limit=5', `/articles/${list.items[0].id}/related`]) {
+      const full = await fetch(`${stack.baseUrl}${path}`);
+      const etag = full.headers.get('etag');
+      expect(etag).toMatch(/^"[\w-]{22}"$/);
+      const again = await fetch(`${stack.baseUrl}${path}`, { headers: { 'if-none-match': etag ?? '' } });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(again.headers.get('cache-control')).toBe(full.headers.get('cache-control'));
+      expect(await again.text()).toBe('');
+    }
+  });
+
   it('relates stories across outlets, never the article itself', async () => {
     const { body: list } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     let crossOutlet = 0;

@@ -202,11 +202,11 @@ describe('resolveAllowedAddresses', () => {
     });
   });
 
-  it('names the host and the refused address it resolved to', async () => {
+  it('keeps the refused address it resolved to, but names only the host in its message', async () => {
     await expect(resolveAllowedAddresses('mixed.example', { resolve: fakeResolver })).rejects.toMatchObject({
       host: 'mixed.example',
       address: '127.0.0.1',
-      message: 'refused to connect to mixed.example (127.0.0.1): loopback address',
+      message: 'refused to connect to mixed.example: loopback address in its DNS answer',
     });
   });
 

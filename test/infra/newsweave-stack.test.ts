@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
 import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
-import { API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
+import { FETCHER_ITEM_FAMILIES, WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
+import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
 const sources = [
@@ -69,6 +70,7 @@ describe('storage', () => {
 
   it('is on-demand, encrypted, point-in-time recoverable, expires items on expiresAt, and dev may delete it', () => {
     const table = only(synth.template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
+    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
@@ -97,6 +99,18 @@ describe('ingestion', () => {
     expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     expect(dlq.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('lets only the article queue dead-letter into the dead-letter queue, naming it by its ARN', () => {
+    const { queue, dlq } = queues();
+    const name = queue.Properties.QueueName as string;
+    expect(name).toMatch(/^Newsweavedev-Ingestion-[0-9A-F]{8}-articles$/);
+    expect(dlq.Properties.RedriveAllowPolicy).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${name}`]] },
+      ],
+    });
   });
 
   it('refuses plain HTTP on both queues', () => {
@@ -164,17 +178,18 @@ describe('ingestion', () => {
 
 describe('functions', () => {
   it.each([
-    ['fetcher', 512, 120],
+    ['fetcher', 512, 120, 'Active'],
     // The worker's timeout is shared with the local poller (functions/ingest/queue-settings.ts).
-    ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds],
-    ['redriver', 256, 120],
-    ['api', 512, 10],
-  ] as const)('%s: Node.js 24 on arm64, X-Ray active, %i MB, %i s, its own log group kept a month', (name, memory, timeout) => {
+    ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds, 'Active'],
+    ['redriver', 256, 120, 'Active'],
+    // Traces of reads cost more than they show (docs/cost.md); -c apiTracing=true turns them on.
+    ['api', 512, 10, 'PassThrough'],
+  ] as const)('%s: Node.js 24 on arm64, %i MB, %i s, X-Ray %s, its own log group kept a month', (name, memory, timeout, tracing) => {
     const { resource } = fn(name);
     expect(resource.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: { Mode: tracing },
       MemorySize: memory,
       Timeout: timeout,
       Handler: 'index.handler',
@@ -182,6 +197,25 @@ describe('functions', () => {
     const logGroupId = ((resource.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup).Ref;
     const logGroup = synth.template.toJSON().Resources[logGroupId] as Resource;
     expect(logGroup.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('leaves Lambda\'s START, END and REPORT lines out of the API\'s logs only (JSON format, system logs at WARN)', () => {
+    expect(fn('api').resource.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
+    for (const name of ['fetcher', 'worker', 'redriver'] as const) {
+      labelled(name, () => expect((fn(name).resource.Properties.LoggingConfig as Record<string, unknown>).SystemLogLevel).toBeUndefined());
+    }
+  });
+
+  it('reserves concurrency for the API (its cap too) and for the worker (as much as the queue may drive), and none for the others', () => {
+    const reserved = (name: FunctionName) => fn(name).resource.Properties.ReservedConcurrentExecutions;
+    expect({ api: reserved('api'), worker: reserved('worker'), fetcher: reserved('fetcher'), redriver: reserved('redriver') }).toEqual({
+      api: 20,
+      worker: 10,
+      fetcher: undefined,
+      redriver: undefined,
+    });
+    const mapping = only(synth.template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>);
+    expect((mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency).toBe(reserved('worker'));
   });
 
   it('sets each environment variable where it grants the matching access', () => {
@@ -257,17 +291,31 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the fetcher read and update items and send to the queue, but never delete, scan or batch-write', () => {
-    expect(dynamoActions('fetcher')).toEqual([
-      'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+  it('lets the fetcher get, put, update and batch-get items of its families only (TABLE_ACCESS), and send to the queue', () => {
+    const tableArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] };
+    expect(grants('fetcher').filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')))).toEqual([
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [tableArn],
+        effect: 'Allow',
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SOURCES', 'URL#*', 'ROBOTS#*'] } },
+      },
     ]);
+    expect([...FETCHER_ITEM_FAMILIES]).toEqual(['SOURCES', 'URL#*', 'ROBOTS#*']);
     expect([...actions('fetcher')].filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
   });
 
-  it('lets the worker write items and consume the queue, but never delete items or scan', () => {
-    expect(dynamoActions('worker')).toEqual([
-      'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+  it('lets the worker write items of its families only, on the table alone, and consume the queue, but never delete items or scan', () => {
+    const tableArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] };
+    expect(grants('worker').filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')))).toEqual([
+      {
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [tableArn],
+        effect: 'Allow',
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...WORKER_ITEM_FAMILIES] } },
+      },
     ]);
+    expect([...WORKER_ITEM_FAMILIES].sort()).toEqual(['ARTICLE#*', 'ROBOTS#*', 'SOURCES', 'TERM#*', 'URL#*']);
     expect(actions('worker')).toContain('sqs:ReceiveMessage');
     expect(actions('worker')).toContain('sqs:DeleteMessage');
     expect(actions('worker')).not.toContain('sqs:SendMessage');
@@ -299,13 +347,14 @@ describe('least privilege', () => {
     const tableId = synth.logicalId(synth.stack.storage.table);
     const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
     const indexArns = { 'Fn::Join': ['', [tableArn, '/index/*']] };
-    for (const name of ['fetcher', 'worker', 'api'] as const) {
+    for (const name of ['fetcher', 'worker', 'redriver', 'api'] as const) {
       for (const grant of grants(name)) {
         expect(grant.effect).toBe('Allow');
         expect(grant.actions.every((action) => !action.endsWith(':*'))).toBe(true);
         if (grant.actions.some((action) => action.startsWith('dynamodb:'))) {
-          // The API's writes are narrower: on the table alone, under a partition-key condition.
+          // Only the API's reads reach the indexes, and only they go without a partition-key condition.
           expect(grant.resources).toEqual(grant.conditions ? [tableArn] : [tableArn, indexArns]);
+          if (!grant.conditions) expect({ name, actions: grant.actions }).toEqual({ name: 'api', actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'] });
         }
         if (grant.resources.includes('*')) {
           expect(grant.actions.every((action) => action.startsWith('xray:'))).toBe(true);
@@ -365,7 +414,26 @@ describe('read API', () => {
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [synth.logicalId(synth.stack.readApi.accessLogs), 'Arn'] } },
     });
     const format = JSON.parse((stage.Properties.AccessLogSettings as { Format: string }).Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(format).toEqual(ACCESS_LOG_FIELDS);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey', ip: '$context.identity.sourceIp' });
+    expect(Object.values(format).join(' ')).not.toMatch(/userAgent|header|authorization/i);
+  });
+
+  it('says in the access logs\' data protection policy what personal data they hold, and masks IP addresses', () => {
+    const logs = synth.template.toJSON().Resources[synth.logicalId(synth.stack.readApi.accessLogs)] as Resource;
+    const policy = logs.Properties.DataProtectionPolicy as { Description: string; Statement: { Operation: Record<string, unknown>; DataIdentifier: unknown[] }[] };
+    expect(policy.Description).toBe(ACCESS_LOG_PERSONAL_DATA);
+    expect(policy.Description).toMatch(/IP address/);
+    expect(policy.Statement.map((statement) => Object.keys(statement.Operation)[0]).sort()).toEqual(['Audit', 'Deidentify']);
+    for (const statement of policy.Statement) {
+      expect(statement.DataIdentifier).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dataprotection::aws:data-identifier/IpAddress']] }]);
+    }
+  });
+
+  it('keeps the execute-api endpoint when the API has no domain of its own (CloudFront reaches the API there)', () => {
+    const api = only(synth.template.findResources('AWS::ApiGatewayV2::Api') as Record<string, Resource>);
+    expect(api.Properties.DisableExecuteApiEndpoint).toBe(false);
+    synth.template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
   });
 
   it('allows the configured origins to read and to post and delete comments with a token, and nothing else', () => {

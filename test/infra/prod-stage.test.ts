@@ -39,6 +39,15 @@ describe('prod stage', () => {
     }
   });
 
+  it('protects the table from deletion, besides retaining it, and keeps point-in-time recovery on', () => {
+    const [table] = Object.values(prod.template.findResources('AWS::DynamoDB::Table'));
+    expect(table).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+    });
+  });
+
   it('protects the user pool from deletion, and names its managed login for the stage', () => {
     prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
     prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
@@ -72,9 +81,16 @@ describe('construct guards', () => {
   const bareStack = () =>
     new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }), 'Bare');
 
-  it('refuses to let a table be destroyed unless the stage allows it', () => {
+  it('refuses to let a table be destroyed unless the stage allows it, or while it is protected from deletion', () => {
     expect(() => new Storage(bareStack(), 'Storage', { removalPolicy: RemovalPolicy.DESTROY })).toThrow(/only allowed for a development stage/);
     expect(() => new Storage(bareStack(), 'Storage', { removalPolicy: RemovalPolicy.DESTROY, allowDestroy: true })).not.toThrow();
+    expect(
+      () => new Storage(bareStack(), 'Storage', { removalPolicy: RemovalPolicy.DESTROY, allowDestroy: true, deletionProtection: true }),
+    ).toThrow(/contradict/);
+    // Protected by default when retained.
+    const stack = bareStack();
+    new Storage(stack, 'Storage');
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
   });
 
   it('splits a crowded schedule over several targets, each within EventBridge\'s input limit', () => {

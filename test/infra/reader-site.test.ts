@@ -12,7 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { API_ROUTES } from '../../lib/read-api';
-import { READER_SITE_CSP, ReaderSite, apiPathPatterns, readerSiteCsp, writablePathPatterns } from '../../lib/reader-site';
+import { READER_SITE_CSP, ReaderSite, apiPathBehaviors, readerSiteCsp } from '../../lib/reader-site';
 import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
@@ -137,50 +137,93 @@ describe('reader site: the distribution', () => {
     });
   });
 
-  it('sends every API route to the HTTP API of this stack, and the page\'s own files to the bucket', () => {
+  it('sends every API route to the HTTP API of this stack through its own behavior, and the page\'s own files to the bucket', () => {
     const config = distribution();
     const apiOrigin = config.Origins.find((origin) => origin.CustomOriginConfig)!;
     expect(apiOrigin.DomainName).toEqual({
       'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [synth.logicalId(synth.stack.readApi.httpApi), 'ApiEndpoint'] }] }],
     });
     const apiPatterns = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOrigin.Id).map((behavior) => behavior.PathPattern!);
-    expect(apiPatterns.sort()).toEqual(apiPathPatterns().sort());
-    const routed = (path: string) => apiPatterns.some((pattern) => matches(pattern, path));
+    // In CloudFront's order, which is the order of evaluation: the first pattern that matches wins.
+    expect(apiPatterns).toEqual(apiPathBehaviors().map((behavior) => behavior.pattern));
+    expect(apiPatterns).toEqual([
+      '/articles/*/comments/*', '/articles/*/comments', '/articles/*/related', '/topics/*/articles', '/articles/*', '/articles', '/sources',
+    ]);
+    const firstMatch = (path: string) => apiPatterns.find((pattern) => matches(pattern, path));
     for (const route of API_ROUTES) {
       const path = route.template.replace('{id}', 'a1b2c3').replace('{topic}', 'wildfire').replace('{commentId}', '01JDR3V9Q4X8K2M6N7P0S5T1W1');
-      labelled(path, () => expect(routed(path)).toBe(true));
+      labelled(path, () => expect(firstMatch(path)).toBe(route.template.replace(/\{[^}]+\}/g, '*')));
     }
-    for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) labelled(file, () => expect(routed(file)).toBe(false));
+    for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) labelled(file, () => expect(firstMatch(file)).toBeUndefined());
   });
 
-  it('forwards the query string to the API but not the Host header, and caches only as long as the API says, errors not at all', () => {
+  it('keys each API path\'s cache on the query parameters its route reads, Authorization, and nothing else', () => {
     const config = distribution();
     const apiOriginId = config.Origins.find((origin) => origin.CustomOriginConfig)!.Id;
     const apiBehaviors = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOriginId);
-    // The managed AllViewerExceptHostHeader policy.
-    for (const behavior of apiBehaviors) expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
-    const cachePolicies = new Set(apiBehaviors.map((behavior) => JSON.stringify(behavior.CachePolicyId)));
-    expect(cachePolicies.size).toBe(1);
-    const [policyId] = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy')).find(
-      ([id]) => JSON.stringify({ Ref: id }) === [...cachePolicies][0],
-    )!;
-    const policy = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy')[policyId]!.Properties.CachePolicyConfig as Props;
-    expect(policy).toMatchObject({
-      DefaultTTL: 0,
-      MinTTL: 0,
-      MaxTTL: 300,
-      ParametersInCacheKeyAndForwardedToOrigin: {
-        QueryStringsConfig: { QueryStringBehavior: 'all' },
-        // In the key so that CloudFront passes it on to the comment writes; the page sends it on nothing else.
-        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
-        CookiesConfig: { CookieBehavior: 'none' },
-      },
+    const policies = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy');
+    const keyOf = (behavior: CacheBehavior) => {
+      const [id] = Object.entries(policies).find(([candidate]) => JSON.stringify({ Ref: candidate }) === JSON.stringify(behavior.CachePolicyId))!;
+      return policies[id]!.Properties.CachePolicyConfig as { ParametersInCacheKeyAndForwardedToOrigin: Props } & Props;
+    };
+    const queryKey = Object.fromEntries(
+      apiBehaviors.map((behavior) => [behavior.PathPattern, keyOf(behavior).ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig]),
+    );
+    expect(queryKey).toEqual({
+      '/articles': { QueryStringBehavior: 'whitelist', QueryStrings: ['source', 'limit', 'cursor', 'q'] },
+      '/articles/*': { QueryStringBehavior: 'none' },
+      '/articles/*/related': { QueryStringBehavior: 'whitelist', QueryStrings: ['limit'] },
+      '/articles/*/comments': { QueryStringBehavior: 'whitelist', QueryStrings: ['limit', 'cursor'] },
+      '/articles/*/comments/*': { QueryStringBehavior: 'none' },
+      '/topics/*/articles': { QueryStringBehavior: 'whitelist', QueryStrings: ['limit', 'cursor'] },
+      '/sources': { QueryStringBehavior: 'none' },
     });
-    // Comment writes (POST, DELETE) pass only under /articles*; the other API paths take GET and HEAD.
-    expect(writablePathPatterns()).toEqual(['/articles*']);
+    // The same list the handler accepts, route by route.
+    for (const behavior of apiPathBehaviors()) {
+      const get = API_ROUTES.find((route) => route.method === 'GET' && route.template.replace(/\{[^}]+\}/g, '*') === behavior.pattern);
+      labelled(behavior.pattern, () => expect(behavior.query).toEqual(get?.query ?? []));
+    }
+    // One policy per distinct list: four.
+    expect(Object.keys(policies)).toHaveLength(4);
+    for (const behavior of apiBehaviors) {
+      labelled(behavior.PathPattern!, () =>
+        expect(keyOf(behavior)).toMatchObject({
+          DefaultTTL: 0,
+          MinTTL: 0,
+          MaxTTL: 300,
+          ParametersInCacheKeyAndForwardedToOrigin: {
+            // In the key so that CloudFront passes it on to the comment writes; the page sends it on nothing else.
+            HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
+            CookiesConfig: { CookieBehavior: 'none' },
+            EnableAcceptEncodingGzip: true,
+            EnableAcceptEncodingBrotli: true,
+          },
+        }),
+      );
+    }
+  });
+
+  it('forwards to the API only the cache key and Content-Type (never Host, other parameters or cookies), and caches errors not at all', () => {
+    const config = distribution();
+    const apiOriginId = config.Origins.find((origin) => origin.CustomOriginConfig)!.Id;
+    const apiBehaviors = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOriginId);
+    const requestPolicies = Object.entries(resourcesOfType(synth.template, 'AWS::CloudFront::OriginRequestPolicy'));
+    expect(requestPolicies).toHaveLength(1);
+    const [requestPolicyId, requestPolicy] = requestPolicies[0]!;
+    for (const behavior of apiBehaviors) expect(behavior.OriginRequestPolicyId).toEqual({ Ref: requestPolicyId });
+    expect(requestPolicy.Properties.OriginRequestPolicyConfig).toMatchObject({
+      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Content-Type'] },
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+    });
+    // Comment writes (POST, DELETE) pass only on the comment paths; every other API path takes GET and HEAD.
     for (const behavior of apiBehaviors) {
       const methods = (behavior as unknown as { AllowedMethods: string[] }).AllowedMethods;
-      expect(methods).toEqual(behavior.PathPattern === '/articles*' ? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] : ['GET', 'HEAD']);
+      labelled(behavior.PathPattern!, () =>
+        expect(methods).toEqual(
+          behavior.PathPattern!.startsWith('/articles/*/comments') ? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] : ['GET', 'HEAD'],
+        ),
+      );
     }
     // An error is not kept for CloudFront's default 10 s, and none is turned into a page.
     expect(config.CustomErrorResponses).toEqual(

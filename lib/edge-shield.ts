@@ -1,0 +1,113 @@
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+
+/** CloudFront takes only web ACLs of scope CLOUDFRONT, and those exist in us-east-1 alone. */
+export const EDGE_REGION = 'us-east-1';
+
+/** The managed rule groups, in the order they are evaluated (before the rate rule). */
+export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
+export const RATE_RULE_NAME = 'RequestsPerClientIp';
+
+export interface EdgeShieldProps {
+  /** Names the web ACL and its metrics (`newsweave-<stage>-edge`). */
+  readonly stage: string;
+  /**
+   * Requests one client IP address may make in five minutes before WAF blocks it, until its rate falls below again.
+   * Cached answers count too: WAF looks at every request before the cache.
+   * @default 2000
+   */
+  readonly requestsPerIpPer5Minutes?: number;
+}
+
+/**
+ * An AWS WAF web ACL for the reader's distribution: AWS's managed common rules and known-bad-inputs rules, then a
+ * rate-based rule per client IP. Requests none of them block are allowed. Its metrics are CloudWatch metrics of
+ * us-east-1 (`AWS/WAFV2`), named after the ACL and its rules (EdgeShield.metric).
+ */
+export class EdgeShield extends Construct {
+  readonly webAcl: CfnWebACL;
+  readonly webAclName: string;
+
+  constructor(scope: Construct, id: string, props: EdgeShieldProps) {
+    super(scope, id);
+    const limit = props.requestsPerIpPer5Minutes ?? 2000;
+    // WAF's own bounds for a rate-based rule's limit.
+    if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
+      throw new Error(`EdgeShield: requestsPerIpPer5Minutes must be a whole number from 10 to 2000000000, not ${limit}`);
+    }
+    this.webAclName = edgeWebAclName(props.stage);
+    const visibility = (metricName: string) => ({ metricName, cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true });
+    this.webAcl = new CfnWebACL(this, 'WebAcl', {
+      name: this.webAclName,
+      description: `Newsweave ${props.stage}: the reader and its API at the edge`,
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(this.webAclName),
+      rules: [
+        ...MANAGED_RULE_GROUPS.map((name, index) => ({
+          name,
+          priority: index,
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          overrideAction: { none: {} },
+          visibilityConfig: visibility(name),
+        })),
+        {
+          name: RATE_RULE_NAME,
+          priority: MANAGED_RULE_GROUPS.length,
+          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          action: { block: {} },
+          visibilityConfig: visibility(RATE_RULE_NAME),
+        },
+      ],
+    });
+  }
+}
+
+export function edgeWebAclName(stage: string): string {
+  return `newsweave-${stage}-edge`;
+}
+
+/**
+ * A web ACL's metric (`AllowedRequests`, `BlockedRequests`) for one of its rules or, with `ALL`, the whole ACL,
+ * read from us-east-1 wherever the dashboard is.
+ */
+export function webAclMetric(webAclName: string, metricName: 'AllowedRequests' | 'BlockedRequests', rule = 'ALL'): Metric {
+  return new Metric({
+    namespace: 'AWS/WAFV2',
+    metricName,
+    dimensionsMap: { WebACL: webAclName, Rule: rule },
+    region: EDGE_REGION,
+    statistic: 'Sum',
+    period: Duration.minutes(5),
+    label: rule === 'ALL' ? metricName : `${rule} ${metricName}`,
+  });
+}
+
+export interface EdgeStackProps extends StackProps, EdgeShieldProps {}
+
+/**
+ * The stack of the edge shield, always in us-east-1, beside the stack of everything else wherever that is. Its one
+ * output, the web ACL's ARN, is read by the main stack with `Fn::GetStackOutput` (edgeWebAclArn), which crosses
+ * regions without a custom resource and needs the main stack's region nowhere.
+ */
+export class EdgeStack extends Stack {
+  static readonly WEB_ACL_ARN_OUTPUT = 'WebAclArn';
+  readonly shield: EdgeShield;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, {
+      description: `Newsweave (${props.stage}): the WAF web ACL of the reader's distribution`,
+      ...props,
+      env: { account: props.env?.account, region: EDGE_REGION },
+    });
+    this.shield = new EdgeShield(this, 'Shield', props);
+    new CfnOutput(this, EdgeStack.WEB_ACL_ARN_OUTPUT, { value: this.shield.webAcl.attrArn, description: 'For the distribution (WebACLId)' });
+  }
+
+  /** The web ACL's ARN, as another stack (in any region) reads it. */
+  get webAclArnForOtherStacks(): string {
+    return Fn.getStackOutput(this.stackName, EdgeStack.WEB_ACL_ARN_OUTPUT, EDGE_REGION);
+  }
+}

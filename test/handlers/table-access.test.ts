@@ -1,0 +1,196 @@
+/**
+ * What the fetcher and the worker really ask of the table, seen on the wire: their Lambda entry points run against a
+ * local DynamoDB server through a recording proxy, on a feed and article pages served on loopback. Every request
+ * must be one of the actions its role is granted (lib/newsweave-function.ts, TABLE_ACCESS), on a partition of one
+ * of its item families (the role's `dynamodb:LeadingKeys` condition), and never on an index; and every granted
+ * action must be used, so that a grant nobody needs shows up here.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TABLE_ACCESS } from '../../lib/newsweave-function';
+import { createLambdaContext } from '../../local/lambda-context';
+import { createQueues, createSqsClient, startSqs, type LocalServer } from '../../local/servers';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { articleMessage, sqsEvent } from '../support/events';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { restoreEnv, stubEnv } from '../support/stub-env';
+
+type Role = 'fetcher' | 'worker';
+interface Call {
+  readonly role: Role;
+  readonly action: string;
+  readonly partitions: readonly string[];
+  readonly indexName?: string;
+}
+
+type AttributeValue = { S?: string };
+type Body = Record<string, unknown> & {
+  Key?: Record<string, AttributeValue>;
+  Item?: Record<string, AttributeValue>;
+  RequestItems?: Record<string, unknown>;
+  IndexName?: string;
+  KeyConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+};
+
+/** The partition keys a request names, as IAM's dynamodb:LeadingKeys sees them. */
+function partitionsOf(action: string, body: Body): string[] {
+  const pk = (item: Record<string, AttributeValue> | undefined) => item?.PK?.S ?? '(none)';
+  switch (action) {
+    case 'GetItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return [pk(body.Key)];
+    case 'PutItem':
+      return [pk(body.Item)];
+    case 'BatchGetItem':
+      return Object.values(body.RequestItems ?? {}).flatMap((table) => (table as { Keys: Record<string, AttributeValue>[] }).Keys.map(pk));
+    case 'BatchWriteItem':
+      return Object.values(body.RequestItems ?? {}).flatMap((requests) =>
+        (requests as { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }[]).map(
+          (each) => pk(each.PutRequest?.Item ?? each.DeleteRequest?.Key),
+        ),
+      );
+    case 'Query': {
+      const [, name, placeholder] = /^\s*(#?\w+)\s*=\s*(:\w+)/.exec(body.KeyConditionExpression ?? '') ?? [];
+      const attribute = name?.startsWith('#') ? body.ExpressionAttributeNames?.[name] : name;
+      const value = placeholder ? body.ExpressionAttributeValues?.[placeholder]?.S : undefined;
+      return [attribute === 'PK' && value !== undefined ? value : `(${attribute ?? 'unknown'})`];
+    }
+    default:
+      return ['(not an item request)'];
+  }
+}
+
+/** IAM's StringLike: `*` any run of characters, `?` one. */
+const like = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(value);
+
+let dynamo: LocalDynamo;
+let proxy: Server;
+let sqs: LocalServer;
+let sqsClient: SQSClient;
+let pages: Server;
+let origin = '';
+let role: Role = 'fetcher';
+const calls: Call[] = [];
+let fetcher: (event: unknown, context: Context) => Promise<{ outcomes: { status: string; queued: number }[] }>;
+let worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+const paragraphs = (topic: string) =>
+  Array.from(
+    { length: 8 },
+    (_, n) =>
+      `<p>Paragraph ${n} about ${topic}: the harbour authority of Kestrel Bay said on Tuesday that talks with the dockworkers' union would resume, and that ships were waiting offshore while the strike entered its ${n + 2}th day.</p>`,
+  ).join('\n');
+const page = (title: string, canonical: string, topic: string) => `<!doctype html><html lang="en"><head>
+<meta charset="utf-8"><title>${title} | The Harbor Times</title><link rel="canonical" href="${canonical}">
+<meta property="article:published_time" content="2026-11-20T08:00:00Z"></head><body>
+<article><h1>${title}</h1><p class="byline">By Ana Reyes</p>${paragraphs(topic)}</article></body></html>`;
+const rss = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Harbor Times</title><link>${base}/</link>
+<item><title>Strike talks resume</title><link>${base}/news/strike</link><pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Ships wait offshore</title><link>${base}/news/ships</link><pubDate>Tue, 24 Nov 2026 09:00:00 GMT</pubDate></item>
+</channel></rss>`;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo('table-access');
+  const upstream = new URL(dynamo.endpoint);
+  proxy = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const action = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as Body;
+      calls.push({ role, action, partitions: partitionsOf(action, parsed), indexName: parsed.IndexName });
+      const forwarded = httpRequest(
+        { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      forwarded.end(body);
+    });
+  });
+  await new Promise<void>((ready) => proxy.listen(0, '127.0.0.1', ready));
+  sqs = await startSqs();
+  sqsClient = createSqsClient(sqs.endpoint);
+  const { queueUrl } = await createQueues(sqsClient, 'table-access');
+  pages = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://pages').pathname;
+    if (path === '/rss.xml') {
+      response.writeHead(200, { 'content-type': 'application/rss+xml' });
+      response.end(rss(origin));
+    } else if (path.startsWith('/news/')) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(page(`Strike story ${path}`, `${origin}${path}`, 'the strike'));
+    } else if (path === '/refused') {
+      response.writeHead(403).end();
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ready) => pages.listen(0, '127.0.0.1', ready));
+  origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+
+  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubEnv('QUEUE_URL', queueUrl);
+  stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
+  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
+  stubEnv('AWS_REGION', 'us-east-1');
+  stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  fetcher = (await import('../../functions/fetch-sources')).handler as unknown as typeof fetcher;
+  worker = (await import('../../functions/process-articles')).handler as unknown as typeof worker;
+
+  role = 'fetcher';
+  const source = { id: 'harbor-times', name: 'The Harbor Times', url: `${origin}/rss.xml`, schedule: 'rate(5 minutes)' };
+  const fetched = await fetcher({ sources: [source] }, createLambdaContext('fetcher', 120));
+  expect(fetched.outcomes).toEqual([expect.objectContaining({ status: 'fetched', queued: 2 })]);
+  role = 'worker';
+  // Two copies of one story (stored once, related to each other), a page that is no article, and a refused page.
+  const messages = ['/news/strike', '/news/ships', '/missing', '/refused'].map((path) => articleMessage({ url: `${origin}${path}` }));
+  await worker(sqsEvent(messages), createLambdaContext('worker', 120));
+}, 120_000);
+
+afterAll(async () => {
+  restoreEnv();
+  sqsClient.destroy();
+  await new Promise((done) => pages.close(done));
+  await new Promise((done) => proxy.close(done));
+  await sqs.stop();
+  await dynamo.stop();
+});
+
+describe.each(['fetcher', 'worker'] as const)('the %s', (name) => {
+  const own = () => calls.filter((call) => call.role === name);
+  const access = TABLE_ACCESS[name];
+
+  it('sends exactly the actions its role is granted', () => {
+    expect(own().length).toBeGreaterThan(0);
+    const used = [...new Set(own().map((call) => `dynamodb:${call.action}`))].sort();
+    expect(used).toEqual([...access.actions].sort());
+  });
+
+  it('touches only partitions of its item families, and no index', () => {
+    const outside = own().flatMap((call) =>
+      call.partitions.filter((partition) => !access.itemFamilies.some((family) => like(family, partition))).map((partition) => `${call.action} ${partition}`),
+    );
+    expect(outside).toEqual([]);
+    expect(own().filter((call) => call.indexName !== undefined)).toEqual([]);
+  });
+
+  it('uses every item family it is granted', () => {
+    const partitions = own().flatMap((call) => call.partitions);
+    const unused = access.itemFamilies.filter((family) => !partitions.some((partition) => like(family, partition)));
+    expect(unused).toEqual([]);
+  });
+});
