@@ -29,8 +29,7 @@ interface CommentsModule {
 const assets = new URL('../../web/reader/assets/', import.meta.url);
 const session: SessionModule = await import(new URL('session.js', assets).href);
 const auth: AuthModule = await import(new URL('auth.js', assets).href);
-// comments.js builds DOM only when called; its pure helpers need none.
-const comments: CommentsModule = await import(new URL('comments.js', assets).href);
+const comments: CommentsModule = await import(new URL('comment-messages.js', assets).href);
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const token = (claims: Record<string, unknown>) => `${encode({ alg: 'RS256' })}.${encode(claims)}.sig`;

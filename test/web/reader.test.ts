@@ -250,15 +250,29 @@ describe('reader: comments', () => {
     await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(3));
   });
 
-  it('signs in with the managed login\'s authorization code flow and PKCE, and comes back to the article', async () => {
-    await open();
-    const redirectUri = `${fake.origin}/`;
+  /** The page's config.js pointing sign-in at the fake's stand-in for the managed login. */
+  async function useFakeCognito(redirectUri: string) {
     await page.route(`${fake.origin}/config.js`, (route) =>
       route.fulfill({
         contentType: 'text/javascript',
         body: `window.NEWSWEAVE_API = ''; window.NEWSWEAVE_AUTH = ${JSON.stringify({ kind: 'cognito', domain: fake.origin, clientId: 'reader-client', redirectUri })};`,
       }),
     );
+  }
+
+  async function signInOnArticle(id: string) {
+    await useFakeCognito(`${fake.origin}/`);
+    await page.goto(`${fake.origin}/#/article/${id}`);
+    await expectCommentsSection(page);
+    await comments().locator('.comment-account button').click();
+    await eventually(async () => expect(await comments().locator('.comment-user').textContent()).toBe(FAKE_COGNITO_USER.username));
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+  }
+
+  it('signs in with the managed login\'s authorization code flow and PKCE, and comes back to the article', async () => {
+    await open();
+    const redirectUri = `${fake.origin}/`;
+    await useFakeCognito(redirectUri);
     const before = fake.tokenRequests.length;
     await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
     await expectCommentsSection(page);
@@ -270,10 +284,45 @@ describe('reader: comments', () => {
     expect(exchange?.pkceMatched).toBe(true);
     expect(exchange?.fields).toMatchObject({ grant_type: 'authorization_code', client_id: 'reader-client', redirect_uri: redirectUri });
     expect(exchange?.fields.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    // Only the signed-in user's own comment can be deleted; the form is there.
+    // Only the signed-in user's own comment can be deleted; the form is there. The account box is drawn before the
+    // comments have loaded, so wait for them.
+    await page.locator('section.comments:not([aria-busy])').waitFor();
     expect(await comments().locator('.comment-delete').count()).toBe(1);
     expect(await comments().locator('li.comment').first().locator('.comment-delete').count()).toBe(1);
     expect(await comments().locator('textarea#comment-body').count()).toBe(1);
+  });
+
+  it('says so where the form was when the session ran out before posting, and offers to sign in again', async () => {
+    await open();
+    await signInOnArticle(IDS.strike);
+    await comments().locator('textarea#comment-body').fill('Still here?');
+    await page.evaluate(() => window.sessionStorage.clear());
+    await comments().locator('form button[type="submit"]').click();
+    await eventually(async () =>
+      expect(await comments().locator('.comment-error[role="alert"]:not([hidden])').textContent()).toBe(
+        'You are signed out, so your comment was not posted. Sign in again to go on.',
+      ),
+    );
+    expect(await comments().locator('.comment-account button').textContent()).toBe('Sign in to comment');
+    expect(await comments().locator('form, .comment-delete').count()).toBe(0);
+  });
+
+  it('says under the comment when a delete is refused as signed out, and takes every delete button away', async () => {
+    await open();
+    await signInOnArticle(IDS.strike);
+    await page.route(/\/articles\/[^/]+\/comments\/[^/]+$/, (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' }),
+    );
+    const own = comments().locator('li.comment').first();
+    await own.locator('.comment-delete').click();
+    await eventually(async () =>
+      expect(await own.locator('.comment-error[role="alert"]').textContent()).toBe(
+        'You are signed out, so your comment was not deleted. Sign in again to go on.',
+      ),
+    );
+    expect(await comments().locator('li.comment').count()).toBe(3);
+    expect(await comments().locator('.comment-account button').textContent()).toBe('Sign in to comment');
+    expect(await comments().locator('form, .comment-delete').count()).toBe(0);
   });
 
   it('refuses a sign-in answer this tab did not ask for', async () => {
