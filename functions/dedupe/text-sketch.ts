@@ -34,8 +34,8 @@ export interface TextSketch {
 
 /** The sketch of a text, or null when the text is too short to judge. */
 export function sketchText(text: string): TextSketch | null {
-  const words = text.normalize('NFC').toLowerCase().match(WORD) ?? [];
-  if (words.length < MIN_WORDS) return null;
+  const words = text.normalize('NFC').toLowerCase().match(WORD);
+  if (!words || words.length < MIN_WORDS) return null;
   const hashes = new Set<number>();
   for (let i = 0; i + SHINGLE <= words.length; i++) hashes.add(hash32(words.slice(i, i + SHINGLE).join(' ')));
   const sorted = [...hashes].sort((a, b) => a - b);
@@ -67,7 +67,8 @@ export function decodeSketch(value: unknown): TextSketch | null {
   const match = /^(\d{1,9}):([0-9a-z,]{0,1000})$/.exec(value);
   if (!match) return null;
   const hashes = match[2] ? match[2].split(',').map((part) => Number.parseInt(part, 36)) : [];
-  if (hashes.length > SKETCH_SIZE || hashes.some((hash) => !Number.isInteger(hash) || hash < 0 || hash > 0xffffffff)) return null;
+  // The pattern admits no sign: a part is a hash, too large, or empty (NaN).
+  if (hashes.length > SKETCH_SIZE || hashes.some((hash) => !Number.isInteger(hash) || hash > 0xffffffff)) return null;
   return { shingles: Number(match[1]), hashes: [...hashes].sort((x, y) => x - y) };
 }
 
@@ -76,7 +77,7 @@ function mergeSmallest(a: readonly number[], b: readonly number[], size: number)
   let i = 0;
   let j = 0;
   while (merged.length < size && (i < a.length || j < b.length)) {
-    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    const next = (a[i] ?? Infinity) <= (b[j] ?? Infinity) ? a[i++]! : b[j++]!;
     if (merged.at(-1) !== next) merged.push(next);
   }
   return merged;

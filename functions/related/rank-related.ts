@@ -65,7 +65,6 @@ type Sparse = ReadonlyMap<string, number>;
 
 export function rankRelated(article: ArticleToRank, candidates: readonly IndexedArticle[]): RelatedLink[] {
   const pool = uniqueCandidates(article, candidates);
-  if (pool.length === 0) return [];
   const own = toSparse(article.vector);
   const vectors = pool.map((candidate) => toSparse(candidate.vector));
   const similarities = vectors.map((vector) => dot(own, vector));
@@ -121,7 +120,8 @@ function smooth(vector: Sparse, neighbours: readonly Sparse[], similarities: rea
   const nearest = similarities
     .map((value, index) => ({ value, index }))
     .filter(({ value }) => value > 0)
-    .sort((a, b) => b.value - a.value || a.index - b.index)
+    // Stable: among equally near neighbours, the first read.
+    .sort((a, b) => b.value - a.value)
     .slice(0, FEEDBACK_NEIGHBOURS);
   const sum = new Map(vector);
   for (const { value, index } of nearest) {

@@ -58,4 +58,4 @@ export function termVector(terms: readonly Pick<WeightedTerm, 'term' | 'weight'>
   return norm > 0 ? weighted.map((term) => ({ term: term.term, weight: term.weight / norm })) : [];
 }
 
-const compareTerms = (a: VectorTerm, b: VectorTerm) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+const compareTerms = (a: VectorTerm, b: VectorTerm) => b.weight - a.weight || (a.term < b.term ? -1 : 1);

@@ -27,6 +27,14 @@ describe('assignStory', () => {
     expect(assignStory(article, [candidate('first', null)])).toBe('new');
   });
 
+  it('joins a candidate that resembles it by exactly COPY_RESEMBLANCE, and none that resembles it less', () => {
+    const of = (...hashes: number[]): TextSketch => ({ shingles: hashes.length, hashes });
+    const own = { id: 'new', sketch: of(1, 2, 3, 4) };
+    // 3 of the union's 4 hashes shared: 0.75; 3 of 5: 0.6.
+    expect(assignStory(own, [candidate('threshold', null, { storyId: 'story-t', sketch: of(1, 2, 3) })])).toBe('story-t');
+    expect(assignStory(own, [candidate('below', null, { storyId: 'story-b', sketch: of(1, 2, 3, 5) })])).toBe('new');
+  });
+
   it('is never its own copy', () => {
     expect(assignStory(article, [candidate('new', wire, { storyId: 'elsewhere' })])).toBe('new');
   });
@@ -40,6 +48,10 @@ describe('assignStory', () => {
     const newer = candidate('newer', wire, { storyId: 'story-new', publishedAt: '2026-11-21T10:00:00.000Z' });
     expect(assignStory(article, [newer, older])).toBe('story-old');
     expect(assignStory(article, [older, newer])).toBe('story-old');
+    // The closest even when a farther copy is older, or of an earlier story id.
+    const olderFarther = candidate('older-farther', `${wire} ${text('tail', 12)}`, { storyId: 'story-0', publishedAt: '2026-11-01T10:00:00.000Z' });
+    expect(assignStory(article, [closer, olderFarther])).toBe('story-close');
+    expect(assignStory(article, [olderFarther, closer])).toBe('story-close');
     const tiedA = candidate('a', wire, { storyId: 'story-a' });
     const tiedB = candidate('b', wire, { storyId: 'story-b' });
     expect(assignStory(article, [tiedB, tiedA])).toBe('story-a');

@@ -46,6 +46,17 @@ describe('sketchText', () => {
     expect(sketch(`${words(40)} ${words(40)}`).shingles).toBeLessThan(2 * 37);
   });
 
+  it('is the same sketch on every deploy: the sketches stored in the index stay comparable with new ones', () => {
+    // 32 words, 29 shingles: fewer than SKETCH_SIZE, so every hash is kept. Any change to the words, the shingles or the
+    // hash changes these, and would make every stored sketch a stranger to the new ones.
+    const text = 'The central bank cut its benchmark rate by a quarter point to 3.25 per cent on Wednesday in a split vote, saying inflation had cooled faster than expected over the autumn.';
+    expect(encodeSketch(sketch(text))).toBe(
+      '29:174bkc,37eqdp,3ux1m4,cg67ua,e1a4f4,ev9svr,ey4xwo,f6s4v4,m1orv8,oyedix,p54ete,v6hqhe,xemxjo,xucetr,118hc7h,11a7ryj,' +
+        '148cjcw,1567qy6,19xg8k3,1b1u1m8,1ed754o,1gla33f,1ikjxce,1lo7ox1,1o1ysqt,1o4t2hw,1q860h7,1rcjo6w,1rs3xsz',
+    );
+    expect(sketchText('— … !!!')).toBeNull();
+  });
+
   it('ignores case, punctuation and Unicode normalisation', () => {
     expect(sketch(WIRE.toUpperCase().replace(/ /g, ' — '))).toEqual(sketch(WIRE));
     expect(sketch(`Café ${WIRE}`)).toEqual(sketch(`Cafe\u0301 ${WIRE}`));
@@ -59,6 +70,29 @@ describe('resemblance', () => {
     const a = sketch(`${words(100, 'x')} ${words(100, 'y')}`);
     const b = sketch(`${words(100, 'y')} ${words(100, 'z')}`);
     expect(resemblance(a, b)).toBe(resemblance(b, a));
+  });
+
+  it('is the share of the union\'s smallest hashes that both sketches hold, exactly', () => {
+    const of = (...hashes: number[]): TextSketch => ({ shingles: hashes.length, hashes });
+    // Union {1, 2, 3, 4}, both hold 3: whichever sketch runs out first.
+    expect(resemblance(of(1, 2, 3), of(3, 4))).toBe(1 / 4);
+    expect(resemblance(of(3, 4), of(1, 2, 3))).toBe(1 / 4);
+    // Full sketches: the union's SKETCH_SIZE smallest are 0-47, of which 24-47 are in both.
+    const low = of(...Array.from({ length: SKETCH_SIZE }, (_, i) => i));
+    const high = of(...Array.from({ length: SKETCH_SIZE }, (_, i) => i + SKETCH_SIZE / 2));
+    expect(resemblance(low, high)).toBe(0.5);
+    expect(resemblance(high, low)).toBe(0.5);
+    // An empty sketch (a decoded "0:") resembles nothing, itself included.
+    expect(resemblance(of(), of())).toBe(0);
+    expect(resemblance(of(), of(1, 2))).toBe(0);
+  });
+
+  it('calls texts copies from COPY_RESEMBLANCE on, the threshold included', () => {
+    const of = (...hashes: number[]): TextSketch => ({ shingles: hashes.length, hashes });
+    expect(resemblance(of(1, 2, 3, 4), of(1, 2, 3))).toBe(COPY_RESEMBLANCE);
+    expect(isCopy(of(1, 2, 3, 4), of(1, 2, 3))).toBe(true);
+    expect(isCopy(of(1, 2, 3, 4, 5), of(1, 2, 3, 4))).toBe(true);
+    expect(isCopy(of(1, 2, 3, 4, 5), of(1, 2, 3))).toBe(false);
   });
 
   it('estimates the Jaccard index of the shingle sets, to within about 1 / sqrt(SKETCH_SIZE)', () => {
@@ -122,9 +156,12 @@ describe('encodeSketch and decodeSketch', () => {
   });
 
   it('read anything else as no sketch', () => {
-    for (const damaged of [undefined, null, 42, '', 'abc', '12', '12:ZZ', `1:${'1,'.repeat(SKETCH_SIZE)}1`, '1:-5', `1:${(2 ** 33).toString(36)}`, ' 1:a']) {
-      expect(decodeSketch(damaged)).toBeNull();
-    }
+    const damagedList: unknown[] = [undefined, null, 42, '', 'abc', '12', '12:ZZ', `1:${'1,'.repeat(SKETCH_SIZE)}1`, '1:-5', `1:${(2 ** 33).toString(36)}`, ' 1:a'];
+    // An empty hash between commas or at the end; a hash past 32 bits; a list or an object that only reads as one.
+    damagedList.push('2:a,,b', '1:a,', `1:${(2 ** 32).toString(36)}`, ['3:c,a,b'], { toString: () => '3:c,a,b' });
+    for (const damaged of damagedList) expect(decodeSketch(damaged)).toBeNull();
     expect(decodeSketch('3:c,a,b')).toEqual({ shingles: 3, hashes: [10, 11, 12] });
+    // Every 32-bit hash, 0 and 2^32 - 1 included.
+    expect(decodeSketch(`2:${(2 ** 32 - 1).toString(36)},0`)).toEqual({ shingles: 2, hashes: [0, 2 ** 32 - 1] });
   });
 });

@@ -64,6 +64,46 @@ describe('rankRelated', () => {
     expect(link!.reasons).toEqual(['a', 'b', 'c']);
   });
 
+  it('gives as reasons only terms the two share', () => {
+    const [link] = rankRelated(toRank(['flood', 'dam', 'rain']), [indexed('x', ['flood', 'chess'])]);
+    expect(link!.reasons).toEqual(['flood']);
+  });
+
+  it('scores (smoothed + 2 x cosine) / 3, each side smoothed by its neighbours at 4/5 of their cosine', () => {
+    // A = x and B = (x + y) / sqrt 2: cosine 1 / sqrt 2, each the other's only neighbour, at k = 4 / (5 sqrt 2).
+    // Over (x, y), A + kB = (1.4, 0.4) and B + kA = (0.9, 0.5) x sqrt 2: smoothed = 1.46 / sqrt(2.12 x 1.06).
+    const article = toRank(['x']);
+    const b = indexed('b', ['x', 'y']);
+    const alone = (1.46 / Math.sqrt(2.12 * 1.06) + 2 / Math.SQRT2) / 3;
+    expect(rankRelated(article, [b])[0]!.score).toBeCloseTo(alone, 6);
+    // C = y shares nothing with A, so it is no neighbour of A's and gets no link, but it is B's neighbour at
+    // 1 / sqrt 2 as A is: B + kA + kC = (0.9, 0.9) x sqrt 2, and smoothed = 1.8 / sqrt(2.12 x 2).
+    const links = rankRelated(article, [b, indexed('c', ['y'])]);
+    expect(links.map((link) => link.id)).toEqual(['b']);
+    expect(links[0]!.score).toBeCloseTo((1.8 / Math.sqrt(2.12 * 2) + 2 / Math.SQRT2) / 3, 6);
+  });
+
+  it('smooths each vector with its five nearest neighbours only, whatever order they were read in', () => {
+    const article = toRank(['p', 'q']);
+    // Five neighbours at cosine 1/2 (the target and four others, all sharing p); a weaker sixth, at about 0.22, that
+    // shares only q with the article and nothing with the others, so it is not among the target's neighbours either.
+    const target = indexed('target', ['p', 't']);
+    const others = [1, 2, 3, 4].map((n) => indexed(`n${n}`, ['p', `n${n}`]));
+    const weaker = indexed('weaker', { q: 1, w: 3 });
+    const score = (candidates: IndexedArticle[]) => rankRelated(article, candidates).find((link) => link.id === 'target')!.score;
+    const five = score([target, ...others]);
+    expect(score([weaker, target, ...others])).toBe(five);
+    expect(score([target, ...others, weaker])).toBe(five);
+    // Without one of the five, the weaker one is among them and the score changes.
+    expect(score([weaker, target, ...others.slice(1)])).not.toBe(score([target, ...others.slice(1)]));
+  });
+
+  it('never links a candidate that shares no term, however much its neighbourhood agrees', () => {
+    const bridges = [1, 2, 3].map((n) => indexed(`bridge${n}`, ['a', 'b', 'c', 'd']));
+    const links = rankRelated(toRank(['a', 'b']), [indexed('apart', ['c', 'd']), ...bridges]);
+    expect(links.map((link) => link.id)).toEqual(['bridge1', 'bridge2', 'bridge3']);
+  });
+
   it('never ranks the article itself, a copy of its own story, a candidate read twice, or one with nothing shared', () => {
     const links = rankRelated(toRank(['flood', 'dam'], { storyId: 'story' }), [
       indexed('new', ['flood', 'dam']),
@@ -138,6 +178,16 @@ describe('listFloor', () => {
 });
 
 describe('compareLinks', () => {
+  it('is a comparator: negative when the first comes first, positive when it comes after, 0 for the same link', () => {
+    const a = { score: 0.5, id: 'a' };
+    const b = { score: 0.5, id: 'b' };
+    expect(compareLinks(a, b)).toBeLessThan(0);
+    expect(compareLinks(b, a)).toBeGreaterThan(0);
+    expect(compareLinks(a, { ...a })).toBe(0);
+    expect(compareLinks({ score: 0.9, id: 'z' }, a)).toBeLessThan(0);
+    expect(compareLinks(a, { score: 0.9, id: 'z' })).toBeGreaterThan(0);
+  });
+
   it('orders best first, ties by id', () => {
     const links = [{ score: 0.5, id: 'b' }, { score: 0.9, id: 'z' }, { score: 0.5, id: 'a' }, { score: 0.5, id: 'b' }];
     expect([...links].sort(compareLinks)).toEqual([{ score: 0.9, id: 'z' }, { score: 0.5, id: 'a' }, { score: 0.5, id: 'b' }, { score: 0.5, id: 'b' }]);

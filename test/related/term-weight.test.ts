@@ -12,6 +12,11 @@ describe('termInformation', () => {
     expect(termInformation('nepomniachtchi')).toBe(termInformation('magnus carlsen'));
     expect(termInformation('the')).toBeCloseTo(Math.log(1 + referenceRank('the')!) + 1, 12);
   });
+
+  it('ranks from 1: the most frequent word, `you`, carries 1 + ln 2 (about 1.7)', () => {
+    expect(referenceRank('you')).toBe(1);
+    expect(termInformation('you')).toBeCloseTo(1 + Math.LN2, 12);
+  });
 });
 
 describe('saturate', () => {
@@ -44,5 +49,17 @@ describe('termVector', () => {
     expect(vector.map((term) => term.term)).toEqual(terms.slice(0, VECTOR_TERMS).map((term) => term.term));
     expect(termVector([])).toEqual([]);
     expect(termVector([{ term: 'zero', weight: 0 }])).toEqual([]);
+    expect(termVector([{ term: 'zero', weight: 0 }, { term: 'flood', weight: 2 }, { term: 'neg', weight: -2 }])).toEqual([{ term: 'flood', weight: 1 }]);
+  });
+
+  it('orders ties by term whatever order the terms come in', () => {
+    const terms = Array.from({ length: 40 }, (_, i) => `t${String((i * 17) % 40).padStart(2, '0')}`);
+    const expected = [...terms].sort();
+    expect(termVector(terms.map((term) => ({ term, weight: 2 }))).map((term) => term.term)).toEqual(expected);
+    expect(termVector([...terms].reverse().map((term) => ({ term, weight: 2 }))).map((term) => term.term)).toEqual(expected);
+  });
+
+  it('is a unit vector or none: weights too small to square give none, never an infinite weight', () => {
+    expect(termVector([{ term: 'flood', weight: 1e-300 }])).toEqual([]);
   });
 });
