@@ -22,24 +22,16 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  METRICS_NAMESPACE,
+  PIPELINE_COUNTS,
+  SERVICE_DIMENSION,
+  SERVICE_NAME,
+  type DimensionOf,
+  type MetricName,
+} from '../functions/shared/telemetry-contract';
 import { MANAGED_RULE_GROUPS, RATE_RULE_NAME, webAclMetric } from './edge-shield';
 
-/** The custom metrics the functions emit through Powertools (namespace `Newsweave`, dimension `service`). */
-export const PIPELINE_METRICS = [
-  'SourcesFetched',
-  'FetchErrors',
-  'UrlsQueued',
-  'ArticlesStored',
-  'DuplicatesSkipped',
-  'PagesRejected',
-  'RelatedIndexUpdates',
-  'QueueSendFailures',
-  'PagesDeferred',
-  'DeadLettersRedriven',
-  'DeadLettersGivenUp',
-] as const;
-export const METRICS_NAMESPACE = 'Newsweave';
-export const SERVICE_NAME = 'newsweave';
 
 /** Alarm thresholds, every one configurable from the CDK context (docs/operations.md). */
 export interface AlarmThresholds {
@@ -261,7 +253,7 @@ export class Monitoring extends Construct {
       new GraphWidget({
         title: 'Pipeline throughput (per 5 minutes)',
         width: 12,
-        left: PIPELINE_METRICS.map((name) => anyDimension(name)),
+        left: PIPELINE_COUNTS.map((name) => anyDimension(name)),
       }),
       new GraphWidget({
         title: 'Extraction time (ms)',
@@ -368,11 +360,11 @@ export class Monitoring extends Construct {
 }
 
 /** A pipeline metric as the functions emit it: namespace `Newsweave`, default dimension `service`. */
-export function pipelineMetric(name: string, period: Duration, statistic = 'Sum'): Metric {
+export function pipelineMetric(name: MetricName, period: Duration, statistic = 'Sum'): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: { service: SERVICE_NAME },
+    dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME },
     statistic,
     period,
     label: statistic === 'Sum' ? name : `${name} ${statistic}`,
@@ -384,9 +376,9 @@ export function pipelineMetric(name: string, period: Duration, statistic = 'Sum'
  * per-source dimension would cost a metric per source, and per-source health is on the source records already
  * (`GET /sources`: last error, error count, next attempt).
  */
-function byDimension(name: string, dimension: string): MathExpression {
+function byDimension<Name extends MetricName>(name: Name, dimension: DimensionOf<Name>['name']): MathExpression {
   return new MathExpression({
-    expression: `SEARCH('{${METRICS_NAMESPACE},service,${dimension}} MetricName="${name}"', 'Sum', 300)`,
+    expression: `SEARCH('{${METRICS_NAMESPACE},${SERVICE_DIMENSION},${dimension}} MetricName="${name}"', 'Sum', 300)`,
     label: '',
     period: FIVE_MINUTES,
   });
@@ -396,7 +388,7 @@ function byDimension(name: string, dimension: string): MathExpression {
  * The sum of a pipeline metric over all its dimension sets: some counts carry one extra dimension (PagesRejected
  * by `reason`, FetchErrors by `sourceId`), and a plain metric would miss those series.
  */
-function anyDimension(name: string): MathExpression {
+function anyDimension(name: MetricName): MathExpression {
   return new MathExpression({
     expression: `SUM(SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${name}"', 'Sum', 300))`,
     label: name,

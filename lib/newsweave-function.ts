@@ -8,6 +8,7 @@ import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-no
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 
 /** The repository root: entries, the lock file and the esbuild project all live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -175,8 +176,8 @@ export class NewsweaveFunction extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         ALLOW_PRIVATE_ADDRESSES: 'false',
-        POWERTOOLS_SERVICE_NAME: 'newsweave',
-        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point into the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',

@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
 import { FETCHER_ITEM_FAMILIES, WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
 import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
@@ -227,8 +228,8 @@ describe('functions', () => {
       expect(env(name)).toMatchObject({
         TABLE_NAME: { Ref: tableId },
         ALLOW_PRIVATE_ADDRESSES: 'false',
-        POWERTOOLS_SERVICE_NAME: 'newsweave',
-        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       });
@@ -559,7 +560,7 @@ describe('monitoring', () => {
       Metrics: [
         {
           MetricStat: {
-            Metric: { Namespace: 'Newsweave', MetricName: 'ArticlesStored', Dimensions: [{ Name: 'service', Value: 'newsweave' }] },
+            Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'ArticlesStored', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
             Period: 120 * 60,
             Stat: 'Sum',
           },
@@ -610,14 +611,11 @@ describe('monitoring', () => {
     ]) {
       labelled(metric, () => expect(metricNames).toContain(metric));
     }
-    for (const metric of [
-      'ArticlesStored', 'SourcesFetched', 'FetchErrors', 'UrlsQueued', 'DuplicatesSkipped', 'PagesRejected',
-      'RelatedIndexUpdates', 'QueueSendFailures',
-    ]) {
-      labelled(metric, () => expect(expressions).toContain(`SUM(SEARCH('Namespace="Newsweave" MetricName="${metric}"', 'Sum', 300))`));
+    for (const metric of PIPELINE_COUNTS) {
+      labelled(metric, () => expect(expressions).toContain(`SUM(SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metric}"', 'Sum', 300))`));
     }
-    expect(expressions).toContain(`SEARCH('{Newsweave,service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
-    expect(expressions).toContain(`SEARCH('{Newsweave,service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
     const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
     expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
   });
