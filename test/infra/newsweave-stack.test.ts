@@ -504,7 +504,7 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(16);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
@@ -539,6 +539,66 @@ describe('monitoring', () => {
       Threshold: 1800,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+  });
+
+  it('alarms on errors and on throttles of every function', () => {
+    const functions = { Fetcher: 'fetcher', Worker: 'worker', Redriver: 'redriver', ApiFunction: 'api' } as const;
+    for (const [name, id] of Object.entries(functions)) {
+      labelled(name, () =>
+        expect(alarm(`${name}Throttled`).Properties).toMatchObject({
+          MetricName: 'Throttles',
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(id).id } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 2,
+          TreatMissingData: 'notBreaching',
+        }),
+      );
+    }
+    // The worker's errors are its error rate, the redrive's RedriveFailing (above).
+    expect(alarm('FetcherFailing').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn('fetcher').id } }],
+      Period: 900,
+      Threshold: 0,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+    expect(alarm('ApiFunctionErrors').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn('api').id } }],
+      Period: 300,
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('alarms when a source has failed for a day, by the longest failure the fetcher reports', () => {
+    expect(alarm('SourceFailing').Properties).toMatchObject({
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'SourceFailureAge', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+            Period: 3600,
+            Stat: 'Maximum',
+          },
+        },
+      ],
+      Threshold: 24 * 3600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+  });
+
+  it('names each alarm\'s severity in its description', () => {
+    expect(alarm('NoArticlesStored').Properties.AlarmDescription).toMatch(/^Newsweave dev, critical: /);
+    expect(alarm('SourceFailing').Properties.AlarmDescription).toMatch(/^Newsweave dev, warning: a source has failed for 24 hours/);
   });
 
   it('alarms on error rates computed with metric math', () => {
@@ -616,6 +676,7 @@ describe('monitoring', () => {
     }
     expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
     expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    expect(expressions).toContain('age / 3600');
     const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
     expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
   });
