@@ -22,7 +22,8 @@ import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'a
 import { Construct } from 'constructs';
 import { ROUTES, type Route } from '../functions/api/match-route';
 import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/store/table-schema';
-import { NewsweaveFunction, acknowledgeLogGroup } from './newsweave-function';
+import { NewsweaveFunction } from './newsweave-function';
+import { acknowledgeLogGroup } from './policy-acknowledgements';
 
 /**
  * The API's routes, all served by one function (routing lives in functions/api): the table in

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
 import type { SourceConfig } from '../functions/model';
 import { loadSources } from '../functions/sources/parse-sources';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 import { startDemoServer, type DemoServer } from './demo-server';
 import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
@@ -117,8 +118,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: identity.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      POWERTOOLS_SERVICE_NAME: 'newsweave',
-      POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',

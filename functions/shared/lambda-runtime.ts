@@ -11,15 +11,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_USER_AGENT, validateUserAgent } from '../fetch/user-agent';
 import { notifyMetric } from './metric-observers';
 import type { Telemetry } from './telemetry';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry-contract';
 
-export const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'newsweave';
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
-export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({
-  serviceName: SERVICE_NAME,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Newsweave',
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
 });
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+export const tracer = new Tracer({ serviceName });
 
 /** A required environment variable; a missing one stops the function at load with a clear message. */
 export function requireEnv(name: string): string {
@@ -74,5 +75,9 @@ export const telemetry: Telemetry = {
   timing(name, milliseconds) {
     metrics.addMetric(name, MetricUnit.Milliseconds, milliseconds);
     notifyMetric({ name, value: milliseconds, unit: 'Milliseconds' });
+  },
+  // Not passed to the local observers: the local operator page reads source health from the source records.
+  gauge(name, seconds) {
+    metrics.addMetric(name, MetricUnit.Seconds, seconds);
   },
 };

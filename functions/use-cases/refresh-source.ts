@@ -16,6 +16,7 @@ import { FetchError, type FetchResult, type Fetcher } from '../fetch/http-fetch'
 import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../model';
 import type { ArticleQueue, SeenUrlStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
+import { sourceFailureAgeSeconds } from '../sources/failure-age';
 
 export interface RefreshSourceDeps {
   readonly sources: SourceStore;
@@ -85,6 +86,8 @@ export async function refreshSource(
   }
 
   if (!options.force && state.nextAttemptAt && Date.parse(state.nextAttemptAt) > now.getTime()) {
+    // Reported while skipped too: a source in a 12-hour backoff is still watched at each run of its schedule.
+    telemetry.gauge('SourceFailureAge', sourceFailureAgeSeconds(state, now));
     telemetry.log.info('source in backoff, skipped', { sourceId: source.id, nextAttemptAt: state.nextAttemptAt });
     return outcome('skipped-backoff');
   }
@@ -111,6 +114,7 @@ export async function refreshSource(
     if (response.notModified) {
       await deps.sources.saveFetchState(succeeded);
       telemetry.count('SourcesFetched');
+      telemetry.gauge('SourceFailureAge', 0);
       telemetry.log.info('source not modified', { sourceId: source.id });
       return outcome('not-modified');
     }
@@ -127,6 +131,7 @@ export async function refreshSource(
     );
     telemetry.count('SourcesFetched');
     telemetry.count('UrlsQueued', queued);
+    telemetry.gauge('SourceFailureAge', 0);
     telemetry.log.info('source fetched', { sourceId: source.id, found, queued, notQueued: failed });
     return outcome('fetched', found, queued);
   } catch (error) {
@@ -150,6 +155,7 @@ async function recordFailure(error: unknown, state: SourceState, deps: RefreshSo
         nextAttemptAt: nextAttemptAfterFailure(state.errorCount + 1, now, failure.retryAfterMs).toISOString(),
       }
     : { ...state, lastFetchedAt: now.toISOString(), lastError: message, lastErrorKind: 'internal' };
+  deps.telemetry.gauge('SourceFailureAge', sourceFailureAgeSeconds(failed, now));
   deps.telemetry.log[failure ? 'warn' : 'error']('source refresh failed', {
     sourceId: state.sourceId,
     kind: failed.lastErrorKind,

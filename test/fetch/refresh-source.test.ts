@@ -156,6 +156,32 @@ describe('refreshSource', () => {
     expect(sources.states.get('example')).toMatchObject({ errorCount: 0, lastError: null, lastErrorKind: null, nextAttemptAt: null });
   });
 
+  it('reports how long the source has been failing at every refresh, skipped ones included, and 0 once it works', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    fetcher.replies.set(FEED_URL, new FetchError('connect', 'refused'));
+    clock = minutes(60);
+    await refreshSource(source, deps());
+    clock = new Date(minutes(60).getTime() + 10_000);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'skipped-backoff' });
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    clock = minutes(120);
+    await refreshSource(source, deps());
+    expect(telemetry.gauges).toEqual([
+      { metric: 'SourceFailureAge', seconds: 0 },
+      { metric: 'SourceFailureAge', seconds: 3600 },
+      { metric: 'SourceFailureAge', seconds: 3610 },
+      { metric: 'SourceFailureAge', seconds: 0 },
+    ]);
+  });
+
+  it('does not report a failure of our own queue against the source', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    queue.broken = true;
+    await refreshSource(source, deps());
+    expect(telemetry.gauges).toEqual([{ metric: 'SourceFailureAge', seconds: 0 }]);
+  });
+
   it('lets force override the backoff', async () => {
     fetcher.replies.set(FEED_URL, new FetchError('connect', 'refused'));
     await refreshSource(source, deps());

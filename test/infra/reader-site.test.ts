@@ -12,7 +12,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { API_ROUTES } from '../../lib/read-api';
-import { READER_SITE_CSP, ReaderSite, apiPathBehaviors, readerSiteCsp } from '../../lib/reader-site';
+import { apiPathBehaviors } from '../../lib/api-edge-behaviors';
+import { READER_SITE_CSP, ReaderSite, readerSiteCsp } from '../../lib/reader-site';
 import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
