@@ -8,7 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFetcher } from './fetch/http-fetch';
-import { SqsArticleQueue } from './ingest/sqs-article-queue';
+import { SqsArticleQueue } from './queue/sqs-article-queue';
 import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';

@@ -5,7 +5,7 @@
  */
 import type { RateSlot } from './comments/rate-limit';
 import type { TextSketch } from './dedupe/text-sketch';
-import type { Article, ArticleMessage, ArticleSummary, Comment, SourceConfig, SourceState } from './model';
+import type { Article, ArticleMessage, ArticleSummary, Comment, SourceConfig, SourceState } from './contracts/model';
 import type { IndexedArticle, RelatedLink } from './related/rank-related';
 
 export interface Page<T> {

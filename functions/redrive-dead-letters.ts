@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsDeadLetterQueue } from './ingest/sqs-dead-letter-queue';
+import { SqsDeadLetterQueue } from './queue/sqs-dead-letter-queue';
 import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
 import { DynamoSeenUrlStore } from './store/dynamo-stores';
 import { redriveDeadLetters, type RedriveSummary } from './use-cases/redrive-dead-letters';

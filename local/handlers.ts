@@ -4,7 +4,7 @@
  * apart (loadRedriveHandler), as only the local runtime runs it and it reads the dead-letter queue's URL.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { SourceConfig } from '../functions/model';
+import type { SourceConfig } from '../functions/contracts/model';
 
 export interface FetchOutcome {
   readonly sourceId: string;

@@ -10,8 +10,8 @@ import type { Server } from 'node:http';
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
-import { createTableInput } from '../functions/store/table-schema';
+import { QUEUE_SETTINGS } from '../functions/contracts/queue-settings';
+import { createTableInput } from '../functions/contracts/table-schema';
 
 const require = createRequire(import.meta.url);
 

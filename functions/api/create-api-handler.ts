@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { checkCommentBody } from '../comments/comment-body';
 import { userFromClaims } from '../comments/claims';
 import type { RateWindow } from '../comments/rate-limit';
-import type { ArticleSummary, User } from '../model';
+import type { ArticleSummary, User } from '../contracts/model';
 import type { ArticleStore, CommentStore, Page, RateLimiter, SourceStore } from '../ports';
 import type { RelatedQueries } from '../use-cases/related-queries';
 import { InvalidCursorError } from '../ports';

@@ -2,7 +2,7 @@
  * The API's response shapes (docs/openapi.json), built field by field from the domain's records: a store that
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
-import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../model';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../contracts/model';
 import { withholdAddresses } from '../shared/withhold-addresses';
 
 /** How many of an article's terms are shown as its topics. */

@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { decodeDocument } from '../charset/decode-document';
-import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../model';
+import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../contracts/model';
 import { removeBoilerplateElements, removeBoilerplateParagraphs } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';

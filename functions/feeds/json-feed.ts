@@ -1,5 +1,5 @@
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) to entries. Every field is checked: the JSON is hostile. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
 import { cleanSummary, cleanTitle, resolveHttpUrl } from './feed-text';
 import { FeedParseError, MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';

@@ -1,5 +1,5 @@
 /** RSS 2.0 (and 0.9x) and RSS 1.0 (RDF) documents to entries. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
 import { cleanSummary, cleanTitle, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';

@@ -1,5 +1,5 @@
 /** Sitemaps (news sitemaps with `news:news`, plain ones with `lastmod`) and sitemap indexes. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
 import { cleanTitle, resolveHttpUrl } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';

@@ -13,7 +13,7 @@
  *
  * What extraction refuses (not HTML, binary, too short, a login wall, ...) is permanent too; see extract-article.ts.
  */
-import type { RejectionReason } from '../model';
+import type { RejectionReason } from '../contracts/model';
 import type { FetchError, FetchErrorKind } from './http-fetch';
 
 export type FailureClass =

@@ -11,7 +11,7 @@ import { stemmer } from 'stemmer';
 import {
   ces, dan, deu, ell, eng, fin, fra, hun, ind, ita, nld, nob, pol, por, ron, rus, spa, swe, tur,
 } from 'stopword';
-import type { WeightedTerm } from '../model';
+import type { WeightedTerm } from '../contracts/model';
 
 export interface ArticleText {
   readonly title: string;

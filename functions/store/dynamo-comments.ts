@@ -8,11 +8,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COMMENT_ID_PATTERN } from '../comments/comment-id';
 import type { RateSlot } from '../comments/rate-limit';
-import type { Comment } from '../model';
+import type { Comment } from '../contracts/model';
 import { InvalidCursorError, type CommentQuery, type CommentStore, type Page, type RateDecision, type RateLimiter } from '../ports';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DynamoStoreProps } from './dynamo-stores';
-import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, rateWindowKey } from './table-schema';
+import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, rateWindowKey } from '../contracts/table-schema';
 
 type Item = Record<string, unknown>;
 

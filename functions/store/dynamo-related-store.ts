@@ -27,7 +27,7 @@ import {
   RELATED_PREFIX,
   termPartition,
   timeSortKey,
-} from './table-schema';
+} from '../contracts/table-schema';
 
 export interface DynamoRelatedStoreProps {
   readonly client: DynamoDBDocumentClient;

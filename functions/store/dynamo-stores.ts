@@ -5,7 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
-import type { Article, ArticleSummary, SourceConfig, SourceState } from '../model';
+import type { Article, ArticleSummary, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
 import { getItems } from './batch-io';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -20,7 +20,7 @@ import {
   TABLE_KEYS,
   timeSortKey,
   urlKey,
-} from './table-schema';
+} from '../contracts/table-schema';
 
 export interface DynamoStoreProps {
   readonly client: DynamoDBDocumentClient;

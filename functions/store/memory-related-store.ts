@@ -6,7 +6,7 @@
 import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
 import { decodeCursor, encodeCursor } from './cursor';
-import { timeSortKey } from './table-schema';
+import { timeSortKey } from '../contracts/table-schema';
 
 export class MemoryRelatedStore implements RelatedStore {
   readonly entries = new Map<string, IndexEntry>();

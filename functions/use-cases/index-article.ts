@@ -14,7 +14,7 @@
  */
 import { analyzeArticle } from '../related/analyze-article';
 import { sketchText } from '../dedupe/text-sketch';
-import type { WeightedTerm } from '../model';
+import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
 import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';

@@ -11,7 +11,7 @@
 import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
 import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
-import type { ArticleMessage, RejectionReason } from '../model';
+import type { ArticleMessage, RejectionReason } from '../contracts/model';
 import type { SeenUrlStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { storeArticle, type ArticleDraft, type StoreArticleDeps } from './store-article';

@@ -13,7 +13,7 @@ import { FeedParseError, MAX_FEED_ENTRIES, parseFeed } from '../feeds/parse-feed
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
 import { FetchError, type FetchResult, type Fetcher } from '../fetch/http-fetch';
-import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../model';
+import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleQueue, SeenUrlStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 

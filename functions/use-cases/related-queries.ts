@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
-import type { ArticleSummary, RelatedArticle } from '../model';
+import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { InvalidCursorError, type ArticleStore, type Page, type RelatedStore, type TopicQuery } from '../ports';
 import { topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
-import type { SourceConfig } from '../../functions/model';
+import type { SourceConfig } from '../../functions/contracts/model';
 import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';
 import { InMemorySeenUrlStore, InMemorySourceStore, RecordingQueue, RecordingTelemetry, ScriptedFetcher, notModified, ok } from './fakes';
 

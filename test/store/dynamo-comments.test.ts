@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
 import type { RateWindow } from '../../functions/comments/rate-limit';
-import type { Comment } from '../../functions/model';
+import type { Comment } from '../../functions/contracts/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { encodeCursor } from '../../functions/store/cursor';
@@ -15,7 +15,7 @@ import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dyn
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
-import { commentCountKey, rateWindowKey } from '../../functions/store/table-schema';
+import { commentCountKey, rateWindowKey } from '../../functions/contracts/table-schema';
 import { createDynamoClients, ensureTable, startDynamo, type LocalServer } from '../../local/servers';
 import { makeArticle } from '../support/articles';
 import { ADA, BOB, MODERATOR, signedInEvent } from '../api/events';

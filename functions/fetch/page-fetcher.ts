@@ -1,4 +1,4 @@
-import { createFetcher, type FetcherOptions } from '../fetch/http-fetch';
+import { createFetcher, type FetcherOptions } from './http-fetch';
 import type { RobotsStore } from '../ports';
 import type { PageFetcher } from '../use-cases/ingest-article';
 

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ArticleMessage } from '../model';
+import type { ArticleMessage } from '../contracts/model';
 import type { ArticleQueue } from '../ports';
 
 const SQS_BATCH_LIMIT = 10;
