@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createPageFetcher } from './fetch/page-fetcher';
-import { parseArticleMessage } from './queue/sqs-article-queue';
+import { parseArticleMessage } from './contracts/article-message';
 import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
 import { DynamoRelatedStore } from './store/dynamo-related-store';

@@ -14,75 +14,11 @@ import { BlockedAddressError, assertFetchableUrl, createGuardedLookup, type Reso
 import { InvalidUrlError } from './canonical-url';
 import { HostBusyError, HostLimiter } from './host-limiter';
 import { RobotsCache, productTokenOf, type RobotsVerdict } from './robots';
-import type { RobotsStore } from '../ports';
+import { FetchError, type FetchRequest, type FetchResult, type Fetcher, type RobotsStore } from '../ports';
 import { DEFAULT_USER_AGENT } from './user-agent';
 import { withholdAddresses } from '../shared/withhold-addresses';
 
 export { DEFAULT_USER_AGENT } from './user-agent';
-
-/** What went wrong; functions/fetch/classify-failure.ts says which kinds a retry can mend. */
-export type FetchErrorKind =
-  | 'timeout'
-  | 'connect'
-  | 'reset'
-  /** The connection ended before the body it announced (Content-Length, chunked encoding) was complete. */
-  | 'truncated'
-  | 'http'
-  | 'too-large'
-  | 'blocked-address'
-  | 'too-many-redirects'
-  | 'bad-url'
-  | 'decompress'
-  /** The host name does not exist (NXDOMAIN). */
-  | 'unknown-host'
-  /** The server's TLS certificate cannot be trusted (expired, self-signed, for another name). */
-  | 'tls'
-  /** robots.txt disallows the URL. */
-  | 'robots'
-  /** robots.txt cannot be read now (5xx, 429, network): nothing of the host is fetched until it can (RFC 9309). */
-  | 'robots-unreachable'
-  /** No slot for the host within the wait allowed (per-host limit, Crawl-delay). */
-  | 'host-busy';
-
-export class FetchError extends Error {
-  override readonly name = 'FetchError';
-  readonly status?: number;
-  /** From a Retry-After header (429, 503): how long the server asked us to wait. */
-  readonly retryAfterMs?: number;
-
-  constructor(
-    readonly kind: FetchErrorKind,
-    message: string,
-    details: { readonly status?: number; readonly retryAfterMs?: number } = {},
-  ) {
-    super(message);
-    this.status = details.status;
-    this.retryAfterMs = details.retryAfterMs;
-  }
-}
-
-export interface FetchRequest {
-  /** Validators from the previous response; sent as If-None-Match / If-Modified-Since. */
-  readonly etag?: string | null;
-  readonly lastModified?: string | null;
-  readonly accept: string;
-}
-
-export interface FetchResult {
-  readonly status: number;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  /** Lowercase names; repeated headers joined with ", ". */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Decompressed. Empty for 304. */
-  readonly body: Buffer;
-  readonly notModified: boolean;
-}
-
-export interface Fetcher {
-  /** @throws FetchError */
-  fetch(url: string, request: FetchRequest): Promise<FetchResult>;
-}
 
 export interface FetcherOptions {
   /** @default false: only public unicast addresses. */

@@ -18,7 +18,7 @@ import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
 import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
-import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** Terms an article is posted under (its topics). */
 export const POSTED_TERMS = 8;

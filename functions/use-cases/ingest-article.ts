@@ -12,21 +12,9 @@ import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
 import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
 import type { ArticleMessage, RejectionReason } from '../contracts/model';
-import type { SeenUrlStore, SourceStore } from '../ports';
+import type { FetchedPage, PageFetcher, SeenUrlStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { storeArticle, type ArticleDraft, type StoreArticleDeps } from './store-article';
-
-export interface FetchedPage {
-  readonly status: number;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  readonly contentType: string | null;
-  readonly body: Uint8Array;
-}
-
-export interface PageFetcher {
-  fetchPage(url: string): Promise<FetchedPage>;
-}
 
 export interface IngestArticleDeps extends StoreArticleDeps {
   readonly sources: Pick<SourceStore, 'incrementArticleCount' | 'recordPageError'>;

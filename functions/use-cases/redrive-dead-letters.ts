@@ -14,7 +14,7 @@
  * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed.
  */
 import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
-import { parseArticleMessage } from '../queue/sqs-article-queue';
+import { parseArticleMessage } from '../contracts/article-message';
 import type { ArticleMessage } from '../contracts/model';
 import type { DeadLetter, DeadLetterQueue, SeenUrlStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';

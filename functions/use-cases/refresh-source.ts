@@ -12,9 +12,9 @@ import { decodeDocument } from '../charset/decode-document';
 import { FeedParseError, MAX_FEED_ENTRIES, parseFeed } from '../feeds/parse-feed';
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
-import { FetchError, type FetchResult, type Fetcher } from '../fetch/http-fetch';
 import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
-import type { ArticleQueue, SeenUrlStore, SourceStore } from '../ports';
+import { FetchError, type ArticleQueue, type FetchResult, type Fetcher, type SeenUrlStore, type SourceStore } from '../ports';
+import { mapLimited } from '../shared/concurrency';
 import type { Telemetry } from '../shared/telemetry';
 
 export interface RefreshSourceDeps {
@@ -287,17 +287,5 @@ export async function refreshSources(
   deps: RefreshSourceDeps,
   options: RefreshOptions & { readonly concurrency?: number } = {},
 ): Promise<RefreshOutcome[]> {
-  const outcomes: RefreshOutcome[] = new Array(sources.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < sources.length) {
-      const index = next;
-      next += 1;
-      const source = sources[index];
-      if (source) outcomes[index] = await refreshSource(source, deps, options);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, sources.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return outcomes;
+  return mapLimited(sources, options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, (source) => refreshSource(source, deps, options));
 }

@@ -8,7 +8,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { InvalidCursorError, type ArticleStore, type Page, type RelatedStore, type TopicQuery } from '../ports';
 import { topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
-import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** What the API reads of the related index. */
 export interface RelatedQueries {
