@@ -10,7 +10,7 @@ import { COMMENT_ID_PATTERN } from '../comments/comment-id';
 import type { RateSlot } from '../comments/rate-limit';
 import type { Comment } from '../contracts/model';
 import { InvalidCursorError, type CommentQuery, type CommentStore, type Page, type RateDecision, type RateLimiter } from '../ports';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../contracts/cursor';
 import type { DynamoStoreProps } from './dynamo-stores';
 import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, rateWindowKey } from '../contracts/table-schema';
 

@@ -15,7 +15,7 @@ import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery
 import type { RelatedLink } from '../related/rank-related';
 import type { VectorTerm } from '../related/term-weight';
 import { getItems, putItems } from './batch-io';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../contracts/cursor';
 import {
   articleIdOfPartition,
   articlePartition,

@@ -8,7 +8,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'nod
 import type { Article, ArticleSummary, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
 import { getItems } from './batch-io';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../contracts/cursor';
 import {
   ALL_ARTICLES_PARTITION,
   articleKey,

@@ -5,7 +5,7 @@
  */
 import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../contracts/cursor';
 import { timeSortKey } from '../contracts/table-schema';
 
 export class MemoryRelatedStore implements RelatedStore {

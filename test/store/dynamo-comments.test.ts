@@ -10,7 +10,7 @@ import type { RateWindow } from '../../functions/comments/rate-limit';
 import type { Comment } from '../../functions/contracts/model';
 import { InvalidCursorError } from '../../functions/ports';
 import { silentTelemetry } from '../../functions/shared/telemetry';
-import { encodeCursor } from '../../functions/store/cursor';
+import { encodeCursor } from '../../functions/contracts/cursor';
 import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { createRelatedQueries } from '../../functions/use-cases/related-queries';
