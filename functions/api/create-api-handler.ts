@@ -37,7 +37,7 @@ import {
   LIST_LIMIT,
   RELATED_LIMIT,
   RequestError,
-  normaliseTopic,
+  parseTopic,
   parseArticleId,
   parseCommentId,
   parseCursor,
@@ -160,7 +160,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     },
 
     async listTopicArticles({ rawParams, query }) {
-      const topic = normaliseTopic(rawParams.topic ?? '');
+      const topic = parseTopic(rawParams.topic ?? '');
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       return pageResult(await related.listTopic(topic, { limit, cursor }), limit);
