@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { presentSource } from '../../functions/api/present';
 import { BlockedAddressError } from '../../functions/fetch/address-guard';
-import { toFetchError } from '../../functions/fetch/http-fetch';
+import { toFetchError } from '../../functions/fetch/fetch-errors';
 import type { SourceState } from '../../functions/contracts/model';
 import { WITHHELD_ADDRESS, withholdAddresses } from '../../functions/shared/withhold-addresses';
 
