@@ -15,33 +15,14 @@ export interface TopicView {
   readonly label: string;
 }
 
-export interface ArticleView extends ArticleSummary {
-  readonly body: string;
-  readonly byline: string | null;
-  readonly imageUrl: string | null;
-  readonly language: string | null;
-  readonly fetchedAt: string;
-  readonly modifiedAt: string | null;
-  readonly storyId: string;
+/** The full article: the stored one with its terms shown as topics, and its comment count. */
+export interface ArticleView extends Omit<Article, 'terms'> {
   readonly topics: readonly TopicView[];
   readonly commentCount: number;
 }
 
-export interface SourceView {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly lastFetchedAt: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastError: string | null;
-  readonly lastErrorKind: string | null;
-  readonly errorCount: number;
-  readonly nextAttemptAt: string | null;
-  readonly articleCount: number;
-  readonly lastPageError: string | null;
-  readonly lastPageErrorAt: string | null;
-  readonly pageErrorCount: number;
-}
+/** A source's record as `GET /sources` shows it: its fetch state without the validators, and its id as `id`. */
+export type SourceView = Omit<SourceState, 'sourceId' | 'etag' | 'lastModified' | 'lastFullFetchAt'> & { readonly id: string };
 
 export function presentSummary(summary: ArticleSummary): ArticleSummary {
   return {
