@@ -29,7 +29,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { extractFromBytes } from '../functions/extract/extract-article';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
-import { articleKey, TABLE_KEYS } from '../functions/store/table-schema';
+import { articleKey, TABLE_KEYS } from '../functions/contracts/table-schema';
 import { loadHandlers } from '../local/handlers';
 import { createLambdaContext } from '../local/lambda-context';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';

@@ -18,7 +18,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * The item families each role's code touches, as the partition-key patterns of an IAM `dynamodb:LeadingKeys`
  * condition (`*` any run of characters): its grant covers those partitions and no other. From the stores each entry
  * point builds (functions/fetch-sources.ts, process-articles.ts, redrive-dead-letters.ts) and the keys they write
- * (functions/store/table-schema.ts owns every key; docs/table-design.md).
+ * (functions/contracts/table-schema.ts owns every key; docs/table-design.md).
  */
 export const FETCHER_ITEM_FAMILIES = [
   'SOURCES', // the sources' records: registered and updated at every refresh

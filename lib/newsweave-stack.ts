@@ -3,7 +3,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { SourceConfig } from '../functions/model';
+import type { SourceConfig } from '../functions/contracts/model';
 import { ReaderIdentity } from './identity';
 import { Ingestion } from './ingestion';
 import { Monitoring } from './monitoring';

@@ -21,7 +21,7 @@ import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type Route } from '../functions/api/match-route';
-import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/store/table-schema';
+import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/contracts/table-schema';
 import { NewsweaveFunction } from './newsweave-function';
 import { acknowledgeLogGroup } from './policy-acknowledgements';
 

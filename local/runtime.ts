@@ -7,8 +7,9 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
-import type { SourceConfig } from '../functions/model';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
+import type { SourceConfig } from '../functions/contracts/model';
+import { handlerEnvironment } from '../functions/shared/config';
 import { loadSources } from '../functions/sources/parse-sources';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 import { startDemoServer, type DemoServer } from './demo-server';
@@ -109,10 +110,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The handlers read their configuration from the environment at load, as in Lambda.
     Object.assign(process.env, {
-      TABLE_NAME,
-      QUEUE_URL: queues.queueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-      ALLOW_PRIVATE_ADDRESSES: 'true',
+      ...handlerEnvironment({
+        tableName: TABLE_NAME,
+        queueUrl: queues.queueUrl,
+        deadLetterQueueUrl: queues.deadLetterQueueUrl,
+        allowPrivateAddresses: true,
+      }),
       AWS_REGION: identity.region,
       AWS_ACCESS_KEY_ID: identity.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: identity.credentials.secretAccessKey,

@@ -1,6 +1,6 @@
 /**
- * Everything the Lambda entry points share, created once per execution environment (at cold start): configuration
- * read from the environment and checked, Powertools' Logger, Metrics and Tracer, and the AWS SDK clients.
+ * Everything the Lambda entry points share, created once per execution environment (at cold start): Powertools'
+ * Logger, Metrics and Tracer, and the AWS SDK clients. Their own configuration is read by functions/shared/config.ts.
  * The local runtime sets the same variables (plus AWS_ENDPOINT_URL_*) and imports the same entry points.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,7 +8,6 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_USER_AGENT, validateUserAgent } from '../fetch/user-agent';
 import { notifyMetric } from './metric-observers';
 import type { Telemetry } from './telemetry';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry-contract';
@@ -21,32 +20,6 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
 });
 export const tracer = new Tracer({ serviceName });
-
-/** A required environment variable; a missing one stops the function at load with a clear message. */
-export function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is required`);
-  return value;
-}
-
-export function envFlag(name: string, fallback: boolean): boolean {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new Error(`environment variable ${name} must be true or false, not "${value}"`);
-}
-
-/** NEWSWEAVE_USER_AGENT, checked (a product token and a contact: functions/fetch/user-agent.ts), or the default. */
-export function userAgentFromEnv(): string {
-  const value = process.env.NEWSWEAVE_USER_AGENT;
-  if (value === undefined || value.trim() === '') return DEFAULT_USER_AGENT;
-  try {
-    return validateUserAgent(value);
-  } catch (error) {
-    throw new Error(`environment variable NEWSWEAVE_USER_AGENT: ${(error as Error).message}`, { cause: error });
-  }
-}
 
 export function createDocumentClient(): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(new DynamoDBClient({}));

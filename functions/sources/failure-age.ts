@@ -3,7 +3,7 @@
  * (`SourceFailureAge`), and the "source failing for a day" alarm watches the largest (docs/operations.md). Pure.
  */
 import { BACKOFF } from '../fetch/backoff';
-import type { SourceState } from '../model';
+import type { SourceState } from '../contracts/model';
 
 /**
  * Seconds since the source last worked, while it fails; 0 when its last fetch succeeded (`errorCount` 0: a failure of

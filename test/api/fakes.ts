@@ -3,7 +3,7 @@
  * throw InvalidCursorError when forged, null for an unknown article's related list).
  */
 import type { RateSlot } from '../../functions/comments/rate-limit';
-import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/model';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/contracts/model';
 import {
   InvalidCursorError,
   type ArticleStore,

@@ -1,6 +1,6 @@
 /** In-memory fakes of the ports the refresh-source use case talks to. */
-import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/fetch/http-fetch';
-import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/model';
+import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/ports';
+import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/contracts/model';
 import type { ArticleQueue, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
 import type { Log, Telemetry } from '../../functions/shared/telemetry';
 import type { CountMetric, GaugeMetric, MetricName } from '../../functions/shared/telemetry-contract';

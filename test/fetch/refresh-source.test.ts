@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
-import type { SourceConfig } from '../../functions/model';
+import { createFetcher } from '../../functions/fetch/http-fetch';
+import { FetchError } from '../../functions/ports';
+import type { SourceConfig } from '../../functions/contracts/model';
 import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';
 import { InMemorySeenUrlStore, InMemorySourceStore, RecordingQueue, RecordingTelemetry, ScriptedFetcher, notModified, ok } from './fakes';
 

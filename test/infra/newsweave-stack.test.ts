@@ -5,9 +5,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
-import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
-import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
+import { LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
 import { FETCHER_ITEM_FAMILIES, WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
 import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
@@ -180,7 +180,7 @@ describe('ingestion', () => {
 describe('functions', () => {
   it.each([
     ['fetcher', 512, 120, 'Active'],
-    // The worker's timeout is shared with the local poller (functions/ingest/queue-settings.ts).
+    // The worker's timeout is shared with the local poller (functions/contracts/queue-settings.ts).
     ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds, 'Active'],
     ['redriver', 256, 120, 'Active'],
     // Traces of reads cost more than they show (docs/cost.md); -c apiTracing=true turns them on.
