@@ -15,7 +15,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { ReaderIdentity } from './identity';
 import { apiBehaviors } from './api-edge-behaviors';
@@ -26,6 +26,9 @@ import { acknowledgeBucket, acknowledgeDeploymentFunctions, acknowledgeDistribut
  * 'self', plus the managed login's origin when readers sign in (the page trades the sign-in code for tokens there);
  * images come from the publishers, over HTTPS only.
  */
+
+/** The reader's files: revalidated by browsers on every load, kept a day by CloudFront (invalidated by each deployment). */
+export const READER_CACHE_CONTROL = 'public, max-age=0, must-revalidate, s-maxage=86400';
 export function readerSiteCsp(signInOrigin?: string): string {
   return [
     "default-src 'self'",
@@ -219,6 +222,9 @@ export class ReaderSite extends Construct {
       distributionPaths: ['/*'],
       logGroup: deploymentLogs,
       memoryLimit: 256,
+      // Browsers revalidate every file (an ETag answers 304), so a tab never runs a new module beside an old one
+      // after a deployment; the edge keeps them a day, until the deployment's invalidation.
+      cacheControl: [CacheControl.fromString(READER_CACHE_CONTROL)],
     });
     acknowledgeDeploymentFunctions(this.deployment, this.bucket);
   }

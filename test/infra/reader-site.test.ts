@@ -273,6 +273,8 @@ describe('reader site: the deployment', () => {
       DistributionId: { Ref: synth.logicalId(synth.stack.readerSite.distribution) },
       DistributionPaths: ['/*'],
       Prune: true,
+      // Browsers revalidate every file, so no tab mixes modules of two deployments; the edge keeps them a day.
+      SystemMetadata: { 'cache-control': 'public, max-age=0, must-revalidate, s-maxage=86400' },
     });
     const keys = deployment.SourceObjectKeys as string[];
     expect(keys).toHaveLength(2);
