@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { articleIdFor } from '../functions/fetch/canonical-url';
+import { mapLimited } from '../functions/shared/concurrency';
 import { silentTelemetry } from '../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
@@ -78,34 +79,29 @@ async function seed(from: number): Promise<{ from: number; seconds: number; requ
       telemetry: silentTelemetry,
     };
     const started = performance.now();
-    let next = from;
-    await Promise.all(
-      Array.from({ length: seedConcurrency }, async () => {
-        while (next < articleCount) {
-          const n = next++;
-          const { title, paragraphs } = articleText(n);
-          const publishedAt = new Date(Date.UTC(2026, 10, 1) + n * 30_000).toISOString();
-          await storeArticle(
-            {
-              id: ids[n]!,
-              url: articleUrl(n),
-              title,
-              source: { id: `outlet-${n % OUTLETS}`, name: `Outlet ${n % OUTLETS}` },
-              publishedAt,
-              summary: paragraphs[0]!.slice(0, 200),
-              body: paragraphs.join('\n\n'),
-              byline: null,
-              imageUrl: null,
-              language: 'en',
-              fetchedAt: publishedAt,
-              modifiedAt: null,
-            },
-            deps,
-          );
-          if ((n + 1) % 1000 === 0) process.stderr.write(`seeded ${n + 1}\n`);
-        }
-      }),
-    );
+    const numbers = Array.from({ length: Math.max(0, articleCount - from) }, (_, i) => from + i);
+    await mapLimited(numbers, seedConcurrency, async (n) => {
+      const { title, paragraphs } = articleText(n);
+      const publishedAt = new Date(Date.UTC(2026, 10, 1) + n * 30_000).toISOString();
+      await storeArticle(
+        {
+          id: ids[n]!,
+          url: articleUrl(n),
+          title,
+          source: { id: `outlet-${n % OUTLETS}`, name: `Outlet ${n % OUTLETS}` },
+          publishedAt,
+          summary: paragraphs[0]!.slice(0, 200),
+          body: paragraphs.join('\n\n'),
+          byline: null,
+          imageUrl: null,
+          language: 'en',
+          fetchedAt: publishedAt,
+          modifiedAt: null,
+        },
+        deps,
+      );
+      if ((n + 1) % 1000 === 0) process.stderr.write(`seeded ${n + 1}\n`);
+    });
     return { from, seconds: (performance.now() - started) / 1000, requestsPerArticle: requests / Math.max(1, articleCount - from) };
   } finally {
     raw.destroy();

@@ -28,7 +28,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { extractFromBytes } from '../functions/extract/extract-article';
-import { articleKey, TABLE_KEYS } from '../functions/store/table-schema';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
+import { articleKey, TABLE_KEYS } from '../functions/contracts/table-schema';
 import { loadHandlers } from '../local/handlers';
 import { createLambdaContext } from '../local/lambda-context';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';
@@ -68,8 +69,8 @@ try {
     AWS_ENDPOINT_URL_DYNAMODB: infra.dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: infra.sqsEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_SERVICE_NAME: 'newsweave',
-    POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     // Metrics stay on (EMF lines are part of the work); their output is silenced below, not skipped.
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'INFO',

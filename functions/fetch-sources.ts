@@ -8,17 +8,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFetcher } from './fetch/http-fetch';
-import { SqsArticleQueue } from './ingest/sqs-article-queue';
-import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
+import { SqsArticleQueue } from './queue/sqs-article-queue';
+import { readFetcherConfig } from './shared/config';
+import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { refreshSources, type RefreshOutcome } from './use-cases/refresh-source';
 
-const tableName = requireEnv('TABLE_NAME');
-const queueUrl = requireEnv('QUEUE_URL');
-const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
-const userAgent = userAgentFromEnv();
+const { tableName, queueUrl, allowPrivateAddresses, userAgent } = readFetcherConfig();
 
 const client = createDocumentClient();
 const deps = {

@@ -6,14 +6,15 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
-import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { readApiConfig } from './shared/config';
+import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
 import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { createRelatedQueries } from './use-cases/related-queries';
 
-const tableName = requireEnv('TABLE_NAME');
+const { tableName } = readApiConfig();
 const client = createDocumentClient();
 
 const articles = new DynamoArticleStore({ client, tableName });

@@ -1,11 +1,12 @@
 /**
- * The small interfaces the domain talks to. Each has a DynamoDB/SQS implementation for Lambda and the
- * local stack (`functions/store`, `functions/ingest/sqs-article-queue.ts`); domain tests can use in-memory fakes,
- * and the related index has an in-memory implementation (`functions/store/memory-related-store.ts`).
+ * Every port: the small interfaces the use cases talk to, and the errors that are part of their contract. The
+ * adapters are grouped by technology: DynamoDB in `functions/store` (with in-memory ones for the replay and tests),
+ * SQS in `functions/queue`, HTTP in `functions/fetch` (`http-fetch.ts`, and `page-fetcher.ts` over it). Domain and
+ * use-case tests use in-memory fakes.
  */
 import type { RateSlot } from './comments/rate-limit';
 import type { TextSketch } from './dedupe/text-sketch';
-import type { Article, ArticleMessage, ArticleSummary, Comment, SourceConfig, SourceState } from './model';
+import type { Article, ArticleMessage, ArticleSummary, Comment, SourceConfig, SourceState } from './contracts/model';
 import type { IndexedArticle, RelatedLink } from './related/rank-related';
 
 export interface Page<T> {
@@ -156,6 +157,85 @@ export interface RelatedStore {
   putOwnList(id: string, storyId: string, links: readonly RelatedLink[]): Promise<boolean>;
   /** One link under each owner: a later related article, in the owner's list. */
   putLaterLinks(links: readonly { readonly ownerId: string; readonly link: RelatedLink }[]): Promise<void>;
+}
+
+/** What went wrong; functions/fetch/classify-failure.ts says which kinds a retry can mend. */
+export type FetchErrorKind =
+  | 'timeout'
+  | 'connect'
+  | 'reset'
+  /** The connection ended before the body it announced (Content-Length, chunked encoding) was complete. */
+  | 'truncated'
+  | 'http'
+  | 'too-large'
+  | 'blocked-address'
+  | 'too-many-redirects'
+  | 'bad-url'
+  | 'decompress'
+  /** The host name does not exist (NXDOMAIN). */
+  | 'unknown-host'
+  /** The server's TLS certificate cannot be trusted (expired, self-signed, for another name). */
+  | 'tls'
+  /** robots.txt disallows the URL. */
+  | 'robots'
+  /** robots.txt cannot be read now (5xx, 429, network): nothing of the host is fetched until it can (RFC 9309). */
+  | 'robots-unreachable'
+  /** No slot for the host within the wait allowed (per-host limit, Crawl-delay). */
+  | 'host-busy';
+
+export class FetchError extends Error {
+  override readonly name = 'FetchError';
+  readonly status?: number;
+  /** From a Retry-After header (429, 503): how long the server asked us to wait. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    readonly kind: FetchErrorKind,
+    message: string,
+    details: { readonly status?: number; readonly retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+export interface FetchRequest {
+  /** Validators from the previous response; sent as If-None-Match / If-Modified-Since. */
+  readonly etag?: string | null;
+  readonly lastModified?: string | null;
+  readonly accept: string;
+}
+
+export interface FetchResult {
+  readonly status: number;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  /** Lowercase names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Decompressed. Empty for 304. */
+  readonly body: Buffer;
+  readonly notModified: boolean;
+}
+
+/** The polite HTTP fetcher of feeds and pages (functions/fetch/http-fetch.ts). */
+export interface Fetcher {
+  /** @throws FetchError */
+  fetch(url: string, request: FetchRequest): Promise<FetchResult>;
+}
+
+export interface FetchedPage {
+  readonly status: number;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  readonly contentType: string | null;
+  readonly body: Uint8Array;
+}
+
+/** The worker's fetcher: one article page, robots.txt and the polite limits included. */
+export interface PageFetcher {
+  /** @throws FetchError */
+  fetchPage(url: string): Promise<FetchedPage>;
 }
 
 /** A robots.txt as the robots cache keeps it (functions/fetch/robots.ts). */

@@ -8,18 +8,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createPageFetcher } from './ingest/page-fetcher';
-import { parseArticleMessage } from './ingest/sqs-article-queue';
-import { createDocumentClient, envFlag, logger, metrics, requireEnv, telemetry, tracer, userAgentFromEnv } from './shared/lambda-runtime';
+import { createPageFetcher } from './fetch/page-fetcher';
+import { parseArticleMessage } from './contracts/article-message';
+import { readWorkerConfig } from './shared/config';
+import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { ingestArticle } from './use-cases/ingest-article';
 
-const tableName = requireEnv('TABLE_NAME');
-const allowPrivateAddresses = envFlag('ALLOW_PRIVATE_ADDRESSES', false);
-const userAgent = userAgentFromEnv();
+const { tableName, allowPrivateAddresses, userAgent } = readWorkerConfig();
 
 const client = createDocumentClient();
 const deps = {

@@ -8,18 +8,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsDeadLetterQueue } from './ingest/sqs-dead-letter-queue';
-import { createDocumentClient, logger, metrics, requireEnv, telemetry, tracer } from './shared/lambda-runtime';
+import { SqsDeadLetterQueue } from './queue/sqs-dead-letter-queue';
+import { readRedriveConfig } from './shared/config';
+import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
 import { DynamoSeenUrlStore } from './store/dynamo-stores';
 import { redriveDeadLetters, type RedriveSummary } from './use-cases/redrive-dead-letters';
 
+const { tableName, queueUrl, deadLetterQueueUrl } = readRedriveConfig();
+
 const deps = {
-  deadLetters: new SqsDeadLetterQueue({
-    client: tracer.captureAWSv3Client(new SQSClient({})),
-    deadLetterQueueUrl: requireEnv('DEAD_LETTER_QUEUE_URL'),
-    queueUrl: requireEnv('QUEUE_URL'),
-  }),
-  seen: new DynamoSeenUrlStore({ client: createDocumentClient(), tableName: requireEnv('TABLE_NAME') }),
+  deadLetters: new SqsDeadLetterQueue({ client: tracer.captureAWSv3Client(new SQSClient({})), deadLetterQueueUrl, queueUrl }),
+  seen: new DynamoSeenUrlStore({ client: createDocumentClient(), tableName }),
   telemetry,
 };
 

@@ -4,7 +4,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidUserAgentError, validateUserAgent } from '../functions/fetch/user-agent';
 import { loadSources } from '../functions/sources/parse-sources';
-import { DEFAULT_ALARM_THRESHOLDS, validateThresholds, type AlarmThresholds } from './monitoring';
+import { DEFAULT_ALARM_THRESHOLDS, validateThresholds, type AlarmThresholds } from './monitoring-alarms';
 import { EdgeStack } from './edge-shield';
 import { NewsweaveStack, type StageName } from './newsweave-stack';
 

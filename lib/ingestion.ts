@@ -8,8 +8,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_USER_AGENT, validateUserAgent } from '../functions/fetch/user-agent';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
-import type { SourceConfig } from '../functions/model';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
+import type { SourceConfig } from '../functions/contracts/model';
 import { NewsweaveFunction } from './newsweave-function';
 
 /** EventBridge refuses a target input larger than 8192 characters; sources are split across targets below it. */

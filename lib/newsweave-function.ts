@@ -8,6 +8,8 @@ import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-no
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeLambda, acknowledgeLogGroup } from './policy-acknowledgements';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 
 /** The repository root: entries, the lock file and the esbuild project all live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,7 +18,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * The item families each role's code touches, as the partition-key patterns of an IAM `dynamodb:LeadingKeys`
  * condition (`*` any run of characters): its grant covers those partitions and no other. From the stores each entry
  * point builds (functions/fetch-sources.ts, process-articles.ts, redrive-dead-letters.ts) and the keys they write
- * (functions/store/table-schema.ts owns every key; docs/table-design.md).
+ * (functions/contracts/table-schema.ts owns every key; docs/table-design.md).
  */
 export const FETCHER_ITEM_FAMILIES = [
   'SOURCES', // the sources' records: registered and updated at every refresh
@@ -175,8 +177,8 @@ export class NewsweaveFunction extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         ALLOW_PRIVATE_ADDRESSES: 'false',
-        POWERTOOLS_SERVICE_NAME: 'newsweave',
-        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point into the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
@@ -196,20 +198,10 @@ export class NewsweaveFunction extends Construct {
       },
     });
 
-    const role = this.function.role;
-    if (role) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS managed basic execution role only lets the function write to CloudWatch Logs.',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
-      });
-    }
-    Validations.of(this.function).acknowledge({
-      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'The functions reach public news sites and AWS APIs only; a VPC would add NAT cost and nothing to protect.',
+    acknowledgeLambda(this.function, this.function.role, {
+      whose: 'the function',
+      noVpc: 'The functions reach public news sites and AWS APIs only; a VPC would add NAT cost and nothing to protect.',
+      anyResource: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
     });
     acknowledgeLogGroup(this.logGroup);
   }
@@ -262,21 +254,4 @@ export class NewsweaveFunction extends Construct {
     queue.grant(this.function, 'sqs:SendMessage');
     this.function.addEnvironment('QUEUE_URL', queue.queueUrl);
   }
-}
-
-/**
- * The log-group findings of the Control Tower rules, with the reasons they do not apply here. `personalData` says what
- * personal data a log group holds, when it holds some.
- */
-export function acknowledgeLogGroup(logGroup: LogGroup, personalData?: string): void {
-  Validations.of(logGroup).acknowledge({
-    id: 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    reason: 'Operational logs are kept one month by default to bound cost; the retention is a prop of every construct.',
-  });
-  Validations.of(logGroup).acknowledge({
-    id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    reason: personalData
-      ? `CloudWatch Logs encrypts at rest with its own keys. ${personalData}`
-      : 'CloudWatch Logs encrypts at rest with its own keys; the logs hold public article URLs and source names, no personal data.',
-  });
 }

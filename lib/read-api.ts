@@ -21,8 +21,9 @@ import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type Route } from '../functions/api/match-route';
-import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/store/table-schema';
-import { NewsweaveFunction, acknowledgeLogGroup } from './newsweave-function';
+import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/contracts/table-schema';
+import { NewsweaveFunction } from './newsweave-function';
+import { acknowledgeLogGroup } from './policy-acknowledgements';
 
 /**
  * The API's routes, all served by one function (routing lives in functions/api): the table in

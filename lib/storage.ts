@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../functions/store/table-schema';
+import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../functions/contracts/table-schema';
 
 export interface StorageProps {
   /**
@@ -30,7 +30,7 @@ export interface StorageProps {
 }
 
 /**
- * The one DynamoDB table, exactly as functions/store/table-schema.ts describes it (the local runtime creates the
+ * The one DynamoDB table, exactly as functions/contracts/table-schema.ts describes it (the local runtime creates the
  * same table from the same constants).
  */
 export class Storage extends Construct {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { SourceConfig } from '../functions/model';
+import type { SourceConfig } from '../functions/contracts/model';
 import { parseSources } from '../functions/sources/parse-sources';
 
 export const DEMO_DIR = resolve(import.meta.dirname, '..', 'demo');

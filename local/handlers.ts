@@ -4,30 +4,18 @@
  * apart (loadRedriveHandler), as only the local runtime runs it and it reads the dead-letter queue's URL.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { SourceConfig } from '../functions/model';
-
-export interface FetchOutcome {
-  readonly sourceId: string;
-  readonly status: string;
-  readonly queued: number;
-  readonly error?: string;
-}
+import type { SourceConfig } from '../functions/contracts/model';
+// Types only: the entry points themselves are imported once the environment is set (below).
+import type { RedriveSummary } from '../functions/use-cases/redrive-dead-letters';
+import type { RefreshOutcome } from '../functions/use-cases/refresh-source';
 
 export interface Handlers {
-  fetchSources(event: { sources: SourceConfig[]; force?: boolean }, context: Context): Promise<{ outcomes: FetchOutcome[] }>;
+  fetchSources(event: { sources: SourceConfig[]; force?: boolean }, context: Context): Promise<{ outcomes: RefreshOutcome[] }>;
   processArticles(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   httpApi(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
 }
 
-export interface RedriveResult {
-  readonly redriven: number;
-  readonly postponed: number;
-  readonly alreadyDone: number;
-  readonly givenUp: number;
-  readonly malformed: number;
-}
-
-export type RedriveHandler = (event: { force?: boolean }, context: Context) => Promise<RedriveResult>;
+export type RedriveHandler = (event: { force?: boolean }, context: Context) => Promise<RedriveSummary>;
 
 /** Imports the redrive's entry point; call it once DEAD_LETTER_QUEUE_URL, QUEUE_URL and TABLE_NAME are set. */
 export async function loadRedriveHandler(): Promise<RedriveHandler> {

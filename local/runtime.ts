@@ -7,9 +7,11 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/ingest/queue-settings';
-import type { SourceConfig } from '../functions/model';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
+import type { SourceConfig } from '../functions/contracts/model';
+import { handlerEnvironment } from '../functions/shared/config';
 import { loadSources } from '../functions/sources/parse-sources';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 import { startDemoServer, type DemoServer } from './demo-server';
 import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
@@ -108,17 +110,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The handlers read their configuration from the environment at load, as in Lambda.
     Object.assign(process.env, {
-      TABLE_NAME,
-      QUEUE_URL: queues.queueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-      ALLOW_PRIVATE_ADDRESSES: 'true',
+      ...handlerEnvironment({
+        tableName: TABLE_NAME,
+        queueUrl: queues.queueUrl,
+        deadLetterQueueUrl: queues.deadLetterQueueUrl,
+        allowPrivateAddresses: true,
+      }),
       AWS_REGION: identity.region,
       AWS_ACCESS_KEY_ID: identity.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: identity.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      POWERTOOLS_SERVICE_NAME: 'newsweave',
-      POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',

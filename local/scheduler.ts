@@ -2,7 +2,7 @@
  * EventBridge's scheduled rules, on one machine: sources that share a schedule are fetched together, once at start
  * and then at their rate. Cron schedules run hourly here; the deployed stack runs them exactly.
  */
-import type { SourceConfig } from '../functions/model';
+import type { SourceConfig } from '../functions/contracts/model';
 import { rateToMillis } from '../functions/sources/parse-sources';
 
 export interface Scheduler {

@@ -10,8 +10,9 @@ import type { Server } from 'node:http';
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { QUEUE_SETTINGS } from '../functions/ingest/queue-settings';
-import { createTableInput } from '../functions/store/table-schema';
+import { QUEUE_SETTINGS } from '../functions/contracts/queue-settings';
+import { sleep } from '../functions/shared/concurrency';
+import { createTableInput } from '../functions/contracts/table-schema';
 
 const require = createRequire(import.meta.url);
 
@@ -51,7 +52,7 @@ function listen(server: Server, port: number): Promise<number> {
 async function close(server: Server, graceMs = 1_000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const deadline = Date.now() + graceMs;
-  while (inFlight(server) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (inFlight(server) > 0 && Date.now() < deadline) await sleep(20);
   server.closeAllConnections?.();
   await closed;
 }

@@ -18,6 +18,7 @@
  * stores a batch's records side by side.
  */
 import { writeFileSync } from 'node:fs';
+import { mapLimited } from '../functions/shared/concurrency';
 import { silentTelemetry } from '../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo-stores';
@@ -101,12 +102,7 @@ async function main(): Promise<void> {
       return draft;
     });
     // In order, a few at a time, as the worker stores a batch's records side by side.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < drafts.length) await storeArticle(drafts[next++]!, deps);
-      }),
-    );
+    await mapLimited(drafts, CONCURRENCY, (draft) => storeArticle(draft, deps));
     const ingest = { ...usage, ms: performance.now() - ingestStarted };
 
     const before = { ...usage };

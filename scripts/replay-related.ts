@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mapLimited } from '../functions/shared/concurrency';
 import { silentTelemetry } from '../functions/shared/telemetry';
 import { MemoryArticleStore } from '../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../functions/store/memory-related-store';
@@ -65,12 +66,7 @@ export async function replay(
   const deps = { articles, related: store, sources: articles, telemetry: silentTelemetry, search: { ...CANDIDATE_SEARCH, ...options.search } };
   const concurrency = options.concurrency ?? 1;
   const drafts = lines.map(draftOf);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < drafts.length) await storeArticle(drafts[next++]!, deps);
-    }),
-  );
+  await mapLimited(drafts, concurrency, (draft) => storeArticle(draft, deps));
   const queries = createRelatedQueries({ store, articles });
   const corpusIdOf = new Map(drafts.map((draft, i) => [draft.id, lines[i]!.id]));
   const predictions: Record<string, string[]> = {};

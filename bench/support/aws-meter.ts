@@ -15,7 +15,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../../functions/store/table-schema';
+import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../../functions/contracts/table-schema';
 
 export interface AwsUsage {
   dynamoRequests: Record<string, number>;

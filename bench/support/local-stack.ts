@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort } from '../../test/support/local-stack-process';
 

@@ -10,15 +10,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { checkCommentBody } from '../comments/comment-body';
 import { userFromClaims } from '../comments/claims';
-import type { RateWindow } from '../comments/rate-limit';
-import type { ArticleSummary, User } from '../model';
-import type { ArticleStore, CommentStore, Page, RateLimiter, SourceStore } from '../ports';
+import type { ArticleSummary, User } from '../contracts/model';
+import type { Page, SourceStore } from '../ports';
 import type { RelatedQueries } from '../use-cases/related-queries';
 import { InvalidCursorError } from '../ports';
-import type { Telemetry } from '../shared/telemetry';
 import { deleteComment } from '../use-cases/delete-comment';
 import { listComments } from '../use-cases/list-comments';
-import { postComment } from '../use-cases/post-comment';
+import { postComment, type CommentDeps } from '../use-cases/post-comment';
 import {
   allowedMethods,
   matchRoute,
@@ -37,7 +35,7 @@ import {
   LIST_LIMIT,
   RELATED_LIMIT,
   RequestError,
-  normaliseTopic,
+  parseTopic,
   parseArticleId,
   parseCommentId,
   parseCursor,
@@ -48,23 +46,10 @@ import {
   readQueryParameters,
 } from './validate';
 
-export interface ApiDependencies {
-  readonly articles: ArticleStore;
+/** The comment use cases' dependencies (their clock and rate limits included), and what the read routes use. */
+export interface ApiDependencies extends CommentDeps {
   readonly sources: SourceStore;
   readonly related: RelatedQueries;
-  readonly comments: CommentStore;
-  readonly rateLimiter: RateLimiter;
-  readonly telemetry: Telemetry;
-  /**
-   * The clock of comments and rate windows.
-   * @default () => new Date()
-   */
-  readonly now?: () => Date;
-  /**
-   * The posting rate per user.
-   * @default COMMENT_RATE_LIMITS
-   */
-  readonly rateLimits?: readonly RateWindow[];
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -160,7 +145,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     },
 
     async listTopicArticles({ rawParams, query }) {
-      const topic = normaliseTopic(rawParams.topic ?? '');
+      const topic = parseTopic(rawParams.topic ?? '');
       const limit = parseLimit(query.get('limit'), LIST_LIMIT);
       const cursor = parseCursor(query.get('cursor'));
       return pageResult(await related.listTopic(topic, { limit, cursor }), limit);

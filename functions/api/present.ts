@@ -2,7 +2,7 @@
  * The API's response shapes (docs/openapi.json), built field by field from the domain's records: a store that
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
-import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../model';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../contracts/model';
 import { withholdAddresses } from '../shared/withhold-addresses';
 
 /** How many of an article's terms are shown as its topics. */
@@ -15,33 +15,14 @@ export interface TopicView {
   readonly label: string;
 }
 
-export interface ArticleView extends ArticleSummary {
-  readonly body: string;
-  readonly byline: string | null;
-  readonly imageUrl: string | null;
-  readonly language: string | null;
-  readonly fetchedAt: string;
-  readonly modifiedAt: string | null;
-  readonly storyId: string;
+/** The full article: the stored one with its terms shown as topics, and its comment count. */
+export interface ArticleView extends Omit<Article, 'terms'> {
   readonly topics: readonly TopicView[];
   readonly commentCount: number;
 }
 
-export interface SourceView {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly lastFetchedAt: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastError: string | null;
-  readonly lastErrorKind: string | null;
-  readonly errorCount: number;
-  readonly nextAttemptAt: string | null;
-  readonly articleCount: number;
-  readonly lastPageError: string | null;
-  readonly lastPageErrorAt: string | null;
-  readonly pageErrorCount: number;
-}
+/** A source's record as `GET /sources` shows it: its fetch state without the validators, and its id as `id`. */
+export type SourceView = Omit<SourceState, 'sourceId' | 'etag' | 'lastModified' | 'lastFullFetchAt'> & { readonly id: string };
 
 export function presentSummary(summary: ArticleSummary): ArticleSummary {
   return {

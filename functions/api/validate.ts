@@ -167,10 +167,11 @@ export function parseSearchWords(raw: string): string {
 }
 
 /**
- * A topic as the related index stores it: decoded, trimmed, whitespace collapsed, lowercase, NFC; 1 to 100
- * characters and no control characters.
+ * The `{topic}` path segment as a reader wrote it: decoded, trimmed, whitespace collapsed, lowercase, NFC; 1 to 100
+ * characters and no control characters. The related index looks it up under its term (related/analyze-article.ts:
+ * topicTerm).
  */
-export function normaliseTopic(segment: string): string {
+export function parseTopic(segment: string): string {
   const topic = collapse(decodeSegment(segment, 'invalid_topic', 'topic')).toLowerCase();
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (topic.length === 0 || [...topic].length > MAX_TOPIC_LENGTH || /[\u0000-\u001f\u007f]/.test(topic)) {

@@ -5,7 +5,7 @@
  * Cognito access tokens carry `sub`, `username` and, for a user in a group, `cognito:groups`. API Gateway turns every
  * claim into a string, an array as `[a b]`; a hand-made event or another authorizer may give a real array or JSON.
  */
-import type { User } from '../model';
+import type { User } from '../contracts/model';
 
 export const MODERATORS_GROUP = 'moderators';
 /** The claim whose value is shown as a comment's author: the user's Cognito username, unique in the pool. */

@@ -1,12 +1,13 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { decodeDocument } from '../charset/decode-document';
-import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../model';
+import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../contracts/model';
 import { removeBoilerplateElements, removeBoilerplateParagraphs } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';
 import { cleanByline, readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
 import { summarize } from './summarize';
+import { messageOf } from '../shared/error-text';
 
 /**
  * Article extraction: Mozilla Readability over linkedom (a DOM several times faster to build than jsdom), with
@@ -43,7 +44,7 @@ export function extractFromBytes(bytes: Uint8Array, options: ExtractBytesOptions
     const { text } = decodeDocument(bytes, options.contentType);
     return extractArticle(text, options);
   } catch (error) {
-    return reject('not-an-article', `extraction failed: ${errorMessage(error)}`);
+    return reject('not-an-article', `extraction failed: ${messageOf(error)}`);
   }
 }
 
@@ -51,7 +52,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   try {
     return extractOrReject(html, options);
   } catch (error) {
-    return reject('not-an-article', `extraction failed: ${errorMessage(error)}`);
+    return reject('not-an-article', `extraction failed: ${messageOf(error)}`);
   }
 }
 
@@ -223,8 +224,4 @@ function safeUrl(url: string | undefined): string | undefined {
 
 function reject(reason: RejectionReason, detail: string): ExtractionResult {
   return { ok: false, reason, detail };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@
  * Twitter cards, `<meta>` names, microdata and `<time>`. Read before Readability runs, because Readability
  * removes scripts and rewrites the document.
  */
+import { collectJsonLd, imageOf, isObject, namesOf, textOf, typesOf } from './json-ld';
 
 export interface PageMetadata {
   readonly titles: readonly string[];
@@ -22,7 +23,6 @@ export interface PageMetadata {
   readonly declaredTypes: readonly string[];
 }
 
-type JsonObject = Record<string, unknown>;
 
 const ARTICLE_TYPE = /^(?:Article|NewsArticle|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|ReviewNewsArticle|BackgroundNewsArticle|AskPublicNewsArticle|SatiricalArticle|ScholarlyArticle|TechArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|DiscussionForumPosting|Report|Review)$/;
 
@@ -209,60 +209,6 @@ function isBylineElement(element: Element): boolean {
   const text = (element.textContent ?? '').trim();
   if (!text || text.length > MAX_BYLINE_ELEMENT_CHARS) return false;
   return !element.closest('[class*="comment" i], [id*="comment" i], footer, aside');
-}
-
-/** Every object in the page's JSON-LD blocks, `@graph` and arrays flattened. Broken blocks are skipped. */
-function collectJsonLd(sources: readonly string[]): JsonObject[] {
-  const objects: JsonObject[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 4) return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item, depth + 1);
-    } else if (isObject(value)) {
-      objects.push(value);
-      if (value['@graph']) visit(value['@graph'], depth + 1);
-      if (isObject(value['mainEntity'])) visit(value['mainEntity'], depth + 1);
-    }
-  };
-  for (const raw of sources) {
-    const source = raw.replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)|(?:-->|\/\/\s*\]\]>)\s*$/g, '').trim();
-    try {
-      visit(JSON.parse(source), 0);
-    } catch {
-      // Hand-written JSON-LD is often invalid; a page without usable metadata is still a page.
-    }
-  }
-  return objects;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function typesOf(item: JsonObject): string[] {
-  const type = item['@type'];
-  return (Array.isArray(type) ? type : [type]).filter((value): value is string => typeof value === 'string');
-}
-
-function textOf(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() || null;
-  if (Array.isArray(value)) return textOf(value[0]);
-  return null;
-}
-
-function imageOf(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return imageOf(value[0]);
-  if (isObject(value)) return textOf(value['url']) ?? textOf(value['contentUrl']) ?? textOf(value['@id']);
-  return null;
-}
-
-function namesOf(value: unknown): string | null {
-  const items = Array.isArray(value) ? value : [value];
-  const names = items
-    .map((item) => (isObject(item) ? textOf(item['name']) : textOf(item)))
-    .filter((name): name is string => Boolean(name) && !/^https?:\/\//.test(name ?? ''));
-  return names.length ? [...new Set(names)].join(', ') : null;
 }
 
 function squash(text: string): string {

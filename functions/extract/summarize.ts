@@ -3,19 +3,19 @@
  * two sentences of the body, cut at a sentence or, failing that, a word boundary.
  */
 
-export const SUMMARY_MAX_CHARS = 300;
+export const MAX_SUMMARY_CHARS = 300;
 
 export function summarize(description: string | null, body: string): string {
-  if (description && isRealSentence(description)) return truncate(description, SUMMARY_MAX_CHARS);
+  if (description && isRealSentence(description)) return cutAtSentence(description, MAX_SUMMARY_CHARS);
   const firstParagraphs = body.split(/\n\s*\n/).slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
   const sentences = splitSentences(firstParagraphs);
   let summary = '';
   for (const sentence of sentences.slice(0, 2)) {
     const next = summary ? `${summary} ${sentence}` : sentence;
-    if (next.length > SUMMARY_MAX_CHARS) break;
+    if (next.length > MAX_SUMMARY_CHARS) break;
     summary = next;
   }
-  return summary || truncate(firstParagraphs, SUMMARY_MAX_CHARS);
+  return summary || cutAtSentence(firstParagraphs, MAX_SUMMARY_CHARS);
 }
 
 /** At least six words, mostly letters, ending like a sentence, not a keyword list or "Read the latest news". */
@@ -34,7 +34,7 @@ function splitSentences(text: string): string[] {
   return text.split(/(?<=[.!?…]["'”’)]?)\s+(?=["'“‘(]?[\p{Lu}\p{N}])/u).map((sentence) => sentence.trim()).filter(Boolean);
 }
 
-export function truncate(text: string, max: number): string {
+function cutAtSentence(text: string, max: number): string {
   const squashed = text.replace(/\s+/g, ' ').trim();
   if (squashed.length <= max) return squashed;
   const cut = squashed.slice(0, max - 1);

@@ -1,7 +1,7 @@
 /** Atom 1.0 (and 0.3) documents to entries. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { cleanSummary, cleanTitle, resolveHttpUrl, withXmlBase } from './feed-text';
+import { feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childrenNamed, innerMarkup, textContent, type XmlElement } from './xml-tree';
 
@@ -23,19 +23,19 @@ export function readAtom(root: XmlElement, baseUrl: string): ParsedFeed {
     if (!url) continue;
     entries.push({
       url,
-      title: cleanTitle(construct(entry, 'title')),
+      title: feedTitleText(construct(entry, 'title')),
       publishedAt: parseFeedDate(
         [...atom(entry, 'published'), ...atom(entry, 'issued'), ...atom(entry, 'updated'), ...atom(entry, 'modified')]
           .map((element) => textContent(element).trim())
           .find(Boolean),
       ),
-      summary: cleanSummary(construct(entry, 'summary') ?? construct(entry, 'content')),
+      summary: feedSummaryText(construct(entry, 'summary') ?? construct(entry, 'content')),
       imageUrl: entryImage(entry, links, entryBase),
       author: authorName(atom(entry, 'author'), prefix) ?? feedAuthor,
       language: entry.attributes['xml:lang'] ?? language,
     });
   }
-  return { kind: 'atom', title: cleanTitle(construct(root, 'title')), entries, sitemaps: [] };
+  return { kind: 'atom', title: feedTitleText(construct(root, 'title')), entries, sitemaps: [] };
 }
 
 /**
@@ -86,7 +86,7 @@ function entryImage(entry: XmlElement, links: readonly XmlElement[], base: strin
 function authorName(authors: readonly XmlElement[], prefix: string): string | undefined {
   for (const author of authors) {
     const name = childrenNamed(author, `${prefix}name`).map((element) => textContent(element).trim()).find(Boolean);
-    if (name) return cleanTitle(name);
+    if (name) return feedTitleText(name);
   }
   return undefined;
 }

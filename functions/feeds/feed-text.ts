@@ -4,8 +4,12 @@
  */
 import { parseHTML } from 'linkedom';
 
-/** A summary longer than this is cut at a word boundary: the article's own text comes later from the page. */
-export const MAX_SUMMARY_CHARS = 1_000;
+/**
+ * A feed entry's summary longer than this is cut at a word boundary: a bound on what a feed may put in a queue
+ * message. The article's own summary (MAX_SUMMARY_CHARS, functions/extract/summarize.ts) is made later from it or
+ * from the page.
+ */
+export const MAX_FEED_SUMMARY_CHARS = 1_000;
 const MAX_TITLE_CHARS = 500;
 
 const BLOCK_ELEMENTS = new Set([
@@ -48,14 +52,15 @@ function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-export function cleanTitle(raw: string | undefined): string | undefined {
+/** A feed's or an entry's title as plain text. (Cleaning a page's title of its site name is extract/clean-title.ts.) */
+export function feedTitleText(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   return truncateAtWord(htmlToText(raw), MAX_TITLE_CHARS) || undefined;
 }
 
-export function cleanSummary(rawHtml: string | undefined): string | undefined {
+export function feedSummaryText(rawHtml: string | undefined): string | undefined {
   if (rawHtml === undefined) return undefined;
-  return truncateAtWord(htmlToText(rawHtml), MAX_SUMMARY_CHARS) || undefined;
+  return truncateAtWord(htmlToText(rawHtml), MAX_FEED_SUMMARY_CHARS) || undefined;
 }
 
 export function truncateAtWord(text: string, max: number): string {

@@ -1,7 +1,7 @@
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) to entries. Every field is checked: the JSON is hostile. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { cleanSummary, cleanTitle, resolveHttpUrl } from './feed-text';
+import { feedSummaryText, feedTitleText, resolveHttpUrl } from './feed-text';
 import { FeedParseError, MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 
 type JsonObject = Record<string, unknown>;
@@ -33,9 +33,9 @@ export function readJsonFeed(text: string, baseUrl: string): ParsedFeed {
     const contentText = stringField(item, 'content_text');
     entries.push({
       url,
-      title: cleanTitle(stringField(item, 'title')),
+      title: feedTitleText(stringField(item, 'title')),
       publishedAt: parseFeedDate(stringField(item, 'date_published') ?? stringField(item, 'date_modified')),
-      summary: cleanSummary(
+      summary: feedSummaryText(
         stringField(item, 'summary') ?? (contentText === undefined ? stringField(item, 'content_html') : escapeHtml(contentText)),
       ),
       imageUrl: resolveHttpUrl(stringField(item, 'image') ?? stringField(item, 'banner_image'), baseUrl),
@@ -43,7 +43,7 @@ export function readJsonFeed(text: string, baseUrl: string): ParsedFeed {
       language: stringField(item, 'language') ?? feedLanguage,
     });
   }
-  return { kind: 'json', title: cleanTitle(stringField(document, 'title')), entries, sitemaps: [] };
+  return { kind: 'json', title: feedTitleText(stringField(document, 'title')), entries, sitemaps: [] };
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -61,7 +61,7 @@ function authorOf(object: JsonObject): string | undefined {
   for (const candidate of candidates) {
     if (isObject(candidate)) {
       const name = stringField(candidate, 'name');
-      if (name) return cleanTitle(name);
+      if (name) return feedTitleText(name);
     }
   }
   return undefined;

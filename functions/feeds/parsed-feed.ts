@@ -1,5 +1,5 @@
 /** What the feed parsers return, their limits and their error. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 
 export type FeedKind = 'rss' | 'rdf' | 'atom' | 'json' | 'sitemap' | 'sitemap-index';
 

@@ -1,7 +1,7 @@
 /** RSS 2.0 (and 0.9x) and RSS 1.0 (RDF) documents to entries. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { cleanSummary, cleanTitle, resolveHttpUrl, withXmlBase } from './feed-text';
+import { feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childHtml, childNamed, childText, childrenNamed, type XmlElement } from './xml-tree';
 
@@ -11,7 +11,7 @@ export function readRss(root: XmlElement, baseUrl: string): ParsedFeed {
   const language = channel ? childText(channel, 'language', '*:language') : undefined;
   return {
     kind: 'rss',
-    title: channel ? cleanTitle(childText(channel, 'title')) : undefined,
+    title: channel ? feedTitleText(childText(channel, 'title')) : undefined,
     entries: readItems(channel ? childrenNamed(channel, 'item') : [], base, language),
     sitemaps: [],
   };
@@ -25,7 +25,7 @@ export function readRdf(root: XmlElement, baseUrl: string): ParsedFeed {
   const items = [...childrenNamed(root, 'item'), ...childrenNamed(root, '*:item')];
   return {
     kind: 'rdf',
-    title: channel ? cleanTitle(childText(channel, 'title', '*:title')) : undefined,
+    title: channel ? feedTitleText(childText(channel, 'title', '*:title')) : undefined,
     entries: readItems(items, base, language),
     sitemaps: [],
   };
@@ -40,9 +40,9 @@ function readItems(items: readonly XmlElement[], base: string, language: string 
     if (!url) continue;
     entries.push({
       url,
-      title: cleanTitle(childText(item, 'title', '*:title')),
+      title: feedTitleText(childText(item, 'title', '*:title')),
       publishedAt: parseFeedDate(childText(item, 'pubDate', '*:date', '*:published', '*:updated')),
-      summary: cleanSummary(childHtml(item, 'description', '*:description', '*:encoded')),
+      summary: feedSummaryText(childHtml(item, 'description', '*:description', '*:encoded')),
       imageUrl: itemImage(item, itemBase),
       author: itemAuthor(item),
       language: childText(item, '*:language') ?? language,
@@ -92,5 +92,5 @@ function itemAuthor(item: XmlElement): string | undefined {
   const raw = childText(item, '*:creator', 'author', '*:author');
   if (!raw) return undefined;
   const named = /^\S+@\S+\s+\((.+)\)$/.exec(raw);
-  return cleanTitle(named?.[1] ?? raw);
+  return feedTitleText(named?.[1] ?? raw);
 }

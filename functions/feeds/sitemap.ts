@@ -1,7 +1,7 @@
 /** Sitemaps (news sitemaps with `news:news`, plain ones with `lastmod`) and sitemap indexes. */
-import type { FeedEntry } from '../model';
+import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { cleanTitle, resolveHttpUrl } from './feed-text';
+import { feedTitleText, resolveHttpUrl } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childText, childrenNamed, type XmlElement } from './xml-tree';
 
@@ -16,7 +16,7 @@ export function readSitemap(root: XmlElement, baseUrl: string): ParsedFeed {
     const image = childrenNamed(url, '*:image')[0];
     entries.push({
       url: location,
-      title: news ? cleanTitle(childText(news, '*:title')) : undefined,
+      title: news ? feedTitleText(childText(news, '*:title')) : undefined,
       publishedAt: parseFeedDate((news ? childText(news, '*:publication_date') : undefined) ?? childText(url, `${prefix}lastmod`)),
       imageUrl: image ? resolveHttpUrl(childText(image, '*:loc'), baseUrl) : undefined,
       language: publication ? childText(publication, '*:language') : undefined,

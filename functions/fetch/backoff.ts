@@ -1,7 +1,7 @@
 /**
  * When to fetch a source again after a failure, and when a conditional GET must give way to a full one. Pure.
  */
-import type { SourceState } from '../model';
+import type { SourceState } from '../contracts/model';
 
 export const BACKOFF = {
   /** Delay after the first failure; doubled after each further one. */

@@ -13,8 +13,8 @@
  *
  * What extraction refuses (not HTML, binary, too short, a login wall, ...) is permanent too; see extract-article.ts.
  */
-import type { RejectionReason } from '../model';
-import type { FetchError, FetchErrorKind } from './http-fetch';
+import type { RejectionReason } from '../contracts/model';
+import type { FetchError, FetchErrorKind } from '../ports';
 
 export type FailureClass =
   | { readonly class: 'permanent'; readonly reason: RejectionReason }

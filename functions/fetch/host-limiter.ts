@@ -2,6 +2,8 @@
  * Politeness towards each publisher's server: at most `limit` tasks at once per host (the rest wait in order), and,
  * when the host asks for it (robots.txt `Crawl-delay`), a minimum interval between the starts of its tasks.
  */
+import { sleep } from '../shared/concurrency';
+
 export interface SlotOptions {
   /** Least time between the starts of two tasks on this host. @default 0 */
   readonly minIntervalMs?: number;
@@ -92,7 +94,7 @@ export class HostLimiter {
     if (this.nextStartAt.size > MAX_REMEMBERED_HOSTS) {
       for (const [name, time] of this.nextStartAt) if (time < now) this.nextStartAt.delete(name);
     }
-    if (startAt > now) await new Promise((resolve) => setTimeout(resolve, startAt - now));
+    if (startAt > now) await sleep(startAt - now);
   }
 
   private release(host: string, slot: HostSlots): void {

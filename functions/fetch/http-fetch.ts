@@ -1,88 +1,18 @@
 /**
  * The polite, defensive HTTP client for feeds and pages (Miniflux's fetcher): a named User-Agent, robots.txt
- * (its rules and Crawl-delay, for every hop), conditional GET, connect, idle and overall timeouts, a body size limit
- * enforced while streaming (after decompression too, so a gzip bomb stops at the limit), at most 5 redirects each
- * re-checked by the address guard, a per-host concurrency limit, and every failure turned into a typed FetchError.
- * Built on node's http/https: the guarded `lookup` needs a client that connects through it, and undici is not a
- * dependency.
+ * (its rules and Crawl-delay, for every hop), conditional GET, at most 5 redirects each re-checked by the address
+ * guard, a per-host concurrency limit, and every failure turned into a typed FetchError. Each hop is one request
+ * (http-request.ts: timeouts, size limits, decompression).
  */
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import zlib from 'node:zlib';
-import { BlockedAddressError, assertFetchableUrl, createGuardedLookup, type Resolver } from './address-guard';
-import { InvalidUrlError } from './canonical-url';
+import { assertFetchableUrl, createGuardedLookup, type Resolver } from './address-guard';
+import { toFetchError } from './fetch-errors';
 import { HostBusyError, HostLimiter } from './host-limiter';
+import { requestOnce } from './http-request';
 import { RobotsCache, productTokenOf, type RobotsVerdict } from './robots';
-import type { RobotsStore } from '../ports';
+import { FetchError, type FetchRequest, type FetchResult, type Fetcher, type RobotsStore } from '../ports';
 import { DEFAULT_USER_AGENT } from './user-agent';
-import { withholdAddresses } from '../shared/withhold-addresses';
 
 export { DEFAULT_USER_AGENT } from './user-agent';
-
-/** What went wrong; functions/fetch/classify-failure.ts says which kinds a retry can mend. */
-export type FetchErrorKind =
-  | 'timeout'
-  | 'connect'
-  | 'reset'
-  /** The connection ended before the body it announced (Content-Length, chunked encoding) was complete. */
-  | 'truncated'
-  | 'http'
-  | 'too-large'
-  | 'blocked-address'
-  | 'too-many-redirects'
-  | 'bad-url'
-  | 'decompress'
-  /** The host name does not exist (NXDOMAIN). */
-  | 'unknown-host'
-  /** The server's TLS certificate cannot be trusted (expired, self-signed, for another name). */
-  | 'tls'
-  /** robots.txt disallows the URL. */
-  | 'robots'
-  /** robots.txt cannot be read now (5xx, 429, network): nothing of the host is fetched until it can (RFC 9309). */
-  | 'robots-unreachable'
-  /** No slot for the host within the wait allowed (per-host limit, Crawl-delay). */
-  | 'host-busy';
-
-export class FetchError extends Error {
-  override readonly name = 'FetchError';
-  readonly status?: number;
-  /** From a Retry-After header (429, 503): how long the server asked us to wait. */
-  readonly retryAfterMs?: number;
-
-  constructor(
-    readonly kind: FetchErrorKind,
-    message: string,
-    details: { readonly status?: number; readonly retryAfterMs?: number } = {},
-  ) {
-    super(message);
-    this.status = details.status;
-    this.retryAfterMs = details.retryAfterMs;
-  }
-}
-
-export interface FetchRequest {
-  /** Validators from the previous response; sent as If-None-Match / If-Modified-Since. */
-  readonly etag?: string | null;
-  readonly lastModified?: string | null;
-  readonly accept: string;
-}
-
-export interface FetchResult {
-  readonly status: number;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  /** Lowercase names; repeated headers joined with ", ". */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Decompressed. Empty for 304. */
-  readonly body: Buffer;
-  readonly notModified: boolean;
-}
-
-export interface Fetcher {
-  /** @throws FetchError */
-  fetch(url: string, request: FetchRequest): Promise<FetchResult>;
-}
 
 export interface FetcherOptions {
   /** @default false: only public unicast addresses. */
@@ -132,12 +62,6 @@ export const FETCH_DEFAULTS = {
 } as const;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-interface RawResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer;
-}
 
 export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const settings = { ...FETCH_DEFAULTS, ...definedOnly(options) };
@@ -232,188 +156,6 @@ function resolveLocation(location: string, base: URL): string {
   } catch {
     throw new FetchError('bad-url', `redirect to an invalid location: ${JSON.stringify(location.slice(0, 200))}`);
   }
-}
-
-interface HopSettings {
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
-  readonly maxBodyBytes: number;
-  readonly deadline: number;
-  readonly lookup: LookupFunction;
-}
-
-/** One request/response. The body is read only for 2xx; other responses are cut off once their headers are in. */
-function requestOnce(url: URL, headers: Record<string, string>, settings: HopSettings): Promise<RawResponse> {
-  return new Promise<RawResponse>((resolve, reject) => {
-    const remaining = settings.deadline - Date.now();
-    if (remaining <= 0) {
-      reject(new FetchError('timeout', `deadline passed before requesting ${url.href}`));
-      return;
-    }
-    const timers: NodeJS.Timeout[] = [];
-    let settled = false;
-    let request: http.ClientRequest | undefined;
-    let response: IncomingMessage | undefined;
-    let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
-    const finish = () => {
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-    };
-    const fail = (error: unknown) => {
-      if (settled) return;
-      finish();
-      decoder?.destroy();
-      response?.destroy();
-      request?.destroy();
-      reject(toFetchError(error));
-    };
-
-    const transport = url.protocol === 'https:' ? https : http;
-    try {
-      request = transport.request(url, {
-        method: 'GET',
-        headers,
-        lookup: settings.lookup,
-        // No pooled sockets: each connection goes through the guarded lookup, and nothing outlives the fetch.
-        agent: false,
-        timeout: settings.readTimeoutMs,
-      });
-    } catch (error) {
-      fail(error);
-      return;
-    }
-    timers.push(setTimeout(() => fail(new FetchError('timeout', `no complete response from ${url.host} in time`)), remaining));
-    const connectTimer = setTimeout(
-      () => fail(new FetchError('timeout', `could not connect to ${url.host} within ${settings.connectTimeoutMs} ms`)),
-      settings.connectTimeoutMs,
-    );
-    timers.push(connectTimer);
-    request.on('socket', (socket) => {
-      if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
-      else clearTimeout(connectTimer);
-    });
-    request.on('timeout', () => fail(new FetchError('timeout', `${url.host} sent nothing for ${settings.readTimeoutMs} ms`)));
-    request.on('error', fail);
-    request.on('response', (incoming) => {
-      response = incoming;
-      const status = incoming.statusCode ?? 0;
-      const responseHeaders = flattenHeaders(incoming.headers);
-      if (status < 200 || status >= 300) {
-        finish();
-        incoming.destroy();
-        request?.destroy();
-        resolve({ status, headers: responseHeaders, body: Buffer.alloc(0) });
-        return;
-      }
-      const declared = Number(responseHeaders['content-length']);
-      if (Number.isFinite(declared) && declared > settings.maxBodyBytes) {
-        fail(new FetchError('too-large', `${url.href} declares ${declared} bytes, more than ${settings.maxBodyBytes}`));
-        return;
-      }
-      const encoding = (responseHeaders['content-encoding'] ?? '').trim().toLowerCase();
-      if (!['', 'identity', 'gzip', 'x-gzip', 'deflate', 'br'].includes(encoding)) {
-        fail(new FetchError('decompress', `unsupported Content-Encoding "${encoding.slice(0, 50)}"`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let decodedBytes = 0;
-      const collect = (chunk: Buffer) => {
-        decodedBytes += chunk.length;
-        if (decodedBytes > settings.maxBodyBytes) {
-          fail(new FetchError('too-large', `${url.href} is larger than ${settings.maxBodyBytes} bytes${decoder ? ' once decompressed' : ''}`));
-          return;
-        }
-        chunks.push(chunk);
-      };
-      const complete = () => {
-        if (settled) return;
-        finish();
-        resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks) });
-      };
-
-      let wireBytes = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        wireBytes += chunk.length;
-        if (wireBytes > settings.maxBodyBytes) {
-          fail(new FetchError('too-large', `${url.href} sent more than ${settings.maxBodyBytes} bytes`));
-          return;
-        }
-        if (encoding === '' || encoding === 'identity') {
-          collect(chunk);
-          return;
-        }
-        if (!decoder) {
-          decoder = createDecoder(encoding, chunk);
-          decoder.on('data', collect);
-          decoder.on('error', (error) => fail(new FetchError('decompress', `cannot decompress ${url.href}: ${error.message}`)));
-          decoder.on('end', complete);
-        }
-        decoder.write(chunk);
-      });
-      incoming.on('end', () => {
-        if (decoder) decoder.end();
-        else complete();
-      });
-      // Once the headers are in, a connection that ends early cut the body short (Content-Length or the chunked
-      // encoding's last chunk never came).
-      const truncated = () => fail(new FetchError('truncated', `the connection to ${url.host} ended before the body was complete`));
-      incoming.on('aborted', truncated);
-      incoming.on('error', truncated);
-    });
-    request.end();
-  });
-}
-
-/** Deflate is sent both zlib-wrapped (as the spec says) and raw (as some servers do); the first bytes tell which. */
-function createDecoder(encoding: string, firstChunk: Buffer): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress {
-  if (encoding === 'br') return zlib.createBrotliDecompress();
-  if (encoding === 'deflate') {
-    const [cmf = 0, flg = 0] = firstChunk;
-    const zlibWrapped = firstChunk.length < 2 || ((cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0);
-    return zlibWrapped ? zlib.createInflate() : zlib.createInflateRaw();
-  }
-  return zlib.createGunzip();
-}
-
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-/** The name does not exist: asking again will not make it. (EAI_AGAIN, a resolver that did not answer, may.) */
-const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_NONAME']);
-/** Node's and OpenSSL's codes for a certificate that cannot be trusted (X509_V_ERR_* without the prefix). */
-const CERTIFICATE_CODES = /^(?:ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_DECRYPT_\w+|\w*CERT\w*)$/;
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
-
-/** A node or guard error, as a FetchError whose kind says what happened. */
-export function toFetchError(error: unknown): FetchError {
-  if (error instanceof FetchError) return error;
-  if (error instanceof BlockedAddressError) return new FetchError('blocked-address', error.message);
-  if (error instanceof InvalidUrlError) return new FetchError('bad-url', error.message);
-  // With happy eyeballs, a failure to connect to every address arrives as an AggregateError.
-  const cause = error instanceof AggregateError && error.errors[0] ? error.errors[0] : error;
-  if (cause instanceof BlockedAddressError) return new FetchError('blocked-address', cause.message);
-  const code = (cause as NodeJS.ErrnoException).code ?? '';
-  // Node names the address it connected to (`connect ECONNREFUSED 203.0.113.7:443`); the message becomes a source's
-  // public lastError, which names the host only.
-  const message = withholdAddresses((cause as Error).message ?? String(cause));
-  if (UNKNOWN_HOST_CODES.has(code)) return new FetchError('unknown-host', `no such host: ${message}`);
-  if (CERTIFICATE_CODES.test(code)) return new FetchError('tls', `untrusted certificate: ${message}`);
-  if (CONNECT_CODES.has(code)) return new FetchError('connect', `cannot connect: ${message}`);
-  if (RESET_CODES.has(code)) return new FetchError('reset', `connection reset: ${message}`);
-  if (code === 'ETIMEDOUT') return new FetchError('timeout', `timed out: ${message}`);
-  if (code.startsWith('HPE_')) return new FetchError('reset', `invalid HTTP response: ${message}`);
-  if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS') {
-    return new FetchError('bad-url', message);
-  }
-  // TLS protocol failures and anything else on the way to a connection.
-  return new FetchError('connect', `cannot connect: ${message}`);
-}
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }
 
 function isHeaderSafe(value: string): boolean {

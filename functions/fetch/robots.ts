@@ -14,6 +14,7 @@
  */
 import robotsParser from 'robots-parser';
 import type { RobotsRecord, RobotsStore } from '../ports';
+import { messageOf } from '../shared/error-text';
 
 export type RobotsVerdict =
   | { readonly kind: 'allowed'; readonly crawlDelayMs?: number }
@@ -141,7 +142,7 @@ export class RobotsCache {
     } catch (error) {
       const kind = (error as { kind?: string }).kind ?? '';
       const status = (error as { status?: number }).status;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       if (PAGE_WILL_FAIL_KINDS.has(kind)) {
         // Not cached: the page fetch fails on its own, and a later fix (DNS, certificate) should be seen at once.
         entry.good = { robots: null, fetchedAt, freshUntil: fetchedAt };

@@ -15,7 +15,7 @@
  * one does, and indexing needs no count of every term (a read and a write per term per article). Measured on the
  * four related dev sets (docs/related.md) it ranks as well as or better than the corpus's own frequencies.
  */
-import type { WeightedTerm } from '../model';
+import type { WeightedTerm } from '../contracts/model';
 import { REFERENCE_WORDS } from './reference-words';
 
 /** Terms kept in an article's vector: its evidence for ranking, and the size of its index entry. */

@@ -1,3 +1,5 @@
+import type { CountMetric, DimensionOf, GaugeMetric, MetricName, TimingMetric } from './telemetry-contract';
+
 /**
  * What the domain needs from logging and metrics. The Lambda handlers pass Powertools' Logger and Metrics
  * behind this; the local runtime passes its own; domain tests pass `silentTelemetry` or a recorder.
@@ -11,15 +13,17 @@ export interface Log {
 
 export interface Telemetry {
   readonly log: Log;
-  /** A count metric (`ArticlesStored`, `PagesRejected`), with at most one low-cardinality dimension. */
-  count(metric: string, value?: number, dimension?: { readonly name: string; readonly value: string }): void;
-  /** A duration metric in milliseconds (`ExtractionTime`). */
-  timing(metric: string, milliseconds: number): void;
+  /** A count (`ArticlesStored`, `PagesRejected`), with the dimension the contract gives it, if any. */
+  count<Metric extends CountMetric>(metric: Metric, value?: number, dimension?: DimensionOf<Metric>): void;
+  /** A duration in milliseconds (`ExtractionTime`). */
+  timing(metric: TimingMetric, milliseconds: number): void;
+  /** A level at this moment, in seconds (`SourceFailureAge`). */
+  gauge(metric: GaugeMetric, seconds: number): void;
 }
 
 const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-export const silentTelemetry: Telemetry = { log: quiet, count() {}, timing() {} };
+export const silentTelemetry: Telemetry = { log: quiet, count() {}, timing() {}, gauge() {} };
 
 /**
  * The same telemetry with `keys` on every log line: the per-record logger of a batch whose records run in parallel,
@@ -32,15 +36,20 @@ export function withLogKeys(telemetry: Telemetry, keys: Record<string, unknown>)
     warn: (message, extra) => telemetry.log.warn(message, { ...keys, ...extra }),
     error: (message, extra) => telemetry.log.error(message, { ...keys, ...extra }),
   };
-  return { ...telemetry, log, count: telemetry.count.bind(telemetry), timing: telemetry.timing.bind(telemetry) };
+  return {
+    log,
+    count: telemetry.count.bind(telemetry),
+    timing: telemetry.timing.bind(telemetry),
+    gauge: telemetry.gauge.bind(telemetry),
+  };
 }
 
 /**
  * The same telemetry without the named metrics (their log lines stay): for metrics a platform already measures, such
  * as a request count that API Gateway keeps, which would only add bytes to every call's log.
  */
-export function withoutMetrics(telemetry: Telemetry, names: readonly string[]): Telemetry {
-  const dropped = new Set(names);
+export function withoutMetrics(telemetry: Telemetry, names: readonly MetricName[]): Telemetry {
+  const dropped = new Set<MetricName>(names);
   return {
     log: telemetry.log,
     count: (metric, value, dimension) => {
@@ -48,6 +57,9 @@ export function withoutMetrics(telemetry: Telemetry, names: readonly string[]): 
     },
     timing: (metric, milliseconds) => {
       if (!dropped.has(metric)) telemetry.timing(metric, milliseconds);
+    },
+    gauge: (metric, seconds) => {
+      if (!dropped.has(metric)) telemetry.gauge(metric, seconds);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SourceConfig } from '../model';
+import type { SourceConfig } from '../contracts/model';
 
 /** A sources file that cannot be used. The message names the file, the entry and the field. */
 export class SourcesConfigError extends Error {

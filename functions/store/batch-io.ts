@@ -1,9 +1,10 @@
 /**
  * Batched DynamoDB I/O shared by the stores: BatchWriteItem and BatchGetItem with their per-request limits, retried
- * with backoff while DynamoDB returns unprocessed items or keys (it does under throttling), and a bounded pool for
- * requests sent side by side.
+ * with backoff while DynamoDB returns unprocessed items or keys (it does under throttling), several requests side by
+ * side (functions/shared/concurrency.ts).
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapLimited, REQUEST_CONCURRENCY, sleep } from '../shared/concurrency';
 
 type Item = Record<string, unknown>;
 
@@ -11,8 +12,6 @@ type Item = Record<string, unknown>;
 const BATCH_WRITE_SIZE = 25;
 const BATCH_GET_SIZE = 100;
 const MAX_ATTEMPTS = 5;
-/** Parallel requests per call: enough to hide latency, few enough not to burst a partition. */
-export const REQUEST_CONCURRENCY = 8;
 
 export interface BatchTarget {
   readonly client: DynamoDBDocumentClient;
@@ -62,22 +61,6 @@ export async function getItems(
   });
   return pages.flat();
 }
-
-/** Runs `fn` over the items, at most `limit` at a time; the results in the items' order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 100, 200, 400, 800 ms: DynamoDB's advice for unprocessed items is exponential backoff. */
 const backoff = (attempt: number) => sleep(50 * 2 ** attempt);

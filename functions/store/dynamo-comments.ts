@@ -8,38 +8,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COMMENT_ID_PATTERN } from '../comments/comment-id';
 import type { RateSlot } from '../comments/rate-limit';
-import type { Comment } from '../model';
+import type { Comment } from '../contracts/model';
 import { InvalidCursorError, type CommentQuery, type CommentStore, type Page, type RateDecision, type RateLimiter } from '../ports';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorAfter, decodeCursor } from '../contracts/cursor';
 import type { DynamoStoreProps } from './dynamo-stores';
-import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, rateWindowKey } from './table-schema';
-
-type Item = Record<string, unknown>;
+import { commentToItem, itemToComment } from './items';
+import { COMMENT_SORT_PREFIX, commentCountKey, commentKey, commentsPartition, rateWindowKey } from '../contracts/table-schema';
 
 /** Rate windows are kept a day past their end: long enough to read a user's recent history, then TTL removes them. */
 const RATE_WINDOW_KEPT_SECONDS = 86_400;
-
-function commentToItem(comment: Comment): Item {
-  return {
-    ...commentKey(comment.articleId, comment.id),
-    id: comment.id,
-    articleId: comment.articleId,
-    authorId: comment.author.id,
-    authorName: comment.author.name,
-    body: comment.body,
-    createdAt: comment.createdAt,
-  };
-}
-
-function itemToComment(item: Item): Comment {
-  return {
-    id: String(item.id),
-    articleId: String(item.articleId),
-    author: { id: String(item.authorId), name: String(item.authorName) },
-    body: String(item.body),
-    createdAt: String(item.createdAt),
-  };
-}
 
 export class DynamoCommentStore implements CommentStore {
   constructor(private readonly props: DynamoStoreProps) {}
@@ -99,7 +76,7 @@ export class DynamoCommentStore implements CommentStore {
 
   async listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>> {
     const start = query.cursor ? decodeCommentCursor(query.cursor) : undefined;
-    const partition = commentKey(articleId, '').PK;
+    const partition = commentsPartition(articleId);
     // One more than asked tells whether a next page exists without a second, empty, round trip.
     const result = await this.props.client.send(
       new QueryCommand({
@@ -114,7 +91,7 @@ export class DynamoCommentStore implements CommentStore {
     const items = (result.Items ?? []).slice(0, query.limit).map(itemToComment);
     const more = (result.Items?.length ?? 0) > query.limit;
     const last = items.at(-1);
-    return { items, nextCursor: more && last ? encodeCursor({ sortKey: `${last.createdAt}#${last.id}`, id: last.id }) : null };
+    return { items, nextCursor: more && last ? cursorAfter(last.createdAt, last.id) : null };
   }
 }
 

@@ -15,7 +15,7 @@ import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery
 import type { RelatedLink } from '../related/rank-related';
 import type { VectorTerm } from '../related/term-weight';
 import { getItems, putItems } from './batch-io';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorAfter, decodeCursor } from '../contracts/cursor';
 import {
   articleIdOfPartition,
   articlePartition,
@@ -27,7 +27,7 @@ import {
   RELATED_PREFIX,
   termPartition,
   timeSortKey,
-} from './table-schema';
+} from '../contracts/table-schema';
 
 export interface DynamoRelatedStoreProps {
   readonly client: DynamoDBDocumentClient;
@@ -114,7 +114,7 @@ export class DynamoRelatedStore implements RelatedStore {
     const last = items.at(-1);
     return {
       items,
-      nextCursor: postings.length > query.limit && last ? encodeCursor({ sortKey: timeSortKey(last.publishedAt, last.id), id: last.id }) : null,
+      nextCursor: postings.length > query.limit && last ? cursorAfter(last.publishedAt, last.id) : null,
     };
   }
 

@@ -8,7 +8,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RobotsRecord, RobotsStore } from '../ports';
-import { robotsKey } from './table-schema';
+import { robotsKey } from '../contracts/table-schema';
 
 const MAX_STORED_BYTES = 300_000;
 const KEEP_SECONDS = 30 * 24 * 3600;

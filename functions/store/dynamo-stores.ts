@@ -4,11 +4,11 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
-import type { Article, ArticleSummary, SourceConfig, SourceState } from '../model';
+import type { Article, ArticleSummary, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
 import { getItems } from './batch-io';
-import { decodeCursor, encodeCursor } from './cursor';
+import { articleToItem, itemToArticle, itemToSourceState, itemToSummary } from './items';
+import { cursorAfter, decodeCursor } from '../contracts/cursor';
 import {
   ALL_ARTICLES_PARTITION,
   articleKey,
@@ -18,78 +18,12 @@ import {
   sourceListingPartition,
   SOURCES_PARTITION,
   TABLE_KEYS,
-  timeSortKey,
   urlKey,
-} from './table-schema';
+} from '../contracts/table-schema';
 
 export interface DynamoStoreProps {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-}
-
-type Item = Record<string, unknown>;
-
-/**
- * The article's item. Its body is stored Brotli-compressed (`bodyBr`, binary): a write unit is a kilobyte, and news
- * text compresses to about a third, so the article costs 2-3 write units instead of 5-8, and a batched read of
- * summaries (BatchGetItem counts whole items) stays within one 4 kB read unit.
- */
-export function articleToItem(article: Article): Item {
-  const { source, body, ...rest } = article;
-  const sortKey = timeSortKey(article.publishedAt, article.id);
-  return {
-    ...articleKey(article.id),
-    ...rest,
-    bodyBr: compressText(body),
-    sourceId: source.id,
-    sourceName: source.name,
-    [TABLE_KEYS.byTimeIndex.partitionKey]: ALL_ARTICLES_PARTITION,
-    [TABLE_KEYS.byTimeIndex.sortKey]: sortKey,
-    [TABLE_KEYS.bySourceIndex.partitionKey]: sourceListingPartition(source.id),
-    [TABLE_KEYS.bySourceIndex.sortKey]: sortKey,
-  };
-}
-
-export function compressText(text: string): Uint8Array {
-  return brotliCompressSync(Buffer.from(text, 'utf8'), {
-    params: { [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_QUALITY]: 9 },
-  });
-}
-
-/** The body as stored: compressed, or (items written before compression) a string; '' for a damaged one. */
-function bodyOf(item: Item): string {
-  if (typeof item.body === 'string') return item.body;
-  if (!(item.bodyBr instanceof Uint8Array)) return '';
-  try {
-    return brotliDecompressSync(item.bodyBr).toString('utf8');
-  } catch {
-    return '';
-  }
-}
-
-export function itemToSummary(item: Item): ArticleSummary {
-  return {
-    id: String(item.id),
-    url: String(item.url),
-    title: String(item.title),
-    source: { id: String(item.sourceId), name: String(item.sourceName) },
-    publishedAt: String(item.publishedAt),
-    summary: String(item.summary ?? ''),
-  };
-}
-
-function itemToArticle(item: Item): Article {
-  return {
-    ...itemToSummary(item),
-    body: bodyOf(item),
-    byline: (item.byline as string | null | undefined) ?? null,
-    imageUrl: (item.imageUrl as string | null | undefined) ?? null,
-    language: (item.language as string | null | undefined) ?? null,
-    fetchedAt: String(item.fetchedAt),
-    modifiedAt: (item.modifiedAt as string | null | undefined) ?? null,
-    storyId: String(item.storyId ?? item.id),
-    terms: (item.terms as Article['terms'] | undefined) ?? [],
-  };
 }
 
 export class DynamoArticleStore implements ArticleStore {
@@ -119,7 +53,7 @@ export class DynamoArticleStore implements ArticleStore {
 
   async getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null> {
     const items = await getItems(this.props, [articleKey(id), commentCountKey(id)]);
-    const article = items.find((item) => item.SK === 'ARTICLE');
+    const article = items.find((item) => item.SK === articleKey(id).SK);
     if (!article) return null;
     const count = Number(items.find((item) => item.SK === commentCountKey(id).SK)?.commentCount ?? 0);
     // A count can only go below zero if a decrement ran without its increment (docs/table-design.md, "Comments").
@@ -167,31 +101,9 @@ export class DynamoArticleStore implements ArticleStore {
     const last = items.at(-1);
     return {
       items,
-      nextCursor: more && last ? encodeCursor({ sortKey: timeSortKey(last.publishedAt, last.id), id: last.id }) : null,
+      nextCursor: more && last ? cursorAfter(last.publishedAt, last.id) : null,
     };
   }
-}
-
-function itemToSourceState(item: Item): SourceState {
-  const text = (key: string) => (typeof item[key] === 'string' ? (item[key] as string) : null);
-  return {
-    sourceId: String(item.SK),
-    name: String(item.name),
-    url: String(item.url),
-    lastFetchedAt: text('lastFetchedAt'),
-    lastSuccessAt: text('lastSuccessAt'),
-    lastError: text('lastError'),
-    lastErrorKind: text('lastErrorKind'),
-    errorCount: Number(item.errorCount ?? 0),
-    nextAttemptAt: text('nextAttemptAt'),
-    etag: text('etag'),
-    lastModified: text('lastModified'),
-    lastFullFetchAt: text('lastFullFetchAt'),
-    articleCount: Number(item.articleCount ?? 0),
-    lastPageError: text('lastPageError'),
-    lastPageErrorAt: text('lastPageErrorAt'),
-    pageErrorCount: Number(item.pageErrorCount ?? 0),
-  };
 }
 
 const FETCH_STATE_FIELDS = [
@@ -254,7 +166,7 @@ export class DynamoSourceStore implements SourceStore {
     await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
-        Key: { PK: SOURCES_PARTITION, SK: sourceId },
+        Key: sourceKey(sourceId),
         UpdateExpression: 'SET lastPageError = :message, lastPageErrorAt = :at ADD pageErrorCount :one',
         ExpressionAttributeValues: { ':message': error.message, ':at': error.at, ':one': 1 },
       }),

@@ -2,7 +2,7 @@
  * Articles and sources in memory, for the replay script (scripts/replay-related.ts) and unit tests: the same ports
  * as the DynamoDB stores, over maps. Not used by the Lambda functions or the local stack.
  */
-import type { Article, ArticleSummary } from '../model';
+import type { Article, ArticleSummary } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page } from '../ports';
 
 export class MemoryArticleStore implements ArticleStore {

@@ -5,8 +5,8 @@
  */
 import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
-import { decodeCursor, encodeCursor } from './cursor';
-import { timeSortKey } from './table-schema';
+import { cursorAfter, decodeCursor } from '../contracts/cursor';
+import { timeSortKey } from '../contracts/table-schema';
 
 export class MemoryRelatedStore implements RelatedStore {
   readonly entries = new Map<string, IndexEntry>();
@@ -53,7 +53,7 @@ export class MemoryRelatedStore implements RelatedStore {
     const last = page.at(-1);
     return {
       items: page,
-      nextCursor: keys.length > query.limit && last ? encodeCursor({ sortKey: timeSortKey(last.publishedAt, last.id), id: last.id }) : null,
+      nextCursor: keys.length > query.limit && last ? cursorAfter(last.publishedAt, last.id) : null,
     };
   }
 

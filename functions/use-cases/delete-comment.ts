@@ -3,7 +3,7 @@
  * the comment deleted, and the miss is logged and counted for a recount.
  */
 import { mayDeleteComment } from '../comments/authorize';
-import type { User } from '../model';
+import type { User } from '../contracts/model';
 import type { CommentStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { reportCountFailure } from './post-comment';

@@ -12,13 +12,13 @@
  * 5. indexArticle: rank the candidates, write each pair on the related article's side (unless it falls below
  *    that article's floor), then the article's own list, last and once: the list says the indexing is done.
  */
-import { analyzeArticle } from '../related/analyze-article';
+import { analyzeArticle, type ArticleText } from '../related/analyze-article';
 import { sketchText } from '../dedupe/text-sketch';
-import type { WeightedTerm } from '../model';
+import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
 import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
-import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** Terms an article is posted under (its topics). */
 export const POSTED_TERMS = 8;
@@ -39,15 +39,10 @@ export interface CandidateSearch {
 
 export const CANDIDATE_SEARCH: CandidateSearch = { terms: 24, postingsPerTerm: 40, firstHop: 30, secondHopSources: 4, secondHop: 60 };
 
-export interface ArticleText {
+/** The text analyzeArticle reads, and where the article goes in the index. */
+export interface ArticleToIndex extends ArticleText {
   readonly id: string;
   readonly publishedAt: string;
-  readonly title: string;
-  readonly body: string;
-  readonly summary?: string;
-  readonly language?: string | null;
-  /** The publisher's name, whose words are not about the article. */
-  readonly siteName?: string;
 }
 
 export interface PreparedArticle {
@@ -60,7 +55,7 @@ export interface PreparedArticle {
   readonly postings: readonly Posting[];
 }
 
-export function prepareIndexing(text: ArticleText, postedTerms = POSTED_TERMS): PreparedArticle {
+export function prepareIndexing(text: ArticleToIndex, postedTerms = POSTED_TERMS): PreparedArticle {
   const analyzed = analyzeArticle({
     title: text.title,
     body: text.body,

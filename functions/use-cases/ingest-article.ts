@@ -11,22 +11,11 @@
 import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
 import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
-import type { ArticleMessage, RejectionReason } from '../model';
-import type { SeenUrlStore, SourceStore } from '../ports';
+import type { ArticleMessage, RejectionReason } from '../contracts/model';
+import type { FetchedPage, PageFetcher, SeenUrlStore, SourceStore } from '../ports';
+import { clipMessage, messageOf } from '../shared/error-text';
 import type { Telemetry } from '../shared/telemetry';
 import { storeArticle, type ArticleDraft, type StoreArticleDeps } from './store-article';
-
-export interface FetchedPage {
-  readonly status: number;
-  /** The final URL, after redirects. */
-  readonly url: string;
-  readonly contentType: string | null;
-  readonly body: Uint8Array;
-}
-
-export interface PageFetcher {
-  fetchPage(url: string): Promise<FetchedPage>;
-}
 
 export interface IngestArticleDeps extends StoreArticleDeps {
   readonly sources: Pick<SourceStore, 'incrementArticleCount' | 'recordPageError'>;
@@ -41,8 +30,6 @@ export type IngestOutcome =
   | { readonly kind: 'duplicate'; readonly articleId: string | null; readonly why: 'url-seen' | 'same-canonical-url' }
   | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly detail: string }
   | { readonly kind: 'deferred'; readonly reason: 'forbidden'; readonly retryAt: string; readonly detail: string };
-
-const MAX_ERROR_CHARS = 500;
 
 export async function ingestArticle(message: ArticleMessage, deps: IngestArticleDeps): Promise<IngestOutcome> {
   const { telemetry } = deps;
@@ -65,7 +52,7 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
   /** A refusal is the source's trouble as much as the page's: it goes on the source's record, and the URL waits. */
   const defer = async (reason: 'forbidden', detail: string): Promise<IngestOutcome> => {
     const at = now();
-    await deps.sources.recordPageError(message.sourceId, { message: truncate(detail, MAX_ERROR_CHARS), at: at.toISOString() });
+    await deps.sources.recordPageError(message.sourceId, { message: clipMessage(detail), at: at.toISOString() });
     const deferral = await deps.seen.deferUrl(message.url, reason, deferralDelayMs);
     if (deferral > PAGE_DEFERRAL.maxDeferrals) return reject(reason, `${detail} (refused ${deferral} times)`);
     const retryAt = new Date(at.getTime() + deferralDelayMs(deferral)).toISOString();
@@ -79,7 +66,7 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
     page = await deps.fetcher.fetchPage(message.url);
   } catch (error) {
     const failure = classifyPageFailure(error);
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = messageOf(error);
     if (failure.class === 'permanent') return reject(failure.reason, detail);
     if (failure.class === 'deferred') return defer(failure.reason, detail);
     throw error;
@@ -114,10 +101,6 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
   if (!stored) return { kind: 'duplicate', articleId: article.id, why: 'same-canonical-url' };
   telemetry.log.info('article stored', { articleId: article.id, storyId: article.storyId, url: article.url });
   return { kind: 'stored', articleId: article.id, storyId: article.storyId };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /**

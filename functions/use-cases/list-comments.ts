@@ -2,7 +2,7 @@
  * An article's comments, newest first; null for an unknown article. The article is looked up only when the page
  * is empty: a page with comments proves it exists.
  */
-import type { Comment } from '../model';
+import type { Comment } from '../contracts/model';
 import type { ArticleStore, CommentQuery, CommentStore, Page } from '../ports';
 
 export async function listComments(

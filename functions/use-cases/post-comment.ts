@@ -5,7 +5,7 @@
  */
 import { newCommentId } from '../comments/comment-id';
 import { currentSlots, retryAfterSeconds, type RateWindow } from '../comments/rate-limit';
-import type { Comment, User } from '../model';
+import type { Comment, User } from '../contracts/model';
 import type { ArticleStore, CommentStore, RateLimiter } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 

@@ -13,9 +13,9 @@
  *   so it is accounted for and not queued again meanwhile;
  * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed.
  */
-import { REDRIVE_SETTINGS } from '../ingest/queue-settings';
-import { parseArticleMessage } from '../ingest/sqs-article-queue';
-import type { ArticleMessage } from '../model';
+import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
+import { parseArticleMessage } from '../contracts/article-message';
+import type { ArticleMessage } from '../contracts/model';
 import type { DeadLetter, DeadLetterQueue, SeenUrlStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 

@@ -12,10 +12,12 @@ import { decodeDocument } from '../charset/decode-document';
 import { FeedParseError, MAX_FEED_ENTRIES, parseFeed } from '../feeds/parse-feed';
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
-import { FetchError, type FetchResult, type Fetcher } from '../fetch/http-fetch';
-import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../model';
-import type { ArticleQueue, SeenUrlStore, SourceStore } from '../ports';
+import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
+import { FetchError, type ArticleQueue, type FetchResult, type Fetcher, type SeenUrlStore, type SourceStore } from '../ports';
+import { mapLimited } from '../shared/concurrency';
+import { clipMessage, messageOf } from '../shared/error-text';
 import type { Telemetry } from '../shared/telemetry';
+import { sourceFailureAgeSeconds } from '../sources/failure-age';
 
 export interface RefreshSourceDeps {
   readonly sources: SourceStore;
@@ -49,7 +51,6 @@ export const MAX_CHILD_SITEMAPS = 5;
 /** Sources refreshed at once by refreshSources; the fetcher's per-host limit still applies. */
 export const DEFAULT_REFRESH_CONCURRENCY = 4;
 
-const MAX_ERROR_CHARS = 500;
 const MAX_VALIDATOR_CHARS = 512;
 
 /** A failure of the source itself (fetch or parse), as opposed to our own stores or queue. */
@@ -85,6 +86,8 @@ export async function refreshSource(
   }
 
   if (!options.force && state.nextAttemptAt && Date.parse(state.nextAttemptAt) > now.getTime()) {
+    // Reported while skipped too: a source in a 12-hour backoff is still watched at each run of its schedule.
+    telemetry.gauge('SourceFailureAge', sourceFailureAgeSeconds(state, now));
     telemetry.log.info('source in backoff, skipped', { sourceId: source.id, nextAttemptAt: state.nextAttemptAt });
     return outcome('skipped-backoff');
   }
@@ -111,6 +114,7 @@ export async function refreshSource(
     if (response.notModified) {
       await deps.sources.saveFetchState(succeeded);
       telemetry.count('SourcesFetched');
+      telemetry.gauge('SourceFailureAge', 0);
       telemetry.log.info('source not modified', { sourceId: source.id });
       return outcome('not-modified');
     }
@@ -127,6 +131,7 @@ export async function refreshSource(
     );
     telemetry.count('SourcesFetched');
     telemetry.count('UrlsQueued', queued);
+    telemetry.gauge('SourceFailureAge', 0);
     telemetry.log.info('source fetched', { sourceId: source.id, found, queued, notQueued: failed });
     return outcome('fetched', found, queued);
   } catch (error) {
@@ -137,7 +142,7 @@ export async function refreshSource(
 /** Saves the failure on the source's record and returns its message. */
 async function recordFailure(error: unknown, state: SourceState, deps: RefreshSourceDeps, now: Date): Promise<string> {
   const failure = asSourceFailure(error);
-  const message = truncate(messageOf(error), MAX_ERROR_CHARS);
+  const message = clipMessage(messageOf(error));
   deps.telemetry.count('FetchErrors', 1, { name: 'kind', value: failure?.metricKind ?? 'internal' });
   // Our own stores or queue failing is not the source's fault: record it, but do not push the source back.
   const failed: SourceState = failure
@@ -150,6 +155,7 @@ async function recordFailure(error: unknown, state: SourceState, deps: RefreshSo
         nextAttemptAt: nextAttemptAfterFailure(state.errorCount + 1, now, failure.retryAfterMs).toISOString(),
       }
     : { ...state, lastFetchedAt: now.toISOString(), lastError: message, lastErrorKind: 'internal' };
+  deps.telemetry.gauge('SourceFailureAge', sourceFailureAgeSeconds(failed, now));
   deps.telemetry.log[failure ? 'warn' : 'error']('source refresh failed', {
     sourceId: state.sourceId,
     kind: failed.lastErrorKind,
@@ -273,31 +279,11 @@ function validator(value: string | undefined): string | null {
   return value && value.length <= MAX_VALIDATOR_CHARS ? value : null;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Refreshes many sources, a few at a time; every source gets an outcome, in the order given. */
 export async function refreshSources(
   sources: readonly SourceConfig[],
   deps: RefreshSourceDeps,
   options: RefreshOptions & { readonly concurrency?: number } = {},
 ): Promise<RefreshOutcome[]> {
-  const outcomes: RefreshOutcome[] = new Array(sources.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < sources.length) {
-      const index = next;
-      next += 1;
-      const source = sources[index];
-      if (source) outcomes[index] = await refreshSource(source, deps, options);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, sources.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return outcomes;
+  return mapLimited(sources, options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, (source) => refreshSource(source, deps, options));
 }

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
-import type { ArticleSummary, RelatedArticle } from '../model';
-import { InvalidCursorError, type ArticleStore, type Page, type RelatedStore, type TopicQuery } from '../ports';
+import type { ArticleSummary, RelatedArticle } from '../contracts/model';
+import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
+import type { ArticleStore, Page, RelatedStore, TopicQuery } from '../ports';
 import { topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
-import { mapLimited, REQUEST_CONCURRENCY } from '../store/batch-io';
+import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** What the API reads of the related index. */
 export interface RelatedQueries {
@@ -59,7 +60,7 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
 
     async search(words, query) {
       const terms = searchTerms(words);
-      const offset = query.cursor ? decodeSearchCursor(query.cursor, terms) : 0;
+      const offset = query.cursor ? decodeSearchCursor(query.cursor, queryTag(terms), SEARCH_DEPTH * MAX_SEARCH_WORDS * 2) : 0;
       if (terms.length === 0) return { items: [], nextCursor: null };
       const pages = await mapLimited(terms, REQUEST_CONCURRENCY, (term) => store.readPostings(term, { limit: SEARCH_DEPTH }));
       const scores = new Map<string, { id: string; publishedAt: string; score: number }>();
@@ -78,7 +79,7 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
       const next = offset + query.limit;
       return {
         items: await summariesInOrder(ranked.slice(offset, next).map((entry) => entry.id)),
-        nextCursor: next < ranked.length ? encodeSearchCursor(next, terms) : null,
+        nextCursor: next < ranked.length ? encodeSearchCursor(next, queryTag(terms)) : null,
       };
     },
   };
@@ -114,31 +115,5 @@ export function searchTerms(words: string): string[] {
   return [...terms];
 }
 
-/** A search cursor is the offset into the ranking, bound to the query that made it. */
-function encodeSearchCursor(offset: number, terms: readonly string[]): string {
-  return Buffer.from(JSON.stringify({ o: offset, q: queryTag(terms) }), 'utf8').toString('base64url');
-}
-
-function decodeSearchCursor(cursor: string, terms: readonly string[]): number {
-  const invalid = () => new InvalidCursorError('cursor is not one this API returned');
-  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  let parsed: { o?: unknown; q?: unknown } | null;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown; q?: unknown } | null;
-  } catch {
-    throw invalid();
-  }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    !Number.isInteger(parsed.o) ||
-    (parsed.o as number) < 1 ||
-    (parsed.o as number) > SEARCH_DEPTH * MAX_SEARCH_WORDS * 2 ||
-    parsed.q !== queryTag(terms)
-  ) {
-    throw invalid();
-  }
-  return parsed.o as number;
-}
-
+/** Binds a search cursor to its query. */
 const queryTag = (terms: readonly string[]) => createHash('sha256').update(terms.join('\n')).digest('base64url').slice(0, 12);

@@ -7,7 +7,7 @@
  * deliveries racing on one article count it once.
  */
 import { assignStory } from '../dedupe/assign-story';
-import type { Article } from '../model';
+import type { Article } from '../contracts/model';
 import type { ArticleStore, RelatedStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
 import { findCandidates, indexArticle, prepareIndexing, type CandidateSearch } from './index-article';

@@ -3,7 +3,7 @@
  * claims, deleting needs authorship or the moderators group, and bodies, ids, limits and cursors are checked.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { Comment } from '../../functions/model';
+import type { Comment } from '../../functions/contracts/model';
 import { ADA, BOB, MODERATOR, apiEvent, signedInEvent, type TestUser } from './events';
 import { COMMENT_IDS, apiFixture, articleId } from './fixture';
 

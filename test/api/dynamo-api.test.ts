@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
 import { silentTelemetry } from '../../functions/shared/telemetry';
-import { encodeCursor } from '../../functions/store/cursor';
+import { encodeCursor } from '../../functions/contracts/cursor';
 import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';

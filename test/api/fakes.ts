@@ -3,7 +3,7 @@
  * throw InvalidCursorError when forged, null for an unknown article's related list).
  */
 import type { RateSlot } from '../../functions/comments/rate-limit';
-import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/model';
+import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/contracts/model';
 import {
   InvalidCursorError,
   type ArticleStore,
@@ -18,6 +18,7 @@ import {
   type TopicQuery,
 } from '../../functions/ports';
 import type { Telemetry } from '../../functions/shared/telemetry';
+import type { CountMetric, TimingMetric } from '../../functions/shared/telemetry-contract';
 import type { RelatedQueries } from '../../functions/use-cases/related-queries';
 
 function newestFirst(a: ArticleSummary, b: ArticleSummary): number {
@@ -189,8 +190,8 @@ export class FakeRateLimiter implements RateLimiter {
 }
 
 export interface RecordingTelemetry extends Telemetry {
-  readonly counts: { metric: string; value: number }[];
-  readonly timings: { metric: string; milliseconds: number }[];
+  readonly counts: { metric: CountMetric; value: number }[];
+  readonly timings: { metric: TimingMetric; milliseconds: number }[];
   readonly logs: { level: string; message: string; extra?: Record<string, unknown> }[];
 }
 
@@ -206,6 +207,7 @@ export function recordingTelemetry(): RecordingTelemetry {
     log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
     count: (metric, value = 1) => void counts.push({ metric, value }),
     timing: (metric, milliseconds) => void timings.push({ metric, milliseconds }),
+    gauge: () => {},
   };
 }
 

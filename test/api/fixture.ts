@@ -4,7 +4,7 @@
  */
 import { createApiHandler } from '../../functions/api/create-api-handler';
 import type { RateWindow } from '../../functions/comments/rate-limit';
-import type { Article, Comment } from '../../functions/model';
+import type { Article, Comment } from '../../functions/contracts/model';
 import { ADA, BOB } from './events';
 import { makeArticle } from '../support/articles';
 import { FakeArticleStore, FakeCommentStore, FakeRateLimiter, FakeRelatedQueries, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';

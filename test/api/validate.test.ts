@@ -11,7 +11,7 @@ import {
   RELATED_LIMIT,
   RequestError,
   decodeSegment,
-  normaliseTopic,
+  parseTopic,
   parseArticleId,
   parseCommentId,
   parseCursor,
@@ -143,16 +143,16 @@ describe('path segments', () => {
   });
 
   it('normalises a topic and refuses an empty, long or control-character one', () => {
-    expect(normaliseTopic('%20Vladimir%20%20PUTIN%20')).toBe('vladimir putin');
+    expect(parseTopic('%20Vladimir%20%20PUTIN%20')).toBe('vladimir putin');
     // 100 characters, counted as code points: an emoji is one character, not two.
-    expect(normaliseTopic('😀'.repeat(100))).toBe('😀'.repeat(100));
-    expect(refusal(() => normaliseTopic('%zz'))).toMatchObject({
+    expect(parseTopic('😀'.repeat(100))).toBe('😀'.repeat(100));
+    expect(refusal(() => parseTopic('%zz'))).toMatchObject({
       statusCode: 400,
       code: 'invalid_topic',
       message: 'topic is not valid percent-encoded UTF-8',
     });
     for (const topic of ['%20', 'x'.repeat(101), 'a%00b']) {
-      expect(refusal(() => normaliseTopic(topic))).toMatchObject({
+      expect(refusal(() => parseTopic(topic))).toMatchObject({
         statusCode: 400,
         code: 'invalid_topic',
         message: 'topic must be 1 to 100 printable characters',

@@ -7,7 +7,7 @@ import { parseGroups, userFromClaims } from '../../functions/comments/claims';
 import { MAX_COMMENT_LENGTH, checkCommentBody, commentLength } from '../../functions/comments/comment-body';
 import { COMMENT_ID_PATTERN, newCommentId } from '../../functions/comments/comment-id';
 import { COMMENT_RATE_LIMITS, currentSlots, retryAfterSeconds } from '../../functions/comments/rate-limit';
-import type { Comment } from '../../functions/model';
+import type { Comment } from '../../functions/contracts/model';
 
 describe('checkCommentBody', () => {
   it.each([

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from '@jest/globals';
 import { extractArticle, extractFromBytes } from '../../functions/extract/extract-article';
 import { cleanByline } from '../../functions/extract/page-metadata';
-import type { ExtractedArticle, ExtractionResult } from '../../functions/model';
+import type { ExtractedArticle, ExtractionResult } from '../../functions/contracts/model';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');

@@ -11,7 +11,8 @@ import {
   type Resolver,
 } from '../../functions/fetch/address-guard';
 import { InvalidUrlError } from '../../functions/fetch/canonical-url';
-import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
+import { createFetcher } from '../../functions/fetch/http-fetch';
+import { FetchError } from '../../functions/ports';
 
 describe('blockedReason', () => {
   it.each([

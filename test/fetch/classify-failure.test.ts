@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { FAILURE_BY_KIND, PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs, type FailureClass } from '../../functions/fetch/classify-failure';
-import { FetchError, toFetchError, type FetchErrorKind } from '../../functions/fetch/http-fetch';
+import { toFetchError } from '../../functions/fetch/fetch-errors';
+import { FetchError, type FetchErrorKind } from '../../functions/ports';
 
 const permanent = (reason: string): FailureClass => ({ class: 'permanent', reason } as FailureClass);
 const transient: FailureClass = { class: 'transient' };

@@ -1,8 +1,9 @@
 /** In-memory fakes of the ports the refresh-source use case talks to. */
-import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/fetch/http-fetch';
-import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/model';
+import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/ports';
+import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/contracts/model';
 import type { ArticleQueue, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
 import type { Log, Telemetry } from '../../functions/shared/telemetry';
+import type { CountMetric, GaugeMetric, MetricName } from '../../functions/shared/telemetry-contract';
 
 export class InMemorySourceStore implements SourceStore {
   readonly states = new Map<string, SourceState>();
@@ -109,13 +110,14 @@ export class RecordingQueue implements ArticleQueue {
 }
 
 export interface CountRecord {
-  readonly metric: string;
+  readonly metric: CountMetric;
   readonly value: number;
   readonly dimension?: { readonly name: string; readonly value: string };
 }
 
 export class RecordingTelemetry implements Telemetry {
   readonly counts: CountRecord[] = [];
+  readonly gauges: { readonly metric: GaugeMetric; readonly seconds: number }[] = [];
   readonly logs: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
   readonly log: Log = {
     debug: (message, extra) => this.logs.push({ level: 'debug', message, extra }),
@@ -124,13 +126,17 @@ export class RecordingTelemetry implements Telemetry {
     error: (message, extra) => this.logs.push({ level: 'error', message, extra }),
   };
 
-  count(metric: string, value = 1, dimension?: { readonly name: string; readonly value: string }): void {
+  count(metric: CountMetric, value = 1, dimension?: { readonly name: string; readonly value: string }): void {
     this.counts.push({ metric, value, dimension });
   }
 
   timing(): void {}
 
-  total(metric: string, dimensionValue?: string): number {
+  gauge(metric: GaugeMetric, seconds: number): void {
+    this.gauges.push({ metric, seconds });
+  }
+
+  total(metric: MetricName, dimensionValue?: string): number {
     return this.counts
       .filter((record) => record.metric === metric && (dimensionValue === undefined || record.dimension?.value === dimensionValue))
       .reduce((sum, record) => sum + record.value, 0);

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_USER_AGENT, FetchError, createFetcher, parseRetryAfter, toFetchError, type FetcherOptions } from '../../functions/fetch/http-fetch';
+import { toFetchError } from '../../functions/fetch/fetch-errors';
+import { DEFAULT_USER_AGENT, createFetcher, parseRetryAfter, type FetcherOptions } from '../../functions/fetch/http-fetch';
+import { FetchError } from '../../functions/ports';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { FetchError, createFetcher } from '../../functions/fetch/http-fetch';
-import type { SourceConfig } from '../../functions/model';
+import { createFetcher } from '../../functions/fetch/http-fetch';
+import { FetchError } from '../../functions/ports';
+import type { SourceConfig } from '../../functions/contracts/model';
 import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';
 import { InMemorySeenUrlStore, InMemorySourceStore, RecordingQueue, RecordingTelemetry, ScriptedFetcher, notModified, ok } from './fakes';
 
@@ -154,6 +155,32 @@ describe('refreshSource', () => {
     clock = new Date(Date.parse(state?.nextAttemptAt ?? '') + 1);
     expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched' });
     expect(sources.states.get('example')).toMatchObject({ errorCount: 0, lastError: null, lastErrorKind: null, nextAttemptAt: null });
+  });
+
+  it('reports how long the source has been failing at every refresh, skipped ones included, and 0 once it works', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    fetcher.replies.set(FEED_URL, new FetchError('connect', 'refused'));
+    clock = minutes(60);
+    await refreshSource(source, deps());
+    clock = new Date(minutes(60).getTime() + 10_000);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'skipped-backoff' });
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    clock = minutes(120);
+    await refreshSource(source, deps());
+    expect(telemetry.gauges).toEqual([
+      { metric: 'SourceFailureAge', seconds: 0 },
+      { metric: 'SourceFailureAge', seconds: 3600 },
+      { metric: 'SourceFailureAge', seconds: 3610 },
+      { metric: 'SourceFailureAge', seconds: 0 },
+    ]);
+  });
+
+  it('does not report a failure of our own queue against the source', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    queue.broken = true;
+    await refreshSource(source, deps());
+    expect(telemetry.gauges).toEqual([{ metric: 'SourceFailureAge', seconds: 0 }]);
   });
 
   it('lets force override the backoff', async () => {

@@ -4,7 +4,7 @@
  * shared through the store, and concurrent checks make one request.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { FetchError } from '../../functions/fetch/http-fetch';
+import { FetchError } from '../../functions/ports';
 import { ROBOTS_CACHE, RobotsCache, freshnessMs, type RobotsFetch } from '../../functions/fetch/robots';
 import type { RobotsRecord, RobotsStore } from '../../functions/ports';
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../support/stub-env';
-import type { ArticleMessage } from '../../functions/model';
+import type { ArticleMessage } from '../../functions/contracts/model';
 import { DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createQueues, createSqsClient, startSqs, type LocalServer } from '../../local/servers';

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { restoreEnv, stubEnv } from '../support/stub-env';
+import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { silentTelemetry, withoutMetrics } from '../../functions/shared/telemetry';
 
 type Handler = (event: unknown, context: Context) => Promise<{ statusCode?: number }>;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   stubEnv('AWS_REGION', 'us-east-1');
   stubEnv('AWS_ACCESS_KEY_ID', 'local');
   stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Newsweave');
+  stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../support/stub-env';
+import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -57,7 +58,7 @@ beforeAll(async () => {
   stubEnv('AWS_REGION', 'us-east-1');
   stubEnv('AWS_ACCESS_KEY_ID', 'local');
   stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Newsweave');
+  stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_DEV', 'true');
   jest.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));
   jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));

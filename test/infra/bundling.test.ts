@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 
 let synth: SynthesizedApp;
 
@@ -42,8 +43,8 @@ describe('bundles', () => {
           TABLE_NAME: 'newsweave-test',
           QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/articles',
           ALLOW_PRIVATE_ADDRESSES: 'false',
-          POWERTOOLS_SERVICE_NAME: 'newsweave',
-          POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
           POWERTOOLS_TRACE_ENABLED: 'false',
         },
       },

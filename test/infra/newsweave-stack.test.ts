@@ -5,8 +5,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
-import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
-import { LISTING_ATTRIBUTES } from '../../functions/store/table-schema';
+import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
+import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
+import { LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
 import { FETCHER_ITEM_FAMILIES, WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
 import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
@@ -179,7 +180,7 @@ describe('ingestion', () => {
 describe('functions', () => {
   it.each([
     ['fetcher', 512, 120, 'Active'],
-    // The worker's timeout is shared with the local poller (functions/ingest/queue-settings.ts).
+    // The worker's timeout is shared with the local poller (functions/contracts/queue-settings.ts).
     ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds, 'Active'],
     ['redriver', 256, 120, 'Active'],
     // Traces of reads cost more than they show (docs/cost.md); -c apiTracing=true turns them on.
@@ -227,8 +228,8 @@ describe('functions', () => {
       expect(env(name)).toMatchObject({
         TABLE_NAME: { Ref: tableId },
         ALLOW_PRIVATE_ADDRESSES: 'false',
-        POWERTOOLS_SERVICE_NAME: 'newsweave',
-        POWERTOOLS_METRICS_NAMESPACE: 'Newsweave',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       });
@@ -503,7 +504,7 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(16);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
@@ -540,6 +541,66 @@ describe('monitoring', () => {
     });
   });
 
+  it('alarms on errors and on throttles of every function', () => {
+    const functions = { Fetcher: 'fetcher', Worker: 'worker', Redriver: 'redriver', ApiFunction: 'api' } as const;
+    for (const [name, id] of Object.entries(functions)) {
+      labelled(name, () =>
+        expect(alarm(`${name}Throttled`).Properties).toMatchObject({
+          MetricName: 'Throttles',
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(id).id } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 2,
+          TreatMissingData: 'notBreaching',
+        }),
+      );
+    }
+    // The worker's errors are its error rate, the redrive's RedriveFailing (above).
+    expect(alarm('FetcherFailing').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn('fetcher').id } }],
+      Period: 900,
+      Threshold: 0,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+    expect(alarm('ApiFunctionErrors').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn('api').id } }],
+      Period: 300,
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('alarms when a source has failed for a day, by the longest failure the fetcher reports', () => {
+    expect(alarm('SourceFailing').Properties).toMatchObject({
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'SourceFailureAge', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+            Period: 3600,
+            Stat: 'Maximum',
+          },
+        },
+      ],
+      Threshold: 24 * 3600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+  });
+
+  it('names each alarm\'s severity in its description', () => {
+    expect(alarm('NoArticlesStored').Properties.AlarmDescription).toMatch(/^Newsweave dev, critical: /);
+    expect(alarm('SourceFailing').Properties.AlarmDescription).toMatch(/^Newsweave dev, warning: a source has failed for 24 hours/);
+  });
+
   it('alarms on error rates computed with metric math', () => {
     const expression = (name: 'WorkerErrorRate' | 'ApiServerErrorRate') =>
       (alarm(name).Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[]);
@@ -559,7 +620,7 @@ describe('monitoring', () => {
       Metrics: [
         {
           MetricStat: {
-            Metric: { Namespace: 'Newsweave', MetricName: 'ArticlesStored', Dimensions: [{ Name: 'service', Value: 'newsweave' }] },
+            Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'ArticlesStored', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
             Period: 120 * 60,
             Stat: 'Sum',
           },
@@ -610,14 +671,12 @@ describe('monitoring', () => {
     ]) {
       labelled(metric, () => expect(metricNames).toContain(metric));
     }
-    for (const metric of [
-      'ArticlesStored', 'SourcesFetched', 'FetchErrors', 'UrlsQueued', 'DuplicatesSkipped', 'PagesRejected',
-      'RelatedIndexUpdates', 'QueueSendFailures',
-    ]) {
-      labelled(metric, () => expect(expressions).toContain(`SUM(SEARCH('Namespace="Newsweave" MetricName="${metric}"', 'Sum', 300))`));
+    for (const metric of PIPELINE_COUNTS) {
+      labelled(metric, () => expect(expressions).toContain(`SUM(SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metric}"', 'Sum', 300))`));
     }
-    expect(expressions).toContain(`SEARCH('{Newsweave,service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
-    expect(expressions).toContain(`SEARCH('{Newsweave,service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    expect(expressions).toContain('age / 3600');
     const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
     expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
   });

@@ -10,7 +10,7 @@ import { labelled } from '../support/labelled';
 import { SourcesConfigError, loadSources } from '../../functions/sources/parse-sources';
 import { AppConfigError, buildApp } from '../../lib/app';
 import { Ingestion } from '../../lib/ingestion';
-import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring';
+import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring-alarms';
 import { Storage } from '../../lib/storage';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
@@ -61,6 +61,8 @@ describe('prod stage', () => {
       (prod.template.toJSON().Resources[prod.logicalId(alarms[name]!)] as { Properties: { Threshold: number } }).Properties.Threshold;
     expect(threshold('ApiLatencyP99')).toBe(DEFAULT_ALARM_THRESHOLDS.apiLatencyP99Millis);
     expect(threshold('OldestMessageTooOld')).toBe(DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds);
+    expect(threshold('SourceFailing')).toBe(DEFAULT_ALARM_THRESHOLDS.sourceFailingHours * 3600);
+    expect(threshold('ApiFunctionThrottled')).toBe(DEFAULT_ALARM_THRESHOLDS.functionThrottles);
     prod.template.resourceCountIs('AWS::SNS::Subscription', 0);
     const api = Object.values(resourcesOfType(prod.template, 'AWS::ApiGatewayV2::Api'))[0];
     expect(api?.Properties.CorsConfiguration).toBeUndefined();
@@ -149,6 +151,8 @@ describe('bad configuration', () => {
     [{ noArticlesMinutes: '5' }, 'noArticlesMinutes: whole minutes from 10 to 1440'],
     [{ workerErrorRatePercent: '150' }, 'workerErrorRatePercent'],
     [{ deadLetterBacklog: '0' }, 'deadLetterBacklog: a whole number, 1 or more'],
+    [{ sourceFailingHours: '0' }, 'sourceFailingHours: whole hours, 1 or more'],
+    [{ functionThrottles: '-1' }, 'functionThrottles: a whole number, 0 or more'],
     [{ userAgent: 'AcmeNews/2.0' }, 'context "userAgent": the User-Agent must name a contact'],
     [{ userAgent: '(compatible; AcmeNews; +https://news.acme.example)' }, 'context "userAgent": the User-Agent must start with a product token'],
   ])('refuses the context %j', (context, message) => {

@@ -12,7 +12,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { API_ROUTES } from '../../lib/read-api';
-import { READER_SITE_CSP, ReaderSite, apiPathBehaviors, readerSiteCsp } from '../../lib/reader-site';
+import { apiPathBehaviors } from '../../lib/api-edge-behaviors';
+import { READER_SITE_CSP, ReaderSite, readerSiteCsp } from '../../lib/reader-site';
 import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from './synth-app';
 
 let synth: SynthesizedApp;
@@ -272,6 +273,8 @@ describe('reader site: the deployment', () => {
       DistributionId: { Ref: synth.logicalId(synth.stack.readerSite.distribution) },
       DistributionPaths: ['/*'],
       Prune: true,
+      // Browsers revalidate every file, so no tab mixes modules of two deployments; the edge keeps them a day.
+      SystemMetadata: { 'cache-control': 'public, max-age=0, must-revalidate, s-maxage=86400' },
     });
     const keys = deployment.SourceObjectKeys as string[];
     expect(keys).toHaveLength(2);

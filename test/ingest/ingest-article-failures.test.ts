@@ -5,8 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { PAGE_DEFERRAL } from '../../functions/fetch/classify-failure';
-import { FetchError } from '../../functions/fetch/http-fetch';
-import { ingestArticle, type IngestArticleDeps, type PageFetcher } from '../../functions/use-cases/ingest-article';
+import { FetchError, type PageFetcher } from '../../functions/ports';
+import { ingestArticle, type IngestArticleDeps } from '../../functions/use-cases/ingest-article';
 import { articleMessage } from '../support/events';
 import { InMemorySeenUrlStore, InMemorySourceStore, RecordingTelemetry } from '../fetch/fakes';
 

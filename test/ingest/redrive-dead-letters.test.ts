@@ -4,7 +4,7 @@
  * meanwhile, malformed letters, and an operator's forced redrive.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { REDRIVE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
 import type { DeadLetter, DeadLetterQueue } from '../../functions/ports';
 import { coolDownMs, redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
 import { articleMessage } from '../support/events';

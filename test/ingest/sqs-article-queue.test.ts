@@ -6,7 +6,7 @@
 import { RequestThrottled, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SqsArticleQueue } from '../../functions/ingest/sqs-article-queue';
+import { SqsArticleQueue } from '../../functions/queue/sqs-article-queue';
 import { articleMessage } from '../support/events';
 
 const sqs = mockClient(SQSClient);

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { extractFromBytes } from '../../functions/extract/extract-article';
-import type { RelatedArticle } from '../../functions/model';
+import type { RelatedArticle } from '../../functions/contracts/model';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';

@@ -4,7 +4,7 @@
  * use (on dynalite). The same expectations hold for both, so the replay measures what is deployed.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Article } from '../../functions/model';
+import type { Article } from '../../functions/contracts/model';
 import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
 import { RELATED_LIMIT } from '../../functions/related/rank-related';
 import { silentTelemetry } from '../../functions/shared/telemetry';

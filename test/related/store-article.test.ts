@@ -14,6 +14,7 @@ function recorder() {
     log: quiet,
     count: (metric, value = 1) => void (counts[metric] = (counts[metric] ?? 0) + value),
     timing() {},
+    gauge() {},
   };
   return { counts, telemetry };
 }

@@ -17,7 +17,7 @@ import { InvalidCursorError } from '../../functions/ports';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { storeArticle } from '../../functions/use-cases/store-article';
 import { silentTelemetry } from '../../functions/shared/telemetry';
-import { decodeCursor, encodeCursor } from '../../functions/store/cursor';
+import { decodeCursor, encodeCursor } from '../../functions/contracts/cursor';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createJwtAuthorizer } from '../../local/jwt-authorizer';

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stubEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
-import type { SourceConfig } from '../../functions/model';
+import type { SourceConfig } from '../../functions/contracts/model';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startPageServer, type PageServer } from './support/page-server';

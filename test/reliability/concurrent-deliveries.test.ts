@@ -4,7 +4,7 @@
  * worker handler over real local DynamoDB, pages on loopback. Counts are exact: one article, counted once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPageFetcher } from '../../functions/ingest/page-fetcher';
+import { createPageFetcher } from '../../functions/fetch/page-fetcher';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';

@@ -6,8 +6,8 @@
  */
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../../functions/ingest/queue-settings';
-import { REDRIVE_COUNT_ATTRIBUTE, SqsDeadLetterQueue } from '../../functions/ingest/sqs-dead-letter-queue';
+import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
+import { REDRIVE_COUNT_ATTRIBUTE, SqsDeadLetterQueue } from '../../functions/queue/sqs-dead-letter-queue';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
 import type { LocalQueues } from '../../local/servers';

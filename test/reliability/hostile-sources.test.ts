@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
-import type { SourceConfig } from '../../functions/model';
+import type { SourceConfig } from '../../functions/contracts/model';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson } from '../support/local-stack-process';

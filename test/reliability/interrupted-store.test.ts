@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
-import { createPageFetcher } from '../../functions/ingest/page-fetcher';
+import { createPageFetcher } from '../../functions/fetch/page-fetcher';
 import type { RelatedStore } from '../../functions/ports';
 import { silentTelemetry, type Telemetry } from '../../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';

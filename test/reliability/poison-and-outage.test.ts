@@ -5,7 +5,7 @@
  */
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QUEUE_SETTINGS } from '../../functions/ingest/queue-settings';
+import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { articleMessage } from '../support/events';
 import { articlePage, startPageServer, type PageServer } from './support/page-server';
 import { expectEachStoredOnce, messagesFor, startPipelineHarness, waitUntil, type PipelineHarness } from './support/pipeline-harness';

@@ -5,8 +5,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { presentSource } from '../../functions/api/present';
 import { BlockedAddressError } from '../../functions/fetch/address-guard';
-import { toFetchError } from '../../functions/fetch/http-fetch';
-import type { SourceState } from '../../functions/model';
+import { toFetchError } from '../../functions/fetch/fetch-errors';
+import type { SourceState } from '../../functions/contracts/model';
 import { WITHHELD_ADDRESS, withholdAddresses } from '../../functions/shared/withhold-addresses';
 
 const W = WITHHELD_ADDRESS;

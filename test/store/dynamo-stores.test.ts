@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
-import { encodeCursor } from '../../functions/store/cursor';
+import { encodeCursor } from '../../functions/contracts/cursor';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 

@@ -1,4 +1,4 @@
-import type { Article } from '../../functions/model';
+import type { Article } from '../../functions/contracts/model';
 
 /** An Article with sensible defaults, for tests. */
 export function makeArticle(overrides: Partial<Article> & { id: string }): Article {

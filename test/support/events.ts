@@ -1,7 +1,7 @@
 /** Event factories for the Lambda handlers, in the shapes AWS sends. */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { ArticleMessage } from '../../functions/model';
+import type { ArticleMessage } from '../../functions/contracts/model';
 
 export function articleMessage(overrides: Partial<ArticleMessage> & { url: string }): ArticleMessage {
   return { v: 1, sourceId: 'harbor-times', sourceName: 'The Harbor Times', correlationId: randomUUID(), ...overrides };

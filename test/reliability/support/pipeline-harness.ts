@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../../support/stub-env';
-import type { ArticleMessage } from '../../../functions/model';
+import type { ArticleMessage } from '../../../functions/contracts/model';
 import { articleMessage } from '../../support/events';
 import { observeMetrics } from '../../../functions/shared/metric-observers';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../../functions/store/dynamo-stores';

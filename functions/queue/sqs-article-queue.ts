@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ArticleMessage } from '../model';
+import type { ArticleMessage } from '../contracts/model';
 import type { ArticleQueue } from '../ports';
 
 const SQS_BATCH_LIMIT = 10;
@@ -30,31 +30,4 @@ export class SqsArticleQueue implements ArticleQueue {
     }
     return { failed };
   }
-}
-
-/** Parses and checks a queue message body; a malformed one is a poison message. */
-export function parseArticleMessage(body: string): ArticleMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new MalformedMessageError('message body is not JSON');
-  }
-  const message = parsed as Partial<ArticleMessage> | null;
-  if (
-    typeof message !== 'object' ||
-    message === null ||
-    message.v !== 1 ||
-    typeof message.url !== 'string' ||
-    typeof message.sourceId !== 'string' ||
-    typeof message.sourceName !== 'string' ||
-    typeof message.correlationId !== 'string'
-  ) {
-    throw new MalformedMessageError('message is not an ArticleMessage v1');
-  }
-  return message as ArticleMessage;
-}
-
-export class MalformedMessageError extends Error {
-  override readonly name = 'MalformedMessageError';
 }

@@ -1,6 +1,5 @@
-import { createFetcher, type FetcherOptions } from '../fetch/http-fetch';
-import type { RobotsStore } from '../ports';
-import type { PageFetcher } from '../use-cases/ingest-article';
+import { createFetcher, type FetcherOptions } from './http-fetch';
+import type { PageFetcher, RobotsStore } from '../ports';
 
 const ACCEPT_HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 

@@ -31,12 +31,13 @@ export const API_WRITABLE_PARTITION_PREFIXES = [COMMENTS_PARTITION_PREFIX, RATE_
 
 /** Sort keys of comments: their ULID ids, so that the partition's order is the order of creation. */
 export const COMMENT_SORT_PREFIX = 'COMMENT#';
+export const commentsPartition = (articleId: string) => `${COMMENTS_PARTITION_PREFIX}${articleId}`;
 export const commentKey = (articleId: string, commentId: string) => ({
-  PK: `${COMMENTS_PARTITION_PREFIX}${articleId}`,
+  PK: commentsPartition(articleId),
   SK: `${COMMENT_SORT_PREFIX}${commentId}`,
 });
 /** The article's comment count: outside the range of the comments' sort keys. */
-export const commentCountKey = (articleId: string) => ({ PK: `${COMMENTS_PARTITION_PREFIX}${articleId}`, SK: 'COUNT' });
+export const commentCountKey = (articleId: string) => ({ PK: commentsPartition(articleId), SK: 'COUNT' });
 /** One rate-limit window of one user (`minute#2026-11-20T10:01:00.000Z`). */
 export const rateWindowKey = (userId: string, slotKey: string) => ({ PK: `${RATE_PARTITION_PREFIX}${userId}`, SK: slotKey });
 

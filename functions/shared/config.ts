@@ -1,0 +1,91 @@
+/**
+ * The entry points' configuration: one reader per Lambda, each called once at load, checking every variable it
+ * reads so that a missing or malformed one stops the function at cold start with a message that names it. The CDK
+ * (lib/) sets these variables and the local runtime (local/runtime.ts, through handlerEnvironment) sets the same.
+ * Powertools' own variables (POWERTOOLS_*) are Powertools' business: functions/shared/lambda-runtime.ts.
+ */
+import { DEFAULT_USER_AGENT, validateUserAgent } from '../fetch/user-agent';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface FetcherConfig {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  /** Loopback and private addresses may be fetched: the local stack only. */
+  readonly allowPrivateAddresses: boolean;
+  readonly userAgent: string;
+}
+
+export type WorkerConfig = Omit<FetcherConfig, 'queueUrl'>;
+
+export interface RedriveConfig {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+export interface ApiConfig {
+  readonly tableName: string;
+}
+
+export function readFetcherConfig(env: Env = process.env): FetcherConfig {
+  return { ...readWorkerConfig(env), queueUrl: required(env, 'QUEUE_URL') };
+}
+
+export function readWorkerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    allowPrivateAddresses: flag(env, 'ALLOW_PRIVATE_ADDRESSES', false),
+    userAgent: userAgent(env),
+  };
+}
+
+export function readRedriveConfig(env: Env = process.env): RedriveConfig {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    queueUrl: required(env, 'QUEUE_URL'),
+    deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
+  };
+}
+
+export function readApiConfig(env: Env = process.env): ApiConfig {
+  return { tableName: required(env, 'TABLE_NAME') };
+}
+
+/**
+ * The variables the readers above take, for a runtime that sets them itself (the local stack). The User-Agent is
+ * left out: it passes through from the operator's own environment.
+ */
+export function handlerEnvironment(config: Omit<FetcherConfig & RedriveConfig, 'userAgent'>): Record<string, string> {
+  return {
+    TABLE_NAME: config.tableName,
+    QUEUE_URL: config.queueUrl,
+    DEAD_LETTER_QUEUE_URL: config.deadLetterQueueUrl,
+    ALLOW_PRIVATE_ADDRESSES: String(config.allowPrivateAddresses),
+  };
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`environment variable ${name} must be true or false, not "${value}"`);
+}
+
+/** NEWSWEAVE_USER_AGENT, checked (a product token and a contact: functions/fetch/user-agent.ts), or the default. */
+function userAgent(env: Env): string {
+  const value = env.NEWSWEAVE_USER_AGENT;
+  if (value === undefined || value.trim() === '') return DEFAULT_USER_AGENT;
+  try {
+    return validateUserAgent(value);
+  } catch (error) {
+    throw new Error(`environment variable NEWSWEAVE_USER_AGENT: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The alarms, as data: each one's severity, the metric it watches (monitoring-metrics.ts) and when it fires, with
+ * the thresholds an operator may change from the CDK context. docs/operations.md says what to do about each.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import {
+  FIVE_MINUTES,
+  deadLetters,
+  errorRate,
+  pipelineMetric,
+  sourceFailureAge,
+  tableThrottles,
+  watchedFunctions,
+  type WatchedResources,
+} from './monitoring-metrics';
+
+/** Alarm thresholds, every one configurable from the CDK context (docs/operations.md). */
+export interface AlarmThresholds {
+  /** Alarm when the oldest queued article is older than this. */
+  readonly oldestMessageAgeSeconds: number;
+  /** Alarm when more than this share of worker invocations fail, in percent. */
+  readonly workerErrorRatePercent: number;
+  /** Alarm when more than this share of API requests answer 5xx, in percent. */
+  readonly apiServerErrorRatePercent: number;
+  /** Alarm when the API's p99 latency exceeds this. */
+  readonly apiLatencyP99Millis: number;
+  /** Alarm when no article was stored for this long (also when the metric is missing). */
+  readonly noArticlesMinutes: number;
+  /** Alarm when the table throttles more requests than this in five minutes. */
+  readonly tableThrottledRequests: number;
+  /**
+   * Alarm when more dead letters than this wait for their redrive for 15 minutes. The redrive brings single ones
+   * back on its own; this many at once means an outage (ours, or of a large site).
+   */
+  readonly deadLetterBacklog: number;
+  /** Alarm when a source has not been fetched successfully for this many hours and is failing. */
+  readonly sourceFailingHours: number;
+  /** Alarm when a function is throttled more than this many times in five minutes (two periods of three). */
+  readonly functionThrottles: number;
+}
+
+export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
+  oldestMessageAgeSeconds: 1800,
+  workerErrorRatePercent: 5,
+  apiServerErrorRatePercent: 1,
+  apiLatencyP99Millis: 2000,
+  noArticlesMinutes: 120,
+  tableThrottledRequests: 10,
+  deadLetterBacklog: 50,
+  sourceFailingHours: 24,
+  functionThrottles: 0,
+};
+
+/**
+ * critical: readers or ingestion are failing now; act at once. warning: something degrades or one part needs a
+ * look within the day; nothing is lost meanwhile.
+ */
+export type Severity = 'critical' | 'warning';
+
+/** One alarm: what it watches and when it fires. */
+export interface AlarmSpec {
+  readonly severity: Severity;
+  /** What firing means, for the notification. */
+  readonly summary: string;
+  readonly metric: IMetric;
+  readonly threshold: number;
+  /** @default 'above' */
+  readonly fires?: 'above' | 'below';
+  /** The periods evaluated. @default 1 */
+  readonly periods?: number;
+  /** How many of them must breach. @default all of them */
+  readonly breaching?: number;
+  /** @default TreatMissingData.NOT_BREACHING: no data is no trouble */
+  readonly missingData?: TreatMissingData;
+}
+
+export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThresholds): Record<string, AlarmSpec> {
+  const functions = watchedFunctions(watched);
+  const throttles: Record<string, AlarmSpec> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    throttles[`${name}Throttled`] = {
+      severity: 'warning',
+      summary: `Lambda throttles the ${name} function (more than ${thresholds.functionThrottles} in five minutes).`,
+      metric: fn.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES }),
+      threshold: thresholds.functionThrottles,
+      periods: 3,
+      breaching: 2,
+    };
+  }
+  return {
+    // Single dead letters are a site's bad hour and come back through the redrive; a backlog means an outage.
+    DeadLetterBacklog: {
+      severity: 'critical',
+      summary: `more than ${thresholds.deadLetterBacklog} articles failed every delivery and wait for their redrive: an outage of ours or of a large site.`,
+      metric: deadLetters(watched.deadLetterQueue),
+      threshold: thresholds.deadLetterBacklog,
+      periods: 3,
+    },
+    DeadLettersGivenUp: {
+      severity: 'warning',
+      summary: 'articles kept failing through every redrive (about a day and a half) and were given up.',
+      metric: pipelineMetric('DeadLettersGivenUp', Duration.hours(1)),
+      threshold: 0,
+    },
+    RedriveFailing: {
+      severity: 'warning',
+      summary: 'the dead-letter redrive fails; dead letters are not coming back.',
+      metric: watched.redriver.metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+      threshold: 0,
+      periods: 2,
+      breaching: 2,
+    },
+    FetcherFailing: {
+      severity: 'critical',
+      summary: 'the fetcher fails whole runs: the sources of a schedule are not read.',
+      metric: watched.fetcher.metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+      threshold: 0,
+      periods: 2,
+      breaching: 2,
+    },
+    SourceFailing: {
+      severity: 'warning',
+      summary: `a source has failed for ${thresholds.sourceFailingHours} hours or more; GET /sources says which and why.`,
+      metric: sourceFailureAge(Duration.hours(1)),
+      threshold: thresholds.sourceFailingHours * 3600,
+      // Every run reports every source of its schedule; an hour without runs leaves the state as it was.
+      missingData: TreatMissingData.IGNORE,
+    },
+    OldestMessageTooOld: {
+      severity: 'warning',
+      summary: 'the worker is not keeping up with the article queue.',
+      metric: watched.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      threshold: thresholds.oldestMessageAgeSeconds,
+      periods: 2,
+    },
+    WorkerErrorRate: {
+      severity: 'critical',
+      summary: 'worker invocations fail (percent of invocations).',
+      metric: errorRate(watched.worker.metricErrors({ statistic: 'Sum' }), watched.worker.metricInvocations({ statistic: 'Sum' }), 'Worker error rate (%)'),
+      threshold: thresholds.workerErrorRatePercent,
+      periods: 3,
+      breaching: 2,
+    },
+    ApiServerErrorRate: {
+      severity: 'critical',
+      summary: 'the read API answers 5xx (percent of requests).',
+      metric: errorRate(watched.httpApi.metricServerError({ statistic: 'Sum' }), watched.httpApi.metricCount({ statistic: 'Sum' }), 'API 5xx rate (%)'),
+      threshold: thresholds.apiServerErrorRatePercent,
+      periods: 3,
+      breaching: 2,
+    },
+    ApiFunctionErrors: {
+      severity: 'warning',
+      summary: 'the API function fails whole invocations (a crash at load, a timeout): its callers get 5xx.',
+      metric: watched.apiHandler.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+      threshold: 0,
+      periods: 3,
+      breaching: 2,
+    },
+    ApiLatencyP99: {
+      severity: 'warning',
+      summary: 'the read API is slow (p99 latency, ms).',
+      metric: watched.httpApi.metricLatency({ statistic: 'p99', period: FIVE_MINUTES }),
+      threshold: thresholds.apiLatencyP99Millis,
+      periods: 3,
+      breaching: 2,
+    },
+    NoArticlesStored: {
+      severity: 'critical',
+      summary: `no article stored in ${thresholds.noArticlesMinutes} minutes.`,
+      metric: pipelineMetric('ArticlesStored', Duration.minutes(thresholds.noArticlesMinutes)),
+      threshold: 1,
+      fires: 'below',
+      // No data means nothing was stored, which is the very thing to report.
+      missingData: TreatMissingData.BREACHING,
+    },
+    TableThrottled: {
+      severity: 'warning',
+      summary: 'DynamoDB throttles requests to the table.',
+      metric: tableThrottles(watched.table),
+      threshold: thresholds.tableThrottledRequests,
+    },
+    ...throttles,
+  };
+}
+
+/** The alarms, each sending its firing and its recovery to `action`. */
+export function createAlarms(scope: Construct, stage: string, specs: Record<string, AlarmSpec>, action: IAlarmAction): Record<string, Alarm> {
+  const alarms: Record<string, Alarm> = {};
+  for (const [id, spec] of Object.entries(specs)) {
+    const alarm = new Alarm(scope, id, {
+      alarmDescription: `Newsweave ${stage}, ${spec.severity}: ${spec.summary}`,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.fires === 'below' ? ComparisonOperator.LESS_THAN_THRESHOLD : ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: spec.periods ?? 1,
+      datapointsToAlarm: spec.breaching,
+      treatMissingData: spec.missingData ?? TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    alarms[id] = alarm;
+  }
+  return alarms;
+}
+
+/** The thresholds given, over the defaults, checked. */
+export function resolveThresholds(given: Partial<AlarmThresholds>): AlarmThresholds {
+  const thresholds: Record<string, number> = { ...DEFAULT_ALARM_THRESHOLDS };
+  for (const key of Object.keys(DEFAULT_ALARM_THRESHOLDS) as (keyof AlarmThresholds)[]) {
+    const value = given[key];
+    if (value !== undefined) thresholds[key] = value;
+  }
+  return validateThresholds(thresholds as unknown as AlarmThresholds);
+}
+
+/** Refuses thresholds CloudWatch would refuse at deploy time, or that would never fire. */
+export function validateThresholds(thresholds: AlarmThresholds): AlarmThresholds {
+  const check = (key: keyof AlarmThresholds, ok: (n: number) => boolean, rule: string): void => {
+    const value = thresholds[key];
+    if (!Number.isFinite(value) || !ok(value)) throw new Error(`alarm threshold ${key}: ${rule}, not ${value}`);
+  };
+  check('oldestMessageAgeSeconds', (n) => n >= 60, 'at least 60 seconds');
+  check('workerErrorRatePercent', (n) => n > 0 && n < 100, 'a percentage above 0 and below 100');
+  check('apiServerErrorRatePercent', (n) => n > 0 && n < 100, 'a percentage above 0 and below 100');
+  check('apiLatencyP99Millis', (n) => n > 0 && n <= 30_000, 'above 0 and at most 30000 ms (the API timeout)');
+  // An alarm may look back at most one day; its period must be whole minutes.
+  check('noArticlesMinutes', (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'whole minutes from 10 to 1440');
+  check('tableThrottledRequests', (n) => n >= 0, 'zero or more');
+  check('deadLetterBacklog', (n) => Number.isInteger(n) && n >= 1, 'a whole number, 1 or more');
+  check('sourceFailingHours', (n) => Number.isInteger(n) && n >= 1, 'whole hours, 1 or more');
+  check('functionThrottles', (n) => Number.isInteger(n) && n >= 0, 'a whole number, 0 or more');
+  return thresholds;
+}

@@ -1,0 +1,122 @@
+/**
+ * The metrics Newsweave is watched by, defined once for the alarms (monitoring-alarms.ts) and the dashboard
+ * (monitoring-dashboard.ts): the functions' own metrics by the telemetry contract, and what AWS measures of the
+ * queues, the table, the API and each function.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import {
+  METRICS_NAMESPACE,
+  SERVICE_DIMENSION,
+  SERVICE_NAME,
+  type DimensionOf,
+  type MetricName,
+} from '../functions/shared/telemetry-contract';
+
+export const FIVE_MINUTES = Duration.minutes(5);
+
+/** What is watched: the stack's resources, as the Monitoring construct receives them. */
+export interface WatchedResources {
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  readonly table: ITable;
+  readonly httpApi: IHttpApi;
+  readonly fetcher: IFunction;
+  readonly worker: IFunction;
+  readonly redriver: IFunction;
+  readonly apiHandler: IFunction;
+}
+
+/** Each function by the name its alarms and dashboard series carry. */
+export function watchedFunctions(resources: WatchedResources): Readonly<Record<WatchedFunction, IFunction>> {
+  return { Fetcher: resources.fetcher, Worker: resources.worker, Redriver: resources.redriver, ApiFunction: resources.apiHandler };
+}
+
+export type WatchedFunction = 'Fetcher' | 'Worker' | 'Redriver' | 'ApiFunction';
+
+/** A metric as the functions emit it by the contract: its namespace, the `service` dimension. */
+export function pipelineMetric(name: MetricName, period: Duration, statistic = 'Sum'): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME },
+    statistic,
+    period,
+    label: statistic === 'Sum' ? name : `${name} ${statistic}`,
+  });
+}
+
+/**
+ * One series per value of the metric's contract dimension: fetch errors by `kind`, rejected pages by `reason`. Never
+ * by source: a metric per source would cost a metric per source, and per-source health is on the source records
+ * (`GET /sources`) and in SourceFailureAge.
+ */
+export function byDimension<Name extends MetricName>(name: Name, dimension: DimensionOf<Name>['name']): MathExpression {
+  return new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},${SERVICE_DIMENSION},${dimension}} MetricName="${name}"', 'Sum', 300)`,
+    label: '',
+    period: FIVE_MINUTES,
+  });
+}
+
+/**
+ * The sum of a count over all its dimension sets: the counts with a contract dimension (PagesRejected by `reason`,
+ * FetchErrors by `kind`) are emitted with it alone, and a plain metric would miss those series.
+ */
+export function anyDimension(name: MetricName): MathExpression {
+  return new MathExpression({
+    expression: `SUM(SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${name}"', 'Sum', 300))`,
+    label: name,
+    period: FIVE_MINUTES,
+  });
+}
+
+/** The longest any source has been failing, in seconds, over the period (SourceFailureAge, by its maximum). */
+export function sourceFailureAge(period: Duration): Metric {
+  return pipelineMetric('SourceFailureAge', period, 'Maximum');
+}
+
+/** All dead letters, those the redrive has hidden until they cool down included. */
+export function deadLetters(queue: IQueue): MathExpression {
+  return new MathExpression({
+    expression: 'visible + hidden',
+    usingMetrics: {
+      visible: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+      hidden: queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum' }),
+    },
+    label: 'Dead letters',
+    period: FIVE_MINUTES,
+  });
+}
+
+export function errorRate(errors: IMetric, total: IMetric, label: string): MathExpression {
+  return new MathExpression({
+    expression: 'IF(total > 0, 100 * errors / total, 0)',
+    usingMetrics: { errors, total },
+    label,
+    period: FIVE_MINUTES,
+  });
+}
+
+export function tableThrottles(table: ITable): IMetric {
+  return table.metricThrottledRequestsForOperations({
+    operations: [
+      Operation.GET_ITEM,
+      Operation.BATCH_GET_ITEM,
+      Operation.QUERY,
+      Operation.PUT_ITEM,
+      Operation.UPDATE_ITEM,
+      Operation.BATCH_WRITE_ITEM,
+    ],
+    period: FIVE_MINUTES,
+    label: 'Throttled requests',
+  });
+}
+
+export function withLabel(metric: IMetric, label: string): IMetric {
+  return metric instanceof Metric ? metric.with({ label }) : metric;
+}
