@@ -12,17 +12,21 @@ import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
+import { withSummaryCache } from './store/summary-cache';
 import { createRelatedQueries } from './use-cases/related-queries';
 
 const { tableName } = readApiConfig();
 const client = createDocumentClient();
 
 const articles = new DynamoArticleStore({ client, tableName });
+// Related boxes, topic pages and search pages list the same articles again and again: their summaries, which never
+// change, are kept in the container (a related call is then often one Query, no BatchGetItem).
+const summaries = withSummaryCache(articles);
 
 export const lambdaHandler = createApiHandler({
   articles,
   sources: new DynamoSourceStore({ client, tableName }),
-  related: createRelatedQueries({ store: new DynamoRelatedStore({ client, tableName }), articles }),
+  related: createRelatedQueries({ store: new DynamoRelatedStore({ client, tableName }), articles: summaries }),
   comments: new DynamoCommentStore({ client, tableName }),
   rateLimiter: new DynamoRateLimiter({ client, tableName }),
   // API Gateway's Count and Latency and Lambda's Duration measure every call already; as EMF these two would add a
