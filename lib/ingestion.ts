@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_USER_AGENT, validateUserAgent } from '../functions/fetch/user-agent';
 import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
 import type { SourceConfig } from '../functions/contracts/model';
+import { ENV } from '../functions/shared/config';
 import { NewsweaveFunction } from './newsweave-function';
 
 /** EventBridge refuses a target input larger than 8192 characters; sources are split across targets below it. */
@@ -118,7 +119,7 @@ export class Ingestion extends Construct {
     });
     this.fetcher.useTable(props.table, 'fetcher');
     this.fetcher.sendToQueue(this.queue);
-    this.fetcher.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
+    this.fetcher.function.addEnvironment(ENV.userAgent, userAgent);
 
     this.worker = new NewsweaveFunction(this, 'Worker', {
       ...common,
@@ -130,7 +131,7 @@ export class Ingestion extends Construct {
       reservedConcurrency: maxConcurrency,
     });
     this.worker.useTable(props.table, 'worker');
-    this.worker.function.addEnvironment('NEWSWEAVE_USER_AGENT', userAgent);
+    this.worker.function.addEnvironment(ENV.userAgent, userAgent);
     this.worker.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: QUEUE_SETTINGS.batchSize,
@@ -149,7 +150,7 @@ export class Ingestion extends Construct {
     });
     this.redriver.sendToQueue(this.queue);
     this.deadLetterQueue.grant(this.redriver.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage');
-    this.redriver.function.addEnvironment('DEAD_LETTER_QUEUE_URL', this.deadLetterQueue.queueUrl);
+    this.redriver.function.addEnvironment(ENV.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
     this.redriver.useTable(props.table, 'redriver');
     this.redriveRule = new Rule(this, 'RedriveSchedule', {
       schedule: Schedule.rate(Duration.minutes(REDRIVE_SETTINGS.everyMinutes)),

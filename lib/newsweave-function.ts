@@ -9,6 +9,14 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeLambda, acknowledgeLogGroup } from './policy-acknowledgements';
+import {
+  ARTICLE_PARTITION_PREFIX,
+  ROBOTS_PARTITION_PREFIX,
+  SOURCES_PARTITION,
+  TERM_PARTITION_PREFIX,
+  URL_PARTITION_PREFIX,
+} from '../functions/contracts/table-schema';
+import { ENV } from '../functions/shared/config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
 
 /** The repository root: entries, the lock file and the esbuild project all live there. */
@@ -20,20 +28,23 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * point builds (functions/fetch-sources.ts, process-articles.ts, redrive-dead-letters.ts) and the keys they write
  * (functions/contracts/table-schema.ts owns every key; docs/table-design.md).
  */
+const SOURCES = SOURCES_PARTITION;
+const URLS = `${URL_PARTITION_PREFIX}*`;
+const ROBOTS = `${ROBOTS_PARTITION_PREFIX}*`;
 export const FETCHER_ITEM_FAMILIES = [
-  'SOURCES', // the sources' records: registered and updated at every refresh
-  'URL#*', // seen URLs: which of a feed's links are new
-  'ROBOTS#*', // robots.txt, shared with the workers
+  SOURCES, // the sources' records: registered and updated at every refresh
+  URLS, // seen URLs: which of a feed's links are new
+  ROBOTS, // robots.txt, shared with the workers
 ] as const;
 export const WORKER_ITEM_FAMILIES = [
-  'ARTICLE#*', // the article, its related-index entry (ENTRY) and its related lists (REL#! and REL#<score>#<id>)
-  'TERM#*', // the related index's postings
-  'URL#*', // seen, rejected and deferred URLs
-  'SOURCES', // article counts and refused pages on the sources' records
-  'ROBOTS#*', // robots.txt, shared with the fetcher
+  `${ARTICLE_PARTITION_PREFIX}*`, // the article, its related-index entry (ENTRY) and its related lists (REL#! and REL#<score>#<id>)
+  `${TERM_PARTITION_PREFIX}*`, // the related index's postings
+  URLS, // seen, rejected and deferred URLs
+  SOURCES, // article counts and refused pages on the sources' records
+  ROBOTS, // robots.txt, shared with the fetcher
 ] as const;
 export const REDRIVER_ITEM_FAMILIES = [
-  'URL#*', // whether a dead letter's URL has an outcome by now, and the outcome of one given up
+  URLS, // whether a dead letter's URL has an outcome by now, and the outcome of one given up
 ] as const;
 
 /**
@@ -176,7 +187,7 @@ export class NewsweaveFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        ALLOW_PRIVATE_ADDRESSES: 'false',
+        [ENV.allowPrivateAddresses]: 'false',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
@@ -223,7 +234,7 @@ export class NewsweaveFunction extends Construct {
     } else {
       table.grant(this.function, ...actions);
     }
-    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    this.function.addEnvironment(ENV.tableName, table.tableName);
     const role = this.function.role;
     const cfnTable = table.node.defaultChild;
     // An imported table has no resource in this stack, hence no index wildcard to name.
@@ -252,6 +263,6 @@ export class NewsweaveFunction extends Construct {
   /** Lets the function send to the queue (SendMessageBatch is authorised by sqs:SendMessage), and tells it the URL. */
   sendToQueue(queue: IQueue): void {
     queue.grant(this.function, 'sqs:SendMessage');
-    this.function.addEnvironment('QUEUE_URL', queue.queueUrl);
+    this.function.addEnvironment(ENV.queueUrl, queue.queueUrl);
   }
 }

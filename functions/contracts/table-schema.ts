@@ -68,7 +68,11 @@ export function createTableInput(tableName: string) {
 type Key = { readonly PK: string; readonly SK: string };
 
 /** An article's partition holds the article, its index entry and its related links. */
-const ARTICLE_PARTITION_PREFIX = 'ARTICLE#';
+/** Partition key prefixes of the item families (the CDK confines each role to some of them: lib/newsweave-function.ts). */
+export const ARTICLE_PARTITION_PREFIX = 'ARTICLE#';
+export const TERM_PARTITION_PREFIX = 'TERM#';
+export const URL_PARTITION_PREFIX = 'URL#';
+export const ROBOTS_PARTITION_PREFIX = 'ROBOTS#';
 export const articlePartition = (id: string) => `${ARTICLE_PARTITION_PREFIX}${id}`;
 /** An article partition's key -> the article's id; null for any other partition. */
 export const articleIdOfPartition = (pk: unknown): string | null =>
@@ -102,7 +106,7 @@ export function parseLaterLinkKey(sortKey: string): { score: number; id: string 
 }
 
 /** A posting: the article under one of its terms, newest first by `<publishedAt>#<id>`. */
-export const termPartition = (term: string) => `TERM#${term}`;
+export const termPartition = (term: string) => `${TERM_PARTITION_PREFIX}${term}`;
 export const timeSortKey = (publishedAt: string, id: string) => `${publishedAt}#${id}`;
 /** `<publishedAt>#<id>` -> its parts; null for a key of another shape. */
 export function parseTimeSortKey(sortKey: string): { publishedAt: string; id: string } | null {
@@ -119,10 +123,10 @@ export const SOURCES_PARTITION = 'SOURCES';
 export const sourceKey = (sourceId: string): Key => ({ PK: SOURCES_PARTITION, SK: sourceId });
 
 /** A robots.txt as the fetchers share it (dynamo-robots-store.ts). */
-export const robotsKey = (origin: string): Key => ({ PK: `ROBOTS#${origin}`, SK: 'ROBOTS' });
+export const robotsKey = (origin: string): Key => ({ PK: `${ROBOTS_PARTITION_PREFIX}${origin}`, SK: 'ROBOTS' });
 
 /** What became of a URL from a feed, keyed by its hash (URLs can be longer than a key should be). */
 export const urlKey = (url: string): Key => ({
-  PK: `URL#${createHash('sha256').update(url).digest('base64url').slice(0, 32)}`,
+  PK: `${URL_PARTITION_PREFIX}${createHash('sha256').update(url).digest('base64url').slice(0, 32)}`,
   SK: 'URL',
 });

@@ -8,6 +8,15 @@ import { DEFAULT_USER_AGENT, validateUserAgent } from '../fetch/user-agent';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** The variables' names: the CDK (lib/) and the local runtime set them, the readers below read them. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  queueUrl: 'QUEUE_URL',
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  allowPrivateAddresses: 'ALLOW_PRIVATE_ADDRESSES',
+  userAgent: 'NEWSWEAVE_USER_AGENT',
+} as const;
+
 export interface FetcherConfig {
   readonly tableName: string;
   readonly queueUrl: string;
@@ -29,27 +38,27 @@ export interface ApiConfig {
 }
 
 export function readFetcherConfig(env: Env = process.env): FetcherConfig {
-  return { ...readWorkerConfig(env), queueUrl: required(env, 'QUEUE_URL') };
+  return { ...readWorkerConfig(env), queueUrl: required(env, ENV.queueUrl) };
 }
 
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
-    tableName: required(env, 'TABLE_NAME'),
-    allowPrivateAddresses: flag(env, 'ALLOW_PRIVATE_ADDRESSES', false),
+    tableName: required(env, ENV.tableName),
+    allowPrivateAddresses: flag(env, ENV.allowPrivateAddresses, false),
     userAgent: userAgent(env),
   };
 }
 
 export function readRedriveConfig(env: Env = process.env): RedriveConfig {
   return {
-    tableName: required(env, 'TABLE_NAME'),
-    queueUrl: required(env, 'QUEUE_URL'),
-    deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
+    tableName: required(env, ENV.tableName),
+    queueUrl: required(env, ENV.queueUrl),
+    deadLetterQueueUrl: required(env, ENV.deadLetterQueueUrl),
   };
 }
 
 export function readApiConfig(env: Env = process.env): ApiConfig {
-  return { tableName: required(env, 'TABLE_NAME') };
+  return { tableName: required(env, ENV.tableName) };
 }
 
 /**
@@ -58,10 +67,10 @@ export function readApiConfig(env: Env = process.env): ApiConfig {
  */
 export function handlerEnvironment(config: Omit<FetcherConfig & RedriveConfig, 'userAgent'>): Record<string, string> {
   return {
-    TABLE_NAME: config.tableName,
-    QUEUE_URL: config.queueUrl,
-    DEAD_LETTER_QUEUE_URL: config.deadLetterQueueUrl,
-    ALLOW_PRIVATE_ADDRESSES: String(config.allowPrivateAddresses),
+    [ENV.tableName]: config.tableName,
+    [ENV.queueUrl]: config.queueUrl,
+    [ENV.deadLetterQueueUrl]: config.deadLetterQueueUrl,
+    [ENV.allowPrivateAddresses]: String(config.allowPrivateAddresses),
   };
 }
 
@@ -81,11 +90,11 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 /** NEWSWEAVE_USER_AGENT, checked (a product token and a contact: functions/fetch/user-agent.ts), or the default. */
 function userAgent(env: Env): string {
-  const value = env.NEWSWEAVE_USER_AGENT;
+  const value = env[ENV.userAgent];
   if (value === undefined || value.trim() === '') return DEFAULT_USER_AGENT;
   try {
     return validateUserAgent(value);
   } catch (error) {
-    throw new Error(`environment variable NEWSWEAVE_USER_AGENT: ${(error as Error).message}`, { cause: error });
+    throw new Error(`environment variable ${ENV.userAgent}: ${(error as Error).message}`, { cause: error });
   }
 }
