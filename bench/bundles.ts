@@ -15,12 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUNDLING } from '../lib/newsweave-function';
+import { BUNDLE_TARGETS } from './support/bundle-targets';
 
-const ENTRIES = [
-  { name: 'fetcher', entry: 'functions/fetch-sources.ts', limitBytes: 1_000_000, clients: ['client-dynamodb', 'client-sqs'] },
-  { name: 'worker', entry: 'functions/process-articles.ts', limitBytes: 1_000_000, clients: ['client-dynamodb'] },
-  { name: 'api', entry: 'functions/http-api.ts', limitBytes: 400_000, clients: ['client-dynamodb'] },
-];
+const ENTRIES = BUNDLE_TARGETS;
 const { values } = parseArgs({ options: { loads: { type: 'string' }, json: { type: 'boolean' } } });
 const LOADS = Number(values.loads ?? 7);
 

@@ -2,6 +2,7 @@
  * Bundles the three real entry points the way `cdk synth` does and loads each bundle in Node as an ES module:
  * proof that the ESM output, the `require` banner and the bundled AWS SDK work together.
  */
+import { BUNDLE_TARGETS } from '../../bench/support/bundle-targets';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,15 +61,8 @@ describe('bundles', () => {
     expect(map.sources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
   });
 
-  // Targets of the performance report (docs/benchmarks.md): size drives the module compile time of a cold start. The
-  // API's comments (routes, domain, DynamoDB adapter, ulid) added about 12 KB to its 390 KB. The worker carries the
-  // related index's reference word list (functions/related/reference-words.ts, 45 KB of the 1,030 KB): the term
-  // weights the related articles' quality rests on (docs/related.md).
-  it.each([
-    ['fetcher', 1_000_000, ['client-dynamodb', 'client-sqs']],
-    ['worker', 1_050_000, ['client-dynamodb']],
-    ['api', 420_000, ['client-dynamodb']],
-  ] as const)('%s: at most %i bytes, with only the SDK clients it calls (%j)', (name, limit, clients) => {
+  // Targets of the performance report (bench/support/bundle-targets.ts, which says why each is what it is).
+  it.each(BUNDLE_TARGETS.map(({ name, limitBytes, clients }) => [name, limitBytes, clients] as const))('%s: at most %i bytes, with only the SDK clients it calls (%j)', (name, limit, clients) => {
     const dir = bundleOf(name);
     expect(statSync(join(dir, 'index.mjs')).size).toBeLessThanOrEqual(limit);
     const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };

@@ -1,0 +1,12 @@
+/**
+ * The bundles' size targets and the SDK clients each may carry: `npm run bench:bundles` reports against them and
+ * test/infra/bundling.test.ts fails past them. Size drives a cold start's module compile time (docs/benchmarks.md).
+ * The API's comments (routes, domain, DynamoDB adapter, ulid) added about 12 KB to its 390 KB. The worker carries
+ * the related index's reference word list (functions/related/reference-words.ts, 45 KB of its 1,030 KB): the term
+ * weights the related articles' quality rests on (docs/related.md).
+ */
+export const BUNDLE_TARGETS = [
+  { name: 'fetcher', entry: 'functions/fetch-sources.ts', limitBytes: 1_000_000, clients: ['client-dynamodb', 'client-sqs'] },
+  { name: 'worker', entry: 'functions/process-articles.ts', limitBytes: 1_050_000, clients: ['client-dynamodb'] },
+  { name: 'api', entry: 'functions/http-api.ts', limitBytes: 420_000, clients: ['client-dynamodb'] },
+] as const;
