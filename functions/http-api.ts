@@ -15,7 +15,7 @@ import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { withSummaryCache } from './store/summary-cache';
 import { createRelatedQueries } from './use-cases/related-queries';
 
-const { tableName } = readApiConfig();
+const { tableName, originSecret } = readApiConfig();
 const client = createDocumentClient();
 
 const articles = new DynamoArticleStore({ client, tableName });
@@ -32,6 +32,7 @@ export const lambdaHandler = createApiHandler({
   // API Gateway's Count and Latency and Lambda's Duration measure every call already; as EMF these two would add a
   // log line to each (docs/cost.md, "The read path"). The local stack's operator page still counts them.
   telemetry: withoutMetrics(telemetry, ['ApiRequests', 'ApiLatency']),
+  originSecret,
 });
 
 /** Publishes the call's metrics when it has some: most calls have none, and an empty flush logs a warning. */

@@ -20,6 +20,7 @@ import {
   type IResponseHeadersPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { ORIGIN_HEADER } from '../functions/api/origin-check';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from './read-api';
 
@@ -27,6 +28,8 @@ export interface ApiBehaviorsProps {
   readonly httpApi: IHttpApi;
   /** @default - the host of the API's execute-api endpoint */
   readonly originDomainName?: string;
+  /** Added to every request as the `x-newsweave-origin` header, which the API then requires (origin-check.ts). */
+  readonly originSecret?: string;
   readonly responseHeadersPolicy: IResponseHeadersPolicy;
 }
 
@@ -38,6 +41,7 @@ export function apiBehaviors(scope: Construct, props: ApiBehaviorsProps): Record
   const apiOrigin = new HttpOrigin(props.originDomainName ?? apiDomainName(props.httpApi), {
     protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
     originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    ...(props.originSecret ? { customHeaders: { [ORIGIN_HEADER]: props.originSecret } } : {}),
   });
   // One cache policy per set of query parameters a route reads (ROUTES in functions/api/match-route.ts): the key is
   // the path, those parameters and Authorization, so a parameter nobody reads cannot split the cache; the TTL is

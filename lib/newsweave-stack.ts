@@ -8,6 +8,7 @@ import { ReaderIdentity } from './identity';
 import { Ingestion } from './ingestion';
 import { Monitoring } from './monitoring';
 import type { AlarmThresholds } from './monitoring-alarms';
+import { OriginSecret } from './origin-secret';
 import { ReadApi } from './read-api';
 import { ReaderSite } from './reader-site';
 import { Storage } from './storage';
@@ -91,6 +92,8 @@ export class NewsweaveStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
   readonly readApi: ReadApi;
+  /** The header value the distribution adds and the API requires; absent with `keepExecuteApiEndpoint`. */
+  readonly originSecret?: OriginSecret;
   readonly identity: ReaderIdentity;
   readonly readerSite: ReaderSite;
   readonly monitoring: Monitoring;
@@ -128,10 +131,14 @@ export class NewsweaveStack extends Stack {
       // Everything reaches the API through the distribution (its cache, its WAF), unless clients are meant to call it.
       disableExecuteApiEndpoint: props.apiDomain !== undefined && props.keepExecuteApiEndpoint !== true,
     });
+    // Unless clients are meant to call the API directly, it takes only what comes through the distribution.
+    this.originSecret = props.keepExecuteApiEndpoint === true ? undefined : new OriginSecret(this, 'OriginSecret', { removalPolicy });
+    if (this.originSecret) this.readApi.requireOriginSecret(this.originSecret.value);
     this.identity = new ReaderIdentity(this, 'Identity', { stage: props.stage, domainPrefix: props.authDomainPrefix, removalPolicy });
     this.readerSite = new ReaderSite(this, 'ReaderSite', {
       httpApi: this.readApi.httpApi,
       apiOriginDomainName: this.readApi.originDomainName,
+      apiOriginSecret: this.originSecret?.value,
       webAclArn: props.webAcl?.arn,
       identity: this.identity,
       logRetention: common.logRetention,

@@ -22,6 +22,7 @@ import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'a
 import { Construct } from 'constructs';
 import { ROUTES, type Route } from '../functions/api/match-route';
 import { API_WRITABLE_PARTITION_PREFIXES } from '../functions/contracts/table-schema';
+import { ENV } from '../functions/shared/config';
 import { NewsweaveFunction } from './newsweave-function';
 import { acknowledgeLogGroup } from './policy-acknowledgements';
 
@@ -215,6 +216,11 @@ export class ReadApi extends Construct {
     acknowledgePublicRoute(
       new HttpRoute(this, 'DefaultRoute', { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration }),
     );
+  }
+
+  /** Refuses every request that does not carry the distribution's secret header (functions/api/origin-check.ts). */
+  requireOriginSecret(value: string): void {
+    this.handler.function.addEnvironment(ENV.originSecret, value);
   }
 
   /**

@@ -65,6 +65,11 @@ export interface ReaderSiteProps {
    */
   readonly apiOriginDomainName?: string;
   /**
+   * The value of the secret header CloudFront adds to every request it sends the API (lib/origin-secret.ts).
+   * @default - none: the API takes requests from anywhere
+   */
+  readonly apiOriginSecret?: string;
+  /**
    * The ARN of an AWS WAF web ACL of scope CLOUDFRONT (in us-east-1; lib/edge-shield.ts) that screens every request.
    * @default - no WAF
    */
@@ -190,6 +195,7 @@ export class ReaderSite extends Construct {
       additionalBehaviors: apiBehaviors(this, {
         httpApi: props.httpApi,
         originDomainName: props.apiOriginDomainName,
+        originSecret: props.apiOriginSecret,
         responseHeadersPolicy: securityHeaders,
       }),
       // CloudFront would keep an error for 10 s by default; the API says no-store (an article missing now may be

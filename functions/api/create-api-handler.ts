@@ -29,6 +29,7 @@ import {
 } from './match-route';
 import { entityTag, ifNoneMatchNames } from './conditional';
 import { presentArticle, presentComment, presentRelated, presentSource, presentSummary } from './present';
+import { fromDistribution } from './origin-check';
 import { CACHE, emptyResult, errorResult, jsonResult, notModifiedResult } from './responses';
 import {
   COMMENT_LIMIT,
@@ -50,6 +51,11 @@ import {
 export interface ApiDependencies extends CommentDeps {
   readonly sources: SourceStore;
   readonly related: RelatedQueries;
+  /**
+   * The secret the CloudFront distribution adds to every request (origin-check.ts): when set, a request without it
+   * is refused with a 403. Unset locally and in API-only deployments.
+   */
+  readonly originSecret?: string;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -158,6 +164,9 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   };
 
   async function answer(event: APIGatewayProxyEventV2): Promise<{ route: string; result: Result }> {
+    if (deps.originSecret !== undefined && !fromDistribution(event.headers, deps.originSecret)) {
+      return { route: 'none', result: errorResult(403, 'forbidden', 'this API answers through its CloudFront distribution only') };
+    }
     const match = matchRoute(requestPath(event));
     if (!match) return { route: 'none', result: errorResult(404, 'route_not_found', 'no such route; see docs/openapi.json') };
     const method = requestMethod(event);

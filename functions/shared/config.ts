@@ -15,6 +15,7 @@ export const ENV = {
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   allowPrivateAddresses: 'ALLOW_PRIVATE_ADDRESSES',
   userAgent: 'NEWSWEAVE_USER_AGENT',
+  originSecret: 'ORIGIN_SECRET',
 } as const;
 
 export interface FetcherConfig {
@@ -35,6 +36,8 @@ export interface RedriveConfig {
 
 export interface ApiConfig {
   readonly tableName: string;
+  /** The CloudFront distribution's secret header value (functions/api/origin-check.ts); unset: every request is taken. */
+  readonly originSecret?: string;
 }
 
 export function readFetcherConfig(env: Env = process.env): FetcherConfig {
@@ -58,7 +61,11 @@ export function readRedriveConfig(env: Env = process.env): RedriveConfig {
 }
 
 export function readApiConfig(env: Env = process.env): ApiConfig {
-  return { tableName: required(env, ENV.tableName) };
+  const originSecret = env[ENV.originSecret] || undefined;
+  if (originSecret !== undefined && originSecret.length < 32) {
+    throw new Error(`environment variable ${ENV.originSecret} must be at least 32 characters when set`);
+  }
+  return { tableName: required(env, ENV.tableName), ...(originSecret ? { originSecret } : {}) };
 }
 
 /**

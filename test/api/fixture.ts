@@ -53,6 +53,7 @@ export function sampleComments(): Comment[] {
 export interface FixtureOptions {
   readonly rateLimits?: readonly RateWindow[];
   readonly now?: () => Date;
+  readonly originSecret?: string;
 }
 
 export function apiFixture(options: FixtureOptions = {}) {

@@ -155,6 +155,39 @@ describe('the execute-api endpoint', () => {
   });
 });
 
+describe('the distribution secret', () => {
+  const secretOf = (template: Template) => Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+  const dynamicReference = (secretId: string) => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] });
+
+  it('is added by CloudFront to every request it sends the API and required by the API function, by dynamic reference only', () => {
+    const app = buildApp({ context: { stage: 'dev', 'aws:cdk:bundling-stacks': [] }, policyChecks: false });
+    const template = Template.fromStack(app.stack);
+    const [secretId] = secretOf(template);
+    expect(secretId).toBeDefined();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true } });
+    const config = (Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as Resource).Properties.DistributionConfig as {
+      Origins: { CustomOriginConfig?: unknown; OriginCustomHeaders?: unknown }[];
+    };
+    const apiOrigin = config.Origins.find((origin) => origin.CustomOriginConfig);
+    expect(apiOrigin?.OriginCustomHeaders).toEqual([{ HeaderName: 'x-newsweave-origin', HeaderValue: dynamicReference(secretId!) }]);
+    const id = app.stack.getLogicalId(app.stack.readApi.handler.function.node.defaultChild as never);
+    expect(template.toJSON().Resources[id].Properties.Environment.Variables.ORIGIN_SECRET).toEqual(dynamicReference(secretId!));
+    // The value is never in the template itself.
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"SecretString":\s*"/);
+  });
+
+  it('is absent for API-only deployments (-c keepExecuteApi=true): clients call the API directly', () => {
+    const kept = buildApp({
+      context: { stage: 'dev', apiDomain: 'api.news.example.org', apiCertificateArn: certificateArn, keepExecuteApi: 'true', 'aws:cdk:bundling-stacks': [] },
+      policyChecks: false,
+    });
+    const template = Template.fromStack(kept.stack);
+    expect(secretOf(template)).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('x-newsweave-origin');
+    expect(JSON.stringify(template.toJSON())).not.toContain('ORIGIN_SECRET');
+  });
+});
+
 describe('context values of the read path', () => {
   it('takes the API\'s reserved concurrency and X-Ray tracing from the context', () => {
     const app = buildApp({ context: { stage: 'dev', apiReservedConcurrency: '5', apiTracing: 'true', 'aws:cdk:bundling-stacks': [] }, policyChecks: false });
