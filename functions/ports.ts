@@ -34,6 +34,7 @@ export interface ArticleWithCommentCount {
 export interface ArticleStore {
   /** Idempotent write keyed on the article id: true if stored now, false if it was already there. */
   putArticleIfAbsent(article: Article): Promise<boolean>;
+  /** The article, read consistently: a put that just succeeded is seen. */
   getArticle(id: string): Promise<Article | null>;
   /** The article and how many comments it has, in one round trip (the count is a small item of its own). */
   getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null>;

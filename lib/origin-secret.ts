@@ -20,7 +20,7 @@ export class OriginSecret extends Construct {
     });
     const rotation =
       'The value is set into the distribution and the API function at deployment (dynamic references), not read at run time: ' +
-      'rotating it means redeploying, which `cdk deploy` after a new value (or replacing the secret) does.';
+      'rotating it means replacing the secret and deploying (docs/operations.md), not a Secrets Manager rotation.';
     Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
     Validations.of(this.secret).acknowledge({ id: 'cdk-validator-cfnguard::secretsmanager_rotation_enabled_check', reason: rotation });
     Validations.of(this.secret).acknowledge({

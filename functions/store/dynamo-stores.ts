@@ -46,8 +46,12 @@ export class DynamoArticleStore implements ArticleStore {
   }
 
 
+  /**
+   * Read consistently: its one caller is the worker completing a store another delivery began, right after that
+   * delivery's conditional put, which an eventually consistent read could still miss.
+   */
   async getArticle(id: string): Promise<Article | null> {
-    const result = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: articleKey(id) }));
+    const result = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: articleKey(id), ConsistentRead: true }));
     return result.Item ? itemToArticle(result.Item) : null;
   }
 

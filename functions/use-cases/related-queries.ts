@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
 import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
-import type { ArticleStore, Page, RelatedStore, TopicQuery } from '../ports';
+import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
@@ -23,9 +23,11 @@ export interface RelatedQueries {
 
 /**
  * Later links read beyond the asked number: copies of one story and the links a redelivery left behind (one per
- * score it computed) are dropped when collapsing, and should rarely leave a list short.
+ * score it computed) are dropped when collapsing. When they still leave the list short and there may be more, the
+ * links are read once more, RELATED_DEEP_READ of them (a wire story run by dozens of outlets): a third request.
  */
 const RELATED_READ_SLACK = 10;
+const RELATED_DEEP_READ = 200;
 const MAX_SEARCH_WORDS = 4;
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
 const SEARCH_DEPTH = 100;
@@ -41,9 +43,16 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
 
   return {
     async findRelated(articleId, query) {
-      const stored = await store.readRelated(articleId, query.limit + RELATED_READ_SLACK);
+      const owner = (stored: StoredRelated) => ({ id: articleId, storyId: stored.storyId });
+      const merged = (stored: StoredRelated) => [...stored.own, ...stored.later].sort(compareLinks);
+      const read = query.limit + RELATED_READ_SLACK;
+      let stored = await store.readRelated(articleId, read);
       if (!stored) return null;
-      const links = collapseRelated({ id: articleId, storyId: stored.storyId }, [...stored.own, ...stored.later].sort(compareLinks), query.limit);
+      let links = collapseRelated(owner(stored), merged(stored), query.limit);
+      if (links.length < query.limit && stored.later.length >= read) {
+        stored = (await store.readRelated(articleId, Math.max(read, RELATED_DEEP_READ))) ?? stored;
+        links = collapseRelated(owner(stored), merged(stored), query.limit);
+      }
       const byId = new Map((await articles.getSummaries(links.map((link) => link.id))).map((summary) => [summary.id, summary]));
       return links.flatMap((link) => {
         const summary = byId.get(link.id);

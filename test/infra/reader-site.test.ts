@@ -228,7 +228,7 @@ describe('reader site: the distribution', () => {
     }
     // An error is not kept for CloudFront's default 10 s, and none is turned into a page.
     expect(config.CustomErrorResponses).toEqual(
-      [400, 404, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
+      [400, 403, 404, 429, 500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })),
     );
   });
 

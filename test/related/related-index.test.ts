@@ -235,6 +235,21 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     ]);
   });
 
+  it('reads deeper when copies of one story fill the first read, so the list is not left short', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'other-1', 'other-2'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    // Thirty copies of one wire story, all better than the two other stories: more than the first read's slack.
+    for (let i = 0; i < 30; i++) await h.index(entryWith(`copy-${String(i).padStart(2, '0')}`, [`copy-${i}`], 10 + i));
+    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
+    await h.related.putLaterLinks([
+      ...Array.from({ length: 30 }, (_, i) => link(`copy-${String(i).padStart(2, '0')}`, 'wire', 0.9 - i / 1000)),
+      link('other-1', 'other-1', 0.3),
+      link('other-2', 'other-2', 0.2),
+    ]);
+    const related = (await h.queries.findRelated('owner', { limit: 3 }))!;
+    expect(related.map((item) => item.id)).toEqual(['copy-00', 'other-1', 'other-2']);
+  });
+
   it('lists a topic newest first, page by page, and refuses forged cursors', async () => {
     const h = await harness(kind);
     for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const).entries()) {
