@@ -3,20 +3,19 @@
  * throw InvalidCursorError when forged, null for an unknown article's related list).
  */
 import type { RateSlot } from '../../functions/comments/rate-limit';
-import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/contracts/model';
+import type { ArticleSummary, Comment, RelatedArticle, SourceState } from '../../functions/contracts/model';
 import {
   InvalidCursorError,
   type ArticleStore,
-  type ArticleWithCommentCount,
   type CommentQuery,
   type CommentStore,
   type RateDecision,
   type RateLimiter,
-  type ListArticlesQuery,
   type Page,
   type SourceStore,
   type TopicQuery,
 } from '../../functions/ports';
+import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import type { Telemetry } from '../../functions/shared/telemetry';
 import type { CountMetric, TimingMetric } from '../../functions/shared/telemetry-contract';
 import type { RelatedQueries } from '../../functions/use-cases/related-queries';
@@ -38,49 +37,6 @@ function paginate<T>(all: readonly T[], limit: number, cursor: string | undefine
     items: all.slice(start, end),
     nextCursor: end < all.length ? Buffer.from(`off-${end}`, 'utf8').toString('base64url') : null,
   };
-}
-
-export class FakeArticleStore implements ArticleStore {
-  readonly articles = new Map<string, Article>();
-
-  constructor(articles: readonly Article[] = []) {
-    for (const article of articles) this.articles.set(article.id, article);
-  }
-
-  async putArticleIfAbsent(article: Article): Promise<boolean> {
-    if (this.articles.has(article.id)) return false;
-    this.articles.set(article.id, article);
-    return true;
-  }
-
-  async getArticle(id: string): Promise<Article | null> {
-    return this.articles.get(id) ?? null;
-  }
-
-  readonly commentCounts = new Map<string, number>();
-
-  async getArticleWithCommentCount(id: string): Promise<ArticleWithCommentCount | null> {
-    const article = this.articles.get(id);
-    return article ? { article, commentCount: this.commentCounts.get(id) ?? 0 } : null;
-  }
-
-  async hasArticle(id: string): Promise<boolean> {
-    return this.articles.has(id);
-  }
-
-  async getSummaries(ids: readonly string[]): Promise<ArticleSummary[]> {
-    return ids.flatMap((id) => {
-      const article = this.articles.get(id);
-      if (!article) return [];
-      const { url, title, source, publishedAt, summary } = article;
-      return [{ id, url, title, source, publishedAt, summary }];
-    });
-  }
-
-  async listArticles(query: ListArticlesQuery): Promise<Page<ArticleSummary>> {
-    const all = [...this.articles.values()].filter((a) => !query.sourceId || a.source.id === query.sourceId).sort(newestFirst);
-    return paginate(all, query.limit, query.cursor);
-  }
 }
 
 export class FakeSourceStore implements SourceStore {
@@ -120,7 +76,7 @@ export class FakeRelatedQueries implements RelatedQueries {
   readonly relatedLists = new Map<string, RelatedArticle[]>();
   readonly calls: { method: string; argument: string; limit: number }[] = [];
 
-  constructor(private readonly store: FakeArticleStore) {}
+  constructor(private readonly store: MemoryArticleStore) {}
 
   async findRelated(articleId: string, query: { readonly limit: number }): Promise<RelatedArticle[] | null> {
     this.calls.push({ method: 'findRelated', argument: articleId, limit: query.limit });
@@ -147,7 +103,7 @@ export class FakeRelatedQueries implements RelatedQueries {
 export class FakeCommentStore implements CommentStore {
   readonly comments = new Map<string, Comment>();
 
-  constructor(private readonly store: FakeArticleStore) {}
+  constructor(private readonly store: MemoryArticleStore) {}
 
   async putComment(comment: Comment): Promise<void> {
     if (this.comments.has(comment.id)) throw new Error('ConditionalCheckFailed');

@@ -2,12 +2,13 @@
  * A handler over in-memory ports holding a small, known world: 25 articles from two sources (newest is
  * `article-0000000000`), topics on some of them, a related list with the article itself in it, and two sources.
  */
+import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { createApiHandler } from '../../functions/api/create-api-handler';
 import type { RateWindow } from '../../functions/comments/rate-limit';
 import type { Article, Comment } from '../../functions/contracts/model';
 import { ADA, BOB } from './events';
 import { makeArticle } from '../support/articles';
-import { FakeArticleStore, FakeCommentStore, FakeRateLimiter, FakeRelatedQueries, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
+import { FakeCommentStore, FakeRateLimiter, FakeRelatedQueries, FakeSourceStore, makeSource, recordingTelemetry } from './fakes';
 
 export const ARTICLE_COUNT = 25;
 
@@ -57,7 +58,7 @@ export interface FixtureOptions {
 }
 
 export function apiFixture(options: FixtureOptions = {}) {
-  const articles = new FakeArticleStore(sampleArticles());
+  const articles = new MemoryArticleStore(sampleArticles());
   const related = new FakeRelatedQueries(articles);
   const sources = new FakeSourceStore([
     makeSource({ sourceId: 'the-hindu', name: 'The Hindu' }),
