@@ -137,10 +137,13 @@ export interface StoredRelated {
 /**
  * The related-articles index's storage: keys, items and batched I/O only; the use cases in
  * functions/use-cases (index-article.ts, related-queries.ts) hold the algorithm. Every write is blind and
- * idempotent (keyed by ids) but the own list's, which is written once and says who wrote it.
+ * idempotent (keyed by ids) but the entry's and the own list's, which are written once: the first delivery's stays.
  */
 export interface RelatedStore {
-  /** The article's entry and its postings, written when its indexing begins. */
+  /**
+   * The article's entry and its postings, written when its indexing begins. An entry already there is kept (the
+   * first delivery's, with the story and floor its indexing set); postings are written blind.
+   */
   putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
   /** Changes an entry's story or floor (an entry that is not there is left so). */
   updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void>;

@@ -45,14 +45,21 @@ export class DynamoRelatedStore implements RelatedStore {
   constructor(private readonly props: DynamoRelatedStoreProps) {}
 
   async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
-    await putItems(this.props, [
-      entryToItem(entry),
-      ...postings.map((posting) => ({
-        PK: termPartition(posting.term),
-        SK: timeSortKey(posting.publishedAt, posting.id),
-        w: Math.round(posting.weight * WEIGHT_SCALE),
-      })),
-    ]);
+    await Promise.all([this.putEntryIfAbsent(entry), putItems(this.props, postings.map(postingToItem))]);
+  }
+
+  /**
+   * The first delivery's entry is kept: a second delivery of the article must not put back the story and floor
+   * the first one's indexing set (the text, and so the vector and sketch, are the same, as the article's item is).
+   */
+  private async putEntryIfAbsent(entry: IndexEntry): Promise<void> {
+    try {
+      await this.props.client.send(
+        new PutCommand({ TableName: this.props.tableName, Item: entryToItem(entry), ConditionExpression: 'attribute_not_exists(PK)' }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void> {
@@ -171,6 +178,10 @@ export class DynamoRelatedStore implements RelatedStore {
       })),
     );
   }
+}
+
+function postingToItem(posting: Posting): Item {
+  return { PK: termPartition(posting.term), SK: timeSortKey(posting.publishedAt, posting.id), w: Math.round(posting.weight * WEIGHT_SCALE) };
 }
 
 function entryToItem(entry: IndexEntry): Item {

@@ -22,7 +22,8 @@ export class MemoryRelatedStore implements RelatedStore {
 
   async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
     this.count('putEntry');
-    this.entries.set(entry.id, entry);
+    // The first delivery's entry is kept, as the table's conditional put keeps it.
+    if (!this.entries.has(entry.id)) this.entries.set(entry.id, entry);
     for (const posting of postings) {
       let byKey = this.postings.get(posting.term);
       if (!byKey) this.postings.set(posting.term, (byKey = new Map()));

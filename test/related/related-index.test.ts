@@ -202,6 +202,19 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(entry!.floor).toBeGreaterThan(0);
   });
 
+  it("keeps the first delivery's entry: a second delivery beginning late puts back neither story nor floor", async () => {
+    const h = await harness(kind);
+    const first = entryWith('late', ['alpha', 'beta', 'gamma'], 1);
+    const posting = { term: 'alpha', weight: first.vector[0]!.weight, id: 'late', publishedAt: first.publishedAt };
+    await h.related.putEntry(first, [posting]);
+    await h.related.updateEntry('late', { storyId: 'story-of-copies', floor: 0.25 });
+    // The redelivery begins as the first did: with the article as its own story and no floor.
+    await h.related.putEntry(first, [posting]);
+    const [entry] = await h.related.readEntries(['late']);
+    expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25 });
+    expect((await h.related.readPostings('alpha', { limit: 5 })).items.map((p) => p.id)).toEqual(['late']);
+  });
+
   it('finds an article that shares only terms it does not look up, through the related list of a common neighbour', async () => {
     const h = await harness(kind);
     const search: CandidateSearch = { terms: 5, postingsPerTerm: 40, firstHop: 30, secondHopSources: 4, secondHop: 60 };
