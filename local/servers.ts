@@ -3,7 +3,7 @@
  * path, so a restart keeps what was ingested) and local-aws-sqs (speaks the JSON protocol of @aws-sdk/client-sqs v3,
  * with visibility timeouts and redrive to a dead-letter queue).
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Server } from 'node:http';
@@ -103,15 +103,33 @@ export function createDynamoClients(endpoint: string, identity: LocalAwsIdentity
   return { raw, document };
 }
 
-/** Creates the table unless it exists (a restart on the same data dir finds it there). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+/**
+ * Creates the table unless it exists (a restart on the same data dir finds it there), and returns once it is ACTIVE:
+ * a new table takes item requests only then (dynalite makes it so on its next turn, DynamoDB Local and LocalStack
+ * later), and a request before that fails with ResourceNotFound.
+ */
+export async function ensureTable(client: DynamoDBClient, tableName: string, timeoutMs = 60_000): Promise<void> {
+  const status = async () => {
+    try {
+      return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus ?? 'absent';
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return 'absent';
+      throw error;
+    }
+  };
+  if ((await status()) === 'absent') {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (error) {
+      // Created by someone else since: as good.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
   }
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  const deadline = Date.now() + timeoutMs;
+  for (let current = await status(); current !== 'ACTIVE'; current = await status()) {
+    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${current} after ${timeoutMs} ms`);
+    await sleep(50);
+  }
 }
 
 export async function startSqs(options: { port?: number } = {}): Promise<LocalServer> {
