@@ -137,12 +137,12 @@ export interface StoredRelated {
 /**
  * The related-articles index's storage: keys, items and batched I/O only; the use cases in
  * functions/use-cases (index-article.ts, related-queries.ts) hold the algorithm. Every write is blind and
- * idempotent (keyed by ids) but the entry's and the own list's, which are written once: the first delivery's stays.
+ * idempotent (keyed by ids) but the own list's, which is written once and says who wrote it.
  */
 export interface RelatedStore {
   /**
-   * The article's entry and its postings, written when its indexing begins. An entry already there is kept (the
-   * first delivery's, with the story and floor its indexing set); postings are written blind.
+   * The article's entry and its postings, written when its indexing begins: the entry's time, vector and sketch
+   * are this delivery's; the story and floor an earlier delivery's indexing set are kept. Postings are written blind.
    */
   putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
   /** Changes an entry's story or floor (an entry that is not there is left so). */

@@ -45,21 +45,23 @@ export class DynamoRelatedStore implements RelatedStore {
   constructor(private readonly props: DynamoRelatedStoreProps) {}
 
   async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
-    await Promise.all([this.putEntryIfAbsent(entry), putItems(this.props, postings.map(postingToItem))]);
+    await Promise.all([this.putEntryContent(entry), putItems(this.props, postings.map(postingToItem))]);
   }
 
   /**
-   * The first delivery's entry is kept: a second delivery of the article must not put back the story and floor
-   * the first one's indexing set (the text, and so the vector and sketch, are the same, as the article's item is).
+   * The entry's text-derived part (time, vector, sketch) from this delivery, which ranks with it; its story and floor,
+   * which indexing sets, are left as they are: a second delivery beginning late does not put them back.
    */
-  private async putEntryIfAbsent(entry: IndexEntry): Promise<void> {
-    try {
-      await this.props.client.send(
-        new PutCommand({ TableName: this.props.tableName, Item: entryToItem(entry), ConditionExpression: 'attribute_not_exists(PK)' }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  private async putEntryContent(entry: IndexEntry): Promise<void> {
+    const { publishedAt, vector, sketch } = entryToItem(entry);
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: entryKey(entry.id),
+        UpdateExpression: sketch === undefined ? 'SET publishedAt = :t, vector = :v REMOVE sketch' : 'SET publishedAt = :t, vector = :v, sketch = :s',
+        ExpressionAttributeValues: { ':t': publishedAt, ':v': vector, ...(sketch === undefined ? {} : { ':s': sketch }) },
+      }),
+    );
   }
 
   async updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void> {

@@ -22,8 +22,9 @@ export class MemoryRelatedStore implements RelatedStore {
 
   async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
     this.count('putEntry');
-    // The first delivery's entry is kept, as the table's conditional put keeps it.
-    if (!this.entries.has(entry.id)) this.entries.set(entry.id, entry);
+    // As on the table: this delivery's time, vector and sketch; the story and floor indexing set are kept.
+    const existing = this.entries.get(entry.id);
+    this.entries.set(entry.id, existing ? { ...entry, storyId: existing.storyId, floor: existing.floor } : entry);
     for (const posting of postings) {
       let byKey = this.postings.get(posting.term);
       if (!byKey) this.postings.set(posting.term, (byKey = new Map()));

@@ -10,7 +10,8 @@
  *    related to (the second hop), which shares the lesser terms it did not look up.
  * 4. assignStory (functions/dedupe/assign-story.ts), pure, over the candidates.
  * 5. indexArticle: rank the candidates, write each pair on the related article's side (unless it falls below
- *    that article's floor), then the article's own list, last and once: the list says the indexing is done.
+ *    that article's floor), then the article's own list, last and once: the list says the indexing is done; then
+ *    the floor of that list.
  */
 import { analyzeArticle, type ArticleText } from '../related/analyze-article';
 import { sketchText } from '../dedupe/text-sketch';
@@ -128,7 +129,8 @@ export interface IndexResult {
 /**
  * Ranks the candidates and writes the article's side of every pair and the other side, then its own list. The own
  * list goes last and conditionally: it marks the indexing as done, and only the delivery that writes it counts
- * the article. Everything before it is idempotent, so a delivery that dies half-way is completed by the next.
+ * the article and records the list's floor. Everything before it is idempotent, so a delivery that dies half-way
+ * is completed by the next.
  */
 export async function indexArticle(
   store: RelatedStore,
@@ -137,10 +139,7 @@ export async function indexArticle(
 ): Promise<IndexResult> {
   const { entry } = article;
   const related = rankRelated({ ...entry, labels: article.labels }, candidates);
-  const floor = listFloor(related);
-  if (entry.storyId !== entry.id || floor > 0) {
-    await store.updateEntry(entry.id, { ...(entry.storyId !== entry.id ? { storyId: entry.storyId } : {}), ...(floor > 0 ? { floor } : {}) });
-  }
+  if (entry.storyId !== entry.id) await store.updateEntry(entry.id, { storyId: entry.storyId });
   // The pair seen from the related article: same score and reasons, unless that article's list is full of better ones.
   const floors = new Map(candidates.map((candidate) => [candidate.id, candidate.floor]));
   await store.putLaterLinks(
@@ -149,5 +148,9 @@ export async function indexArticle(
       .map((link) => ({ ownerId: link.id, link: { id: entry.id, storyId: entry.storyId, score: link.score, reasons: link.reasons } })),
   );
   const created = await store.putOwnList(entry.id, entry.storyId, related);
+  // The floor belongs to the list that was stored, so it is recorded by the delivery that stored it, after it. One
+  // that dies in between leaves no floor: later articles then write links the list had no room for (cost, not loss).
+  const floor = listFloor(related);
+  if (created && floor > 0) await store.updateEntry(entry.id, { floor });
   return { created, related };
 }

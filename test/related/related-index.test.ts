@@ -202,17 +202,48 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(entry!.floor).toBeGreaterThan(0);
   });
 
-  it("keeps the first delivery's entry: a second delivery beginning late puts back neither story nor floor", async () => {
+  it("keeps the story and floor an earlier delivery's indexing set when a second one begins, and takes its vector", async () => {
     const h = await harness(kind);
     const first = entryWith('late', ['alpha', 'beta', 'gamma'], 1);
     const posting = { term: 'alpha', weight: first.vector[0]!.weight, id: 'late', publishedAt: first.publishedAt };
     await h.related.putEntry(first, [posting]);
     await h.related.updateEntry('late', { storyId: 'story-of-copies', floor: 0.25 });
-    // The redelivery begins as the first did: with the article as its own story and no floor.
-    await h.related.putEntry(first, [posting]);
+    // The redelivery begins as the first did, with the article as its own story and no floor, from an edited page.
+    const edited = entryWith('late', ['alpha', 'beta', 'delta'], 2);
+    await h.related.putEntry(edited, [{ ...posting, publishedAt: edited.publishedAt }]);
     const [entry] = await h.related.readEntries(['late']);
-    expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25 });
-    expect((await h.related.readPostings('alpha', { limit: 5 })).items.map((p) => p.id)).toEqual(['late']);
+    expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25, publishedAt: edited.publishedAt });
+    expect(entry!.vector.map((term) => term.term)).toEqual(['alpha', 'beta', 'delta']);
+  });
+
+  it('records a floor only with the list it belongs to: not when the own list failed, nor for the delivery that lost it', async () => {
+    const h = await harness(kind);
+    const search: CandidateSearch = { terms: 5, postingsPerTerm: 100, firstHop: 100, secondHopSources: 0, secondHop: 0 };
+    for (let i = 0; i <= RELATED_LIMIT; i++) await h.index(entryWith(`n${i}`, ['alpha', 'beta', 'gamma', 'delta', `own${i}`], i), search);
+    const last = entryWith('last', ['alpha', 'beta', 'gamma', 'delta', 'ownlast'], 59);
+    await h.articles.putArticleIfAbsent(makeArticle({ id: last.id, publishedAt: last.publishedAt }));
+    await h.related.putEntry(last, []);
+    const candidates = await findCandidates(h.related, last, search);
+    const failing: RelatedStore = Object.assign(Object.create(h.related) as RelatedStore, {
+      putOwnList: async () => {
+        throw new Error('throttled');
+      },
+    });
+    await expect(indexArticle(failing, { entry: last, labels: new Map() }, candidates)).rejects.toThrow('throttled');
+    expect((await h.related.readEntries(['last']))[0]!.floor).toBe(0);
+
+    const done = await indexArticle(h.related, { entry: last, labels: new Map() }, candidates);
+    expect(done.created).toBe(true);
+    const floor = (await h.related.readEntries(['last']))[0]!.floor;
+    expect(floor).toBe(done.related.at(-1)!.score);
+    // A racing delivery that read other candidates (its list full, its floor lower) and lost the own list leaves the
+    // winner's floor.
+    const others = candidates.filter((candidate) => candidate.id !== done.related[0]!.id);
+    const lost = await indexArticle(h.related, { entry: last, labels: new Map() }, others);
+    expect(lost.created).toBe(false);
+    expect(lost.related).toHaveLength(RELATED_LIMIT);
+    expect(lost.related.at(-1)!.score).toBeLessThan(floor);
+    expect((await h.related.readEntries(['last']))[0]!.floor).toBe(floor);
   });
 
   it('finds an article that shares only terms it does not look up, through the related list of a common neighbour', async () => {

@@ -4,7 +4,7 @@
  * mistaking it for an answer.
  */
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
@@ -50,6 +50,34 @@ describe('DynamoSeenUrlStore.filterUnseen', () => {
   it('lets a throttled read through', async () => {
     dynamo.on(BatchGetCommand).rejects(throttled());
     await expect(new DynamoSeenUrlStore(props).filterUnseen([seen])).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+});
+
+describe('DynamoRelatedStore.putEntry', () => {
+  const entry = {
+    id: 'article-id-0000000001',
+    storyId: 'article-id-0000000001',
+    publishedAt: '2026-11-20T10:00:00.000Z',
+    vector: [{ term: 'danube', weight: 1 }],
+    sketch: null,
+    floor: 0,
+  };
+  const posting = { term: 'danube', id: entry.id, publishedAt: entry.publishedAt, weight: 1 };
+
+  it('lets a throttled entry write through: indexing must not go on without its entry', async () => {
+    dynamo.on(UpdateCommand).rejects(throttled());
+    dynamo.on(BatchWriteCommand).resolves({});
+    await expect(new DynamoRelatedStore(props).putEntry(entry, [posting])).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+
+  it('sets the text-derived attributes only, never the story or the floor, and writes the postings', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({});
+    await new DynamoRelatedStore(props).putEntry(entry, [posting]);
+    const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(update.UpdateExpression).toBe('SET publishedAt = :t, vector = :v REMOVE sketch');
+    expect(update.UpdateExpression).not.toMatch(/storyId|floor/);
+    expect(dynamo.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems?.[TABLE]).toHaveLength(1);
   });
 });
 
