@@ -15,7 +15,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../../functions/contracts/table-schema';
+import { articleKey, LISTING_ATTRIBUTES, TABLE_KEYS } from '../../functions/contracts/table-schema';
 
 export interface AwsUsage {
   dynamoRequests: Record<string, number>;
@@ -49,6 +49,8 @@ const WITH_CAPACITY = new Set([
 ]);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const INDEXES = [TABLE_KEYS.byTimeIndex, TABLE_KEYS.bySourceIndex];
+/** The sort key of the only items the indexes hold: articles. */
+const ARTICLE_SORT_KEY = articleKey('').SK;
 
 type Sender = (this: unknown, command: { constructor: { name: string }; input: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
 
@@ -193,12 +195,15 @@ function indexWriteUnits(operation: string, input: Record<string, unknown>): num
     for (const index of INDEXES) if (item?.[index.partitionKey] !== undefined) units += Math.ceil(projectedSize(item, index) / 1024);
   }
   if (operation === 'UpdateItem') {
-    // An update that names an index key or a projected attribute rewrites the index entry.
+    // An update rewrites an index entry when it sets the index's key, or names a projected attribute of an item in
+    // the index: only articles are (functions/store/items.ts), so an index entry's `publishedAt` costs nothing there.
     const names = Object.values((input.ExpressionAttributeNames ?? {}) as Record<string, string>);
     const expression = String(input.UpdateExpression ?? '');
     const touched = (attribute: string) => names.includes(attribute) || new RegExp(`\\b${attribute}\\b`).test(expression);
+    const sortKey = (input.Key as Record<string, unknown> | undefined)?.[TABLE_KEYS.sortKey];
+    const inIndexes = (typeof sortKey === 'object' && sortKey !== null ? (sortKey as { S?: unknown }).S : sortKey) === ARTICLE_SORT_KEY;
     for (const index of INDEXES) {
-      if ([index.partitionKey, index.sortKey, ...LISTING_ATTRIBUTES].some(touched)) units += 1;
+      if (touched(index.partitionKey) || (inIndexes && [index.sortKey, ...LISTING_ATTRIBUTES].some(touched))) units += 1;
     }
   }
   return units;
