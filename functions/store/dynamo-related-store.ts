@@ -49,8 +49,9 @@ export class DynamoRelatedStore implements RelatedStore {
   }
 
   /**
-   * The entry's text-derived part (time, vector, sketch) from this delivery, which ranks with it; its story and floor,
-   * which indexing sets, are left as they are: a second delivery beginning late does not put them back.
+   * The entry's text-derived part (time, vector, sketch), from the delivery that began last (two deliveries of one
+   * page differ at most in a publication time that fell back to their fetch times); its story and floor, which
+   * indexing sets, are left as they are: a second delivery beginning late does not put them back.
    */
   private async putEntryContent(entry: IndexEntry): Promise<void> {
     const { publishedAt, vector, sketch } = entryToItem(entry);

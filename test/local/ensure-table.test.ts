@@ -46,6 +46,8 @@ describe('ensureTable', () => {
     dynamo.on(DescribeTableCommand).rejectsOnce(notFound()).resolvesOnce(table('CREATING')).resolves(table('ACTIVE'));
     dynamo.on(CreateTableCommand).rejects(new ResourceInUseException({ message: 'Table already exists: newsweave', $metadata: {} }));
     await expect(ensureTable(client, 'newsweave')).resolves.toBeUndefined();
+    expect(dynamo.commandCalls(CreateTableCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(DescribeTableCommand)).toHaveLength(3);
   });
 
   it('names the table and its status when it never becomes ACTIVE', async () => {
