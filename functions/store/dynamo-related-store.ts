@@ -54,13 +54,13 @@ export class DynamoRelatedStore implements RelatedStore {
    * indexing sets, are left as they are: a second delivery beginning late does not put them back.
    */
   private async putEntryContent(entry: IndexEntry): Promise<void> {
-    const { publishedAt, vector, sketch } = entryToItem(entry);
+    const sketch = entry.sketch ? encodeSketch(entry.sketch) : null;
     await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
         Key: entryKey(entry.id),
-        UpdateExpression: sketch === undefined ? 'SET publishedAt = :t, vector = :v REMOVE sketch' : 'SET publishedAt = :t, vector = :v, sketch = :s',
-        ExpressionAttributeValues: { ':t': publishedAt, ':v': vector, ...(sketch === undefined ? {} : { ':s': sketch }) },
+        UpdateExpression: sketch ? 'SET publishedAt = :t, vector = :v, sketch = :s' : 'SET publishedAt = :t, vector = :v REMOVE sketch',
+        ExpressionAttributeValues: { ':t': entry.publishedAt, ':v': encodeVector(entry.vector), ...(sketch ? { ':s': sketch } : {}) },
       }),
     );
   }
@@ -187,16 +187,9 @@ function postingToItem(posting: Posting): Item {
   return { PK: termPartition(posting.term), SK: timeSortKey(posting.publishedAt, posting.id), w: Math.round(posting.weight * WEIGHT_SCALE) };
 }
 
-function entryToItem(entry: IndexEntry): Item {
-  return {
-    ...entryKey(entry.id),
-    ...(entry.storyId !== entry.id ? { storyId: entry.storyId } : {}),
-    publishedAt: entry.publishedAt,
-    // Terms are words and spaces; a tab or a line break would split the line, so none is kept.
-    vector: entry.vector.map(({ term, weight }) => `${term.replace(/[\t\n]/g, ' ')}\t${Math.round(weight * WEIGHT_SCALE)}`).join('\n'),
-    ...(entry.sketch ? { sketch: encodeSketch(entry.sketch) } : {}),
-    ...(entry.floor > 0 ? { floor: entry.floor } : {}),
-  };
+/** `term<TAB>weight` lines. Terms are words and spaces; a tab or a line break would split the line, so none is kept. */
+function encodeVector(vector: readonly VectorTerm[]): string {
+  return vector.map(({ term, weight }) => `${term.replace(/[\t\n]/g, ' ')}\t${Math.round(weight * WEIGHT_SCALE)}`).join('\n');
 }
 
 /** An entry item -> the entry; null for an item that is not one (damaged, or written by other code). */
