@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import type { ArticleMessage } from '../../functions/contracts/model';
 import { DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createLambdaContext } from '../../local/lambda-context';
@@ -52,14 +52,9 @@ beforeAll(async () => {
   await new Promise<void>((ready) => feeds.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
 
-  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint });
   stubEnv('QUEUE_URL', queueUrl);
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
-  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
-  stubEnv('AWS_REGION', 'us-east-1');
-  stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   handler = (await import('../../functions/fetch-sources')).handler as unknown as typeof handler;

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { silentTelemetry, withoutMetrics } from '../../functions/shared/telemetry';
 
@@ -18,11 +18,7 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo('api-handler');
-  stubEnv('TABLE_NAME', dynamo.tableName);
-  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  stubEnv('AWS_REGION', 'us-east-1');
-  stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint });
   stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {

@@ -7,25 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { articlePage } from '../support/pages';
+import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { createLambdaContext } from '../../local/lambda-context';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
-
-const paragraphs = (topic: string) =>
-  Array.from(
-    { length: 8 },
-    (_, n) =>
-      `<p>Paragraph ${n} about ${topic}: the harbour authority of Kestrel Bay said on Tuesday that talks with the dockworkers' union would resume, and that ships were waiting offshore while the strike entered its ${n + 2}th day.</p>`,
-  ).join('\n');
-
-const page = (title: string, canonical: string, topic: string) => `<!doctype html><html lang="en"><head>
-<meta charset="utf-8"><title>${title} | The Harbor Times</title><link rel="canonical" href="${canonical}">
-<meta property="article:published_time" content="2026-11-20T08:00:00Z"></head><body>
-<nav><a href="/">Home</a></nav><article><h1>${title}</h1><p class="byline">By Ana Reyes</p>${paragraphs(topic)}</article>
-<footer>Copyright</footer></body></html>`;
 
 let dynamo: LocalDynamo;
 let pages: Server;
@@ -39,7 +27,7 @@ beforeAll(async () => {
     const path = new URL(request.url ?? '/', 'http://pages').pathname;
     if (path.startsWith('/story')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(page('Dockworkers strike enters second week', `${origin}/story`, 'the strike'));
+      response.end(articlePage('Dockworkers strike enters second week', `${origin}/story`, 'the strike'));
     } else if (path === '/unavailable') {
       response.writeHead(503).end();
     } else if (path === '/gone') {
@@ -52,12 +40,8 @@ beforeAll(async () => {
   await new Promise<void>((ready) => pages.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
 
-  stubEnv('TABLE_NAME', dynamo.tableName);
+  stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint });
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
-  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  stubEnv('AWS_REGION', 'us-east-1');
-  stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_DEV', 'true');
   jest.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));

@@ -15,7 +15,8 @@ import { createQueues, createSqsClient, startSqs, type LocalServer } from '../..
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { articlePage } from '../support/pages';
+import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 
 type Role = 'fetcher' | 'worker';
 interface Call {
@@ -80,16 +81,6 @@ const calls: Call[] = [];
 let fetcher: (event: unknown, context: Context) => Promise<{ outcomes: { status: string; queued: number }[] }>;
 let worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-const paragraphs = (topic: string) =>
-  Array.from(
-    { length: 8 },
-    (_, n) =>
-      `<p>Paragraph ${n} about ${topic}: the harbour authority of Kestrel Bay said on Tuesday that talks with the dockworkers' union would resume, and that ships were waiting offshore while the strike entered its ${n + 2}th day.</p>`,
-  ).join('\n');
-const page = (title: string, canonical: string, topic: string) => `<!doctype html><html lang="en"><head>
-<meta charset="utf-8"><title>${title} | The Harbor Times</title><link rel="canonical" href="${canonical}">
-<meta property="article:published_time" content="2026-11-20T08:00:00Z"></head><body>
-<article><h1>${title}</h1><p class="byline">By Ana Reyes</p>${paragraphs(topic)}</article></body></html>`;
 const rss = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Harbor Times</title><link>${base}/</link>
 <item><title>Strike talks resume</title><link>${base}/news/strike</link><pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate></item>
@@ -128,7 +119,7 @@ beforeAll(async () => {
       response.end(rss(origin));
     } else if (path.startsWith('/news/')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(page(`Strike story ${path}`, `${origin}${path}`, 'the strike'));
+      response.end(articlePage(`Strike story ${path}`, `${origin}${path}`, 'the strike'));
     } else if (path === '/refused') {
       response.writeHead(403).end();
     } else {
@@ -138,14 +129,10 @@ beforeAll(async () => {
   await new Promise<void>((ready) => pages.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
 
-  stubEnv('TABLE_NAME', dynamo.tableName);
+  // DynamoDB through the recording proxy, so that every request the handlers send is checked against their grants.
+  stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, sqsEndpoint: sqs.endpoint });
   stubEnv('QUEUE_URL', queueUrl);
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
-  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
-  stubEnv('AWS_ENDPOINT_URL_SQS', sqs.endpoint);
-  stubEnv('AWS_REGION', 'us-east-1');
-  stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   fetcher = (await import('../../functions/fetch-sources')).handler as unknown as typeof fetcher;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { labelled } from '../support/labelled';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
@@ -71,11 +71,7 @@ beforeAll(async () => {
   }
   validCursor = (await articles.listArticles({ limit: 1 })).nextCursor ?? '';
 
-  stubEnv('TABLE_NAME', dynamo.tableName);
-  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  stubEnv('AWS_REGION', 'us-east-1');
-  stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint });
   stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
   handler = (await import('../../functions/http-api')).handler as unknown as Handler;

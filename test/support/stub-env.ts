@@ -17,3 +17,13 @@ export function restoreEnv(): void {
   }
   saved.clear();
 }
+
+/** The table and local servers a handler reaches, with the dummy credentials the SDK needs to sign its requests. */
+export function stubLocalAws(servers: { readonly tableName: string; readonly dynamoEndpoint: string; readonly sqsEndpoint?: string }): void {
+  stubEnv('TABLE_NAME', servers.tableName);
+  stubEnv('AWS_ENDPOINT_URL_DYNAMODB', servers.dynamoEndpoint);
+  if (servers.sqsEndpoint) stubEnv('AWS_ENDPOINT_URL_SQS', servers.sqsEndpoint);
+  stubEnv('AWS_REGION', 'us-east-1');
+  stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+}
