@@ -44,12 +44,25 @@ export function sketchText(text: string): TextSketch | null {
 
 /** The resemblance (Jaccard index) of two texts' shingle sets, over the smallest hashes of their union. */
 export function resemblance(a: TextSketch, b: TextSketch): number {
-  const union = mergeSmallest(a.hashes, b.hashes, Math.min(SKETCH_SIZE, a.hashes.length + b.hashes.length));
-  if (union.length === 0) return 0;
-  const inA = new Set(a.hashes);
-  const inB = new Set(b.hashes);
-  // A hash among the union's smallest is among its own set's smallest too, so a sketch has it iff its text does.
-  return union.filter((hash) => inA.has(hash) && inB.has(hash)).length / union.length;
+  // One merge of the two ascending sketches: the union's smallest hashes, and how many of them both sketches hold
+  // (a hash among the union's smallest is among its own set's smallest too, so a sketch has it iff its text does).
+  const size = Math.min(SKETCH_SIZE, a.hashes.length + b.hashes.length);
+  let union = 0;
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (union < size && (i < a.hashes.length || j < b.hashes.length)) {
+    const x = a.hashes[i] ?? Infinity;
+    const y = b.hashes[j] ?? Infinity;
+    if (x === y) {
+      shared += 1;
+      i += 1;
+      j += 1;
+    } else if (x < y) i += 1;
+    else j += 1;
+    union += 1;
+  }
+  return union === 0 ? 0 : shared / union;
 }
 
 export function isCopy(a: TextSketch, b: TextSketch): boolean {
@@ -69,18 +82,7 @@ export function decodeSketch(value: unknown): TextSketch | null {
   const hashes = match[2] ? match[2].split(',').map((part) => Number.parseInt(part, 36)) : [];
   // The pattern admits no sign: a part is a hash, too large, or empty (NaN).
   if (hashes.length > SKETCH_SIZE || hashes.some((hash) => !Number.isInteger(hash) || hash > 0xffffffff)) return null;
-  return { shingles: Number(match[1]), hashes: [...hashes].sort((x, y) => x - y) };
-}
-
-function mergeSmallest(a: readonly number[], b: readonly number[], size: number): number[] {
-  const merged: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (merged.length < size && (i < a.length || j < b.length)) {
-    const next = (a[i] ?? Infinity) <= (b[j] ?? Infinity) ? a[i++]! : b[j++]!;
-    if (merged.at(-1) !== next) merged.push(next);
-  }
-  return merged;
+  return { shingles: Number(match[1]), hashes: [...new Set(hashes)].sort((x, y) => x - y) };
 }
 
 /** FNV-1a with a murmur3 finaliser, so that every input bit moves every output bit. */
