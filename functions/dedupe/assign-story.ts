@@ -12,6 +12,43 @@ export interface StoryCandidate {
   readonly sketch: TextSketch | null;
 }
 
+/**
+ * The candidates, each group of copies among them under one story. A candidate's story is what its entry said when
+ * it was read, and copies indexed at the same moment read each other before either has its story: both then still
+ * name their own id. Copies among the candidates (the same resemblance as assignStory's) are therefore grouped, and
+ * every member takes the group's story: the oldest member's that it had joined (a story that is not the member's
+ * own id was assigned, not defaulted), else the oldest member's id. The lists written from these candidates then
+ * name one story per text, whatever their entries said; O(n^2) resemblances over the ~90 candidates an article reads.
+ */
+export function unifyCopies<T extends StoryCandidate>(candidates: readonly T[]): T[] {
+  const group = candidates.map((_candidate, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i]!)));
+  candidates.forEach((a, i) => {
+    if (!a.sketch) return;
+    for (let j = i + 1; j < candidates.length; j += 1) {
+      const b = candidates[j]!;
+      if (b.sketch && mayBeCopies(a.sketch, b.sketch) && root(i) !== root(j) && resemblance(a.sketch, b.sketch) >= COPY_RESEMBLANCE) {
+        group[root(j)] = root(i);
+      }
+    }
+  });
+  const members = new Map<number, T[]>();
+  candidates.forEach((candidate, i) => members.set(root(i), [...(members.get(root(i)) ?? []), candidate]));
+  const storyOf = new Map<number, string>();
+  for (const [key, list] of members) {
+    if (list.length === 1) continue;
+    const oldestFirst = [...list].sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    storyOf.set(key, (oldestFirst.find((member) => member.storyId !== member.id) ?? oldestFirst[0]!).storyId);
+  }
+  return candidates.map((candidate, i) => {
+    const storyId = storyOf.get(root(i));
+    return storyId === undefined || storyId === candidate.storyId ? candidate : { ...candidate, storyId };
+  });
+}
+
+/** Two shingle sets whose Jaccard index reaches COPY_RESEMBLANCE differ in size by at most that ratio. */
+const mayBeCopies = (a: TextSketch, b: TextSketch) => Math.min(a.shingles, b.shingles) >= COPY_RESEMBLANCE * Math.max(a.shingles, b.shingles);
+
 export function assignStory(article: { readonly id: string; readonly sketch: TextSketch | null }, candidates: readonly StoryCandidate[]): string {
   if (!article.sketch) return article.id;
   let best: { storyId: string; resemblance: number; publishedAt: string } | null = null;

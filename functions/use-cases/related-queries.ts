@@ -95,19 +95,38 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
 }
 
 /**
- * Links best first -> what the API shows: never the article itself nor a copy of its own story, one link per
- * article (a redelivery scored with other candidates leaves a second one) and per story (the best scored copy),
- * at most `limit`.
+ * Links best first -> what the API shows: never the article itself nor a copy of it, one link per article and one
+ * per story (the best scored copy), at most `limit`.
+ *
+ * A link names its article and the story that article had when the link was written. Copies indexed at the same
+ * moment can see each other before either has its story: one link may then name a copy's own id where another
+ * names the story it later joined, and two copies that each found the other first join each other's ids. So a
+ * link stands for every name it is known by: its id, its story, and the story any other link to the same article
+ * names; links joined by a chain of shared names are one story, and one with the owner's id or story is a copy of it.
  */
 export function collapseRelated(owner: { readonly id: string; readonly storyId: string }, links: readonly RelatedLink[], limit: number): RelatedLink[] {
-  const ids = new Set<string>([owner.id]);
-  const stories = new Set<string>([owner.storyId]);
+  // Union-find over names: a link joins its id and its story, the owner its id and its story.
+  const parent = new Map<string, string>();
+  const root = (name: string): string => {
+    const up = parent.get(name) ?? name;
+    if (up === name) return name;
+    const top = root(up);
+    parent.set(name, top);
+    return top;
+  };
+  const join = (a: string, b: string) => {
+    const [x, y] = [root(a), root(b)];
+    if (x !== y) parent.set(y, x);
+  };
+  join(owner.id, owner.storyId);
+  for (const link of links) join(link.id, link.storyId);
+  const shown = new Set<string>([root(owner.id)]);
   const kept: RelatedLink[] = [];
   for (const link of links) {
     if (kept.length === limit) break;
-    if (ids.has(link.id) || stories.has(link.storyId)) continue;
-    ids.add(link.id);
-    stories.add(link.storyId);
+    const story = root(link.id);
+    if (shown.has(story)) continue;
+    shown.add(story);
     kept.push(link);
   }
   return kept;

@@ -6,7 +6,7 @@
  * decides which delivery counts the article, so a run interrupted half-way is completed by the redelivery and two
  * deliveries racing on one article count it once.
  */
-import { assignStory } from '../dedupe/assign-story';
+import { assignStory, unifyCopies } from '../dedupe/assign-story';
 import type { Article } from '../contracts/model';
 import type { ArticleStore, RelatedStore, SourceStore } from '../ports';
 import type { Telemetry } from '../shared/telemetry';
@@ -32,7 +32,7 @@ export async function storeArticle(
   if (await deps.related.isIndexed(draft.id)) return duplicate({ ...draft, storyId: draft.id, terms: prepared.terms }, deps);
 
   await deps.related.putEntry(prepared.entry, prepared.postings);
-  const candidates = await findCandidates(deps.related, prepared.entry, deps.search);
+  const candidates = unifyCopies(await findCandidates(deps.related, prepared.entry, deps.search));
   let article: Article = { ...draft, storyId: assignStory(prepared.entry, candidates), terms: prepared.terms };
   if (!(await deps.articles.putArticleIfAbsent(article))) {
     // Stored but not indexed: a worker died before the end of the indexing and this is SQS delivering the message

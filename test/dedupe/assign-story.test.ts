@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assignStory, type StoryCandidate } from '../../functions/dedupe/assign-story';
+import { assignStory, unifyCopies, type StoryCandidate } from '../../functions/dedupe/assign-story';
 import { sketchText, type TextSketch } from '../../functions/dedupe/text-sketch';
 
 const text = (prefix: string, count = 120) => Array.from({ length: count }, (_, i) => `${prefix}${i}`).join(' ');
@@ -56,5 +56,51 @@ describe('assignStory', () => {
     const tiedB = candidate('b', wire, { storyId: 'story-b' });
     expect(assignStory(article, [tiedB, tiedA])).toBe('story-a');
     expect(assignStory(article, [tiedA, tiedB])).toBe('story-a');
+  });
+});
+
+describe('unifyCopies', () => {
+  const wire = text('wire');
+  const older = '2026-11-19T10:00:00.000Z';
+  const newer = '2026-11-21T10:00:00.000Z';
+
+  it("puts copies indexed at the same moment, each still under its own id, under the oldest one's id", () => {
+    const first = candidate('first', `Our standfirst. ${wire}`, { publishedAt: older });
+    const second = candidate('second', `${wire} Support us.`, { publishedAt: newer });
+    const other = candidate('other', text('other'));
+    for (const order of [
+      [first, second, other],
+      [other, second, first],
+    ]) {
+      const unified = unifyCopies(order);
+      expect(unified.map((c) => [c.id, c.storyId])).toEqual(order.map((c) => [c.id, c.id === 'other' ? 'other' : 'first']));
+      // What is not a copy of another candidate is passed through as it is.
+      expect(unified[order.indexOf(other)]).toBe(other);
+    }
+  });
+
+  it('prefers the story a member was assigned, the oldest such member first, over a default own id', () => {
+    const root = candidate('root', wire, { publishedAt: '2026-11-18T10:00:00.000Z' });
+    const joined = candidate('joined', wire, { storyId: 'story-of-copies', publishedAt: older });
+    const crossed = candidate('crossed', wire, { storyId: 'late-copy', publishedAt: newer });
+    const unified = unifyCopies([crossed, root, joined]);
+    expect(unified.map((c) => c.storyId)).toEqual(['story-of-copies', 'story-of-copies', 'story-of-copies']);
+  });
+
+  it('groups chains of copies: a copy of a copy is one story even when it resembles the first less', () => {
+    const of = (...hashes: number[]): TextSketch => ({ shingles: hashes.length, hashes });
+    const range = (from: number) => of(...Array.from({ length: 8 }, (_, i) => from + i));
+    // 7 of 9 shared between neighbours (0.78), 6 of 10 between the ends (0.6).
+    const [a, b, c] = [range(1), range(2), range(3)].map((sketch, i) =>
+      candidate(`c${i}`, null, { sketch, publishedAt: `2026-11-2${i}T10:00:00.000Z` }),
+    );
+    expect(unifyCopies([c!, a!, b!]).map((x) => x.storyId)).toEqual(['c0', 'c0', 'c0']);
+  });
+
+  it('leaves candidates without sketches, and texts of very different lengths, apart', () => {
+    const full = candidate('full', wire);
+    const none = candidate('none', null);
+    const excerpt = candidate('excerpt', text('wire', 60), { publishedAt: older });
+    expect(unifyCopies([full, none, excerpt])).toEqual([full, none, excerpt]);
   });
 });

@@ -13,7 +13,7 @@ import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dyn
 import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
 import { findCandidates, indexArticle, POSTED_TERMS, type CandidateSearch } from '../../functions/use-cases/index-article';
-import { createRelatedQueries, type RelatedQueries } from '../../functions/use-cases/related-queries';
+import { collapseRelated, createRelatedQueries, type RelatedQueries } from '../../functions/use-cases/related-queries';
 import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
 import { ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
@@ -279,6 +279,25 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     ]);
   });
 
+  it('takes every name a copy is known by as one story: its id, a story one link names and another does not', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'h', 'm', 'p', 'q', 'x'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
+    await h.related.putLaterLinks([
+      // h and m are copies: a list written before either had its story names each under its own id; h's own link,
+      // written once it had joined m's story, names m.
+      link('h', 'h', 0.9),
+      link('m', 'm', 0.85),
+      link('h', 'm', 0.5),
+      // p and q are copies indexed at the same moment, each of which found the other first and joined its id.
+      link('p', 'q', 0.8),
+      link('q', 'p', 0.7),
+      link('x', 'x', 0.3),
+    ]);
+    const related = (await h.queries.findRelated('owner', { limit: 4 }))!;
+    expect(related.map((item) => item.id)).toEqual(['h', 'p', 'x']);
+  });
+
   it('reads deeper when copies of one story fill the first read, so the list is not left short', async () => {
     const h = await harness(kind);
     for (const [i, id] of ['owner', 'other-1', 'other-2'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
@@ -323,5 +342,21 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     await expect(h.queries.search('chess', { limit: 1, cursor: floods.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(h.queries.search('chess', { limit: 1, cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
     expect(await h.queries.search('!!!', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('collapseRelated', () => {
+  const link = (id: string, storyId: string, score: number) => ({ id, storyId, score, reasons: [] });
+
+  it("leaves out the owner's copies under any name they are known by, the owner's own id included", () => {
+    // The owner h and its copy m, indexed at the same moment, each joined the other's id.
+    const links = [link('m', 'h', 0.9), link('x', 'x', 0.5), link('y', 'm', 0.4), link('z', 'z', 0.3)];
+    expect(collapseRelated({ id: 'h', storyId: 'm' }, links, 5).map((l) => l.id)).toEqual(['x', 'z']);
+    expect(collapseRelated({ id: 'h', storyId: 'h' }, links, 5).map((l) => l.id)).toEqual(['x', 'z']);
+  });
+
+  it('keeps the best scored link of a story and stops at the limit', () => {
+    const links = [link('a', 'a', 0.9), link('b', 'a', 0.8), link('c', 'c', 0.7), link('d', 'd', 0.6)];
+    expect(collapseRelated({ id: 'o', storyId: 'o' }, links, 2).map((l) => l.id)).toEqual(['a', 'c']);
   });
 });
