@@ -34,7 +34,11 @@ export function unifyCopies<T extends StoryCandidate>(candidates: readonly T[]):
     }
   });
   const members = new Map<number, T[]>();
-  candidates.forEach((candidate, i) => members.set(root(i), [...(members.get(root(i)) ?? []), candidate]));
+  candidates.forEach((candidate, i) => {
+    const list = members.get(root(i));
+    if (list) list.push(candidate);
+    else members.set(root(i), [candidate]);
+  });
   const storyOf = new Map<number, string>();
   for (const [key, list] of members) {
     if (list.length === 1) continue;

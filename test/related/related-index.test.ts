@@ -116,6 +116,9 @@ async function harness(kind: 'memory' | 'dynamo'): Promise<Harness> {
   };
 }
 
+/** A later link under the article 'owner'. */
+const ownerLink = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
+
 describe.each(['memory', 'dynamo'] as const)('the related index over the %s store', (kind) => {
   it('relates articles about the same subject, best first, never the article itself, with reasons and summaries', async () => {
     const h = await harness(kind);
@@ -262,14 +265,13 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     for (const [i, id] of ['owner', 'other', 'last', 'mine'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
     for (let i = 0; i < 8; i++) await h.index(entryWith(`copy-${i}`, [`copy-${i}`], 10 + i));
     await h.related.updateEntry('mine', { storyId: 'owner' });
-    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
     await h.related.putLaterLinks([
-      ...Array.from({ length: 8 }, (_, i) => link(`copy-${i}`, 'wire', 0.9 - i / 1000)),
-      link('other', 'other', 0.3),
-      link('other', 'other', 0.2),
-      link('owner', 'owner', 0.95),
-      link('mine', 'owner', 0.94),
-      link('last', 'last', 0.1),
+      ...Array.from({ length: 8 }, (_, i) => ownerLink(`copy-${i}`, 'wire', 0.9 - i / 1000)),
+      ownerLink('other', 'other', 0.3),
+      ownerLink('other', 'other', 0.2),
+      ownerLink('owner', 'owner', 0.95),
+      ownerLink('mine', 'owner', 0.94),
+      ownerLink('last', 'last', 0.1),
     ]);
     const related = (await h.queries.findRelated('owner', { limit: 3 }))!;
     expect(related.map((item) => [item.id, item.score])).toEqual([
@@ -282,17 +284,16 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
   it('takes every name a copy is known by as one story: its id, a story one link names and another does not', async () => {
     const h = await harness(kind);
     for (const [i, id] of ['owner', 'h', 'm', 'p', 'q', 'x'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
-    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
     await h.related.putLaterLinks([
       // h and m are copies: a list written before either had its story names each under its own id; h's own link,
       // written once it had joined m's story, names m.
-      link('h', 'h', 0.9),
-      link('m', 'm', 0.85),
-      link('h', 'm', 0.5),
+      ownerLink('h', 'h', 0.9),
+      ownerLink('m', 'm', 0.85),
+      ownerLink('h', 'm', 0.5),
       // p and q are copies indexed at the same moment, each of which found the other first and joined its id.
-      link('p', 'q', 0.8),
-      link('q', 'p', 0.7),
-      link('x', 'x', 0.3),
+      ownerLink('p', 'q', 0.8),
+      ownerLink('q', 'p', 0.7),
+      ownerLink('x', 'x', 0.3),
     ]);
     const related = (await h.queries.findRelated('owner', { limit: 4 }))!;
     expect(related.map((item) => item.id)).toEqual(['h', 'p', 'x']);
@@ -303,11 +304,10 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     for (const [i, id] of ['owner', 'other-1', 'other-2'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
     // Thirty copies of one wire story, all better than the two other stories: more than the first read's slack.
     for (let i = 0; i < 30; i++) await h.index(entryWith(`copy-${String(i).padStart(2, '0')}`, [`copy-${i}`], 10 + i));
-    const link = (id: string, storyId: string, score: number) => ({ ownerId: 'owner', link: { id, storyId, score, reasons: ['Danube'] } });
     await h.related.putLaterLinks([
-      ...Array.from({ length: 30 }, (_, i) => link(`copy-${String(i).padStart(2, '0')}`, 'wire', 0.9 - i / 1000)),
-      link('other-1', 'other-1', 0.3),
-      link('other-2', 'other-2', 0.2),
+      ...Array.from({ length: 30 }, (_, i) => ownerLink(`copy-${String(i).padStart(2, '0')}`, 'wire', 0.9 - i / 1000)),
+      ownerLink('other-1', 'other-1', 0.3),
+      ownerLink('other-2', 'other-2', 0.2),
     ]);
     const related = (await h.queries.findRelated('owner', { limit: 3 }))!;
     expect(related.map((item) => item.id)).toEqual(['copy-00', 'other-1', 'other-2']);
