@@ -12,7 +12,7 @@ import type { SourceConfig } from '../functions/contracts/model';
 import { handlerEnvironment } from '../functions/shared/config';
 import { loadSources } from '../functions/sources/parse-sources';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-contract';
-import { startDemoServer, type DemoServer } from './demo-server';
+import { createDemoSite, DEMO_PATH, type DemoSite } from './demo-site';
 import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
 import { createJwtAuthorizer } from './jwt-authorizer';
@@ -73,15 +73,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
-    let demo: DemoServer | undefined;
+    const host = options.host ?? DEFAULT_HOST;
+    const url = `http://${displayHost(host)}:${options.port}`;
+    let demo: DemoSite | undefined;
     let sources: SourceConfig[];
     if (options.sourcesPath) {
       sources = loadSources(resolve(options.sourcesPath));
     } else {
-      demo = await startDemoServer();
-      stoppers.push(() => demo?.stop());
+      demo = await createDemoSite({ baseUrl: `${url}${DEMO_PATH}` });
       sources = demo.sources;
-      print(`demo outlets served at ${demo.origin}`);
     }
 
     const dataDir = resolve(options.dataDir);
@@ -143,20 +143,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => poller.stop());
 
-    const scheduler: Scheduler = startScheduler(sources, async (group, firstRun) => {
-      try {
-        const { outcomes } = await fetchSources(
-          { sources: group, force: firstRun },
-          createLambdaContext('newsweave-fetcher', 120),
-        );
-        for (const outcome of outcomes) {
-          print(`fetched ${outcome.sourceId}: ${outcome.status}, ${outcome.queued} queued${outcome.error ? ` (${outcome.error})` : ''}`);
-        }
-      } catch (error) {
-        print(`fetcher: ${(error as Error).message}`);
-      }
-    });
-    stoppers.push(() => scheduler.stop());
     // EventBridge's redrive schedule.
     const redriveTimer = setInterval(() => {
       redrive().catch((error: unknown) => print(`redrive: ${(error as Error).message}`));
@@ -173,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const authorizer = createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.clientId], jwks: issuer.jwks });
     const server = createWebServer({
       api: httpApi,
+      demo,
       identity: { issuer, authorizer },
       onError: print,
       redrive: () => redrive({ force: true }),
@@ -182,11 +169,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         sources: await sourceStore.listSources(),
       }),
     });
-    const host = options.host ?? DEFAULT_HOST;
     await listen(server, options.port, host);
     stoppers.push(() => closeServer(server));
-    const url = `http://${displayHost(host)}:${options.port}`;
+    if (demo) print(`demo outlets served at ${demo.baseUrl}`);
     print(`Newsweave API listening on ${url} (data in ${dataDir})`);
+    // EventBridge's schedules; started once the server listens, since it serves the demo outlets the first fetch reads.
+    const scheduler: Scheduler = startScheduler(sources, async (group, firstRun) => {
+      try {
+        const { outcomes } = await fetchSources(
+          { sources: group, force: firstRun },
+          createLambdaContext('newsweave-fetcher', 120),
+        );
+        for (const outcome of outcomes) {
+          print(`fetched ${outcome.sourceId}: ${outcome.status}, ${outcome.queued} queued${outcome.error ? ` (${outcome.error})` : ''}`);
+        }
+      } catch (error) {
+        print(`fetcher: ${(error as Error).message}`);
+      }
+    });
+    stoppers.push(() => scheduler.stop());
     print(`local sign-in: ${issuer.issuer}/sign-in, or a token from \`npm run --silent token -- <username>\``);
     return { port: options.port, url, sources, tableName: TABLE_NAME, dynamo, redrive, stop };
   } catch (error) {

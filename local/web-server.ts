@@ -2,7 +2,8 @@
  * The local stack's HTTP front door: API routes go, as API Gateway events, to the same handler as in Lambda (a
  * signed-in route only with a token the local JWT authorizer accepts); the reader page (web/reader) is served at `/`,
  * the operator page (web/ops) at `/ops`, its data at /ops/metrics.json, its one action, the dead-letter redrive, at
- * `POST /ops/redrive`, and the local OIDC issuer at /local/oidc.
+ * `POST /ops/redrive`, the local OIDC issuer at /local/oidc, and the bundled demo outlets, when they are the sources,
+ * at /demo.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { authorizeEvent, toApiGatewayEvent, writeResult } from './http-to-apigw';
 import type { JwtAuthorizer } from './jwt-authorizer';
+import { DEMO_PATH, type DemoSite } from './demo-site';
 import { createLambdaContext } from './lambda-context';
 import { LOCAL_OIDC_PATH, type LocalIssuer } from './oidc-issuer';
 
@@ -44,6 +46,8 @@ export interface WebServerOptions {
   /** The operator's redrive of the dead-letter queue; its summary is the answer. */
   readonly redrive?: () => Promise<unknown>;
   readonly onError: (message: string) => void;
+  /** The demo outlets, served at DEMO_PATH when they are the stack's sources. */
+  readonly demo?: DemoSite;
   readonly webDir?: string;
 }
 
@@ -76,6 +80,11 @@ export function createWebServer(options: WebServerOptions): Server {
     }
     if (path === LOCAL_OIDC_PATH || path.startsWith(`${LOCAL_OIDC_PATH}/`)) {
       await serveIdentity(path.slice(LOCAL_OIDC_PATH.length), request, response);
+      return;
+    }
+    if (options.demo && path.startsWith(`${DEMO_PATH}/`)) {
+      request.resume();
+      await options.demo.serve(path.slice(DEMO_PATH.length), request, response);
       return;
     }
     if (path === '/ops/redrive' && request.method === 'POST') {

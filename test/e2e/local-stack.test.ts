@@ -35,6 +35,14 @@ async function waitUntilIngested(baseUrl: string): Promise<OpsSnapshot> {
   }, 'the demo sources to be ingested', 90_000);
 }
 
+/** Every demo source fetched by this run of the stack (the first, forced fetch at start). */
+async function waitUntilFetched(baseUrl: string): Promise<OpsSnapshot> {
+  return waitFor(async () => {
+    const { body } = (await getJson(`${baseUrl}/ops/metrics.json`)) as { body: OpsSnapshot };
+    return (body.totals.SourcesFetched ?? 0) >= body.sources.length && body.sources.length > 0 ? body : undefined;
+  }, 'the demo sources to be fetched', 60_000);
+}
+
 beforeAll(async () => {
   stack = await startStackProcess();
   await waitUntilIngested(stack.baseUrl);
@@ -161,16 +169,22 @@ describe('local stack with the demo sources', () => {
     expect((await getJson(`${stack.baseUrl}/articles/${id}`)).body.commentCount).toBe(0);
   }, 60_000);
 
-  it('keeps what was ingested across a restart, and stops cleanly on SIGTERM within 5 s', async () => {
+  it('keeps what was ingested across a restart, stores nothing twice, and stops cleanly on SIGTERM within 5 s', async () => {
     const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     const first = await stack.stop('SIGTERM');
     labelled(stack.output(), () => expect(first.code).toBe(0));
     expect(first.millis).toBeLessThan(5_000);
     expect(await processGroupSurvives(stack.child.pid!)).toBe(false);
 
-    stack = await startStackProcess({ dataDir: stack.dataDir });
+    // Started again as a user would, with the same data dir and port: the demo outlets are at the same URLs, so the
+    // forced fetch of every source finds their articles already stored and queues none of them again.
+    stack = await startStackProcess({ dataDir: stack.dataDir, port: stack.port });
     const { body: after } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     expect(after.items.length).toBeGreaterThanOrEqual(before.items.length);
+    const ops = await waitUntilFetched(stack.baseUrl);
+    expect(ops.totals.UrlsQueued ?? 0).toBe(0);
+    const { body: again } = await getJson(`${stack.baseUrl}/articles?limit=100`);
+    expect(again.items.map((item: { id: string }) => item.id)).toEqual(before.items.map((item: { id: string }) => item.id));
     const second = await stack.stop('SIGINT');
     labelled(stack.output(), () => expect(second.code).toBe(0));
     expect(second.millis).toBeLessThan(5_000);

@@ -15,7 +15,7 @@ import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
 import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
-import { DEMO_DIR } from '../../local/demo-server';
+import { DEMO_DIR } from '../../local/demo-site';
 import { labelled } from '../support/labelled';
 
 const SITE = join(DEMO_DIR, 'site');

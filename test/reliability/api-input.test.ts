@@ -23,6 +23,7 @@ import { createLambdaContext } from '../../local/lambda-context';
 import { createJwtAuthorizer } from '../../local/jwt-authorizer';
 import { loadLocalIssuer } from '../../local/oidc-issuer';
 import { createWebServer } from '../../local/web-server';
+import { createDemoSite } from '../../local/demo-site';
 import { apiEvent } from '../api/events';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -220,7 +221,9 @@ describe('the local web server under hostile paths', () => {
     writeFileSync(join(dir, 'web', 'reader', 'index.html'), '<!doctype html><title>reader</title>');
     const issuer = await loadLocalIssuer({ dataDir: dir, port: 3000 });
     const authorizer = createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.clientId], jwks: issuer.jwks });
-    server = createWebServer({ api: handler, identity: { issuer, authorizer }, opsSnapshot: async () => ({}), onError: () => undefined, webDir: join(dir, 'web') });
+    // The bundled demo outlets too, as `npm start` serves them: the repository's own files are beside their folder.
+    const demo = await createDemoSite({ baseUrl: 'http://127.0.0.1:3000/demo' });
+    server = createWebServer({ api: handler, identity: { issuer, authorizer }, demo, opsSnapshot: async () => ({}), onError: () => undefined, webDir: join(dir, 'web') });
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
     port = (server.address() as AddressInfo).port;
   });
@@ -257,13 +260,23 @@ describe('the local web server under hostile paths', () => {
       '/articles/..%2f..%2fsecret.txt',
       `/articles?q=${'x'.repeat(3_000)}`,
       '/articles?limit=-5',
+      '/demo/..%2f..%2fpackage.json',
+      '/demo/%2e%2e/%2e%2e/package.json',
+      '/demo/harbor-times/..%2f..%2f..%2fpackage.json',
+      '/demo/../../package.json',
+      '/demo/%ff',
+      '/demo/%00',
+      '/demo/',
+      '/demo/harbor-times',
     ];
     for (const target of targets) {
       const { status, body } = await get(target);
       labelled(target, () => expect(status).toBeGreaterThanOrEqual(400));
       labelled(target, () => expect(status).toBeLessThan(500));
       labelled(target, () => expect(body).not.toContain('TOP-SECRET'));
+      labelled(target, () => expect(body).not.toContain('"devDependencies"'));
     }
     expect((await get('/')).status).toBe(200);
+    expect((await get('/demo/harbor-times/rss.xml')).status).toBe(200);
   });
 });

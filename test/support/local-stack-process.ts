@@ -33,9 +33,9 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startStackProcess(
-  options: { env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number } = {},
+  options: { env?: Record<string, string>; dataDir?: string; port?: number; readyTimeoutMs?: number } = {},
 ): Promise<StackProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'newsweave-data-'));
   // `npm start` itself, as a user runs it, detached into its own process group so the test can check that nothing
   // is left behind. Signals go to npm's pid only, as a process manager or a terminal would send them.
