@@ -48,7 +48,13 @@ interface Token {
   readonly sentenceStart: boolean;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+/**
+ * A number with its decimal point or thousands separators is one token (`3.25`, `1,800`, `6.1`): split at the point,
+ * a rate of 3.25% would be the number `25`, and a magnitude 6.1 nothing at all.
+ */
+const WORD = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+/** `1,800` and `1,800.5` as `1800` and `1800.5`, so that the forms of one number meet. */
+const THOUSANDS = /^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u;
 const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
 
 /** `U.S.` -> `US`, possessives off, so that the surface forms of one name meet. */
@@ -66,7 +72,7 @@ function tokenize(text: string): Token[] {
     const start = match.index;
     const gap = text.slice(previousEnd, start);
     tokens.push({
-      text: match[0],
+      text: THOUSANDS.test(match[0]) ? match[0].replaceAll(',', '') : match[0],
       start,
       end: start + match[0].length,
       sentenceStart: tokens.length === 0 || SENTENCE_END.test(gap) || /\n/.test(gap),
@@ -76,15 +82,21 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** The words of a text as articles are analysed into terms: what a search for that text looks up. */
+export function textWords(text: string): string[] {
+  return tokenize(normaliseText(text)).map((token) => token.text);
+}
+
 /** `doesn't`, `I'm`, `they'll`: grammar, not subject. */
 const CONTRACTION = /['’](m|re|ll|ve|d|t|s)$/;
 const isCapitalised = (word: string) => /^\p{Lu}/u.test(word) && !/^\p{Lu}[\p{Lu}\p{N}]{4,}$/u.test(word);
 const isLetters = (word: string) => /\p{L}/u.test(word) && !/^\p{N}/u.test(word);
 /**
- * Words of three letters or more, and numbers of two digits or more: a year, a toll, a magnitude or a score tells
- * one event from another like a name does (`1st`, `3`, `x2` are left out).
+ * Words of three letters or more, and numbers of two digits or more: a year, a toll, a magnitude or a rate tells
+ * one event from another like a name does (`2024`, `6.1`, `3.25`; `1st`, `3`, `x2` are left out).
  */
-const isKeyword = (word: string) => (word.length >= 3 && isLetters(word)) || /^\p{N}{2,}$/u.test(word);
+const isKeyword = (word: string) =>
+  (word.length >= 3 && isLetters(word)) || (/^\p{N}+(?:[.,]\p{N}+)*$/u.test(word) && /\p{N}\D*\p{N}/u.test(word));
 
 interface Occurrences {
   weight: number;

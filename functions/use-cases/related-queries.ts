@@ -7,7 +7,7 @@ import { stemmer } from 'stemmer';
 import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
-import { topicTerm } from '../related/analyze-article';
+import { textWords, topicTerm } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
@@ -134,7 +134,7 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
 
 /** The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed. */
 export function searchTerms(words: string): string[] {
-  const found = words.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const found = textWords(words).map((word) => word.toLowerCase());
   const terms = new Set<string>();
   for (const word of found.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
     terms.add(word);

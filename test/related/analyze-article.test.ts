@@ -62,6 +62,17 @@ describe('analyzeArticle', () => {
     expect(byTerm.get('suppli')).toMatchObject({ kind: 'keyword' });
   });
 
+  it('keeps numbers of two digits or more whole, with their decimal point or thousands separators', () => {
+    const rate = analyzeArticle({
+      title: 'Rate cut',
+      body: 'The bank cut its rate to 3.25%. A magnitude 6.1 quake shook the coast. It cost 1,800 jobs in 2024. Prices rose 4.5 percent. Sales fell 3 percent.',
+    });
+    const numbers = rate.filter((term) => /^\d/.test(term.term)).map((term) => term.term).sort();
+    expect(numbers).toEqual(['1800', '2024', '3.25', '4.5', '6.1']);
+    // `1,800` and `1800` are one term.
+    expect(analyzeArticle({ title: 'x', body: 'Some 1800 jobs went.' }).map((term) => term.term)).toContain('1800');
+  });
+
   it('keeps at most MAX_TERMS terms, best first', () => {
     const long = analyzeArticle({ title: 'Words', body: Array.from({ length: 200 }, (_, i) => `word${'abcdefghij'[i % 10]}${i}x`).join(' ') });
     expect(long.length).toBeLessThanOrEqual(MAX_TERMS);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Article } from '../../functions/contracts/model';
 import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
+import { analyzeArticle } from '../../functions/related/analyze-article';
 import { RELATED_LIMIT } from '../../functions/related/rank-related';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
@@ -13,7 +14,7 @@ import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dyn
 import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
 import { findCandidates, indexArticle, POSTED_TERMS, type CandidateSearch } from '../../functions/use-cases/index-article';
-import { collapseRelated, createRelatedQueries, type RelatedQueries } from '../../functions/use-cases/related-queries';
+import { collapseRelated, createRelatedQueries, searchTerms, type RelatedQueries } from '../../functions/use-cases/related-queries';
 import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
 import { ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
@@ -342,6 +343,21 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     await expect(h.queries.search('chess', { limit: 1, cursor: floods.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(h.queries.search('chess', { limit: 1, cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
     expect(await h.queries.search('!!!', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('searchTerms', () => {
+  it('splits the words as articles are analysed, so a number, a hyphenated or an apostrophe word meets its term', () => {
+    const article = analyzeArticle({
+      title: 'Rate cut to 3.25%',
+      body: "The Reserve Bank cut its rate to 3.25%, costing 1,800 jobs at O'Brien Freight, a well-known dock-side firm.",
+    }).map((term) => term.term);
+    for (const [words, term] of [['3.25', '3.25'], ['1,800', '1800'], ['1800', '1800'], ["O'Brien", "o'brien"], ['well-known', 'well-known']]) {
+      expect(searchTerms(words!)).toContain(term);
+      expect(article).toContain(term);
+    }
+    expect(searchTerms('rate cuts')).toEqual(['rate', 'cuts', 'cut']);
+    expect(searchTerms('a 3 !!')).toEqual([]);
   });
 });
 
