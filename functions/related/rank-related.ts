@@ -84,7 +84,7 @@ export function rankRelated(article: ArticleToRank, candidates: readonly Indexed
       id: candidate.id,
       storyId: candidate.storyId,
       score: round(score),
-      reasons: shared.slice(0, MAX_REASONS).map(({ term }) => article.labels.get(term) ?? term),
+      reasons: pickReasons(shared.map(({ term }) => article.labels.get(term) ?? term)),
     });
   });
   // Copies of one story each keep their link: each is pushed to its own side; readers show one per story.
@@ -143,6 +143,23 @@ function sharedTerms(a: Sparse, b: Sparse): { term: string; value: number }[] {
     if (other !== undefined) shared.push({ term, value: weight * other });
   }
   return shared.sort((x, y) => y.value - x.value || (x.term < y.term ? -1 : 1));
+}
+
+/**
+ * The first MAX_REASONS labels, best first, that say something the ones before them do not: a name's word after the
+ * name (`Sorrel` after `Sorrel Ridge`), or a longer name around a word already given (`Port of Velmouth` after
+ * `Velmouth`), is left out for the next shared term.
+ */
+export function pickReasons(labels: readonly string[]): string[] {
+  const picked: { label: string; words: Set<string> }[] = [];
+  for (const label of labels) {
+    const words = new Set(label.toLowerCase().split(/\s+/));
+    const within = (outer: Set<string>, inner: Set<string>) => [...inner].every((word) => outer.has(word));
+    if (picked.some((other) => within(other.words, words) || within(words, other.words))) continue;
+    picked.push({ label, words });
+    if (picked.length === MAX_REASONS) break;
+  }
+  return picked.map(({ label }) => label);
 }
 
 /** Never the article itself; one candidate per id (the first read). */

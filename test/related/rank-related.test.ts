@@ -3,6 +3,7 @@ import {
   compareLinks,
   listFloor,
   MIN_SCORE,
+  pickReasons,
   rankRelated,
   recencyFactor,
   RELATED_LIMIT,
@@ -62,6 +63,14 @@ describe('rankRelated', () => {
   it('keeps at most three reasons, heaviest pair product first, ties by term', () => {
     const [link] = rankRelated(toRank(['d', 'c', 'b', 'a', 'e']), [indexed('x', ['a', 'b', 'c', 'd', 'e'])]);
     expect(link!.reasons).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives reasons that each say something new: no word of a name given, no name around a word given', () => {
+    expect(pickReasons(['Wrenfield', 'Sorrel Ridge', 'Sorrel', 'fire'])).toEqual(['Wrenfield', 'Sorrel Ridge', 'fire']);
+    expect(pickReasons(['Reserve Bank of Estmark', 'Estmark', 'rate', '3.25', 'Marchetti'])).toEqual(['Reserve Bank of Estmark', 'rate', '3.25']);
+    expect(pickReasons(['Velmouth', 'Port of Velmouth', 'port', 'Port', 'strike', 'dock'])).toEqual(['Velmouth', 'port', 'strike']);
+    expect(pickReasons(['Rovers', 'rovers'])).toEqual(['Rovers']);
+    expect(pickReasons([])).toEqual([]);
   });
 
   it('gives as reasons only terms the two share', () => {
