@@ -1,3 +1,4 @@
+import { notifyMetric } from './metric-observers';
 import type { CountMetric, DimensionOf, GaugeMetric, MetricName, TimingMetric } from './telemetry-contract';
 
 /**
@@ -46,17 +47,21 @@ export function withLogKeys(telemetry: Telemetry, keys: Record<string, unknown>)
 
 /**
  * The same telemetry without the named metrics (their log lines stay): for metrics a platform already measures, such
- * as a request count that API Gateway keeps, which would only add bytes to every call's log.
+ * as a request count that API Gateway keeps, which would only add bytes to every call's log. The local observers
+ * (metric-observers.ts) still see them: the local operator page stands in for the dashboard, which shows the
+ * platform's figures (in Lambda nobody observes, so this costs nothing there).
  */
 export function withoutMetrics(telemetry: Telemetry, names: readonly MetricName[]): Telemetry {
   const dropped = new Set<MetricName>(names);
   return {
     log: telemetry.log,
-    count: (metric, value, dimension) => {
+    count: (metric, value = 1, dimension) => {
       if (!dropped.has(metric)) telemetry.count(metric, value, dimension);
+      else notifyMetric({ name: metric, value, unit: 'Count', dimension });
     },
     timing: (metric, milliseconds) => {
       if (!dropped.has(metric)) telemetry.timing(metric, milliseconds);
+      else notifyMetric({ name: metric, value: milliseconds, unit: 'Milliseconds' });
     },
     gauge: (metric, seconds) => {
       if (!dropped.has(metric)) telemetry.gauge(metric, seconds);

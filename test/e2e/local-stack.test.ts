@@ -119,6 +119,16 @@ describe('local stack with the demo sources', () => {
     expect(crossOutlet).toBeGreaterThanOrEqual(list.items.length / 2);
   });
 
+  it('counts the API\'s requests and latency on the operator page, as the dashboard shows API Gateway\'s', async () => {
+    const before = (await getJson(`${stack.baseUrl}/ops/metrics.json`)).body as OpsSnapshot & { timings: Record<string, { count: number }> };
+    for (let i = 0; i < 3; i++) expect((await getJson(`${stack.baseUrl}/articles?limit=2`)).status).toBe(200);
+    expect((await getJson(`${stack.baseUrl}/articles?limit=0`)).status).toBe(400);
+    const after = (await getJson(`${stack.baseUrl}/ops/metrics.json`)).body as typeof before;
+    expect((after.totals.ApiRequests ?? 0) - (before.totals.ApiRequests ?? 0)).toBe(4);
+    expect(after.timings.ApiLatency!.count - (before.timings.ApiLatency?.count ?? 0)).toBe(4);
+    expect(after.totals.ApiErrors ?? 0).toBe(0);
+  });
+
   it('shows each source with its fetch state and article count', async () => {
     const { status, body } = await getJson(`${stack.baseUrl}/sources`);
     expect(status).toBe(200);

@@ -10,6 +10,7 @@ import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { silentTelemetry, withoutMetrics } from '../../functions/shared/telemetry';
+import { observeMetrics, type ObservedMetric } from '../../functions/shared/metric-observers';
 
 type Handler = (event: unknown, context: Context) => Promise<{ statusCode?: number }>;
 let dynamo: LocalDynamo;
@@ -64,5 +65,22 @@ describe('withoutMetrics', () => {
     trimmed.timing('ExtractionTime', 3);
     expect(seen).toEqual(['ApiErrors', 'ExtractionTime (timing)']);
     expect(trimmed.log).toBe(recorder.log);
+  });
+
+  it('still shows the dropped ones to the local observers (the local operator page counts API requests)', () => {
+    const observed: ObservedMetric[] = [];
+    const unsubscribe = observeMetrics((metric) => observed.push(metric));
+    try {
+      const trimmed = withoutMetrics(silentTelemetry, ['ApiRequests', 'ApiLatency']);
+      trimmed.count('ApiRequests');
+      trimmed.timing('ApiLatency', 7);
+      trimmed.count('ApiErrors');
+    } finally {
+      unsubscribe();
+    }
+    expect(observed).toEqual([
+      { name: 'ApiRequests', value: 1, unit: 'Count', dimension: undefined },
+      { name: 'ApiLatency', value: 7, unit: 'Milliseconds' },
+    ]);
   });
 });
