@@ -148,6 +148,10 @@ export interface RelatedStore {
   putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
   /** Changes an entry's story or floor (an entry that is not there is left so). */
   updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void>;
+  /**
+   * The entries of these ids that exist, in the order asked, whatever order the store returns them in: ranking
+   * breaks ties by candidate order, so the same candidates must rank the same however the read went.
+   */
   readEntries(ids: readonly string[]): Promise<IndexEntry[]>;
   /** A term's postings, newest first, page by page. */
   readPostings(term: string, query: TopicQuery): Promise<Page<Posting>>;

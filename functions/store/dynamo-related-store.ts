@@ -96,10 +96,14 @@ export class DynamoRelatedStore implements RelatedStore {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
     const items = await getItems(this.props, unique.map(entryKey));
-    return items.flatMap((item) => {
+    // BatchGetItem answers in no particular order (and differently from one call to the next): put it back in the
+    // order asked.
+    const byId = new Map<string, IndexEntry>();
+    for (const item of items) {
       const entry = itemToEntry(item);
-      return entry ? [entry] : [];
-    });
+      if (entry) byId.set(entry.id, entry);
+    }
+    return unique.flatMap((id) => byId.get(id) ?? []);
   }
 
   async readPostings(term: string, query: TopicQuery): Promise<Page<Posting>> {

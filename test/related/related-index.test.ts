@@ -220,6 +220,16 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(entry!.vector.map((term) => term.term)).toEqual(['alpha', 'beta', 'delta']);
   });
 
+  it('reads entries in the order asked, once each, leaving out the ones that do not exist', async () => {
+    const h = await harness(kind);
+    const ids = range('e', 60);
+    for (const [i, id] of ids.entries()) await h.related.putEntry(entryWith(id, ['alpha', `own${i}`], i), []);
+    // An order no store would keep by itself: every seventh id, wrapping round.
+    const asked = ids.map((_, i) => ids[(i * 7) % ids.length]!);
+    const read = await h.related.readEntries(['missing', ...asked, asked[0]!, 'gone']);
+    expect(read.map((entry) => entry.id)).toEqual(asked);
+  });
+
   it('records a floor only with the list it belongs to: not when the own list failed, nor for the delivery that lost it', async () => {
     const h = await harness(kind);
     const search: CandidateSearch = { terms: 5, postingsPerTerm: 100, firstHop: 100, secondHopSources: 0, secondHop: 0 };
