@@ -1,6 +1,6 @@
 /**
  * Regenerates demo/site from demo/content: `npx tsx demo/build-site.ts`. The generated files are committed, because the
- * demo server serves them as they are; test/demo checks that they match this renderer.
+ * local stack serves them as they are, at /demo (local/demo-site.ts); test/demo checks that they match this renderer.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

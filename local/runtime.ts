@@ -132,17 +132,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const redrive = (redriveOptions: { force?: boolean } = {}) =>
       redriveHandler({ force: redriveOptions.force === true }, createLambdaContext('newsweave-redrive', REDRIVE_SETTINGS.timeoutSeconds));
 
-    const poller: QueuePoller = startQueuePoller({
-      client: sqsClient,
-      queueUrl: queues.queueUrl,
-      queueArn: queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:newsweave-articles',
-      handler: processArticles,
-      createContext: () => createLambdaContext('newsweave-worker', QUEUE_SETTINGS.workerTimeoutSeconds),
-      batchSize: QUEUE_SETTINGS.batchSize,
-      onError: (error) => print(`worker: ${(error as Error).message}`),
-    });
-    stoppers.push(() => poller.stop());
-
     // EventBridge's redrive schedule.
     const redriveTimer = setInterval(() => {
       redrive().catch((error: unknown) => print(`redrive: ${(error as Error).message}`));
@@ -173,7 +162,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => closeServer(server));
     if (demo) print(`demo outlets served at ${demo.baseUrl}`);
     print(`Newsweave API listening on ${url} (data in ${dataDir})`);
-    // EventBridge's schedules; started once the server listens, since it serves the demo outlets the first fetch reads.
+    // The event source mapping and EventBridge's schedules, started once the server listens: it serves the demo
+    // outlets that the first fetch reads, and that the worker reads for messages an external queue kept.
+    const poller: QueuePoller = startQueuePoller({
+      client: sqsClient,
+      queueUrl: queues.queueUrl,
+      queueArn: queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:newsweave-articles',
+      handler: processArticles,
+      createContext: () => createLambdaContext('newsweave-worker', QUEUE_SETTINGS.workerTimeoutSeconds),
+      batchSize: QUEUE_SETTINGS.batchSize,
+      onError: (error) => print(`worker: ${(error as Error).message}`),
+    });
+    stoppers.push(() => poller.stop());
     const scheduler: Scheduler = startScheduler(sources, async (group, firstRun) => {
       try {
         const { outcomes } = await fetchSources(
