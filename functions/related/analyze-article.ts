@@ -53,26 +53,33 @@ interface Token {
  * a rate of 3.25% would be the number `25`, and a magnitude 6.1 nothing at all.
  */
 const WORD = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
-/** `1,800` and `1,800.5` as `1800` and `1800.5`, so that the forms of one number meet. */
+/**
+ * English thousands separators: `1,800` and `1,800.5` as `1800` and `1800.5`, so that the forms of one number meet.
+ * Only in English: in German or French `3,250` is three and a quarter, and is kept as written.
+ */
 const THOUSANDS = /^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u;
 const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
 
-/** `U.S.` -> `US`, possessives off, so that the surface forms of one name meet. */
+/**
+ * `U.S.` -> `US`, possessives off (`MARCHETTI'S` too), the typographic apostrophe as the plain one (`O’Brien` and
+ * `O'Brien` are one word), so that the surface forms of one name meet.
+ */
 function normaliseText(text: string): string {
   return text
     .replace(/\b(?:\p{Lu}\.){2,}/gu, (abbr) => abbr.replace(/\./g, ''))
-    .replace(/['’]s\b/g, '')
+    .replace(/['’][sS]\b/g, '')
+    .replaceAll('’', "'")
     .normalize('NFC');
 }
 
-function tokenize(text: string): Token[] {
+function tokenize(text: string, language: string): Token[] {
   const tokens: Token[] = [];
   let previousEnd = 0;
   for (const match of text.matchAll(WORD)) {
     const start = match.index;
     const gap = text.slice(previousEnd, start);
     tokens.push({
-      text: THOUSANDS.test(match[0]) ? match[0].replaceAll(',', '') : match[0],
+      text: language === 'en' && THOUSANDS.test(match[0]) ? match[0].replaceAll(',', '') : match[0],
       start,
       end: start + match[0].length,
       sentenceStart: tokens.length === 0 || SENTENCE_END.test(gap) || /\n/.test(gap),
@@ -83,8 +90,8 @@ function tokenize(text: string): Token[] {
 }
 
 /** The words of a text as articles are analysed into terms: what a search for that text looks up. */
-export function textWords(text: string): string[] {
-  return tokenize(normaliseText(text)).map((token) => token.text);
+export function textWords(text: string, language?: string | null): string[] {
+  return tokenize(normaliseText(text), languageOf(language)).map((token) => token.text);
 }
 
 /** `doesn't`, `I'm`, `they'll`: grammar, not subject. */
@@ -143,7 +150,7 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
   const language = languageOf(text.language);
   const stopWords = stopWordsFor(language);
   const stem = stemmerFor(language);
-  const siteWords = new Set(tokenize(text.siteName ?? '').map((token) => token.text.toLowerCase()));
+  const siteWords = new Set(tokenize(normaliseText(text.siteName ?? ''), language).map((token) => token.text.toLowerCase()));
 
   const body = cleanBody(text.body.slice(0, MAX_BODY_CHARS));
   const lead = body.slice(0, LEAD_CHARS);
@@ -161,7 +168,7 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
   const bodyNames = new Set<string>();
   for (const section of sections) {
     if (section.titleCase) continue;
-    for (const token of tokenize(section.text)) {
+    for (const token of tokenize(section.text, language)) {
       if (!token.sentenceStart && isNameWord(token.text)) midSentenceNames.add(token.text);
     }
   }
@@ -172,7 +179,7 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
 
   for (const section of sections) {
     if (section.weight <= 0) continue;
-    const tokens = tokenize(section.text);
+    const tokens = tokenize(section.text, language);
     for (let i = 0; i < tokens.length; ) {
       const run = nameRunAt(tokens, i, section.text, isNameWord);
       if (run.length > 0) {

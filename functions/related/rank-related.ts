@@ -153,7 +153,8 @@ function sharedTerms(a: Sparse, b: Sparse): { term: string; value: number }[] {
 export function pickReasons(labels: readonly string[]): string[] {
   const picked: { label: string; words: Set<string> }[] = [];
   for (const label of labels) {
-    const words = new Set(label.toLowerCase().split(/\s+/));
+    const words = new Set(label.toLowerCase().split(/\s+/).filter(Boolean));
+    if (words.size === 0) continue;
     const within = (outer: Set<string>, inner: Set<string>) => [...inner].every((word) => outer.has(word));
     if (picked.some((other) => within(other.words, words) || within(words, other.words))) continue;
     picked.push({ label, words });

@@ -69,8 +69,16 @@ describe('analyzeArticle', () => {
     });
     const numbers = rate.filter((term) => /^\d/.test(term.term)).map((term) => term.term).sort();
     expect(numbers).toEqual(['1800', '2024', '3.25', '4.5', '6.1']);
-    // `1,800` and `1800` are one term.
+    // `1,800` and `1800` are one term in English; in German `3,250` is three and a quarter, kept as written.
     expect(analyzeArticle({ title: 'x', body: 'Some 1800 jobs went.' }).map((term) => term.term)).toContain('1800');
+    const german = analyzeArticle({ title: 'Zins', body: 'Die Bank senkte den Zins auf 3,250 Prozent.', language: 'de' });
+    expect(german.map((term) => term.term)).toContain('3,250');
+  });
+
+  it('takes possessives off in capitals too, and the typographic apostrophe as the plain one', () => {
+    const terms = (body: string) => analyzeArticle({ title: 'x', body }).map((term) => term.term);
+    expect(terms("MARCHETTI'S cut. Marchetti’s cut.")).not.toContain("marchetti'");
+    expect(terms('Rory O’Brien scored. Then O’Brien left.')).toEqual(terms("Rory O'Brien scored. Then O'Brien left."));
   });
 
   it('keeps at most MAX_TERMS terms, best first', () => {

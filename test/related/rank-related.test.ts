@@ -71,6 +71,7 @@ describe('rankRelated', () => {
     expect(pickReasons(['Velmouth', 'Port of Velmouth', 'port', 'Port', 'strike', 'dock'])).toEqual(['Velmouth', 'port', 'strike']);
     expect(pickReasons(['Rovers', 'rovers'])).toEqual(['Rovers']);
     expect(pickReasons([])).toEqual([]);
+    expect(pickReasons(['', '  ', 'flood'])).toEqual(['flood']);
   });
 
   it('gives as reasons only terms the two share', () => {
