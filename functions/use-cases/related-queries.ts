@@ -29,6 +29,7 @@ export interface RelatedQueries {
 const RELATED_READ_SLACK = 10;
 const RELATED_DEEP_READ = 200;
 const MAX_SEARCH_WORDS = 4;
+const MAX_SEARCH_TERMS = MAX_SEARCH_WORDS * 2;
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
 const SEARCH_DEPTH = 100;
 
@@ -69,7 +70,7 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
 
     async search(words, query) {
       const terms = searchTerms(words);
-      const offset = query.cursor ? decodeSearchCursor(query.cursor, queryTag(terms), SEARCH_DEPTH * MAX_SEARCH_WORDS * 2) : 0;
+      const offset = query.cursor ? decodeSearchCursor(query.cursor, queryTag(terms), SEARCH_DEPTH * MAX_SEARCH_TERMS) : 0;
       if (terms.length === 0) return { items: [], nextCursor: null };
       const pages = await mapLimited(terms, REQUEST_CONCURRENCY, (term) => store.readPostings(term, { limit: SEARCH_DEPTH }));
       const scores = new Map<string, { id: string; publishedAt: string; score: number }>();
@@ -132,15 +133,21 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
   return kept;
 }
 
-/** The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed. */
+/**
+ * The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed; a
+ * hyphenated word also by its parts, since one article writes `long-term` and another `long term` (at most
+ * MAX_SEARCH_TERMS in all: one Query each).
+ */
 export function searchTerms(words: string): string[] {
   const found = textWords(words).map((word) => word.toLowerCase());
   const terms = new Set<string>();
   for (const word of found.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
-    terms.add(word);
-    terms.add(stemmer(word));
+    for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
+      terms.add(form);
+      terms.add(stemmer(form));
+    }
   }
-  return [...terms];
+  return [...terms].slice(0, MAX_SEARCH_TERMS);
 }
 
 /** Binds a search cursor to its query. */

@@ -367,6 +367,9 @@ describe('searchTerms', () => {
       expect(article).toContain(term);
     }
     expect(searchTerms('rate cuts')).toEqual(['rate', 'cuts', 'cut']);
+    // A hyphenated word by its parts too, for the articles that write it apart; never more than eight Queries.
+    expect(searchTerms('long-term')).toEqual(['long-term', 'long', 'term']);
+    expect(searchTerms('long-term dock-side cross-border free-trade')).toHaveLength(8);
     expect(searchTerms('a 3 !!')).toEqual([]);
   });
 });
