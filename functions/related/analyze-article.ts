@@ -142,8 +142,10 @@ const stemmerFor = (language: string) => (language === 'en' ? stemmer : (word: s
  * stemmed as one-word names and keywords are (`Danube` -> `danub`); longer names as written (`magnus carlsen`).
  */
 export function topicTerm(topic: string, language?: string | null): string {
-  const term = topic.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_TERM_LENGTH);
-  return term.includes(' ') ? term : stemmerFor(languageOf(language))(term);
+  const lang = languageOf(language);
+  let term = topic.normalize('NFC').replaceAll('’', "'").toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_TERM_LENGTH);
+  if (lang === 'en' && THOUSANDS.test(term)) term = term.replaceAll(',', '');
+  return term.includes(' ') ? term : stemmerFor(lang)(term);
 }
 
 export function analyzeArticle(text: ArticleText): WeightedTerm[] {
