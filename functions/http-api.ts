@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
 import { readApiConfig } from './shared/config';
-import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
 import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
@@ -35,12 +35,8 @@ export const lambdaHandler = createApiHandler({
   originSecret,
 });
 
-/** Publishes the call's metrics when it has some: most calls have none, and an empty flush logs a warning. */
-const publishMetricsIfAny = () => {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-};
-
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
-  .use({ after: publishMetricsIfAny, onError: publishMetricsIfAny });
+  // Most calls record no metric (API Gateway counts them): published only when there are some.
+  .use(publishMetrics());

@@ -8,6 +8,8 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { notifyMetric } from './metric-observers';
 import type { Telemetry } from './telemetry';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry-contract';
@@ -20,6 +22,22 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
 });
 export const tracer = new Tracer({ serviceName });
+
+/**
+ * Publishes an invocation's metrics when it recorded some (Powertools' own logMetrics logs a warning for every
+ * invocation without any: most API calls, and a dead-letter redrive with nothing to do, every 15 minutes), and with
+ * `coldStart` the ColdStart metric once per execution environment, as logMetrics' option does.
+ */
+export function publishMetrics(options: { readonly coldStart?: boolean } = {}): MiddlewareObj<unknown, unknown, Error, Context> {
+  const publish = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return {
+    before: options.coldStart ? (request) => void metrics.captureColdStartMetric(request.context.functionName) : undefined,
+    after: publish,
+    onError: publish,
+  };
+}
 
 export function createDocumentClient(): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(new DynamoDBClient({}));

@@ -25,7 +25,9 @@ beforeAll(async () => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
   }
+  // Powertools writes through Consoles of its own, straight to the process's streams (its warnings to stderr).
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
   handler = (await import('../../functions/http-api')).handler as unknown as Handler;
 }, 60_000);
 
