@@ -4,13 +4,12 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFetcher } from './fetch/http-fetch';
 import { SqsArticleQueue } from './queue/sqs-article-queue';
 import { readFetcherConfig } from './shared/config';
-import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
@@ -50,4 +49,4 @@ export const lambdaHandler = async (event: FetchSourcesEvent): Promise<{ outcome
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  .use(publishMetrics({ coldStart: true }));

@@ -5,13 +5,12 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createPageFetcher } from './fetch/page-fetcher';
 import { parseArticleMessage } from './contracts/article-message';
 import { readWorkerConfig } from './shared/config';
-import { createDocumentClient, logger, metrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
@@ -56,4 +55,4 @@ export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  .use(publishMetrics({ coldStart: true }));

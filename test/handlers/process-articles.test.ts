@@ -48,6 +48,9 @@ beforeAll(async () => {
   jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));
   jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logs.push(String(line)));
   jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(String(line)));
+  // Powertools writes through Consoles of its own, straight to the process's streams (its warnings to stderr).
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (logs.push(String(chunk)), true));
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (logs.push(String(chunk)), true));
   handler = (await import('../../functions/process-articles')).handler as unknown as typeof handler;
 }, 60_000);
 
@@ -94,5 +97,7 @@ describe('process-articles handler', () => {
     });
     const rejection = records.find((record) => record.message === 'page rejected');
     expect(rejection).toMatchObject({ correlationId: 'corr-123', sourceId: 'harbor-times', reason: 'not-found' });
+    // A batch whose only metric is a dimensioned one (published on its own) gives no empty-metrics warning.
+    expect(logs.join('\n')).not.toContain('No application metrics');
   });
 });
