@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { captureOutput } from '../support/capture-output';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { silentTelemetry, withoutMetrics } from '../../functions/shared/telemetry';
@@ -22,12 +23,7 @@ beforeAll(async () => {
   stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint });
   stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  }
-  // Powertools writes through Consoles of its own, straight to the process's streams (its warnings to stderr).
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
+  captureOutput(lines);
   handler = (await import('../../functions/http-api')).handler as unknown as Handler;
 }, 60_000);
 

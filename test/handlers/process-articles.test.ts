@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { articlePage } from '../support/pages';
+import { captureOutput } from '../support/capture-output';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { createLambdaContext } from '../../local/lambda-context';
@@ -44,13 +45,7 @@ beforeAll(async () => {
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
   stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   stubEnv('POWERTOOLS_DEV', 'true');
-  jest.spyOn(console, 'info').mockImplementation((line: unknown) => void logs.push(String(line)));
-  jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logs.push(String(line)));
-  jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logs.push(String(line)));
-  jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(String(line)));
-  // Powertools writes through Consoles of its own, straight to the process's streams (its warnings to stderr).
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (logs.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (logs.push(String(chunk)), true));
+  captureOutput(logs);
   handler = (await import('../../functions/process-articles')).handler as unknown as typeof handler;
 }, 60_000);
 

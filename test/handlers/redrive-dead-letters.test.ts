@@ -11,6 +11,7 @@ import { createQueues, createSqsClient, localAwsIdentity, startSqs, type LocalSe
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { articleMessage } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { captureOutput } from '../support/capture-output';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 
 type Handler = (event: unknown, context: Context) => Promise<{ redriven: number }>;
@@ -33,12 +34,7 @@ beforeAll(async () => {
   stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   // As Lambda sets it: Powertools counts a cold start only in an on-demand execution environment.
   stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  }
-  // Powertools writes through Consoles of its own, straight to the process's streams.
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (lines.push(String(chunk)), true));
+  captureOutput(lines);
   handler = (await import('../../functions/redrive-dead-letters')).handler as unknown as Handler;
 }, 60_000);
 
