@@ -42,7 +42,7 @@ export function unifyCopies<T extends StoryCandidate>(candidates: readonly T[]):
   const storyOf = new Map<number, string>();
   for (const [key, list] of members) {
     if (list.length === 1) continue;
-    const oldestFirst = [...list].sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const oldestFirst = [...list].sort((a, b) => compareText(a.publishedAt, b.publishedAt) || compareText(a.id, b.id));
     storyOf.set(key, (oldestFirst.find((member) => member.storyId !== member.id) ?? oldestFirst[0]!).storyId);
   }
   return candidates.map((candidate, i) => {
@@ -50,6 +50,9 @@ export function unifyCopies<T extends StoryCandidate>(candidates: readonly T[]):
     return storyId === undefined || storyId === candidate.storyId ? candidate : { ...candidate, storyId };
   });
 }
+
+/** Code-point order, the same everywhere (localeCompare's depends on the locale). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Two shingle sets whose Jaccard index reaches COPY_RESEMBLANCE differ in size by at most that ratio. */
 const mayBeCopies = (a: TextSketch, b: TextSketch) => Math.min(a.shingles, b.shingles) >= COPY_RESEMBLANCE * Math.max(a.shingles, b.shingles);
