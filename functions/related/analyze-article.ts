@@ -134,7 +134,8 @@ interface Section {
   readonly titleCase: boolean;
 }
 
-const languageOf = (language: string | null | undefined) => (language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
+/** The language's primary subtag, lower-cased; English when none is given. */
+export const languageOf = (language: string | null | undefined) => (language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
 const stemmerFor = (language: string) => (language === 'en' ? stemmer : (word: string) => word);
 
 /**
