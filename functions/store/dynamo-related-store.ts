@@ -3,7 +3,8 @@
  * functions/use-cases/index-article.ts and related-queries.ts). Items, sizes and costs: docs/related.md.
  *
  * - `ARTICLE#<id> / ENTRY`: the article's entry: story (when not its own id), publication time, term vector (one
- *   `term<TAB>weight` line per term, weights in ten-thousandths), text sketch, and the floor of its own list.
+ *   `term<TAB>weight` line per term, weights in ten-thousandths), text sketch, text embedding (base64), and the floor
+ *   of its own list.
  * - `TERM#<term> / <publishedAt>#<id>`: a posting, with the term's weight in the article's vector (`w`).
  * - `ARTICLE#<id> / REL#!`: the own list: `storyId` and `links`, one JSON string of `[id, score, reasons, storyId?]`.
  * - `ARTICLE#<id> / REL#<inverted score>#<otherId>`: a later link: `reasons` and `storyId` (when not the id).
@@ -11,6 +12,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeSketch, encodeSketch } from '../dedupe/text-sketch';
+import { decodeEmbedding, encodeEmbedding } from '../related/text-embedding';
 import type { IndexEntry, Page, Posting, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import type { RelatedLink } from '../related/rank-related';
 import type { VectorTerm } from '../related/term-weight';
@@ -54,13 +56,22 @@ export class DynamoRelatedStore implements RelatedStore {
    * indexing sets, are left as they are: a second delivery beginning late does not put them back.
    */
   private async putEntryContent(entry: IndexEntry): Promise<void> {
-    const sketch = entry.sketch ? encodeSketch(entry.sketch) : null;
+    const optional = { sketch: entry.sketch ? encodeSketch(entry.sketch) : null, embedding: entry.embedding ? encodeEmbedding(entry.embedding) : null };
+    const present = Object.entries(optional).filter(([, value]) => value !== null);
+    const absent = Object.entries(optional).filter(([, value]) => value === null);
     await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
         Key: entryKey(entry.id),
-        UpdateExpression: sketch ? 'SET publishedAt = :t, vector = :v, sketch = :s' : 'SET publishedAt = :t, vector = :v REMOVE sketch',
-        ExpressionAttributeValues: { ':t': entry.publishedAt, ':v': encodeVector(entry.vector), ...(sketch ? { ':s': sketch } : {}) },
+        UpdateExpression: [
+          `SET ${['publishedAt = :publishedAt', 'vector = :vector', ...present.map(([name]) => `${name} = :${name}`)].join(', ')}`,
+          ...(absent.length > 0 ? [`REMOVE ${absent.map(([name]) => name).join(', ')}`] : []),
+        ].join(' '),
+        ExpressionAttributeValues: {
+          ':publishedAt': entry.publishedAt,
+          ':vector': encodeVector(entry.vector),
+          ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
+        },
       }),
     );
   }
@@ -211,6 +222,7 @@ function itemToEntry(item: Item): IndexEntry | null {
     storyId: text(item.storyId) ?? id,
     publishedAt: item.publishedAt,
     vector,
+    embedding: decodeEmbedding(item.embedding),
     sketch: decodeSketch(item.sketch),
     floor: typeof item.floor === 'number' && item.floor > 0 ? item.floor : 0,
   };

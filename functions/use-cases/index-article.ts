@@ -19,6 +19,7 @@ import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
 import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
+import { embedText } from '../related/text-embedding';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** Terms an article is posted under (its topics). */
@@ -74,7 +75,16 @@ export function prepareIndexing(text: ArticleToIndex, postedTerms = POSTED_TERMS
     label: labels.get(term),
   }));
   return {
-    entry: { id: text.id, storyId: text.id, publishedAt: text.publishedAt, vector, sketch: sketchText(text.body), floor: 0 },
+    entry: {
+      id: text.id,
+      storyId: text.id,
+      publishedAt: text.publishedAt,
+      vector,
+      // The title counts twice, as it leads the text (the terms count it three times).
+      embedding: embedText(`${text.title}\n${text.title}\n${text.body}`, text.language),
+      sketch: sketchText(text.body),
+      floor: 0,
+    },
     terms,
     labels,
     postings: terms.map(({ term, weight }) => ({ term, id: text.id, publishedAt: text.publishedAt, weight })),

@@ -27,6 +27,8 @@ const indexed = (id: string, terms: Record<string, number> | readonly string[], 
   vector: unit(terms),
   ...options,
 });
+/** A unit embedding along one axis (signed bytes, as text-embedding.ts keeps them). */
+const axis = (d: number): number[] => Array.from({ length: 100 }, (_, i) => (i === d ? 127 : 0));
 const toRank = (terms: Record<string, number> | readonly string[], options: Partial<ArticleToRank> = {}): ArticleToRank => ({
   ...indexed('new', terms),
   labels: new Map(),
@@ -91,6 +93,34 @@ describe('rankRelated', () => {
     const links = rankRelated(article, [b, indexed('c', ['y'])]);
     expect(links.map((link) => link.id)).toEqual(['b']);
     expect(links[0]!.score).toBeCloseTo((1.8 / Math.sqrt(2.12 * 2) + 2 / Math.SQRT2) / 3, 6);
+  });
+
+  it('mixes in the embeddings at a tenth: (1 - 0.1) x terms + 0.1 x their cosine, never below 0', () => {
+    const article = toRank(['x'], { embedding: axis(0) });
+    const terms = rankRelated(toRank(['x']), [indexed('b', ['x', 'y'])])[0]!.score;
+    const score = (embedding: readonly number[] | null | undefined) => rankRelated(article, [indexed('b', ['x', 'y'], { embedding })])[0]!.score;
+    expect(score(axis(0))).toBeCloseTo(0.9 * terms + 0.1, 6);
+    // A quarter turn apart: cosine 0 adds nothing; opposite: -1 counts as 0, not against the terms.
+    expect(score(axis(1))).toBeCloseTo(0.9 * terms, 6);
+    expect(score(axis(0).map((value) => -value))).toBeCloseTo(0.9 * terms, 6);
+    // Either side without one (another language, an entry indexed before embeddings): the terms alone.
+    expect(score(null)).toBe(terms);
+    expect(score(undefined)).toBe(terms);
+    expect(rankRelated(toRank(['x']), [indexed('b', ['x', 'y'], { embedding: axis(0) })])[0]!.score).toBe(terms);
+  });
+
+  it('ranks the candidate whose text means the same first when the terms weigh them alike', () => {
+    const article = toRank({ match: 2, goal: 1 }, { embedding: axis(0) });
+    const links = rankRelated(article, [
+      indexed('another-subject', { match: 2, goal: 1, fire: 1 }, { embedding: axis(1) }),
+      indexed('same-subject', { match: 2, goal: 1, fire: 1 }, { embedding: axis(0) }),
+    ]);
+    // On equal scores the id would order them the other way round.
+    expect(links.map((link) => link.id)).toEqual(['same-subject', 'another-subject']);
+  });
+
+  it('never links a candidate that shares no term, however alike the embeddings', () => {
+    expect(rankRelated(toRank(['a'], { embedding: axis(0) }), [indexed('apart', ['b'], { embedding: axis(0) })])).toEqual([]);
   });
 
   it('smooths each vector with its five nearest neighbours only, whatever order they were read in', () => {

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Article } from '../../functions/contracts/model';
 import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
+import { sketchText } from '../../functions/dedupe/text-sketch';
 import { RELATED_LIMIT } from '../../functions/related/rank-related';
+import { embedText } from '../../functions/related/text-embedding';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
@@ -218,6 +220,20 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     const [entry] = await h.related.readEntries(['late']);
     expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25, publishedAt: edited.publishedAt });
     expect(entry!.vector.map((term) => term.term)).toEqual(['alpha', 'beta', 'delta']);
+  });
+
+  it("keeps an entry's sketch and embedding as written, and drops them when a later delivery's text has none", async () => {
+    const h = await harness(kind);
+    const text = 'The central bank raised its main interest rate by a quarter point on Thursday, the third rise this year, saying inflation remained far too high for comfort, and lenders are expected to follow.';
+    const full = { ...entryWith('texts', ['alpha', 'beta'], 1), sketch: sketchText(text), embedding: embedText(text) };
+    expect(full.sketch).not.toBeNull();
+    expect(full.embedding).not.toBeNull();
+    await h.related.putEntry(full, []);
+    expect((await h.related.readEntries(['texts']))[0]).toMatchObject({ sketch: full.sketch, embedding: full.embedding });
+    await h.related.putEntry({ ...full, sketch: null, embedding: null }, []);
+    const [entry] = await h.related.readEntries(['texts']);
+    expect(entry!.sketch).toBeNull();
+    expect(entry!.embedding ?? null).toBeNull();
   });
 
   it('reads entries in the order asked, once each, leaving out the ones that do not exist', async () => {

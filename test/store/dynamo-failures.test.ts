@@ -75,7 +75,7 @@ describe('DynamoRelatedStore.putEntry', () => {
     dynamo.on(BatchWriteCommand).resolves({});
     await new DynamoRelatedStore(props).putEntry(entry, [posting]);
     const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(update.UpdateExpression).toBe('SET publishedAt = :t, vector = :v REMOVE sketch');
+    expect(update.UpdateExpression).toBe('SET publishedAt = :publishedAt, vector = :vector REMOVE sketch, embedding');
     expect(update.UpdateExpression).not.toMatch(/storyId|floor/);
     expect(dynamo.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems?.[TABLE]).toHaveLength(1);
   });
