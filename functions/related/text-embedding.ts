@@ -17,7 +17,7 @@
  * words, have none, and their pairs are scored on their terms alone (rank-related.ts).
  */
 import { languageOf, textWords } from './analyze-article';
-import { VECTOR_WORDS, WORD_VECTOR_DIMENSIONS, WORD_VECTOR_STEP, WORD_VECTOR_VOCABULARY, WORD_VECTORS } from './word-vectors';
+import { VECTOR_WORDS, WORD_VECTOR_DIMENSIONS, WORD_VECTOR_VOCABULARY, WORD_VECTORS } from './word-vectors';
 
 /** A unit vector in signed bytes (each coordinate x 127). */
 export type TextEmbedding = readonly number[];
@@ -32,51 +32,68 @@ const UNIT = 127;
 interface WordTable {
   readonly rankOf: ReadonlyMap<string, number>;
   readonly vectors: Int8Array;
-  readonly weights: Float64Array;
+  /** The unit direction every text shares. */
   readonly shared: Float64Array;
+}
+
+/** H: the harmonic number of the source's vocabulary, ln n + the Euler-Mascheroni constant. */
+const HARMONIC = Math.log(WORD_VECTOR_VOCABULARY) + 0.5772;
+
+/** How much a word counts: `a / (a + p)`, p its probability by Zipf's law from its frequency rank (0 the first). */
+export function wordWeight(rank: number): number {
+  const probability = 1 / ((rank + 1) * HARMONIC);
+  return SMOOTHING / (SMOOTHING + probability);
 }
 
 let table: WordTable | null = null;
 
-/** Decoded at the first use, so that code which only imports the module (the API's bundle does not) pays nothing. */
+/**
+ * Decoded at the first use, so that code which only imports the module (the API's bundle does not) pays nothing.
+ * The vectors stay in their signed bytes: they share one step (WORD_VECTOR_STEP), which scales every sum alike and so
+ * changes no direction.
+ */
 function wordTable(): WordTable {
   if (table) return table;
   const words = VECTOR_WORDS.split(' ');
   const bytes = Buffer.from(WORD_VECTORS, 'base64');
   const vectors = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const harmonic = Math.log(WORD_VECTOR_VOCABULARY) + 0.5772;
-  const weights = new Float64Array(words.length);
-  const shared = new Float64Array(EMBEDDING_DIMENSIONS);
-  words.forEach((_, rank) => {
-    const probability = 1 / ((rank + 1) * harmonic);
-    weights[rank] = SMOOTHING / (SMOOTHING + probability);
-    for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) {
-      shared[d]! += probability * weights[rank]! * vectors[rank * EMBEDDING_DIMENSIONS + d]!;
-    }
-  });
-  table = { rankOf: new Map(words.map((word, rank) => [word, rank])), vectors, weights, shared: unit(shared) };
+  table = { rankOf: new Map(words.map((word, rank) => [word, rank])), vectors, shared: sharedDirection(vectors) };
   return table;
+}
+
+/**
+ * The unit direction every text shares: the average of the word vectors (most frequent first, EMBEDDING_DIMENSIONS
+ * each), each weighed as a text weighs it: by its probability, how often a text has it, and its weight.
+ */
+export function sharedDirection(vectors: Int8Array): Float64Array {
+  const shared = new Float64Array(EMBEDDING_DIMENSIONS);
+  for (let rank = 0; rank < vectors.length / EMBEDDING_DIMENSIONS; rank++) {
+    const share = wordWeight(rank) / ((rank + 1) * HARMONIC);
+    for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) shared[d]! += share * vectors[rank * EMBEDDING_DIMENSIONS + d]!;
+  }
+  const norm = Math.hypot(...shared);
+  return shared.map((value) => value / norm);
 }
 
 /** The text's embedding; null when it is not English or too few of its words are known. */
 export function embedText(text: string, language?: string | null): TextEmbedding | null {
   if (languageOf(language) !== 'en') return null;
-  const { rankOf, vectors, weights, shared } = wordTable();
+  const { rankOf, vectors, shared } = wordTable();
   const sum = new Float64Array(EMBEDDING_DIMENSIONS);
   let known = 0;
   for (const word of textWords(text, language)) {
     const rank = rankOf.get(word.toLowerCase());
     if (rank === undefined) continue;
     known += 1;
-    const weight = weights[rank]! * WORD_VECTOR_STEP;
+    const weight = wordWeight(rank);
     for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) sum[d]! += weight * vectors[rank * EMBEDDING_DIMENSIONS + d]!;
   }
   if (known < MIN_KNOWN_WORDS) return null;
   let along = 0;
   for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) along += sum[d]! * shared[d]!;
   for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) sum[d]! -= along * shared[d]!;
-  const direction = unit(sum);
-  return direction.some((value) => value !== 0) ? [...direction].map((value) => Math.round(value * UNIT) || 0) : null;
+  const norm = Math.hypot(...sum);
+  return norm > 0 ? [...sum].map((value) => Math.round((value / norm) * UNIT) || 0) : null;
 }
 
 /** The cosine of two embeddings, or null when either is missing or damaged. */
@@ -101,15 +118,8 @@ export function encodeEmbedding(embedding: TextEmbedding): string {
 /** The embedding encodeEmbedding wrote, or null for anything else (an absent or damaged attribute). */
 export function decodeEmbedding(value: unknown): TextEmbedding | null {
   if (typeof value !== 'string' || !/^[A-Za-z0-9+/]{134}==$/.test(value)) return null;
+  // 134 characters and the padding are 100 bytes.
   const bytes = Buffer.from(value, 'base64');
-  if (bytes.length !== EMBEDDING_DIMENSIONS) return null;
   const embedding = [...new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)];
   return embedding.some((value) => value !== 0) ? embedding : null;
-}
-
-function unit(vector: Float64Array): Float64Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm);
-  return norm > 0 ? vector.map((value) => value / norm) : vector;
 }

@@ -74,6 +74,8 @@ describe('rankRelated', () => {
     expect(pickReasons(['Rovers', 'rovers'])).toEqual(['Rovers']);
     expect(pickReasons([])).toEqual([]);
     expect(pickReasons(['', '  ', 'flood'])).toEqual(['flood']);
+    // Two names that share a word, neither holding the other, each say something.
+    expect(pickReasons(['Ashcombe Rovers', 'Blackwater Rovers', 'final'])).toEqual(['Ashcombe Rovers', 'Blackwater Rovers', 'final']);
   });
 
   it('gives as reasons only terms the two share', () => {

@@ -5,6 +5,8 @@ import {
   embeddingSimilarity,
   embedText,
   encodeEmbedding,
+  sharedDirection,
+  wordWeight,
 } from '../../functions/related/text-embedding';
 import { VECTOR_WORDS, WORD_VECTOR_DIMENSIONS, WORD_VECTORS } from '../../functions/related/word-vectors';
 
@@ -36,6 +38,13 @@ describe('embedText', () => {
     expect(embeddingSimilarity(embedding, embedding)!).toBeCloseTo(1, 6);
   });
 
+  it('needs 20 known words: 19 place no text', () => {
+    const words = VECTOR_WORDS.split(' ').filter((word) => /^[a-z]+$/.test(word)).slice(300, 320);
+    expect(embedText(words.join(' '))).not.toBeNull();
+    expect(embedText(words.slice(1).join(' '))).toBeNull();
+    expect(embedText(`${words.slice(1).join(' ')} qwzxv vvqzt`)).toBeNull();
+  });
+
   it('has none for another language, nor for a text with too few known words', () => {
     expect(embedText(MATCH, 'de')).toBeNull();
     expect(embedText(MATCH, 'en-GB')).not.toBeNull();
@@ -50,13 +59,53 @@ describe('embedText', () => {
   });
 });
 
+describe('wordWeight', () => {
+  it("is SIF's a / (a + p), p = 1 / (rank x H) by Zipf: the commonest word almost nothing, a word of p = a one half, rare words nearly 1", () => {
+    const harmonic = Math.log(341_479) + 0.5772;
+    expect(wordWeight(0)).toBeCloseTo(1e-3 / (1e-3 + 1 / harmonic), 9);
+    expect(wordWeight(0)).toBeLessThan(0.02);
+    // p = a where rank + 1 = 1 / (a H).
+    expect(wordWeight(1 / (1e-3 * harmonic) - 1)).toBeCloseTo(0.5, 9);
+    expect(wordWeight(9_999)).toBeGreaterThan(0.99);
+    for (const rank of [0, 10, 100, 1_000]) expect(wordWeight(rank + 1)).toBeGreaterThan(wordWeight(rank));
+  });
+});
+
+describe('sharedDirection', () => {
+  it('is the average of the word vectors, each by its probability and weight, as a unit vector', () => {
+    // Three words along three axes: the direction is their weights times probabilities, p = 1 / (rank x H).
+    const vectors = new Int8Array(3 * EMBEDDING_DIMENSIONS);
+    [0, 1, 2].forEach((rank) => (vectors[rank * EMBEDDING_DIMENSIONS + rank] = rank === 1 ? -100 : 100));
+    const harmonic = Math.log(341_479) + 0.5772;
+    const raw = [0, 1, 2].map((rank) => (rank === 1 ? -1 : 1) * (wordWeight(rank) / ((rank + 1) * harmonic)));
+    const norm = Math.hypot(...raw);
+    const shared = sharedDirection(vectors);
+    raw.forEach((value, d) => expect(shared[d]).toBeCloseTo(value / norm, 12));
+    expect(shared.slice(3).every((value) => value === 0)).toBe(true);
+  });
+
+  it('is taken out of every embedding: what is left is at right angles to it', () => {
+    const shared = sharedDirection(new Int8Array(Buffer.from(WORD_VECTORS, 'base64')));
+    for (const text of [MATCH, LEAGUE, RATES]) {
+      const embedding = embedText(text)!;
+      const along = embedding.reduce((sum, value, d) => sum + value * shared[d]!, 0) / 127;
+      expect(Math.abs(along)).toBeLessThan(0.02);
+    }
+  });
+});
+
 describe('embeddingSimilarity', () => {
   it('is null when either side is missing, damaged or empty', () => {
     const embedding = embedText(MATCH)!;
+    const zero = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
     expect(embeddingSimilarity(embedding, null)).toBeNull();
     expect(embeddingSimilarity(undefined, embedding)).toBeNull();
     expect(embeddingSimilarity(embedding, embedding.slice(1))).toBeNull();
-    expect(embeddingSimilarity(embedding, new Array<number>(EMBEDDING_DIMENSIONS).fill(0))).toBeNull();
+    expect(embeddingSimilarity(embedding.slice(1), embedding)).toBeNull();
+    expect(embeddingSimilarity([...embedding, 5], embedding)).toBeNull();
+    expect(embeddingSimilarity(embedding, [...embedding, 5])).toBeNull();
+    expect(embeddingSimilarity(embedding, zero)).toBeNull();
+    expect(embeddingSimilarity(zero, embedding)).toBeNull();
   });
 });
 
@@ -70,7 +119,9 @@ describe('encodeEmbedding / decodeEmbedding', () => {
 
   it('reads anything else as no embedding: absent, not a string, the wrong length, not base64, all zeros', () => {
     const encoded = encodeEmbedding(embedText(LEAGUE)!);
-    for (const damaged of [undefined, null, 42, [1, 2], '', encoded.slice(4), `${encoded}AAAA`, `${encoded.slice(0, -3)}*==`]) {
+    // Node's base64 decoder skips what is not base64: `!!!!` before a sound value would still decode to 100 bytes.
+    const lookalike = { toString: () => encoded };
+    for (const damaged of [undefined, null, 42, [1, 2], lookalike, '', encoded.slice(4), `${encoded}AAAA`, `!!!!${encoded}`, `${encoded.slice(0, -3)}*==`]) {
       expect(decodeEmbedding(damaged)).toBeNull();
     }
     expect(decodeEmbedding(Buffer.alloc(EMBEDDING_DIMENSIONS).toString('base64'))).toBeNull();
