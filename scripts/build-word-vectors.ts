@@ -9,8 +9,8 @@
  *   npx tsx scripts/build-word-vectors.ts --check    # exit 1 if the file is not what the package gives
  *
  * The package is not a dependency: it is 310 MB installed (350,000 words in JSON), which every `npm ci` would fetch
- * for a file that changes only when this script does. Its 10,000 most frequent words at 8 bits are 1 MB, loaded once
- * by the worker (the API never imports them).
+ * for a file that changes only when this script does. Its 10,000 most frequent words at 8 bits are 1 MB, decoded once
+ * per worker container (the API's bundle leaves them out: it never embeds a text).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -13,9 +13,9 @@
  *   term are scored: however alike two texts are, an article that shares no word with another is not its relative.
  * Measured on the four related dev sets (docs/related.md): the cosine alone ranks like TF-IDF, the smoothing lifts
  * topics and events well above it, the cosine's double weight keeps reports of neighbouring stories apart (BASIL),
- * whose neighbourhoods overlap, and the embeddings lift broad topics (BBC's categories). Below MIN_SCORE a pair is not related: it shares too little, and what it
- * shares is common words, which weigh little (term-weight.ts): the demo's wildfire and dock strike, once linked by
- * `return` and `lines`, are not (test/related/demo-related.test.ts).
+ * whose neighbourhoods overlap, and the embeddings lift broad topics (BBC's categories). Below MIN_SCORE a pair is
+ * not related: it shares too little, and what it shares is common words, which weigh little (term-weight.ts): the
+ * demo's wildfire and dock strike, once linked by `return` and `lines`, are not (test/related/demo-related.test.ts).
  *
  * A pair is scored once, when the later of the two is indexed, and kept on both sides with the same score.
  */

@@ -48,9 +48,9 @@ export function wordWeight(rank: number): number {
 let table: WordTable | null = null;
 
 /**
- * Decoded at the first use, so that code which only imports the module (the API's bundle does not) pays nothing.
- * The vectors stay in their signed bytes: they share one step (WORD_VECTOR_STEP), which scales every sum alike and so
- * changes no direction.
+ * Decoded at the first use: once per worker container; a bundle that never embeds a text (the API's) leaves the
+ * vectors out. The vectors stay in their signed bytes: they share one step (WORD_VECTOR_STEP), which scales every
+ * sum alike and so changes no direction.
  */
 function wordTable(): WordTable {
   if (table) return table;
