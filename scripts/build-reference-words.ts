@@ -10,8 +10,8 @@
  * Why a generated list and not the package at run time: the package is 3.6 MB of JSON, which would quadruple the
  * worker's bundle and its cold start; the stems of its 20,000 most frequent words are a few tens of kilobytes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { writeGeneratedModule } from './support/generated-module';
 import { stemmer } from 'stemmer';
 
 /**
@@ -47,11 +47,4 @@ const source = `/**
 export const REFERENCE_WORDS = '${referenceStems(entries).join(' ')}';
 `;
 
-if (process.argv.includes('--check')) {
-  if (readFileSync(OUTPUT, 'utf8') !== source) {
-    console.error('functions/related/reference-words.ts is stale: run npx tsx scripts/build-reference-words.ts');
-    process.exit(1);
-  }
-} else {
-  writeFileSync(OUTPUT, source);
-}
+writeGeneratedModule(OUTPUT, source, 'npx tsx scripts/build-reference-words.ts');

@@ -12,8 +12,9 @@
  * for a file that changes only when this script does. Its 10,000 most frequent words at 8 bits are 1 MB, decoded once
  * per worker container (the API's bundle leaves them out: it never embeds a text).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { writeGeneratedModule } from './support/generated-module';
 
 /** Words kept: the related dev sets rank alike with 5,000, 10,000, 20,000 and 50,000 (docs/related.md); rarer words,
  *  mostly names, are matched exactly by the term vectors. */
@@ -66,11 +67,4 @@ export const VECTOR_WORDS = ${JSON.stringify(built.words.join(' '))};
 export const WORD_VECTORS = '${Buffer.from(built.vectors.buffer).toString('base64')}';
 `;
 
-if (process.argv.includes('--check')) {
-  if (readFileSync(OUTPUT, 'utf8') !== module) {
-    console.error('functions/related/word-vectors.ts is stale: run npx tsx scripts/build-word-vectors.ts');
-    process.exit(1);
-  }
-} else {
-  writeFileSync(OUTPUT, module);
-}
+writeGeneratedModule(OUTPUT, module, 'npx tsx scripts/build-word-vectors.ts');
