@@ -34,7 +34,7 @@ const NAME_WORD_WEIGHT = 1;
 /** The lead: the first characters of the body, where news writing states who, what and where. */
 const LEAD_CHARS = 600;
 /** Bodies past this are cut: the tail of a long article adds little and costs time. */
-const MAX_BODY_CHARS = 60_000;
+export const MAX_BODY_CHARS = 60_000;
 const MAX_TERM_LENGTH = 60;
 
 /** Lines that publishers add around the story and that say nothing about it. */

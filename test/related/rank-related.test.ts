@@ -121,6 +121,18 @@ describe('rankRelated', () => {
     expect(links.map((link) => link.id)).toEqual(['same-subject', 'another-subject']);
   });
 
+  it('relates no pair on meaning alone: the words two articles share must score half of MIN_SCORE on their own', () => {
+    // One shared word of weight 1 beside three of their own: of weight 4, the terms score about 0.03, of weight 3
+    // about 0.05; both under MIN_SCORE alone, and alike texts add 0.1.
+    const text = (own: string, weight: number) => ({ shared: 1, [`${own}1`]: weight, [`${own}2`]: weight, [`${own}3`]: weight });
+    const pair = (weight: number, embedding?: number[]) =>
+      rankRelated(toRank(text('a', weight), { embedding }), [indexed('b', text('b', weight), { embedding })]).map((link) => link.id);
+    expect(pair(4)).toEqual([]);
+    expect(pair(4, axis(0))).toEqual([]);
+    expect(pair(3)).toEqual([]);
+    expect(pair(3, axis(0))).toEqual(['b']);
+  });
+
   it('never links a candidate that shares no term, however alike the embeddings', () => {
     expect(rankRelated(toRank(['a'], { embedding: axis(0) }), [indexed('apart', ['b'], { embedding: axis(0) })])).toEqual([]);
   });

@@ -230,6 +230,11 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(full.embedding).not.toBeNull();
     await h.related.putEntry(full, []);
     expect((await h.related.readEntries(['texts']))[0]).toMatchObject({ sketch: full.sketch, embedding: full.embedding });
+    // A redelivery whose text has a sketch but no embedding (its page now tagged as another language), then neither.
+    await h.related.putEntry({ ...full, embedding: null }, []);
+    const [sketchOnly] = await h.related.readEntries(['texts']);
+    expect(sketchOnly!.sketch).toEqual(full.sketch);
+    expect(sketchOnly!.embedding ?? null).toBeNull();
     await h.related.putEntry({ ...full, sketch: null, embedding: null }, []);
     const [entry] = await h.related.readEntries(['texts']);
     expect(entry!.sketch).toBeNull();

@@ -21,6 +21,11 @@ const RATES = `The central bank raised its main interest rate by a quarter of a 
   increase this year, saying inflation remained too high. Economists had expected the move; mortgage lenders are
   likely to pass the higher borrowing costs on to homeowners, and the currency rose against the dollar.`;
 
+// The rates report in Spanish, with no language tag: its short words (de, la, el, los) are in the English list too.
+const SPANISH = `El banco central subió el martes su principal tipo de interés en un cuarto de punto, la tercera subida de
+  este año, y dijo que la inflación sigue siendo demasiado alta. Los economistas esperaban la decisión; los bancos
+  trasladarán el mayor coste de los préstamos a las familias con hipoteca, y el euro subió frente al dólar.`;
+
 describe('embedText', () => {
   it('places texts on one subject in other words nearer each other than a text on another subject', () => {
     const [match, league, rates] = [MATCH, LEAGUE, RATES].map((text) => embedText(text)!);
@@ -38,11 +43,29 @@ describe('embedText', () => {
     expect(embeddingSimilarity(embedding, embedding)!).toBeCloseTo(1, 6);
   });
 
-  it('needs 20 known words: 19 place no text', () => {
+  it('needs 20 known words, repeats counted: 19 place no text', () => {
     const words = VECTOR_WORDS.split(' ').filter((word) => /^[a-z]+$/.test(word)).slice(300, 320);
     expect(embedText(words.join(' '))).not.toBeNull();
     expect(embedText(words.slice(1).join(' '))).toBeNull();
     expect(embedText(`${words.slice(1).join(' ')} qwzxv vvqzt`)).toBeNull();
+    expect(embedText(`${words.slice(0, 10).join(' ')} ${words.slice(0, 10).join(' ')}`)).not.toBeNull();
+  });
+
+  it('has none for a text most of whose words of four letters or more are not English, tagged or not', () => {
+    expect(embedText(SPANISH)).toBeNull();
+    expect(embedText(SPANISH, 'es')).toBeNull();
+    // Half is enough: names and numbers the vectors do not know leave an English text its embedding.
+    const english = VECTOR_WORDS.split(' ').filter((word) => /^[a-z]{4,}$/.test(word)).slice(300, 330);
+    const unknown = Array.from({ length: 30 }, (_, i) => `zq${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
+    expect(embedText([...english, ...unknown].join(' '))).not.toBeNull();
+    expect(embedText([...english, ...unknown, 'zqzzx'].join(' '))).toBeNull();
+  });
+
+  it('reads no more of a text than the terms read of a body (60,000 characters, and two titles)', () => {
+    // 62,000 characters and not one word.
+    const padding = '. '.repeat(31_000);
+    expect(embedText(`${padding}${MATCH}`)).toBeNull();
+    expect(embedText(`${MATCH}${padding}`)).toEqual(embedText(MATCH));
   });
 
   it('has none for another language, nor for a text with too few known words', () => {
