@@ -5,7 +5,7 @@
  * the related index's reference word list (functions/related/reference-words.ts, 45 KB): the term weights the
  * related articles' quality rests on (docs/related.md), and the word vectors that embed an article's text
  * (functions/related/word-vectors.ts, 1.4 MB of base64: 10,000 words x 100 bytes; 1,004 KB before them, 2,419 KB
- * with them): measured, they add about 10 ms to a cold start's module load (a string literal is scanned, not parsed;
+ * with them): measured, they add 10-20 ms to a cold start's module load (a string literal is scanned, not parsed;
  * it is decoded at the first article).
  */
 export const BUNDLE_TARGETS = [

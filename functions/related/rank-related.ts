@@ -66,7 +66,7 @@ const MIN_TERMS_SCORE = MIN_SCORE / 2;
 const COSINE_WEIGHT = 2;
 /**
  * The embeddings' share of the score: enough to rank articles on one subject in other words above those that share
- * a few words only (BBC dev P@10 +0.016 to +0.019), little enough to keep reports of neighbouring events apart (BASIL
+ * a few words only (BBC dev P@10 +0.015 to +0.019), little enough to keep reports of neighbouring events apart (BASIL
  * and WikiRef within run-to-run noise, ECB+ -0.001 to -0.004); 0.3 costs WikiRef and ECB+ up to 0.012
  * (docs/related.md).
  */

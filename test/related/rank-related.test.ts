@@ -131,6 +131,9 @@ describe('rankRelated', () => {
     expect(pair(4, axis(0))).toEqual([]);
     expect(pair(3)).toEqual([]);
     expect(pair(3, axis(0))).toEqual(['b']);
+    // Two months apart (recency 5/8), the shared words' 0.05 is 0.034, under the floor, though the score, 0.093, is not.
+    const older = { embedding: axis(0), publishedAt: '2026-09-21T10:00:00.000Z' };
+    expect(rankRelated(toRank(text('a', 3), { embedding: axis(0) }), [indexed('b', text('b', 3), older)])).toEqual([]);
   });
 
   it('never links a candidate that shares no term, however alike the embeddings', () => {

@@ -59,13 +59,18 @@ describe('embedText', () => {
     const unknown = Array.from({ length: 30 }, (_, i) => `zq${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
     expect(embedText([...english, ...unknown].join(' '))).not.toBeNull();
     expect(embedText([...english, ...unknown, 'zqzzx'].join(' '))).toBeNull();
+    // Only words of four letters and nothing else count: short words, and words with digits or marks, do not.
+    const others = ['the', 'of', 'and', 'to', 'in', 'is', 'on', 'at', 'by', 'it'];
+    const mixed = Array.from({ length: 40 }, (_, i) => (i % 2 ? `q${i}zqxw` : `zqxw${i}q`));
+    expect(embedText([...english, ...unknown, ...others, ...mixed].join(' '))).not.toBeNull();
   });
 
   it('reads no more of a text than the terms read of a body (60,000 characters, and two titles)', () => {
-    // 62,000 characters and not one word.
-    const padding = '. '.repeat(31_000);
-    expect(embedText(`${padding}${MATCH}`)).toBeNull();
-    expect(embedText(`${MATCH}${padding}`)).toEqual(embedText(MATCH));
+    // Punctuation, not one word: the text's first 62,000 characters are read, the rest not.
+    const padding = (chars: number) => '.'.repeat(chars);
+    expect(embedText(`${padding(62_000 - MATCH.length)}${MATCH}`)).toEqual(embedText(MATCH));
+    expect(embedText(`${padding(62_000)}${MATCH}`)).toBeNull();
+    expect(embedText(`${MATCH}${padding(100_000)}`)).toEqual(embedText(MATCH));
   });
 
   it('has none for another language, nor for a text with too few known words', () => {
