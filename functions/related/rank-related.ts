@@ -59,7 +59,7 @@ export const MIN_SCORE = 0.08;
 /**
  * What the words two articles share must score on their own, at least half of MIN_SCORE: the embeddings lift a pair
  * over the threshold, they do not relate two articles that share one common word (two football reports sharing only
- * "home"). Measured against no such floor: BBC -0.002 shuffled, one or two writes fewer an article (docs/related.md).
+ * "home"). Measured against no such floor: BBC -0.002 shuffled, 0.5-1.2 writes fewer an article (docs/related.md).
  */
 const MIN_TERMS_SCORE = MIN_SCORE / 2;
 /** How much more the pair's own cosine counts than its smoothed one. */
