@@ -141,9 +141,9 @@ export interface StoredRelated {
  */
 export interface RelatedStore {
   /**
-   * The article's entry and its postings, written when its indexing begins: the entry's time, vector and sketch
-   * are set (the last delivery to begin wins); the story and floor an earlier delivery's indexing set are kept.
-   * Postings are written blind.
+   * The article's entry and its postings, written when its indexing begins: the entry's time, vector, sketch and
+   * embedding are set (the last delivery to begin wins); the story and floor an earlier delivery's indexing set
+   * are kept. Postings are written blind.
    */
   putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
   /** Changes an entry's story or floor (an entry that is not there is left so). */

@@ -35,8 +35,9 @@ interface Usage {
 
 /**
  * Articles stored (then related lists asked for) at once. The index is built for concurrent writers (postings go in
- * before candidates are read), and the worker's code and the local server then keep both cores busy: on two cores,
- * 1,000 articles took 48 s four at a time and 43 s eight at a time (sixteen: the same), with the same scores.
+ * before candidates are read), and the worker's code and the local server then keep both cores busy. When this was
+ * chosen, on two cores, 1,000 articles of the index as it then was took 48 s four at a time and 43 s eight at a
+ * time (sixteen: the same), with the same scores; docs/related.md has today's time.
  */
 const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.EVAL_CONCURRENCY ?? 8)) || 1);
 

@@ -17,8 +17,8 @@ export interface StoryCandidate {
  * it was read, and copies indexed at the same moment read each other before either has its story: both then still
  * name their own id. Copies among the candidates (assignStory's resemblance, compared only where the two texts'
  * shingle counts allow a Jaccard index of COPY_RESEMBLANCE) are therefore grouped, and
- * every member takes the group's story: the oldest member's that it had joined (a story that is not the member's
- * own id was assigned, not defaulted), else the oldest member's id. The lists written from these candidates then
+ * every member takes the group's story: that of the oldest member that had joined one (a story that is not the
+ * member's own id was assigned, not defaulted), else the oldest member's id. The lists written from these candidates then
  * name one story per text, whatever their entries said; O(n^2) resemblances over the ~90 candidates an article reads.
  */
 export function unifyCopies<T extends StoryCandidate>(candidates: readonly T[]): T[] {

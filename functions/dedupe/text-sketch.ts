@@ -12,7 +12,7 @@
 
 /** Word shingles: runs of this many words. */
 const SHINGLE = 4;
-/** The sketch keeps the smallest hashes of this many distinct shingles: resemblance to within about +-0.1. */
+/** The sketch keeps the smallest hashes of this many distinct shingles: resemblance to within about +-0.14 (1 / sqrt(48)). */
 export const SKETCH_SIZE = 48;
 /** Shorter texts have too few shingles for a sketch to mean anything: they are no one's copy. */
 export const MIN_WORDS = 30;

@@ -2,7 +2,7 @@
  * An article's term vector: how much each of its terms says about what it is about. Pure.
  *
  * weight(term) = saturation(count) x sqrt(information(term)), over the article's best VECTOR_TERMS terms, L2-normalised:
- * - count: the analyzer's weighted count of the term (a title mention counts 3, the lead 2, a name 1.5 more);
+ * - count: the analyzer's weighted count of the term (a title mention counts 3, the lead 2, a name 1.5 times as much);
  * - saturation: BM25's `c (k1 + 1) / (c + k1)`: the first mentions count almost fully, the tenth far less;
  * - information: how rare the word is in general English, `ln(1 + rank) + 1`, from a reference frequency list
  *   (SUBTLEX-US, reference-words.ts). By Zipf's law a word's probability is about proportional to 1 / rank, so this

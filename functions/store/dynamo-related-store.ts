@@ -51,7 +51,7 @@ export class DynamoRelatedStore implements RelatedStore {
   }
 
   /**
-   * The entry's text-derived part (time, vector, sketch), from the delivery that began last (two deliveries of one
+   * The entry's text-derived part (time, vector, sketch, embedding), from the delivery that began last (two deliveries of one
    * page differ at most in a publication time that fell back to their fetch times); its story and floor, which
    * indexing sets, are left as they are: a second delivery beginning late does not put them back.
    */

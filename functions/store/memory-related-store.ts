@@ -17,12 +17,12 @@ export class MemoryRelatedStore implements RelatedStore {
   readonly laterLinks = new Map<string, Map<string, RelatedLink>>();
   /** Calls per method, for tests and the replay's cost figures. */
   readonly calls = new Map<string, number>();
-  /** Items written by putEntry (postings), putOwnList and putLaterLinks. */
+  /** Items written by putEntry (the entry and its postings), putOwnList and putLaterLinks. */
   itemsWritten = 0;
 
   async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
     this.count('putEntry');
-    // As on the table: this delivery's time, vector and sketch; the story and floor indexing set are kept.
+    // As on the table: this delivery's time, vector, sketch and embedding; the story and floor indexing set are kept.
     const existing = this.entries.get(entry.id);
     this.entries.set(entry.id, existing ? { ...entry, storyId: existing.storyId, floor: existing.floor } : entry);
     for (const posting of postings) {

@@ -3,10 +3,10 @@
  * RelatedStore port (DynamoDB in Lambda and the local stack, memory in the replay and unit tests). The scoring is
  * pure (functions/related/rank-related.ts); this module decides what is read and written. docs/related.md.
  *
- * 1. prepareIndexing (pure): the article's terms, vector, sketch and postings.
+ * 1. prepareIndexing (pure): the article's terms, vector, sketch, embedding and postings.
  * 2. RelatedStore.putEntry: its entry and postings, before anything is read, so that of two articles indexed at
  *    the same moment the one that reads second finds the other.
- * 3. findCandidates: the articles that share its best terms (their postings), then what the best two of those are
+ * 3. findCandidates: the articles that share its best terms (their postings), then what the best four of those are
  *    related to (the second hop), which shares the lesser terms it did not look up.
  * 4. assignStory (functions/dedupe/assign-story.ts), pure, over the candidates.
  * 5. indexArticle: rank the candidates, write each pair on the related article's side (unless it falls below

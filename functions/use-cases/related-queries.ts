@@ -1,6 +1,7 @@
 /**
- * The read side of the related index: an article's related articles, a topic's articles and keyword search, each
- * one or two requests to the store (the links or postings, then the summaries of the page). docs/related.md.
+ * The read side of the related index: an article's related articles and a topic's articles, each two requests to
+ * the store (the links or postings, then the summaries of the page; related articles a third in a rare case), and
+ * keyword search (a Query per term it looks up, then the summaries). docs/related.md.
  */
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
@@ -134,7 +135,8 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
 }
 
 /**
- * The terms a search looks up: each word as a name and as a stemmed keyword, the way articles are indexed; a
+ * The terms a search looks up: each word as written (texts in other languages are indexed unstemmed) and as an
+ * English stem (English keywords and one-word names are indexed stemmed; a longer name's words are terms too); a
  * hyphenated word also by its parts, since one article writes `long-term` and another `long term` (at most
  * MAX_SEARCH_TERMS in all: one Query each).
  */
