@@ -97,6 +97,35 @@ describe('unifyCopies', () => {
     expect(unifyCopies([c!, a!, b!]).map((x) => x.storyId)).toEqual(['c0', 'c0', 'c0']);
   });
 
+  it('groups copies from COPY_RESEMBLANCE on, the threshold included, in resemblance and in length', () => {
+    // 6 of the union's 8 hashes shared (0.75), and 6 shingles against 8 (the shortest length a copy can have).
+    const a = candidate('a', null, { sketch: { shingles: 6, hashes: [1, 2, 3, 4, 5, 6] }, publishedAt: older });
+    const b = candidate('b', null, { sketch: { shingles: 8, hashes: [1, 2, 3, 4, 5, 6, 7, 8] }, publishedAt: newer });
+    expect(unifyCopies([b, a]).map((x) => x.storyId)).toEqual(['a', 'a']);
+  });
+
+  it('leaves texts of lengths no copy can have apart, even when their sketches look alike', () => {
+    // The sketches hold the same smallest hashes, but 6 shingles cannot be three quarters of the union with 100.
+    const short = candidate('short', null, { sketch: { shingles: 6, hashes: [1, 2, 3, 4, 5, 6] }, publishedAt: older });
+    const long = candidate('long', null, { sketch: { shingles: 100, hashes: [1, 2, 3, 4, 5, 6] }, publishedAt: newer });
+    for (const order of [
+      [short, long],
+      [long, short],
+    ]) {
+      expect(unifyCopies(order)).toEqual(order);
+    }
+  });
+
+  it('puts copies of one moment under the id that sorts first, whatever order they come in', () => {
+    const [a, b, c] = ['copy-a', 'copy-b', 'copy-c'].map((id) => candidate(id, wire));
+    for (const order of [
+      [c!, b!, a!],
+      [b!, a!, c!],
+    ]) {
+      expect(unifyCopies(order).map((x) => x.storyId)).toEqual(['copy-a', 'copy-a', 'copy-a']);
+    }
+  });
+
   it('leaves candidates without sketches, and texts of very different lengths, apart', () => {
     const full = candidate('full', wire);
     const none = candidate('none', null);
