@@ -3,6 +3,7 @@
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
 import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../contracts/model';
+import { topicTerm } from '../related/analyze-article';
 import { withholdAddresses } from '../shared/withhold-addresses';
 
 /** How many of an article's terms are shown as its topics. */
@@ -103,6 +104,12 @@ function hostOf(url: string): string {
 /**
  * The heaviest terms as topics, instead of the raw weighted terms: weights are an internal of the ranking and
  * may change meaning, while a topic and its label are what a reader can follow.
+ *
+ * A topic is a value that `/topics/{topic}/articles` looks up under the term itself (topicTerm): the word as the
+ * text wrote it, lowercase (`héloïse`, `ferries`), or else the term. The term alone is not enough: the route stems
+ * one word as English, and a stem stemmed again is not always itself (`héloïs` -> `héloï`, `ostrau-am-se` ->
+ * `ostrau-am-s`), nor is an unstemmed word of another language. A term neither form leads back to is left out: a
+ * topic whose page is empty helps no reader.
  */
 export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
   const seen = new Set<string>();
@@ -111,7 +118,9 @@ export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
     if (topics.length === MAX_TOPICS) break;
     if (term.term.length === 0 || seen.has(term.term)) continue;
     seen.add(term.term);
-    topics.push({ topic: term.term, label: term.label && term.label.length > 0 ? term.label : term.term });
+    const label = term.label && term.label.length > 0 ? term.label : term.term;
+    const topic = [label.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim(), term.term].find((form) => topicTerm(form) === term.term);
+    if (topic !== undefined) topics.push({ topic, label });
   }
   return topics;
 }

@@ -115,7 +115,7 @@ describe('GET /articles/{id}', () => {
     expect(response.json).toMatchObject({ id: articleId(0), body: 'First paragraph.\n\nSecond paragraph.', storyId: articleId(0) });
     expect(response.json.topics).toEqual([
       { topic: 'vladimir putin', label: 'Vladimir Putin' },
-      { topic: 'election', label: 'election' },
+      { topic: 'elections', label: 'elections' },
     ]);
     expect(response.json).not.toHaveProperty('terms');
   });

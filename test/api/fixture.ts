@@ -28,7 +28,7 @@ export function sampleArticles(): Article[] {
         n % 3 === 0
           ? [
               { term: 'vladimir putin', weight: 0.9, kind: 'entity', label: 'Vladimir Putin' },
-              { term: 'election', weight: 0.4, kind: 'keyword' },
+              { term: 'elect', weight: 0.4, kind: 'keyword', label: 'elections' },
             ]
           : [],
     }),
