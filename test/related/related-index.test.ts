@@ -35,6 +35,11 @@ const TEXTS = {
     'Austria counts cost of Danube flood',
     'Insurers in Austria estimated the damage after the Danube flood around Vienna. Residents returned to homes filled with mud; the Danube fell slowly.',
   ],
+  // Names fill its best terms: `ferry` and `sails` are only in the headline.
+  ferry: [
+    'Lake Seeborn ferry sails again after 41 years',
+    'Captain Héloïse Marchetti steered the Ostrau-am-See boat across Lake Seeborn to Kelling on Saturday. Héloïse Marchetti said Ostrau-am-See and Kelling expect visitors, and Captain Marchetti thanked the Kelling council. The Ostrau-am-See pier was repaired by the Kelling council.',
+  ],
   chess: [
     'Magnus Carlsen wins rapid chess title',
     'Magnus Carlsen won the world rapid chess championship in Samarkand, beating Ian Nepomniachtchi in the final round of the chess event.',
@@ -374,6 +379,16 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     await expect(h.queries.search('chess', { limit: 1, cursor: floods.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(h.queries.search('chess', { limit: 1, cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
     expect(await h.queries.search('!!!', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("finds an article by the words of its headline, which its best terms can leave out", async () => {
+    const h = await harness(kind);
+    await h.store(draft('f1', 'flood1', 0));
+    const { article } = await h.store(draft('ferry', 'ferry', 1));
+    expect(article.terms.map((term) => term.term)).not.toContain('ferri');
+    for (const words of ['ferry', 'sails', 'Ferry sails']) {
+      expect((await h.queries.search(words, { limit: 10 })).items.map((item) => item.id)).toEqual(['ferry']);
+    }
   });
 });
 
