@@ -42,7 +42,7 @@ describe('checkCommentBody', () => {
 });
 
 describe('userFromClaims', () => {
-  const claims = { sub: 'user-1', username: 'ada', client_id: 'c', exp: '1795179600' };
+  const claims = { sub: 'user-1', username: 'ada', client_id: 'c', token_use: 'access', exp: '1795179600' };
 
   it('reads sub, username and the moderators group', () => {
     expect(userFromClaims(claims)).toEqual({ id: 'user-1', name: 'ada', isModerator: false });
@@ -52,12 +52,15 @@ describe('userFromClaims', () => {
   it.each([
     ['no claims', undefined],
     ['a string', 'sub=user-1'],
-    ['no sub', { username: 'ada' }],
-    ['an empty sub', { sub: '', username: 'ada' }],
-    ['no username', { sub: 'user-1' }],
-    ['a blank username', { sub: 'user-1', username: '  ' }],
-    ['a username that is not a string', { sub: 'user-1', username: ['ada'] }],
-    ['an overlong sub', { sub: 'x'.repeat(129), username: 'ada' }],
+    ['no sub', { token_use: 'access', username: 'ada' }],
+    ['an empty sub', { token_use: 'access', sub: '', username: 'ada' }],
+    ['no username', { token_use: 'access', sub: 'user-1' }],
+    ['a blank username', { token_use: 'access', sub: 'user-1', username: '  ' }],
+    ['a username that is not a string', { token_use: 'access', sub: 'user-1', username: ['ada'] }],
+    ['an overlong sub', { token_use: 'access', sub: 'x'.repeat(129), username: 'ada' }],
+    // API Gateway's JWT authorizer lets a Cognito ID token through (its aud is the app client).
+    ['an ID token', { sub: 'user-1', username: 'ada', aud: 'c', token_use: 'id' }],
+    ['a token that does not say what it is', { sub: 'user-1', username: 'ada', client_id: 'c' }],
   ])('names nobody with %s', (_, value) => {
     expect(userFromClaims(value)).toBeNull();
   });
@@ -67,7 +70,8 @@ describe('userFromClaims', () => {
     ['API Gateway, two groups', '[readers moderators]', ['readers', 'moderators']],
     ['a JSON array in a string', '["readers","moderators"]', ['readers', 'moderators']],
     ['a real array', ['moderators', 7], ['moderators']],
-    ['commas', 'readers, moderators', ['readers', 'moderators']],
+    ['a group name holding a comma, as Cognito allows', '[editors,moderators]', ['editors,moderators']],
+    ['whitespace without brackets', 'readers moderators', ['readers', 'moderators']],
     ['empty brackets', '[]', []],
     ['nothing', undefined, []],
     ['a number', 5, []],
@@ -77,6 +81,7 @@ describe('userFromClaims', () => {
 
   it('does not take a group whose name only contains "moderators"', () => {
     expect(userFromClaims({ ...claims, 'cognito:groups': '[not-moderators moderators-pending]' })?.isModerator).toBe(false);
+    expect(userFromClaims({ ...claims, 'cognito:groups': '[editors,moderators]' })?.isModerator).toBe(false);
   });
 });
 
