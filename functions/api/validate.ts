@@ -160,7 +160,8 @@ export function parseSourceId(raw: string | undefined): string | undefined {
 export function parseSearchWords(raw: string): string {
   const words = collapse(raw);
   if (words.length === 0) throw new RequestError(400, 'invalid_query', 'q must contain at least one word');
-  if (words.length > MAX_SEARCH_LENGTH) {
+  // Counted in code points, as the topic is: an emoji is one character, not two UTF-16 units.
+  if ([...words].length > MAX_SEARCH_LENGTH) {
     throw new RequestError(400, 'invalid_query', `q must be at most ${MAX_SEARCH_LENGTH} characters`);
   }
   return words;

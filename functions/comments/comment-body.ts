@@ -8,7 +8,7 @@ export const MAX_COMMENT_LENGTH = 2000;
 
 export type CommentBodyCheck =
   | { readonly ok: true; readonly body: string }
-  | { readonly ok: false; readonly problem: 'empty' | 'too-long' | 'unprintable'; readonly message: string };
+  | { readonly ok: false; readonly problem: 'empty' | 'not-text' | 'too-long' | 'unprintable'; readonly message: string };
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF and CR stay)
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -22,7 +22,10 @@ export function commentLength(text: string): number {
 }
 
 export function checkCommentBody(value: unknown): CommentBodyCheck {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (value !== undefined && typeof value !== 'string') {
+    return { ok: false, problem: 'not-text', message: 'the comment\'s "body" must be a string' };
+  }
+  if (value === undefined || value.trim() === '') {
     return { ok: false, problem: 'empty', message: 'a comment needs some text' };
   }
   if (commentLength(value) > MAX_COMMENT_LENGTH) {

@@ -129,6 +129,8 @@ describe('POST /articles/{id}/comments', () => {
     ['an empty body', { body: '' }, 'comment_empty'],
     ['only whitespace', { body: '   \n' }, 'comment_empty'],
     ['no body field', {}, 'comment_empty'],
+    ['a body that is not text', { body: 5 }, 'invalid_body'],
+    ['a null body', { body: null }, 'invalid_body'],
     ['2,001 characters', { body: 'x'.repeat(2001) }, 'comment_too_long'],
     ['a control character', { body: 'a\u0007' }, 'invalid_body'],
     ['not JSON', '{"body": "hi"', 'invalid_body'],

@@ -176,6 +176,9 @@ describe('query values', () => {
   it('collapses search words and takes 1 to 200 characters of them', () => {
     expect(parseSearchWords('  pine \n hollow ')).toBe('pine hollow');
     expect(parseSearchWords('w'.repeat(200))).toHaveLength(200);
+    // Characters are code points, as for topics: 200 emoji are 400 UTF-16 units.
+    expect([...parseSearchWords('😀'.repeat(200))]).toHaveLength(200);
+    expect(refusal(() => parseSearchWords('😀'.repeat(201)))).toMatchObject({ statusCode: 400, code: 'invalid_query' });
     expect(refusal(() => parseSearchWords(' \t '))).toMatchObject({
       statusCode: 400,
       code: 'invalid_query',

@@ -24,8 +24,10 @@ describe('checkCommentBody', () => {
   it.each([
     ['an empty string', '', 'empty'],
     ['only whitespace', ' \n\t ', 'empty'],
-    ['a number', 42, 'empty'],
-    ['null', null, 'empty'],
+    ['no body at all', undefined, 'empty'],
+    ['a number', 42, 'not-text'],
+    ['null', null, 'not-text'],
+    ['an array of text', ['hi'], 'not-text'],
     ['2,001 characters', 'x'.repeat(MAX_COMMENT_LENGTH + 1), 'too-long'],
     ['2,001 emoji', '😀'.repeat(MAX_COMMENT_LENGTH + 1), 'too-long'],
     ['a NUL', 'a\u0000b', 'unprintable'],
