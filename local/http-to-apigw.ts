@@ -8,6 +8,7 @@
  * the handler; accepted, its claims go where API Gateway puts them.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requiresSignIn } from '../functions/api/match-route';
@@ -35,6 +36,9 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   const now = Date.now();
   const method = (req.method ?? 'GET').toUpperCase();
   const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // A text body that is not UTF-8 is handed over as its bytes, base64-encoded, so that the handler can refuse it:
+  // decoded here, its broken bytes would reach the handler as U+FFFD, which a reader may also have typed.
+  const asText = isText && isUtf8(body);
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: '$default',
@@ -59,12 +63,12 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
       time: apiGatewayTime(new Date(now)),
       timeEpoch: now,
     },
-    isBase64Encoded: body.length > 0 && !isText,
+    isBase64Encoded: body.length > 0 && !asText,
   };
   if (cookies && cookies.length > 0) event.cookies = cookies;
   const parameters = queryStringParameters(rawQueryString);
   if (parameters) event.queryStringParameters = parameters;
-  if (body.length > 0) event.body = isText ? body.toString('utf8') : body.toString('base64');
+  if (body.length > 0) event.body = asText ? body.toString('utf8') : body.toString('base64');
   return event;
 }
 

@@ -122,18 +122,30 @@ export function parseCommentId(segment: string): string {
   return id;
 }
 
+/** Refuses bytes that are not UTF-8 instead of reading them as U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * A request body that must be a JSON object: `application/json` (any charset parameter), at most 64 KiB, and valid
- * JSON. API Gateway hands a JSON body over as text; a base64-encoded one (another content type) is refused by type.
+ * A request body that must be a JSON object: `application/json` (any charset parameter), at most 64 KiB, UTF-8, and
+ * valid JSON. API Gateway hands a JSON body over as text; a base64-encoded one (another content type) is refused by
+ * type, and one whose bytes are not UTF-8 (the local transport hands those over as bytes) as not UTF-8.
  */
 export function readJsonObject(body: string | undefined, isBase64Encoded: boolean | undefined, contentType: string | undefined): Record<string, unknown> {
   if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
     throw new RequestError(415, 'unsupported_media_type', 'send the body as application/json');
   }
   const raw = body ?? '';
-  const text = isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > MAX_REQUEST_BODY_BYTES) {
+  const bytes = isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  if ((bytes ? bytes.length : Buffer.byteLength(raw)) > MAX_REQUEST_BODY_BYTES) {
     throw new RequestError(413, 'payload_too_large', `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
+  }
+  let text = raw;
+  if (bytes) {
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      throw new RequestError(400, 'invalid_body', 'the body is not UTF-8');
+    }
   }
   let parsed: unknown;
   try {

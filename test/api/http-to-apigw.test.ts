@@ -98,6 +98,12 @@ describe('toApiGatewayEvent', () => {
     expect(events[0]).toMatchObject({ body: '{"a":"é"}', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
     expect(events[1]).toMatchObject({ body: 'AP8B', isBase64Encoded: true, requestContext: { http: { method: 'PUT' } } });
   });
+
+  it('passes a text body that is not UTF-8 as its bytes, for the handler to refuse', async () => {
+    const broken = Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    await fetch(`${origin}/articles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: broken });
+    expect(events[0]).toMatchObject({ body: broken.toString('base64'), isBase64Encoded: true });
+  });
 });
 
 describe('writeResult', () => {

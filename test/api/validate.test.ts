@@ -250,6 +250,18 @@ describe('readJsonObject', () => {
     });
   });
 
+  it('refuses a base64-encoded body whose bytes are not UTF-8 with 400, rather than read them as U+FFFD', () => {
+    const broken = Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    expect(refusal(() => readJsonObject(broken.toString('base64'), true, json))).toEqual({
+      name: 'RequestError',
+      statusCode: 400,
+      code: 'invalid_body',
+      message: 'the body is not UTF-8',
+    });
+    // A typed U+FFFD is a character like any other.
+    expect(readJsonObject(Buffer.from('{"body":"\uFFFD"}').toString('base64'), true, json)).toEqual({ body: '\uFFFD' });
+  });
+
   it('refuses a body over 64 KiB in UTF-8 bytes with 413, and takes one at the limit', () => {
     const at = `{"body":"${'x'.repeat(MAX_REQUEST_BODY_BYTES - 11)}"}`;
     expect(Buffer.byteLength(at)).toBe(MAX_REQUEST_BODY_BYTES);
