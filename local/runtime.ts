@@ -22,6 +22,7 @@ import { createWebServer } from './web-server';
 import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
+import { lockDataDir } from './data-dir-lock';
 import {
   createDynamoClients,
   localAwsIdentity,
@@ -86,6 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    stoppers.push(lockDataDir(dataDir));
     const identity = localAwsIdentity();
     const dynamo = options.dynamoEndpoint
       ? externalServer(options.dynamoEndpoint)

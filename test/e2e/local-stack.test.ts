@@ -179,6 +179,20 @@ describe('local stack with the demo sources', () => {
     expect((await getJson(`${stack.baseUrl}/articles/${id}`)).body.commentCount).toBe(0);
   }, 60_000);
 
+  it('refuses a second start on a data dir in use, in one line, and the first keeps serving', async () => {
+    const failed = await startStackProcess({ dataDir: stack.dataDir, readyTimeoutMs: 20_000 }).then(
+      async (second) => {
+        await second.stop('SIGKILL');
+        return null;
+      },
+      (error: unknown) => (error as Error).message,
+    );
+    expect(failed).toContain('local stack exited early');
+    expect(failed).toContain(`newsweave: ${stack.dataDir} is in use by another Newsweave (pid `);
+    expect(failed).not.toContain('    at ');
+    expect((await getJson(`${stack.baseUrl}/articles?limit=1`)).status).toBe(200);
+  }, 30_000);
+
   it('keeps what was ingested across a restart, stores nothing twice, and stops cleanly on SIGTERM within 5 s', async () => {
     const { body: before } = await getJson(`${stack.baseUrl}/articles?limit=100`);
     const first = await stack.stop('SIGTERM');
