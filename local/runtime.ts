@@ -87,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    stoppers.push(lockDataDir(dataDir));
+    stoppers.push(lockDataDir(dataDir, { port: options.port }));
     const identity = localAwsIdentity();
     const dynamo = options.dynamoEndpoint
       ? externalServer(options.dynamoEndpoint)

@@ -5,9 +5,14 @@
  *
  *   curl -X POST -H "authorization: Bearer $(npm run --silent token -- ada)" -H 'content-type: application/json' \
  *     -d '{"body":"Hello"}' http://localhost:3000/articles/<id>/comments
+ *
+ * A token is bound to its data dir's key and to its port (the issuer's address): when no `npm start` runs on that
+ * data dir, or the one that runs listens on another port, it says so on stderr (the token is still printed: one may
+ * be made before the stack starts).
  */
 import { parseArgs } from 'node:util';
 import { LocalConfigError, readLocalConfig } from '../local/config';
+import { runningOwner } from '../local/data-dir-lock';
 import { DEFAULT_TOKEN_SECONDS, loadLocalIssuer } from '../local/oidc-issuer';
 
 const USAGE = 'usage: npm run --silent token -- <username> [--moderator] [--expires-in <seconds>]';
@@ -27,6 +32,12 @@ async function main(): Promise<void> {
   const { dataDir, port } = readLocalConfig();
   const issuer = await loadLocalIssuer({ dataDir, port });
   console.log(await issuer.issueAccessToken({ username: positionals[0]!, moderator: values.moderator, expiresInSeconds }));
+  const owner = runningOwner(dataDir);
+  if (!owner) {
+    console.error(`token: no npm start runs on ${dataDir} now: this token is for one started there on port ${port}`);
+  } else if (owner.port !== null && owner.port !== port) {
+    console.error(`token: the npm start on ${dataDir} listens on port ${owner.port}, not ${port}: set PORT=${owner.port}, or it refuses this token`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,9 @@
  * only through HTTP, as a client would.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
@@ -10,9 +13,13 @@ import { REPO_ROOT, getJson, processGroupSurvives, startStackProcess, waitFor, t
 
 /** `npm run --silent token -- <args>` for the stack's data dir and port, as the README says to run it. */
 async function token(...args: string[]): Promise<string> {
-  const env = { ...process.env, PORT: String(stack.port), NEWSWEAVE_DATA_DIR: stack.dataDir };
-  const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'token', '--', ...args], { cwd: REPO_ROOT, env });
+  const { stdout, stderr } = await tokenRun({ PORT: String(stack.port), NEWSWEAVE_DATA_DIR: stack.dataDir }, args);
+  expect(stderr).toBe('');
   return stdout.trim();
+}
+
+function tokenRun(env: Record<string, string>, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)('npm', ['run', '--silent', 'token', '--', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
 }
 
 let stack: StackProcess;
@@ -177,6 +184,14 @@ describe('local stack with the demo sources', () => {
     expect((await remove(await token('bob'))).status).toBe(403);
     expect((await remove(await token('mo', '--moderator'))).status).toBe(204);
     expect((await getJson(`${stack.baseUrl}/articles/${id}`)).body.commentCount).toBe(0);
+
+    // A token for another port, or a data dir no stack runs on, is still made, and says why it will be refused.
+    const elsewhere = await tokenRun({ PORT: String(stack.port + 1), NEWSWEAVE_DATA_DIR: stack.dataDir }, ['ada']);
+    expect(elsewhere.stderr).toContain(`listens on port ${stack.port}, not ${stack.port + 1}: set PORT=${stack.port}`);
+    expect((await post(elsewhere.stdout.trim(), 'wrong port')).status).toBe(401);
+    const nowhere = await tokenRun({ PORT: String(stack.port), NEWSWEAVE_DATA_DIR: mkdtempSync(join(tmpdir(), 'newsweave-none-')) }, ['ada']);
+    expect(nowhere.stderr).toContain('token: no npm start runs on ');
+    expect((await post(nowhere.stdout.trim(), 'wrong data dir')).status).toBe(401);
   }, 60_000);
 
   it('refuses a second start on a data dir in use, in one line, and the first keeps serving', async () => {
