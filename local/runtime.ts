@@ -87,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    stoppers.push(lockDataDir(dataDir, { port: options.port }));
+    stoppers.push(await lockDataDir(dataDir, { port: options.port, waitMs: DATA_DIR_WAIT_MS }));
     const identity = localAwsIdentity();
     const dynamo = options.dynamoEndpoint
       ? externalServer(options.dynamoEndpoint)
@@ -224,6 +224,9 @@ async function startLocalServer(start: () => Promise<LocalServer>, what: string,
     );
   }
 }
+
+/** How long a start waits for a stack stopped a moment ago on the same data dir to end (its shutdown takes up to 4.5 s). */
+const DATA_DIR_WAIT_MS = 6_000;
 
 /** Only this machine by default: the local stack has no authentication, and its ops page can redrive the DLQ. */
 export const DEFAULT_HOST = '127.0.0.1';

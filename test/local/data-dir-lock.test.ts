@@ -1,52 +1,77 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUseError, LOCK_FILE, lockDataDir, runningOwner } from '../../local/data-dir-lock';
+import { DataDirInUseError, isRunning, LOCK_FILE, lockDataDir, runningOwner } from '../../local/data-dir-lock';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'newsweave-lock-'));
 /** The pid of a process that has ended. */
 const endedPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 
 describe('lockDataDir', () => {
-  it('takes a free data dir and gives it back', () => {
+  it('takes a free data dir and gives it back', async () => {
     const dir = freshDir();
     expect(runningOwner(dir)).toBeNull();
-    const release = lockDataDir(dir, { port: 4710 });
+    const release = await lockDataDir(dir, { port: 4710 });
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n4710\n`);
     expect(runningOwner(dir)).toEqual({ pid: process.pid, port: 4710 });
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     expect(runningOwner(dir)).toBeNull();
-    lockDataDir(dir)();
+    (await lockDataDir(dir))();
   });
 
-  it('refuses a data dir a running process holds, naming it and what to do', () => {
+  it('refuses a data dir a running process holds, naming it and what to do', async () => {
     const dir = freshDir();
     // This test's own process plays the other Newsweave: the lock is asked for on behalf of another pid.
-    lockDataDir(dir);
-    const second = () => lockDataDir(dir, { pid: endedPid() });
-    expect(second).toThrow(DataDirInUseError);
-    expect(second).toThrow(`${dir} is in use by another Newsweave (pid ${process.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder`);
+    await lockDataDir(dir);
+    const second = lockDataDir(dir, { pid: endedPid(), waitMs: 300 });
+    await expect(second).rejects.toThrow(DataDirInUseError);
+    await expect(second).rejects.toThrow(
+      `${dir} is in use by another Newsweave (pid ${process.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder`,
+    );
   });
 
-  it('takes over a lock whose process is gone, or that names nobody', () => {
+  it('waits for a holder that is ending, as a stack stopped a moment ago is', async () => {
+    const dir = freshDir();
+    const holder = spawn('sleep', ['0.5']);
+    writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n3000\n`);
+    expect(runningOwner(dir)).toEqual({ pid: holder.pid, port: 3000 });
+    const release = await lockDataDir(dir, { waitMs: 10_000 });
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n\n`);
+    release();
+  });
+
+  it('takes over a lock whose process is gone, or that names nobody', async () => {
     for (const content of [`${endedPid()}\n3000\n`, 'not a pid\n', '']) {
       const dir = freshDir();
       writeFileSync(join(dir, LOCK_FILE), content);
       expect(runningOwner(dir)).toBeNull();
-      const release = lockDataDir(dir);
+      const release = await lockDataDir(dir);
       expect(readFileSync(join(dir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
       release();
     }
   });
 
-  it('leaves a lock another process took since alone when giving its own back', () => {
+  it('leaves a lock another process took since alone when giving its own back', async () => {
     const dir = freshDir();
-    const release = lockDataDir(dir);
+    const release = await lockDataDir(dir);
     writeFileSync(join(dir, LOCK_FILE), '1\n');
     release();
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('1\n');
+  });
+});
+
+describe('isRunning', () => {
+  it('counts a killed process its parent has not reaped (a zombie) as ended', async () => {
+    // The shell starts `true` in the background, prints its pid and becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 3']);
+    const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+    expect(isRunning(zombie)).toBe(false);
+    expect(isRunning(parent.pid!)).toBe(true);
+    parent.kill('SIGKILL');
   });
 });
