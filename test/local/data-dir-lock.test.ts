@@ -65,13 +65,14 @@ describe('lockDataDir', () => {
 
 describe('isRunning', () => {
   it('counts a killed process its parent has not reaped (a zombie) as ended', async () => {
-    // The shell starts `true` in the background, prints its pid and becomes `sleep`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 3']);
+    // The shell starts a short sleep in the background, prints its pid and becomes a long sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 10']);
     const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+    const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').match(/\) (\S)/)?.[1];
+    for (let waited = 0; state() !== 'Z' && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(state()).toBe('Z');
     expect(isRunning(zombie)).toBe(false);
     expect(isRunning(parent.pid!)).toBe(true);
     parent.kill('SIGKILL');
-  });
+  }, 15_000);
 });
