@@ -504,7 +504,7 @@ the table above computed from that run:
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-The write units above about 20-23 per article (8 to 14 postings, the entry, the own list, the article and its two
+The write units above about 22-27 per article (8 to 14 postings, the entry, the own list, the article and its two
 listing-index entries, the URL and source records) are the related index's later links: one item under each earlier
 article that an article enters the related list of (docs/related.md, "Measured"), about half of the total on WikiRef
 and ECB+, more on BASIL and BBC.
