@@ -4,7 +4,8 @@
  * is started; a lock whose process is gone (killed, crashed) is taken over. It names the stack's port too, so that
  * `npm run token` can tell a reader whose PORT or data dir does not match a running stack.
  */
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'newsweave.pid';
@@ -33,54 +34,92 @@ export interface LockOptions {
 export async function lockDataDir(dataDir: string, options: LockOptions = {}): Promise<() => void> {
   const path = join(dataDir, LOCK_FILE);
   const pid = options.pid ?? process.pid;
+  const content = `${pid}\n${options.port ?? ''}\n`;
   const deadline = Date.now() + (options.waitMs ?? 0);
   for (;;) {
-    try {
-      writeFileSync(path, `${pid}\n${options.port ?? ''}\n`, { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = readOwner(path);
+    // Written aside, then linked: the lock appears whole or not at all, and of two starters one link wins.
+    if (linkWhole(path, content)) break;
+    const held = readFileOrNull(path);
+    if (held === null) continue;
+    const holder = parseOwner(held);
     if (holder !== null && holder.pid !== pid && isRunning(holder.pid)) {
       if (Date.now() >= deadline) {
         throw new DataDirInUseError(
-          `${dataDir} is in use by another Newsweave (pid ${holder.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder`,
+          `${dataDir} is in use by another Newsweave (pid ${holder.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder ` +
+            `(if no Newsweave runs, remove ${path})`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
-    // Left by a process that is gone, or by nobody: take it over (another starter may be as quick: `wx` decides).
-    try {
-      unlinkSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    // Left by a process that is gone: moved aside, and removed only if it is still the lock that was read (another
+    // starter may have taken it over and written its own meanwhile, which is then put back).
+    takeOver(path, held);
   }
   return () => {
-    if (readOwner(path)?.pid === pid) unlinkSync(path);
+    if (parseOwner(readFileOrNull(path) ?? '')?.pid === pid) unlinkSync(path);
   };
+}
+
+function linkWhole(path: string, content: string): boolean {
+  const aside = `${path}.${process.pid}.${randomUUID()}`;
+  writeFileSync(aside, content);
+  try {
+    linkSync(aside, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function takeOver(path: string, read: string): void {
+  const aside = `${path}.stale.${process.pid}.${randomUUID()}`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (readFileOrNull(aside) !== read) {
+    // Not the one read: another starter's, taken since. Put back (unless a third has linked one meanwhile).
+    try {
+      linkSync(aside, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+function readFileOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 /** The stack that holds the data dir and still runs, or null. */
 export function runningOwner(dataDir: string): DataDirOwner | null {
-  const owner = readOwner(join(dataDir, LOCK_FILE));
+  const owner = parseOwner(readFileOrNull(join(dataDir, LOCK_FILE)) ?? '');
   return owner && isRunning(owner.pid) ? owner : null;
 }
 
-function readOwner(path: string): DataDirOwner | null {
-  try {
-    const [pidLine = '', portLine = ''] = readFileSync(path, 'utf8').split('\n');
-    const pid = /^[0-9]{1,10}$/.test(pidLine) ? Number(pidLine) : 0;
-    const port = /^[0-9]{1,5}$/.test(portLine) ? Number(portLine) : null;
-    return pid > 0 ? { pid, port } : null;
-  } catch {
-    return null;
-  }
+function parseOwner(content: string): DataDirOwner | null {
+  const [pidLine = '', portLine = ''] = content.split('\n');
+  const pid = /^[0-9]{1,10}$/.test(pidLine) ? Number(pidLine) : 0;
+  const port = /^[0-9]{1,5}$/.test(portLine) ? Number(portLine) : null;
+  return pid > 0 ? { pid, port } : null;
 }
 
-/** Whether the process runs: a killed one its parent has not reaped yet (a zombie, state Z in Linux's /proc) does not. */
+/**
+ * Whether a Newsweave may run as this process: a killed one its parent has not reaped yet (a zombie, state Z in
+ * Linux's /proc) does not, nor does a process that is not Node.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -93,7 +132,8 @@ export function isRunning(pid: number): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // `<pid> (<command>) <state> ...`; the command may hold a parenthesis itself.
     const state = stat.charAt(stat.lastIndexOf(')') + 2);
-    return state !== 'Z' && state !== 'X';
+    // A pid a crashed stack left may be another program's since (a reboot, a container restarted): only Node runs one.
+    return state !== 'Z' && state !== 'X' && /node/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return false;
   }

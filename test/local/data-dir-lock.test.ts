@@ -29,13 +29,14 @@ describe('lockDataDir', () => {
     const second = lockDataDir(dir, { pid: endedPid(), waitMs: 300 });
     await expect(second).rejects.toThrow(DataDirInUseError);
     await expect(second).rejects.toThrow(
-      `${dir} is in use by another Newsweave (pid ${process.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder`,
+      `${dir} is in use by another Newsweave (pid ${process.pid}): stop it, or set NEWSWEAVE_DATA_DIR to another folder ` +
+        `(if no Newsweave runs, remove ${join(dir, LOCK_FILE)})`,
     );
   });
 
   it('waits for a holder that is ending, as a stack stopped a moment ago is', async () => {
     const dir = freshDir();
-    const holder = spawn('sleep', ['0.5']);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 500)']);
     writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n3000\n`);
     expect(runningOwner(dir)).toEqual({ pid: holder.pid, port: 3000 });
     const release = await lockDataDir(dir, { waitMs: 10_000 });
@@ -72,7 +73,23 @@ describe('isRunning', () => {
     for (let waited = 0; state() !== 'Z' && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(state()).toBe('Z');
     expect(isRunning(zombie)).toBe(false);
-    expect(isRunning(parent.pid!)).toBe(true);
     parent.kill('SIGKILL');
   }, 15_000);
+
+  it('counts Node as running, and a process that is not Node (a pid reused since a crash) as not', async () => {
+    expect(isRunning(process.pid)).toBe(true);
+    const other = spawn('sleep', ['5']);
+    await new Promise((resolve) => other.once('spawn', resolve));
+    expect(isRunning(other.pid!)).toBe(false);
+    other.kill('SIGKILL');
+  });
+
+  it('takes over a lock whose pid is now another program', async () => {
+    const dir = freshDir();
+    const other = spawn('sleep', ['5']);
+    await new Promise((resolve) => other.once('spawn', resolve));
+    writeFileSync(join(dir, LOCK_FILE), `${other.pid}\n3000\n`);
+    (await lockDataDir(dir))();
+    other.kill('SIGKILL');
+  });
 });
