@@ -4,7 +4,7 @@
  *
  * Cognito access tokens carry `sub`, `username`, `token_use: access` and, for a user in a group, `cognito:groups`.
  * API Gateway turns every claim into a string, an array as `[a b]` (Cognito's group names hold no whitespace); a
- * hand-made event or another authorizer may give a real array or JSON.
+ * hand-made event may give a real array.
  *
  * API Gateway's JWT authorizer accepts a Cognito ID token too (its `aud` is the app client, as an access token's
  * `client_id` is): an ID token tells a client who signed in, it does not authorise calls, so one is refused here.
@@ -34,23 +34,15 @@ export function userFromClaims(claims: unknown): User | null {
 }
 
 /**
- * `[moderators]`, `[a b]`, `["a","b"]`, `a b`, `["a"]` as an array, or nothing: the groups, in any of these. Never
- * split at commas: a Cognito group name may hold one (`editors,moderators` is one group, not a moderator's).
+ * `[moderators]`, `[a b]`, `a b`, `["a"]` as an array, or nothing: the groups, in any of these. A string is split at
+ * whitespace only, as API Gateway joins them, and never read as JSON or split at commas: a Cognito group name may hold
+ * both (`editors,moderators` or `"moderators"` is one group, not a moderator's).
  */
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
   if (typeof value !== 'string') return [];
   const text = value.trim();
-  if (text.startsWith('[') && text.endsWith(']')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.filter((item): item is string => typeof item === 'string');
-    } catch {
-      // Not JSON: API Gateway's own `[a b]` form.
-    }
-    return splitGroups(text.slice(1, -1));
-  }
-  return splitGroups(text);
+  return splitGroups(text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text);
 }
 
 function splitGroups(text: string): string[] {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Comment } from '../../functions/contracts/model';
-import { ADA, BOB, MODERATOR, apiEvent, signedInEvent, type TestUser } from './events';
+import { ADA, BOB, MODERATOR, apiEvent, claimsOf, signedInEvent, type TestUser } from './events';
 import { COMMENT_IDS, apiFixture, articleId } from './fixture';
 
 const id = articleId(0);
@@ -119,9 +119,16 @@ describe('POST /articles/{id}/comments', () => {
       method: 'POST',
       body: '{"body":"hi"}',
       headers: { 'content-type': 'application/json' },
-      claims: { sub: 'x' },
+      claims: { sub: 'x', token_use: 'access' },
     });
     expect((await api.handler(claimsWithoutName)).statusCode).toBe(401);
+    const idToken = apiEvent(`/articles/${quiet}/comments`, {
+      method: 'POST',
+      body: '{"body":"hi"}',
+      headers: { 'content-type': 'application/json' },
+      claims: { ...claimsOf(ADA), token_use: 'id' },
+    });
+    expect((await api.handler(idToken)).statusCode).toBe(401);
     expect(api.comments.comments.size).toBe(3);
   });
 

@@ -70,7 +70,8 @@ describe('userFromClaims', () => {
   it.each([
     ['API Gateway, one group', '[moderators]', ['moderators']],
     ['API Gateway, two groups', '[readers moderators]', ['readers', 'moderators']],
-    ['a JSON array in a string', '["readers","moderators"]', ['readers', 'moderators']],
+    // Cognito allows quotes and commas in a group name: a string is never read as JSON.
+    ['a group name that looks like JSON', '["readers","moderators"]', ['"readers","moderators"']],
     ['a real array', ['moderators', 7], ['moderators']],
     ['a group name holding a comma, as Cognito allows', '[editors,moderators]', ['editors,moderators']],
     ['whitespace without brackets', 'readers moderators', ['readers', 'moderators']],
@@ -84,6 +85,7 @@ describe('userFromClaims', () => {
   it('does not take a group whose name only contains "moderators"', () => {
     expect(userFromClaims({ ...claims, 'cognito:groups': '[not-moderators moderators-pending]' })?.isModerator).toBe(false);
     expect(userFromClaims({ ...claims, 'cognito:groups': '[editors,moderators]' })?.isModerator).toBe(false);
+    expect(userFromClaims({ ...claims, 'cognito:groups': '["moderators"]' })?.isModerator).toBe(false);
   });
 });
 
