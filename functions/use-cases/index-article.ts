@@ -22,7 +22,7 @@ import { termVector } from '../related/term-weight';
 import { embedText } from '../related/text-embedding';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
-/** Terms an article is posted under (its topics). */
+/** An article's best terms, each posted: its topics (with up to MAX_TITLE_POSTINGS of its title posted besides). */
 export const POSTED_TERMS = 8;
 /**
  * Terms of the title an article is posted under besides its best ones, at most: a reader searches for the words of
@@ -56,10 +56,11 @@ export interface ArticleToIndex extends ArticleText {
 export interface PreparedArticle {
   /** The entry as indexing begins: the article is its own story until its candidates say otherwise. */
   readonly entry: IndexEntry;
-  /** The article's best terms with their labels: its topics, and the terms it is posted under. */
+  /** The article's best terms with their labels: its topics, each posted (the postings add title terms). */
   readonly terms: readonly WeightedTerm[];
   /** Each vector term as the text wrote it, for `reasons`. */
   readonly labels: ReadonlyMap<string, string>;
+  /** Under its best terms, then under up to MAX_TITLE_POSTINGS more of its title's, each term once. */
   readonly postings: readonly Posting[];
 }
 

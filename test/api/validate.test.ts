@@ -258,6 +258,9 @@ describe('readJsonObject', () => {
       code: 'invalid_body',
       message: 'the body is not UTF-8',
     });
+    // Counted in the bytes sent, base64 or not.
+    const over = Buffer.from(`{"body":"${'x'.repeat(MAX_REQUEST_BODY_BYTES)}"}`).toString('base64');
+    expect(refusal(() => readJsonObject(over, true, json))).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
     // A typed U+FFFD is a character like any other.
     expect(readJsonObject(Buffer.from('{"body":"\uFFFD"}').toString('base64'), true, json)).toEqual({ body: '\uFFFD' });
   });

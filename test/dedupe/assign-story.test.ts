@@ -116,6 +116,17 @@ describe('unifyCopies', () => {
     }
   });
 
+  it("puts copies indexed side by side under the oldest one's id, whatever their ids and order", () => {
+    const older = candidate('z-older', wire, { publishedAt: '2026-11-19T10:00:00.000Z' });
+    const newer = candidate('a-newer', wire, { publishedAt: '2026-11-21T10:00:00.000Z' });
+    for (const order of [
+      [older, newer],
+      [newer, older],
+    ]) {
+      expect(unifyCopies(order).map((x) => x.storyId)).toEqual(['z-older', 'z-older']);
+    }
+  });
+
   it('puts copies of one moment under the id that sorts first, whatever order they come in', () => {
     const [a, b, c] = ['copy-a', 'copy-b', 'copy-c'].map((id) => candidate(id, wire));
     for (const order of [

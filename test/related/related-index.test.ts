@@ -15,7 +15,7 @@ import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
-import { findCandidates, indexArticle, POSTED_TERMS, type CandidateSearch } from '../../functions/use-cases/index-article';
+import { findCandidates, indexArticle, MAX_TITLE_POSTINGS, POSTED_TERMS, prepareIndexing, type CandidateSearch } from '../../functions/use-cases/index-article';
 import { collapseRelated, createRelatedQueries, searchTerms, type RelatedQueries } from '../../functions/use-cases/related-queries';
 import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
 import { ensureTable } from '../../local/servers';
@@ -423,5 +423,36 @@ describe('collapseRelated', () => {
   it('keeps the best scored link of a story and stops at the limit', () => {
     const links = [link('a', 'a', 0.9), link('b', 'a', 0.8), link('c', 'c', 0.7), link('d', 'd', 0.6)];
     expect(collapseRelated({ id: 'o', storyId: 'o' }, links, 2).map((l) => l.id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('prepareIndexing', () => {
+  const TITLE = 'Kelling ferry sails again as harbour pilots, dockers, farmers and bakers cheer the lake crossing';
+  const text = (title: string) => ({
+    id: 'a',
+    publishedAt: at(0),
+    title,
+    // Names fill the best terms.
+    body: 'Héloïse Marchetti met Ostrau-am-See officials in Kelling. Marchetti and Kelling officials toured Ostrau-am-See. '.repeat(4),
+    language: 'en',
+  });
+
+  it('posts the best terms, then up to MAX_TITLE_POSTINGS more of the title, each term once', () => {
+    const prepared = prepareIndexing(text(TITLE));
+    const posted = prepared.postings.map((posting) => posting.term);
+    expect(new Set(posted).size).toBe(posted.length);
+    expect(posted.slice(0, POSTED_TERMS)).toEqual(prepared.terms.map((term) => term.term));
+    // `Kelling` is among the best terms already; the title has more than six others.
+    expect(posted.slice(0, POSTED_TERMS)).toContain('kell');
+    expect(posted).toHaveLength(POSTED_TERMS + MAX_TITLE_POSTINGS);
+    const titleTerms = new Set(analyzeArticle({ title: TITLE, body: '' }).map((term) => term.term));
+    expect(posted.slice(POSTED_TERMS).every((term) => titleTerms.has(term))).toBe(true);
+    // Each posting carries the term's weight in the article's vector.
+    const weights = new Map(prepared.entry.vector.map((term) => [term.term, term.weight]));
+    for (const posting of prepared.postings) expect(posting.weight).toBe(weights.get(posting.term));
+  });
+
+  it('posts nothing more when the title has no term the best ones lack', () => {
+    expect(prepareIndexing(text('Marchetti in Kelling')).postings).toHaveLength(POSTED_TERMS);
   });
 });
