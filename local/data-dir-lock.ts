@@ -12,6 +12,9 @@ export const LOCK_FILE = 'newsweave.pid';
 
 export class DataDirInUseError extends Error {}
 
+/** What linkSync answers on a file system that has no hard links. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
 /** The stack running on a data dir now: its pid and port. */
 export interface DataDirOwner {
   readonly pid: number;
@@ -65,7 +68,13 @@ function linkWhole(path: string, content: string): boolean {
   const aside = `${path}.${process.pid}.${randomUUID()}`;
   writeFileSync(aside, content);
   try {
-    linkSync(aside, path);
+    try {
+      linkSync(aside, path);
+    } catch (error) {
+      // A file system without hard links: created exclusively, in one write of a few bytes.
+      if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      writeFileSync(path, content, { flag: 'wx' });
+    }
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
