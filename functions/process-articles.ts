@@ -49,8 +49,13 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
+/**
+ * Failed records are reported to SQS, which delivers them again; a batch whose every record failed is reported so too,
+ * not thrown (Powertools' default): one site's bad hour, or a lone redelivery, must not count as a failed invocation
+ * in `WorkerErrorRate`, which is for the function itself failing (docs/operations.md).
+ */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, recordHandler, processor, { context });
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
 
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))

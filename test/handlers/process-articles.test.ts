@@ -70,6 +70,12 @@ describe('process-articles handler', () => {
     const redelivered = await handler(sqsEvent([fromFeedA]), createLambdaContext('worker', 60));
     expect(redelivered.batchItemFailures).toEqual([]);
 
+    // A batch whose every record fails is reported record by record too, not thrown: a thrown batch counts as a failed
+    // invocation, which WorkerErrorRate pages on.
+    const allFailing = sqsEvent([unavailable, 'not json']);
+    const failedBatch = await handler(allFailing, createLambdaContext('worker', 60));
+    expect(new Set(failedBatch.batchItemFailures.map((failure) => failure.itemIdentifier))).toEqual(new Set(allFailing.Records.map((record) => record.messageId)));
+
     const articles = new DynamoArticleStore(dynamo);
     const listing = await articles.listArticles({ limit: 10 });
     expect(listing.items).toHaveLength(1);
