@@ -117,6 +117,9 @@ export class Ingestion extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(120),
     });
+    // The rules' retry policy only covers handing the event to Lambda; Lambda itself would run a failed asynchronous
+    // invocation twice more (and keep a throttled one for up to 6 hours). A failed run is repeated by the next one.
+    this.fetcher.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(10) });
     this.fetcher.useTable(props.table, 'fetcher');
     this.fetcher.sendToQueue(this.queue);
     this.fetcher.function.addEnvironment(ENV.userAgent, userAgent);
@@ -148,6 +151,7 @@ export class Ingestion extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(REDRIVE_SETTINGS.timeoutSeconds),
     });
+    this.redriver.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(REDRIVE_SETTINGS.everyMinutes) });
     this.redriver.sendToQueue(this.queue);
     this.deadLetterQueue.grant(this.redriver.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage');
     this.redriver.function.addEnvironment(ENV.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);

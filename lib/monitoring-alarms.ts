@@ -10,6 +10,7 @@ import {
   deadLetters,
   errorRate,
   pipelineMetric,
+  pipelineMetricOf,
   sourceFailureAge,
   tableThrottles,
   watchedFunctions,
@@ -111,6 +112,23 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       threshold: 0,
       periods: 2,
       breaching: 2,
+    },
+    // The fetcher reports a failure of our own table or queue as a run's outcome, not as a failed invocation (so that
+    // the other sources of the run are still read): FetcherFailing cannot see it, and sources do not count it.
+    FetcherInternalErrors: {
+      severity: 'critical',
+      summary: 'the fetcher cannot use the table or the queue (FetchErrors of kind internal): new articles are not queued.',
+      metric: pipelineMetricOf('FetchErrors', { name: 'kind', value: 'internal' }, Duration.minutes(15)),
+      threshold: 0,
+      periods: 2,
+      breaching: 2,
+    },
+    // A comment stored but not counted: the count needs a manual recount (docs/operations.md).
+    CommentCountFailed: {
+      severity: 'warning',
+      summary: "a comment was stored but its article's comment count was not updated: recount it (docs/operations.md).",
+      metric: pipelineMetric('CommentCountFailed', Duration.hours(1)),
+      threshold: 0,
     },
     FetcherFailing: {
       severity: 'critical',

@@ -50,6 +50,18 @@ export function pipelineMetric(name: MetricName, period: Duration, statistic = '
   });
 }
 
+/** One value of a count's contract dimension, as the functions emit it: FetchErrors of kind `internal`. */
+export function pipelineMetricOf<Name extends MetricName>(name: Name, dimension: DimensionOf<Name>, period: Duration): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, [dimension.name]: dimension.value },
+    statistic: 'Sum',
+    period,
+    label: `${name} ${dimension.value}`,
+  });
+}
+
 /**
  * One series per value of the metric's contract dimension: fetch errors by `kind`, rejected pages by `reason`. Never
  * by source: a metric per source would cost a metric per source, and per-source health is on the source records

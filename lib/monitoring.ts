@@ -3,7 +3,7 @@
  * cdk-monitoring-constructs does: the metrics (monitoring-metrics.ts), the alarms with their severities and
  * thresholds (monitoring-alarms.ts), the dashboard (monitoring-dashboard.ts); this construct wires them to the topic.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -72,6 +72,21 @@ function alarmTopic(scope: Construct, props: MonitoringProps): Topic {
     }),
   );
   const topic = new Topic(scope, 'AlarmTopic', { displayName: `Newsweave ${props.stage} alarms`, masterKey: key, enforceSSL: true });
+  // enforceSSL gives the topic a policy of its own, which replaces SNS's default one (that let the account's services
+  // publish): this account's alarms are let in by name.
+  const { account, partition, region } = Stack.of(scope);
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AlarmsOfThisAccountPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+      },
+    }),
+  );
   if (props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
   return topic;
 }

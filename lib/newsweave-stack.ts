@@ -183,5 +183,9 @@ export class NewsweaveStack extends Stack {
       description: 'Invoke with {"force": true} to send every dead letter back now (docs/operations.md)',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Where the alarms go: subscribe to it (e-mail, chat, paging) unless alarmEmail did',
+    });
   }
 }

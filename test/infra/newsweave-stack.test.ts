@@ -175,6 +175,30 @@ describe('ingestion', () => {
     ]);
     expect((rule.Properties.Targets as { Input?: string }[])[0]?.Input).toBeUndefined();
   });
+
+  it("lets Lambda retry neither the fetcher's nor the redrive's failed runs (the next scheduled run repeats them)", () => {
+    const configs = Object.values(synth.template.findResources('AWS::Lambda::EventInvokeConfig')) as Resource[];
+    const byFunction = new Map(configs.map((config) => [(config.Properties.FunctionName as { Ref: string }).Ref, config.Properties]));
+    expect(byFunction.get(fn('fetcher').id)).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 600 });
+    expect(byFunction.get(fn('redriver').id)).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 });
+  });
+});
+
+describe('alarm delivery', () => {
+  it("lets this account's alarms publish to the topic, whose own policy replaces SNS's default, and names the topic in an output", () => {
+    const policies = Object.values(synth.template.findResources('AWS::SNS::TopicPolicy')) as Resource[];
+    const statements = policies.flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': expect.anything() } }),
+      }),
+    );
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: synth.logicalId(synth.stack.monitoring.topic) });
+  });
 });
 
 describe('functions', () => {
@@ -504,11 +528,33 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(16);
+    expect(alarms).toHaveLength(18);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
     }
+  });
+
+  it("alarms on the fetcher's failures of our own table or queue, and on a comment left uncounted, as the functions emit them", () => {
+    type Stat = { MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string } };
+    const statOf = (name: string) => ((alarm(name).Properties.Metrics as Stat[])[0]!).MetricStat;
+    // FetchErrors of kind internal, with the dimensions telemetry writes ([service, kind]); the runs still succeed.
+    expect(alarm('FetcherInternalErrors').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    const internal = statOf('FetcherInternalErrors');
+    expect(internal).toMatchObject({ Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'FetchErrors' }, Period: 900, Stat: 'Sum' });
+    expect(internal.Metric.Dimensions).toHaveLength(2);
+    expect(internal.Metric.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'service', Value: SERVICE_NAME },
+        { Name: 'kind', Value: 'internal' },
+      ]),
+    );
+    expect(alarm('CommentCountFailed').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    expect(statOf('CommentCountFailed')).toEqual({
+      Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'CommentCountFailed', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+      Period: 3600,
+      Stat: 'Sum',
+    });
   });
 
   it('alarms on a backlog of dead letters, on any given up, on a failing redrive and on an old oldest message', () => {
