@@ -29,7 +29,7 @@ export interface AlarmThresholds {
   readonly apiLatencyP99Millis: number;
   /** Alarm when no article was stored for this long (also when the metric is missing). */
   readonly noArticlesMinutes: number;
-  /** Alarm when the table throttles more requests than this in five minutes. */
+  /** Alarm when the table throttles more reads and writes than this in five minutes (its throttle events). */
   readonly tableThrottledRequests: number;
   /**
    * Alarm when more dead letters than this wait for their redrive for 15 minutes. The redrive brings single ones

@@ -16,7 +16,7 @@ import {
   deadLetters,
   pipelineMetric,
   sourceFailureAge,
-  tableThrottles,
+  tableThrottleEvents,
   watchedFunctions,
   withLabel,
   type WatchedResources,
@@ -184,6 +184,10 @@ function tableWidgets({ table }: DashboardProps): IWidget[] {
         table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'Write units' }),
       ],
     }),
-    new GraphWidget({ title: 'DynamoDB throttled requests', width: 12, left: [tableThrottles(table)] }),
+    new GraphWidget({
+      title: 'DynamoDB throttle events',
+      width: 12,
+      left: [tableThrottleEvents(table, 'Read'), tableThrottleEvents(table, 'Write')],
+    }),
   ];
 }

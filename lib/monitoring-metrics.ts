@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
@@ -114,19 +114,23 @@ export function errorRate(errors: IMetric, total: IMetric, label: string): MathE
   });
 }
 
+/**
+ * The table's throttled reads and writes. Not `ThrottledRequests` by operation: for BatchGetItem and BatchWriteItem
+ * DynamoDB counts a request there only when every item of it is throttled, and the worker and the API retry the
+ * items of a partly throttled one (UnprocessedKeys, UnprocessedItems): the throttle events count those too, for
+ * every operation. A series with no data in a period counts 0 (FILL), so that the sum is not left empty.
+ */
 export function tableThrottles(table: ITable): IMetric {
-  return table.metricThrottledRequestsForOperations({
-    operations: [
-      Operation.GET_ITEM,
-      Operation.BATCH_GET_ITEM,
-      Operation.QUERY,
-      Operation.PUT_ITEM,
-      Operation.UPDATE_ITEM,
-      Operation.BATCH_WRITE_ITEM,
-    ],
+  return new MathExpression({
+    expression: 'FILL(reads, 0) + FILL(writes, 0)',
+    usingMetrics: { reads: tableThrottleEvents(table, 'Read'), writes: tableThrottleEvents(table, 'Write') },
     period: FIVE_MINUTES,
-    label: 'Throttled requests',
+    label: 'Throttled reads and writes',
   });
+}
+
+export function tableThrottleEvents(table: ITable, kind: 'Read' | 'Write'): Metric {
+  return table.metric(`${kind}ThrottleEvents`, { statistic: 'Sum', period: FIVE_MINUTES, label: `${kind} throttle events` });
 }
 
 export function withLabel(metric: IMetric, label: string): IMetric {

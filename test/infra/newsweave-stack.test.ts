@@ -679,9 +679,17 @@ describe('monitoring', () => {
     });
   });
 
-  it('alarms on DynamoDB throttling', () => {
-    const metrics = alarm('TableThrottled').Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[];
-    expect(new Set(metrics.map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean))).toEqual(new Set(['ThrottledRequests']));
+  it("alarms on DynamoDB throttling: the table's throttled reads and writes, partly throttled batches included", () => {
+    const metrics = alarm('TableThrottled').Properties.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown }; Stat: string };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(reads, 0) + FILL(writes, 0)');
+    const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat] : []));
+    expect(new Set(stats.map((stat) => stat.Metric.MetricName))).toEqual(new Set(['ReadThrottleEvents', 'WriteThrottleEvents']));
+    for (const stat of stats) {
+      expect(stat).toMatchObject({ Stat: 'Sum', Metric: { Dimensions: [{ Name: 'TableName', Value: { Ref: synth.logicalId(synth.stack.storage.table) } }] } });
+    }
     expect(alarm('TableThrottled').Properties.Threshold).toBe(10);
   });
 
@@ -713,7 +721,7 @@ describe('monitoring', () => {
     for (const metric of [
       'ExtractionTime', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible',
       'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx',
-      'Latency', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ThrottledRequests',
+      'Latency', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ReadThrottleEvents', 'WriteThrottleEvents',
     ]) {
       labelled(metric, () => expect(metricNames).toContain(metric));
     }
