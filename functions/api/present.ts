@@ -3,7 +3,7 @@
  * returns more than it should (internal keys, raw terms) cannot leak it through the API.
  */
 import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../contracts/model';
-import { topicTerm } from '../related/analyze-article';
+import { topicTerm, UNSTEMMED } from '../related/analyze-article';
 import { withholdAddresses } from '../shared/withhold-addresses';
 
 /** How many of an article's terms are shown as its topics. */
@@ -108,8 +108,9 @@ function hostOf(url: string): string {
  * A topic is a value that `/topics/{topic}/articles` looks up under the term itself (topicTerm): the word as the
  * text wrote it, lowercase (`héloïse`, `ferries`), or else the term. The term alone is not enough: the route stems
  * one word as English, and a stem stemmed again is not always itself (`héloïs` -> `héloï`, `ostrau-am-se` ->
- * `ostrau-am-s`), nor is an unstemmed word of another language. A term neither form leads back to is left out: a
- * topic whose page is empty helps no reader.
+ * `ostrau-am-s`). A word of a text in another language is indexed as written, which the route looks up when the
+ * English stem has no article (`élections`; `paris` lists the English articles under `pari` if there are some). A
+ * term no form leads back to is left out: a topic whose page is empty helps no reader.
  */
 export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
   const seen = new Set<string>();
@@ -119,7 +120,9 @@ export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
     if (term.term.length === 0 || seen.has(term.term)) continue;
     seen.add(term.term);
     const label = term.label && term.label.length > 0 ? term.label : term.term;
-    const topic = [label.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim(), term.term].find((form) => topicTerm(form) === term.term);
+    const topic = [label.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim(), term.term].find(
+      (form) => topicTerm(form) === term.term || topicTerm(form, UNSTEMMED) === term.term,
+    );
     if (topic !== undefined) topics.push({ topic, label });
   }
   return topics;

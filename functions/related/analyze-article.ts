@@ -138,6 +138,9 @@ interface Section {
 export const languageOf = (language: string | null | undefined) => (language ?? 'en').toLowerCase().split(/[-_]/)[0] || 'en';
 const stemmerFor = (language: string) => (language === 'en' ? stemmer : (word: string) => word);
 
+/** A language code that stems nothing: a topic as a text in a language without a stemmer is indexed. */
+export const UNSTEMMED = 'und';
+
 /**
  * The term under which the analyzer indexes a topic typed by a reader: lowercase, single spaces, and one word
  * stemmed as one-word names and keywords are (`Danube` -> `danub`); longer names as written (`magnus carlsen`).

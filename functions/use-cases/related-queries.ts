@@ -8,7 +8,7 @@ import { stemmer } from 'stemmer';
 import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
-import { textWords, topicTerm } from '../related/analyze-article';
+import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
 import { compareLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
@@ -31,6 +31,8 @@ const RELATED_READ_SLACK = 10;
 const RELATED_DEEP_READ = 200;
 const MAX_SEARCH_WORDS = 4;
 const MAX_SEARCH_TERMS = MAX_SEARCH_WORDS * 2;
+/** Marks a topic cursor of the word as written (base64url, a cursor's alphabet, has no '.'). */
+const AS_WRITTEN = 'w.';
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
 const SEARCH_DEPTH = 100;
 
@@ -65,8 +67,20 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
     async listTopic(topic, query) {
       const term = topicTerm(topic);
       if (!term) return { items: [], nextCursor: null };
-      const page = await store.readPostings(term, query);
-      return { items: await summariesInOrder(page.items.map((posting) => posting.id)), nextCursor: page.nextCursor };
+      // A word of a text in another language is indexed as written, not stemmed as English: looked up so when the
+      // English term has nothing, its pages then carry cursors marked as such.
+      const written = topicTerm(topic, UNSTEMMED);
+      const page = async (form: string, cursor: string | undefined, mark: string) => {
+        const found = await store.readPostings(form, { ...query, cursor });
+        return {
+          items: await summariesInOrder(found.items.map((posting) => posting.id)),
+          nextCursor: found.nextCursor === null ? null : `${mark}${found.nextCursor}`,
+        };
+      };
+      if (query.cursor?.startsWith(AS_WRITTEN)) return page(written, query.cursor.slice(AS_WRITTEN.length), AS_WRITTEN);
+      const first = await page(term, query.cursor, '');
+      if (query.cursor || first.items.length > 0 || written === term) return first;
+      return page(written, undefined, AS_WRITTEN);
     },
 
     async search(words, query) {

@@ -366,6 +366,22 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     }
   });
 
+  it('lists a topic of texts in another language by the word as written, page by page', async () => {
+    const h = await harness(kind);
+    const french = (id: string, minute: number, title: string, body: string) => ({ ...draft(id, 'flood1', minute), title, body, language: 'fr' });
+    await h.store(french('e1', 0, 'Élections municipales à Lyon', 'Les élections municipales de Lyon ont lieu dimanche. Les candidats aux élections débattent.'));
+    await h.store(french('e2', 1, 'Les élections à Lyon', 'Les électeurs de Lyon votent pour les élections municipales, dimanche.'));
+    // `élections` stemmed as English is `élect`, under which nothing is indexed: the word as written is looked up.
+    const first = await h.queries.listTopic('Élections', { limit: 1 });
+    expect(first.items.map((item) => item.id)).toEqual(['e2']);
+    const second = await h.queries.listTopic('élections', { limit: 1, cursor: first.nextCursor! });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'e1' })], nextCursor: null });
+    // An English term first: the Danube floods are under `danub`, whatever a text in another language has.
+    await h.store(draft('f1', 'flood1', 2));
+    expect((await h.queries.listTopic('Danube', { limit: 5 })).items.map((item) => item.id)).toEqual(['f1']);
+    await expect(h.queries.listTopic('élections', { limit: 1, cursor: 'w.bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
   it('searches keywords over the same postings, best first, paginated, and refuses forged cursors', async () => {
     const h = await harness(kind);
     for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2']] as const).entries()) {
