@@ -1,7 +1,8 @@
 /**
  * The read side of the related index: an article's related articles and a topic's articles, each two requests to
- * the store (the links or postings, then the summaries of the page; related articles a third in a rare case), and
- * keyword search (a Query per term it looks up, then the summaries). docs/related.md.
+ * the store (the links or postings, then the summaries of the page; a third in a rare case: related articles read
+ * deeper, a topic of another language looked up as written), and keyword search (a Query per term it looks up,
+ * then the summaries). docs/related.md.
  */
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
