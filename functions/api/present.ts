@@ -120,7 +120,8 @@ export function topTopics(terms: readonly WeightedTerm[]): TopicView[] {
     if (term.term.length === 0 || seen.has(term.term)) continue;
     seen.add(term.term);
     const label = term.label && term.label.length > 0 ? term.label : term.term;
-    const topic = [label.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim(), term.term].find(
+    // The label as a topic is typed (lowercase, single spaces), unstemmed; else the term itself.
+    const topic = [topicTerm(label, UNSTEMMED), term.term].find(
       (form) => topicTerm(form) === term.term || topicTerm(form, UNSTEMMED) === term.term,
     );
     if (topic !== undefined) topics.push({ topic, label });
