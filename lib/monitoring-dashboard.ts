@@ -1,6 +1,6 @@
 /**
- * The dashboard: the alarms first, then an article's way from feed to API, then the functions, the API, the edge
- * and the table. Its metrics come from monitoring-metrics.ts, the same the alarms watch.
+ * The dashboard: the alarms first, then an article's way from feed to API, then the functions, the API, the
+ * comments, the edge and the table. Its metrics come from monitoring-metrics.ts, the same the alarms watch.
  */
 import { Duration } from 'aws-cdk-lib';
 import { AlarmStatusWidget, Dashboard, GraphWidget, LogQueryWidget, MathExpression, TextWidget, type IAlarm, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
@@ -48,6 +48,7 @@ export function createDashboard(scope: Construct, id: string, props: DashboardPr
     queueWidgets(props),
     functionWidgets(props),
     apiWidgets(props),
+    commentWidgets(),
     ...(props.webAclName ? [wafWidgets(props.webAclName)] : []),
     tableWidgets(props),
   ];
@@ -155,6 +156,30 @@ function apiWidgets({ httpApi }: DashboardProps): IWidget[] {
       title: 'API latency (ms)',
       width: 12,
       left: [httpApi.metricLatency({ statistic: 'p50', label: 'p50' }), httpApi.metricLatency({ statistic: 'p99', label: 'p99' })],
+    }),
+  ];
+}
+
+/**
+ * The comments: what readers post and delete and moderators remove; the posts refused by the rate limit, by window;
+ * and the comment counts left wrong (CommentCountFailed: a manual recount, docs/operations.md).
+ */
+function commentWidgets(): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Comments (per 5 minutes)',
+      width: 12,
+      left: [
+        pipelineMetric('CommentsPosted', FIVE_MINUTES),
+        pipelineMetric('CommentsDeleted', FIVE_MINUTES),
+        pipelineMetric('CommentsModerated', FIVE_MINUTES),
+      ],
+    }),
+    new GraphWidget({
+      title: 'Comments refused by the rate limit (by window), counts to recount',
+      width: 12,
+      left: [byDimension('CommentsRateLimited', 'window')],
+      right: [pipelineMetric('CommentCountFailed', FIVE_MINUTES)],
     }),
   ];
 }

@@ -707,7 +707,7 @@ describe('monitoring', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topicRef() });
   });
 
-  it('draws the pipeline, per-source health, queues, functions, API, table, fetch errors by kind and rejections by reason', () => {
+  it('draws the pipeline, per-source health, queues, functions, API, comments, table, fetch errors by kind and rejections by reason', () => {
     const dashboard = only(synth.template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>);
     expect(dashboard.Properties.DashboardName).toBe('newsweave-dev');
     // The body is a JSON string joined around references; a placeholder for each reference makes it parseable.
@@ -721,7 +721,7 @@ describe('monitoring', () => {
     for (const metric of [
       'ExtractionTime', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible',
       'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions', 'Count', '4xx', '5xx',
-      'Latency', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ReadThrottleEvents', 'WriteThrottleEvents',
+      'Latency', 'CommentsPosted', 'CommentsDeleted', 'CommentsModerated', 'CommentCountFailed', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'ReadThrottleEvents', 'WriteThrottleEvents',
     ]) {
       labelled(metric, () => expect(metricNames).toContain(metric));
     }
@@ -730,6 +730,7 @@ describe('monitoring', () => {
     }
     expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,kind} MetricName="FetchErrors"', 'Sum', 300)`);
     expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,reason} MetricName="PagesRejected"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,window} MetricName="CommentsRateLimited"', 'Sum', 300)`);
     expect(expressions).toContain('age / 3600');
     const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
     expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
