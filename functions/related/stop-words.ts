@@ -10,7 +10,7 @@ import {
  * Stop words by ISO 639-1 code. Named imports, so that the bundle keeps these nineteen lists (twenty
  * languages: Norwegian's two codes share one) and not all of stopword's.
  */
-const STOP_WORDS_BY_LANGUAGE: Readonly<Record<string, readonly string[]>> = {
+export const STOP_WORDS_BY_LANGUAGE: Readonly<Record<string, readonly string[]>> = {
   en: eng, fr: fra, de: deu, es: spa, it: ita, pt: por, nl: nld, sv: swe, da: dan, nb: nob,
   no: nob, fi: fin, pl: pol, ru: rus, tr: tur, cs: ces, ro: ron, hu: hun, el: ell, id: ind,
 };

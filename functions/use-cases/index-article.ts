@@ -3,7 +3,8 @@
  * RelatedStore port (DynamoDB in Lambda and the local stack, memory in the replay and unit tests). The scoring is
  * pure (functions/related/rank-related.ts); this module decides what is read and written. docs/related.md.
  *
- * 1. prepareIndexing (pure): the article's terms, vector, sketch, embedding and postings.
+ * 1. prepareIndexing (pure): the article's terms (in its language, guessed when the page does not say), vector,
+ *    sketch, embedding and postings.
  * 2. RelatedStore.putEntry: its entry and postings, before anything is read, so that of two articles indexed at
  *    the same moment the one that reads second finds the other.
  * 3. findCandidates: the articles that share its best terms (their postings), then what the best four of those are
@@ -20,6 +21,7 @@ import type { IndexEntry, Posting, RelatedStore } from '../ports';
 import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
 import { embedText } from '../related/text-embedding';
+import { guessLanguage } from '../related/guess-language';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** An article's best terms, each posted: its topics (with up to MAX_TITLE_POSTINGS of its title posted besides). */
@@ -65,13 +67,9 @@ export interface PreparedArticle {
 }
 
 export function prepareIndexing(text: ArticleToIndex, postedTerms = POSTED_TERMS): PreparedArticle {
-  const analyzed = analyzeArticle({
-    title: text.title,
-    body: text.body,
-    summary: text.summary,
-    language: text.language,
-    siteName: text.siteName,
-  });
+  // A page that does not say its language is read as the one its function words say (English unless clearly not).
+  const language = text.language || guessLanguage(`${text.title}\n${text.body}`);
+  const analyzed = analyzeArticle({ title: text.title, body: text.body, summary: text.summary, language, siteName: text.siteName });
   const byTerm = new Map(analyzed.map((term) => [term.term, term]));
   const vector = termVector(analyzed);
   const labels = new Map(vector.map(({ term }) => [term, byTerm.get(term)?.label ?? term]));
@@ -82,7 +80,7 @@ export function prepareIndexing(text: ArticleToIndex, postedTerms = POSTED_TERMS
     label: labels.get(term),
   }));
   // The title's terms as the text's vector weighs them (the title alone would judge names without the body).
-  const titleTerms = new Set(analyzeArticle({ title: text.title, body: '', language: text.language, siteName: text.siteName }).map(({ term }) => term));
+  const titleTerms = new Set(analyzeArticle({ title: text.title, body: '', language, siteName: text.siteName }).map(({ term }) => term));
   const posted = new Set(terms.map(({ term }) => term));
   const fromTitle = vector.filter(({ term }) => titleTerms.has(term) && !posted.has(term)).slice(0, MAX_TITLE_POSTINGS);
   return {
@@ -92,7 +90,7 @@ export function prepareIndexing(text: ArticleToIndex, postedTerms = POSTED_TERMS
       publishedAt: text.publishedAt,
       vector,
       // The title counts twice, as it leads the text (the terms count it three times).
-      embedding: embedText(`${text.title}\n${text.title}\n${text.body}`, text.language),
+      embedding: embedText(`${text.title}\n${text.title}\n${text.body}`, language),
       sketch: sketchText(text.body),
       floor: 0,
     },
