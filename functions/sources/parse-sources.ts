@@ -7,9 +7,11 @@ export class SourcesConfigError extends Error {
 }
 
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-// EventBridge accepts rate(1 minute), rate(N minutes|hours|days) and six-field cron().
+// EventBridge accepts rate(1 minute), rate(N minutes|hours|days) and six-field cron() (minutes, hours, day of month,
+// month, day of week, year) in which exactly one of the two day fields is `?`: it refuses `cron(0 * * * * *)` when the
+// stack deploys, so it is refused here, at synth.
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+const CRON = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/;
 const FIELDS = new Set(['id', 'name', 'url', 'schedule']);
 
 /**
@@ -67,10 +69,18 @@ export function parseSources(json: unknown, label = 'sources'): SourceConfig[] {
           `${where('schedule')}: "${schedule}" should read "rate(1 ${base})" or "rate(N ${base}s)" with N > 1`,
         );
       }
-    } else if (!CRON.test(schedule)) {
-      throw new SourcesConfigError(
-        `${where('schedule')}: "${schedule}" is not an EventBridge schedule such as "rate(10 minutes)" or "cron(0 * * * ? *)"`,
-      );
+    } else {
+      const cron = CRON.exec(schedule);
+      if (!cron) {
+        throw new SourcesConfigError(
+          `${where('schedule')}: "${schedule}" is not an EventBridge schedule such as "rate(10 minutes)" or "cron(0 * * * ? *)"`,
+        );
+      }
+      if ((cron[3] === '?') === (cron[5] === '?')) {
+        throw new SourcesConfigError(
+          `${where('schedule')}: "${schedule}" needs "?" in exactly one of its day-of-month and day-of-week fields, as in "cron(0 * * * ? *)"`,
+        );
+      }
     }
     return { id, name, url: parsed.toString(), schedule };
   });

@@ -29,6 +29,8 @@ describe('parseSources', () => {
     ['a bad schedule', [{ ...good, schedule: 'every 10 minutes' }], 'field "schedule"'],
     ['a singular rate with a plural count', [{ ...good, schedule: 'rate(5 minute)' }], 'field "schedule"'],
     ['a plural rate with one', [{ ...good, schedule: 'rate(1 minutes)' }], 'field "schedule"'],
+    ['a cron with no "?" day field, which EventBridge refuses at deploy', [{ ...good, schedule: 'cron(0 * * * * *)' }], 'exactly one of its day-of-month and day-of-week'],
+    ['a cron with "?" in both day fields', [{ ...good, schedule: 'cron(0 12 ? * ? *)' }], 'exactly one of its day-of-month and day-of-week'],
     ['an unknown field', [{ ...good, extra: 1 }], 'field "extra": unknown field'],
   ])('refuses %s, naming the entry and the field', (_, input, message) => {
     expect(() => parseSources(input, 'sources.json')).toThrow(SourcesConfigError);
@@ -37,6 +39,7 @@ describe('parseSources', () => {
 
   it('accepts cron schedules and singular rates', () => {
     expect(parseSources([{ ...good, schedule: 'cron(0 * * * ? *)' }])).toHaveLength(1);
+    expect(parseSources([{ ...good, schedule: 'cron(30 6 ? * MON-FRI *)' }])).toHaveLength(1);
     expect(parseSources([{ ...good, schedule: 'rate(1 hour)' }])).toHaveLength(1);
   });
 
