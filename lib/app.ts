@@ -64,17 +64,27 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
         env: { account: process.env.CDK_DEFAULT_ACCOUNT },
       })
     : undefined;
+  const keepExecuteApiEndpoint = readFlag(context('keepExecuteApi'), 'keepExecuteApi');
+  const corsOrigins = readOrigins(context('corsOrigins'));
+  // Without keepExecuteApi the API refuses every request that does not come through the distribution (it lacks the
+  // distribution's secret header), and the distribution passes no Origin header on: CORS would never apply.
+  if (corsOrigins !== undefined && keepExecuteApiEndpoint !== true) {
+    throw new AppConfigError(
+      'context "corsOrigins": a page on another origin calls the API directly, which it answers only with -c keepExecuteApi=true ' +
+        '(otherwise it refuses every request that does not come through the CloudFront distribution)',
+    );
+  }
   const stack = new NewsweaveStack(app, `Newsweave-${stage}`, {
     stage,
     sources,
     alarmEmail: readEmail(context('alarmEmail')),
     userAgent: readUserAgent(context('userAgent')),
-    corsOrigins: readOrigins(context('corsOrigins')),
+    corsOrigins,
     authDomainPrefix: readString(context('authDomainPrefix'), 'authDomainPrefix'),
     alarmThresholds: readThresholds(context),
     webAcl: edge && { arn: edge.webAclArnForOtherStacks, name: edge.shield.webAclName },
     apiDomain: readApiDomain(context),
-    keepExecuteApiEndpoint: readFlag(context('keepExecuteApi'), 'keepExecuteApi'),
+    keepExecuteApiEndpoint,
     apiTracing: readFlag(context('apiTracing'), 'apiTracing'),
     apiReservedConcurrency: readPositiveInteger(context('apiReservedConcurrency'), 'apiReservedConcurrency'),
   });

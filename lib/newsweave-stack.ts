@@ -30,7 +30,8 @@ export interface NewsweaveStackProps extends StackProps {
    */
   readonly userAgent?: string;
   /**
-   * Browser origins allowed to call the read API.
+   * Browser origins allowed to call the read API directly (CORS). Needs `keepExecuteApiEndpoint`: otherwise the API
+   * refuses every request that does not come through the distribution.
    * @default - no CORS
    */
   readonly corsOrigins?: readonly string[];
@@ -103,6 +104,9 @@ export class NewsweaveStack extends Stack {
       description: `Newsweave (${props.stage}): serverless news aggregation`,
       ...props,
     });
+    if ((props.corsOrigins?.length ?? 0) > 0 && props.keepExecuteApiEndpoint !== true) {
+      throw new Error('NewsweaveStack: corsOrigins needs keepExecuteApiEndpoint, or the API refuses every cross-origin call (no distribution secret)');
+    }
     const isProd = props.stage === 'prod';
     const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const common = {

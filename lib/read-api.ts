@@ -38,7 +38,8 @@ export interface ReadApiProps {
   /** The table the API reads. */
   readonly table: ITable;
   /**
-   * Origins allowed to call the API from a browser (CORS, GET only). Empty: no CORS headers at all.
+   * Origins allowed to call the API from a browser (CORS: GET, and POST and DELETE with Authorization). Empty: no CORS
+   * headers at all. Only a direct call can use them: the distribution passes no Origin header on.
    * @default - no CORS
    */
   readonly corsOrigins?: readonly string[];

@@ -12,7 +12,7 @@ import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
 let synth: SynthesizedApp;
 
 beforeAll(() => {
-  synth = synthApp({ stage: 'dev', alarmEmail: 'ops@example.com', corsOrigins: 'https://news.example.com' }, { policyChecks: true });
+  synth = synthApp({ stage: 'dev', alarmEmail: 'ops@example.com' }, { policyChecks: true });
 });
 
 afterAll(() => removeAssembly(synth));

@@ -11,6 +11,7 @@ import { SourcesConfigError, loadSources } from '../../functions/sources/parse-s
 import { AppConfigError, buildApp } from '../../lib/app';
 import { Ingestion } from '../../lib/ingestion';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring-alarms';
+import { NewsweaveStack } from '../../lib/newsweave-stack';
 import { Storage } from '../../lib/storage';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
@@ -95,6 +96,11 @@ describe('construct guards', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
   });
 
+  it('refuses CORS origins for an API that answers only its distribution (no keepExecuteApiEndpoint)', () => {
+    const props = { stage: 'dev' as const, sources: loadSources('config/sources.json'), corsOrigins: ['https://news.example.com'] };
+    expect(() => new NewsweaveStack(new App(), 'Cors', props)).toThrow(/corsOrigins needs keepExecuteApiEndpoint/);
+  });
+
   it('splits a crowded schedule over several targets, each within EventBridge\'s input limit', () => {
     const stack = bareStack();
     const { table } = new Storage(stack, 'Storage');
@@ -147,6 +153,8 @@ describe('bad configuration', () => {
     [{ stage: 'staging' }, 'context "stage"'],
     [{ alarmEmail: 'not-an-address' }, 'context "alarmEmail"'],
     [{ corsOrigins: 'news.example.com' }, 'context "corsOrigins"'],
+    // The API refuses whatever does not come through the distribution, which passes no Origin on: CORS could not apply.
+    [{ corsOrigins: 'https://news.example.com' }, 'context "corsOrigins": a page on another origin calls the API directly, which it answers only with -c keepExecuteApi=true'],
     [{ apiLatencyP99Millis: 'fast' }, 'context "apiLatencyP99Millis": expected a number'],
     [{ noArticlesMinutes: '5' }, 'noArticlesMinutes: whole minutes from 10 to 1440'],
     [{ workerErrorRatePercent: '150' }, 'workerErrorRatePercent'],
