@@ -57,6 +57,10 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
   const sources = loadSources(resolve(readString(context('sourcesFile'), 'sourcesFile') ?? 'config/sources.json'));
   const waf = readFlag(context('waf'), 'waf') ?? stage === 'prod';
   const wafRateLimit = readPositiveInteger(context('wafRateLimit'), 'wafRateLimit');
+  // WAF's own lower bound for a rate-based rule (EdgeShield checks it too, but its error would not name the key).
+  if (wafRateLimit !== undefined && wafRateLimit < 10) {
+    throw new AppConfigError(`context "wafRateLimit": WAF takes 10 requests or more, not ${wafRateLimit}`);
+  }
   const edge = waf
     ? new EdgeStack(app, `Newsweave-${stage}-edge`, {
         stage,
