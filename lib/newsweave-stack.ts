@@ -167,7 +167,12 @@ export class NewsweaveStack extends Stack {
       removalPolicy,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.readApi.url, description: 'Base URL of the read API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.readApi.url,
+      description: this.originSecret
+        ? "API Gateway's own address, which answers 403 to whatever does not come through the distribution: call the API at ReaderUrl"
+        : 'Base URL of the read API',
+    });
     if (this.readApi.domainName) {
       new CfnOutput(this, 'ApiDomainTarget', {
         value: this.readApi.domainName.regionalDomainName,

@@ -748,4 +748,10 @@ describe('stack', () => {
       synth.template.hasOutput(output, {});
     }
   });
+
+  it('says that API Gateway\'s own address refuses what does not come through the distribution, and where to call instead', () => {
+    synth.template.hasOutput('ApiUrl', { Description: Match.stringLikeRegexp('answers 403.*call the API at ReaderUrl') });
+    const kept = buildApp({ context: { stage: 'dev', keepExecuteApi: 'true', 'aws:cdk:bundling-stacks': [] }, policyChecks: false });
+    Template.fromStack(kept.stack).hasOutput('ApiUrl', { Description: 'Base URL of the read API' });
+  });
 });
