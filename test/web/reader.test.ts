@@ -359,6 +359,31 @@ describe('reader: keyboard and small screens', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-input');
   });
 
+  it('wraps a word longer than the screen (a URL in a title, summary or body, a searched word) instead of widening the page', async () => {
+    const long = `https://example.com/${'a'.repeat(300)}`;
+    type Item = { title: string; summary?: string; body?: string };
+    const stretch = (item: Item): Item => ({ ...item, title: `${item.title} ${long}`, summary: long, body: `${long}\n\n${item.body ?? ''}` });
+    await open(PHONE);
+    // The list, the article and its related box, each item with a 320-character word.
+    await page.route(/\/articles(\/[^/?]+(\/related)?)?(\?.*)?$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { items?: Item[] } & Item;
+      await route.fulfill({ response, json: Array.isArray(body.items) ? { ...body, items: body.items.map(stretch) } : stretch(body) });
+    });
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await openLatest(page, fake.origin);
+    expect(await page.locator('#main .card-title', { hasText: long }).count()).toBeGreaterThan(0);
+    expect(await fits()).toBe(true);
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('aside.related:not([aria-busy])').waitFor();
+    expect(await page.locator('#article-title').textContent()).toContain(long);
+    expect(await page.locator('.related-item .card-title', { hasText: long }).count()).toBeGreaterThan(0);
+    expect(await fits()).toBe(true);
+    await page.goto(`${fake.origin}/#/search/${'w'.repeat(200)}`);
+    await page.locator('#main .notice').waitFor();
+    expect(await fits()).toBe(true);
+  });
+
   it('fits a phone-sized screen without sideways scrolling, and saves the screenshots', async () => {
     const settledArticle = async () => {
       await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
