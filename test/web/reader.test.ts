@@ -154,6 +154,40 @@ describe('reader: an article', () => {
     await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Latest news'));
   });
 
+  it('lays out right-to-left text right to left: titles, summaries, paragraphs and comments take their own direction', async () => {
+    const arabic = 'أعلنت الحكومة اليوم عن خطة جديدة (2026) لتحسين النقل العام.';
+    type Item = { title: string; summary?: string; body?: string };
+    const inArabic = (item: Item): Item => ({ ...item, title: arabic, summary: arabic, body: `${arabic}\n\n${arabic}` });
+    await open();
+    // The strike story, in Arabic wherever it is shown, and one Arabic comment under it.
+    await page.route(/\/articles(\/[^/?]+(\/related|\/comments)?)?(\?.*)?$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { items?: (Item & { id: string })[] } & Item & { id: string };
+      if (route.request().url().includes('/comments')) {
+        const items = (body.items ?? []) as unknown as { body: string }[];
+        await route.fulfill({ response, json: { ...body, items: items.map((item, index) => (index === 0 ? { ...item, body: arabic } : item)) } });
+      } else if (Array.isArray(body.items)) {
+        await route.fulfill({ response, json: { ...body, items: body.items.map((item) => (item.id === IDS.strike ? inArabic(item) : item)) } });
+      } else {
+        await route.fulfill({ response, json: body.id === IDS.strike ? inArabic(body) : body });
+      }
+    });
+    const direction = (selector: string) => page.locator(selector).first().evaluate((element) => getComputedStyle(element).direction);
+    await openLatest(page, fake.origin);
+    expect(await page.locator('#main .card-title').first().textContent()).toBe(arabic);
+    expect(await direction('#main .card-title')).toBe('rtl');
+    expect(await direction('#main .summary')).toBe('rtl');
+    expect(await page.locator('#main .card-title').nth(1).evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    expect(await direction('#article-title')).toBe('rtl');
+    expect(await direction('.story-body p')).toBe('rtl');
+    expect(await direction('.comment-body')).toBe('rtl');
+    expect(await page.locator('.comment-body').nth(1).evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+    // The page's own words stay left to right.
+    expect(await direction('.story .meta')).toBe('ltr');
+  });
+
   it('keeps API text as text: markup in titles, bodies and URLs is never run or rendered', async () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.hostile}`);

@@ -94,13 +94,13 @@ function story(article, topics) {
     h(
       'header',
       {},
-      h('h1', { id: 'article-title', tabindex: '-1' }, article.title || 'Untitled'),
+      h('h1', { id: 'article-title', tabindex: '-1', dir: 'auto' }, article.title || 'Untitled'),
       metaLine(article, typeof article.byline === 'string' && article.byline ? `By ${article.byline}` : null),
     ),
     figure,
     paragraphs.length > 0
-      ? h('div', { class: 'story-body' }, paragraphs.map((paragraph) => h('p', {}, paragraph)))
-      : h('p', { class: 'notice' }, article.summary || 'This article has no text to show.'),
+      ? h('div', { class: 'story-body' }, paragraphs.map((paragraph) => h('p', { dir: 'auto' }, paragraph)))
+      : h('p', { class: 'notice', dir: 'auto' }, article.summary || 'This article has no text to show.'),
     h(
       'footer',
       { class: 'story-footer' },

@@ -72,7 +72,7 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
       'li',
       { class: 'comment', 'data-comment-id': comment.id, 'data-author-id': comment.author.id },
       h('p', { class: 'meta comment-meta' }, h('span', { class: 'comment-author' }, comment.author.name || 'Someone'), time ? [' · ', time] : null),
-      h('p', { class: 'comment-body' }, comment.body),
+      h('p', { class: 'comment-body', dir: 'auto' }, comment.body),
       h('div', { class: 'comment-actions' }),
       h('p', { class: 'comment-error', role: 'alert', hidden: true }),
     );

@@ -107,9 +107,9 @@ function articleCard(item) {
     h(
       'article',
       { class: 'card' },
-      h('h2', { class: 'card-title' }, h('a', { href: hrefFor({ view: 'article', id: item.id }) }, item.title || 'Untitled')),
+      h('h2', { class: 'card-title', dir: 'auto' }, h('a', { href: hrefFor({ view: 'article', id: item.id }) }, item.title || 'Untitled')),
       metaLine(item),
-      item.summary ? h('p', { class: 'summary' }, item.summary) : null,
+      item.summary ? h('p', { class: 'summary', dir: 'auto' }, item.summary) : null,
     ),
   );
 }

@@ -43,9 +43,9 @@ function relatedItem(item) {
   return h(
     'li',
     { class: 'related-item' },
-    h('h3', { class: 'card-title' }, h('a', { href: hrefFor({ view: 'article', id: item.id }) }, item.title || 'Untitled')),
+    h('h3', { class: 'card-title', dir: 'auto' }, h('a', { href: hrefFor({ view: 'article', id: item.id }) }, item.title || 'Untitled')),
     metaLine(item),
-    item.summary ? h('p', { class: 'summary' }, item.summary) : null,
+    item.summary ? h('p', { class: 'summary', dir: 'auto' }, item.summary) : null,
     reasons.length > 0
       ? h(
           'p',
