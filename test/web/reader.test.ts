@@ -188,6 +188,20 @@ describe('reader: an article', () => {
     expect(await direction('.story .meta')).toBe('ltr');
   });
 
+  it('never sends "." or ".." as a path segment: a topic or article of that name is nothing, not the latest news', async () => {
+    await open();
+    const before = fake.requests.length;
+    await page.goto(`${fake.origin}/#/topic/..`);
+    await eventually(async () => expect(await page.locator('#main .notice').textContent()).toBe('No articles about “..” yet.'));
+    expect(await page.locator('#main .card').count()).toBe(0);
+    await page.goto(`${fake.origin}/#/article/..`);
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('This article is no longer available'));
+    await page.goto(`${fake.origin}/#/article/.`);
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('This article is no longer available'));
+    // The URL parser would have made them `/articles` and `/`: not one such request was sent.
+    expect(fake.requests.slice(before).filter((request) => /^\/(articles)?(\?|$)/.test(request))).toEqual([]);
+  });
+
   it('keeps API text as text: markup in titles, bodies and URLs is never run or rendered', async () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.hostile}`);

@@ -85,6 +85,13 @@ export function createApi(base) {
     nextCursor: typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : null,
   });
   const segment = encodeURIComponent;
+  /**
+   * `.` and `..` cannot be sent as a path segment: the URL parser resolves them away (even written `%2E%2E`), so
+   * `/topics/../articles` would ask for the latest articles and `/articles/..` for the page itself. No article or
+   * topic has such a name.
+   */
+  const isDotSegment = (value) => value === '.' || value === '..';
+  const noSuchArticle = () => new ApiError('not-found', 404, 'not_found', 'No article has that id.');
 
   return {
     listArticles: async ({ source, limit, cursor } = {}, signal) =>
@@ -92,13 +99,15 @@ export function createApi(base) {
     searchArticles: async (q, { limit, cursor } = {}, signal) =>
       page(await getJson('/articles', { q, limit, cursor }, signal)),
     listTopic: async (topic, { limit, cursor } = {}, signal) =>
-      page(await getJson(`/topics/${segment(topic)}/articles`, { limit, cursor }, signal)),
+      isDotSegment(topic) ? { items: [], nextCursor: null } : page(await getJson(`/topics/${segment(topic)}/articles`, { limit, cursor }, signal)),
     getArticle: async (id, signal) => {
+      if (isDotSegment(id)) throw noSuchArticle();
       const article = await getJson(`/articles/${segment(id)}`, {}, signal);
       if (!isArticleSummary(article)) throw new ApiError('server', 200, 'bad_response', 'The API sent an unreadable article.');
       return article;
     },
     getRelated: async (id, { limit } = {}, signal) => {
+      if (isDotSegment(id)) throw noSuchArticle();
       const body = await getJson(`/articles/${segment(id)}/related`, { limit }, signal);
       return Array.isArray(body.items) ? body.items.filter(isArticleSummary) : [];
     },
@@ -108,6 +117,7 @@ export function createApi(base) {
     },
     getOpsMetrics: (signal) => getJson('/ops/metrics.json', {}, signal),
     listComments: async (id, { limit, cursor } = {}, signal) => {
+      if (isDotSegment(id)) throw noSuchArticle();
       const body = await getJson(`/articles/${segment(id)}/comments`, { limit, cursor }, signal);
       return {
         items: Array.isArray(body.items) ? body.items.filter(isComment) : [],
