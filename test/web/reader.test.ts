@@ -353,6 +353,8 @@ describe('reader: comments', () => {
     );
     expect(await comments().locator('.comment-account button').textContent()).toBe('Sign in to comment');
     expect(await comments().locator('form, .comment-delete').count()).toBe(0);
+    // The Post button went with the form: focus is on the way to sign in again, not back at the top of the page.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in to comment');
   });
 
   it('says under the comment when a delete is refused as signed out, and takes every delete button away', async () => {
@@ -371,6 +373,44 @@ describe('reader: comments', () => {
     expect(await comments().locator('li.comment').count()).toBe(3);
     expect(await comments().locator('.comment-account button').textContent()).toBe('Sign in to comment');
     expect(await comments().locator('form, .comment-delete').count()).toBe(0);
+  });
+
+  it('keeps keyboard focus in the comments when a button is busy or gone: after posting, deleting and signing out', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    // A moderator's session, as the local development sign-in leaves it (the shipped config.js: kind 'local').
+    await page.evaluate(() => {
+      const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const claims = { sub: 'sub-moddy', username: 'moddy', 'cognito:groups': ['moderators'], exp: Math.floor(Date.now() / 1000) + 3600 };
+      window.sessionStorage.setItem('newsweave.session', JSON.stringify({ accessToken: `${encode({ alg: 'RS256' })}.${encode(claims)}.signature` }));
+    });
+    await page.reload();
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    // The fake reads comments only: a stand-in for the API's POST and DELETE.
+    await page.route(/\/articles\/[^/]+\/comments(\/[^/]+)?$/, (route) => {
+      const method = route.request().method();
+      if (method === 'POST') {
+        const comment = { id: 'new-comment', articleId: IDS.strike, author: { id: 'sub-moddy', name: 'moddy' }, body: 'Typed and posted', createdAt: new Date().toISOString() };
+        return route.fulfill({ status: 201, json: comment });
+      }
+      return method === 'DELETE' ? route.fulfill({ status: 204 }) : route.fallback();
+    });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.id || document.activeElement?.textContent);
+
+    await comments().locator('#comment-body').fill('Typed and posted');
+    await comments().getByRole('button', { name: 'Post comment' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(4));
+    expect(await focused()).toBe('comment-body');
+
+    await comments().locator('li.comment').first().locator('.comment-delete').focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(3));
+    expect(await focused()).toBe('Delete the comment by harbourwatcher');
+
+    await comments().getByRole('button', { name: 'Sign out' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await focused()).toBe('Sign in to comment'));
   });
 
   it('refuses a sign-in answer this tab did not ask for', async () => {

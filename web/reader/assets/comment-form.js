@@ -20,6 +20,11 @@ export function commentForm({ api, articleId, session, announce, onPosted, onSig
     hint.textContent = lengthHint(length);
     hint.classList.toggle('over', length > MAX_COMMENT_LENGTH);
   });
+  /** Disabled while posting, the button dropped focus to the page's body: back to the text box, to write or fix. */
+  const refocus = () => {
+    const active = window.document.activeElement;
+    if (!active || active === window.document.body) textarea.focus();
+  };
   const form = h('form', { class: 'comment-form' }, h('label', { for: 'comment-body' }, 'Your comment'), textarea, hint, problem, button);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -33,6 +38,7 @@ export function commentForm({ api, articleId, session, announce, onPosted, onSig
       textarea.value = '';
       textarea.dispatchEvent(new window.Event('input'));
       onPosted(comment);
+      refocus();
     } catch (error) {
       const explained = explainCommentError(error, { action: 'post', length: commentLength(textarea.value) });
       if (explained.signedOut) {
@@ -41,6 +47,7 @@ export function commentForm({ api, articleId, session, announce, onPosted, onSig
         problem.textContent = explained.message;
         problem.hidden = false;
         announce(explained.message);
+        refocus();
       }
     } finally {
       button.disabled = false;

@@ -1,3 +1,4 @@
+/* global document */
 /**
  * The comments under an article: newest first, "No comments yet" when there are none, sign in and out
  * (sign-in-box.js), post (comment-form.js), and delete one's own (a moderator: any). Comment text only ever becomes a
@@ -21,7 +22,7 @@ const PAGE_SIZE = 20;
 export function commentsSection({ api, articleId, commentCount, auth, announce, signal }) {
   let count = null;
   const countText = h('span', { class: 'comment-count' });
-  const heading = h('h2', { id: 'comments-title' }, 'Comments', countText);
+  const heading = h('h2', { id: 'comments-title', tabindex: '-1' }, 'Comments', countText);
   const account = h('div', { class: 'comment-account' });
   const formSlot = h('div', {});
   const list = h('ol', { class: 'comment-list', 'aria-labelledby': 'comments-title' });
@@ -37,6 +38,18 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
 
   const session = () => (auth ? readSession() : null);
 
+  /**
+   * A button that had focus went (Delete with its comment, Sign out with the account box) or was disabled while it
+   * worked, which drops focus to the page's body: a keyboard user would start again from the top. Focus goes to
+   * `target` (or, gone too, the heading), unless the reader has moved it elsewhere meanwhile.
+   */
+  function restoreFocus(target) {
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    (target?.isConnected ? target : heading).focus();
+  }
+  const signInButton = () => account.querySelector('button');
+
   /** The account box, the form and the delete buttons, for the session as it is now. */
   function showSession() {
     const current = session();
@@ -48,6 +61,7 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
   function signOut() {
     auth.signOut();
     showSession();
+    restoreFocus(signInButton());
     announce('Signed out.');
   }
 
@@ -63,6 +77,7 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
     clearSession();
     showSession();
     formSlot.replaceChildren(h('p', { class: 'notice notice-error comment-error', role: 'alert' }, message));
+    restoreFocus(signInButton());
     announce(message);
   }
 
@@ -102,14 +117,19 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
     button.addEventListener('click', async () => {
       button.disabled = true;
       problem.hidden = true;
+      // Once this comment is gone, focus goes to the Delete of the one after it (or before it).
+      const neighbour = () => (item.nextElementSibling ?? item.previousElementSibling)?.querySelector('.comment-delete');
       try {
         const now = session();
         if (!now) throw signedOutError();
         await api.deleteComment(articleId, item.dataset.commentId, now.accessToken);
+        const next = neighbour();
         removeItem(item);
+        restoreFocus(next);
         announce('The comment was deleted.');
       } catch (error) {
         const explained = explainCommentError(error, { action: 'delete' });
+        const next = neighbour();
         if (error?.kind === 'not-found') removeItem(item);
         if (explained.signedOut) {
           clearSession();
@@ -119,6 +139,7 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
         problem.hidden = false;
         announce(explained.message);
         button.disabled = false;
+        restoreFocus(explained.signedOut ? signInButton() : button.isConnected ? button : next);
       }
     });
     actions.replaceChildren(button);
