@@ -39,14 +39,24 @@ describe('WAF in prod', () => {
     edgeTemplate.hasOutput(EdgeStack.WEB_ACL_ARN_OUTPUT, { Value: { 'Fn::GetAtt': [aclId, 'Arn'] } });
   });
 
-  it('runs the AWS managed common and known-bad-inputs rules, then blocks a client IP over its rate', () => {
+  it('runs the AWS managed common (its comment-body rules only counting) and known-bad-inputs rules, then blocks a client IP over its rate', () => {
     const [acl] = Object.values(edgeTemplate.findResources('AWS::WAFv2::WebACL')) as Resource[];
     const rules = acl!.Properties.Rules as Record<string, unknown>[];
     expect(rules).toEqual([
       expect.objectContaining({
         Name: 'AWSManagedRulesCommonRuleSet',
         Priority: 0,
-        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+        // A comment quoting `<script>` or linking an IP address is text to the API: those rules count, never block.
+        Statement: {
+          ManagedRuleGroupStatement: {
+            VendorName: 'AWS',
+            Name: 'AWSManagedRulesCommonRuleSet',
+            RuleActionOverrides: [
+              { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+              { Name: 'GenericRFI_BODY', ActionToUse: { Count: {} } },
+            ],
+          },
+        },
         OverrideAction: { None: {} },
       }),
       expect.objectContaining({
