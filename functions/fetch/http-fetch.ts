@@ -23,7 +23,7 @@ export interface FetcherOptions {
   readonly connectTimeoutMs?: number;
   /** Longest silence from the server once connected. @default 15 s */
   readonly readTimeoutMs?: number;
-  /** Whole fetch, all redirects included. @default 30 s */
+  /** Whole fetch, all redirects and their robots.txt checks included (not the waits for a host's slot). @default 30 s */
   readonly deadlineMs?: number;
   /** Limit on the body as received and as decompressed. @default 5 MiB */
   readonly maxBodyBytes?: number;
@@ -81,8 +81,9 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     : undefined;
 
   async function fetchUrl(url: string, request: FetchRequest, checkRobots: boolean): Promise<FetchResult> {
-    // The deadline counts time spent requesting, not time spent waiting for the host's slot: ten pages of one slow
-    // host in one batch must each get their full time, not what the ones before them left over.
+    // The deadline counts time spent requesting, robots.txt checks included, not time spent waiting for the host's
+    // slot: ten pages of one slow host in one batch must each get their full time, not what the ones before them
+    // left over.
     let budgetMs = settings.deadlineMs;
     const headers: Record<string, string> = {
       'user-agent': userAgent,
@@ -95,7 +96,22 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     let current = checkedUrl(url, guard);
     for (let redirects = 0; ; redirects += 1) {
       const target = current;
-      const verdict = checkRobots && robots ? await robots.verdict(target) : undefined;
+      let verdict: RobotsVerdict | undefined;
+      if (checkRobots && robots) {
+        // Each hop's robots.txt check is part of the fetch's time: redirects through origins whose robots.txt
+        // answers slowly would otherwise add a whole robots.txt fetch per hop. The check itself runs on when cut
+        // short (concurrent checks of an origin share it), so its answer is cached for the next fetch.
+        const started = Date.now();
+        try {
+          verdict = await withinMs(
+            robots.verdict(target),
+            budgetMs,
+            () => new FetchError('timeout', `robots.txt of ${target.host} did not answer within the fetch's ${settings.deadlineMs} ms`),
+          );
+        } finally {
+          budgetMs -= Date.now() - started;
+        }
+      }
       if (verdict?.kind === 'disallowed') throw new FetchError('robots', `${verdict.robotsUrl} disallows ${target.href}`);
       if (verdict?.kind === 'unreachable') throw new FetchError('robots-unreachable', verdict.detail);
       const response = await limiter
@@ -136,6 +152,15 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   }
 
   return { fetch: (url, request) => fetchUrl(url, request, true) };
+}
+
+/** `promise`, or the error of `onTimeout` once `ms` have passed; the promise itself is not stopped. */
+function withinMs<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, ms));
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 function crawlDelayOf(verdict: RobotsVerdict | undefined): number | undefined {

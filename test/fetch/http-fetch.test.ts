@@ -421,6 +421,32 @@ describe('robots.txt', () => {
     expect(hits.get('/news/2')).toBeUndefined();
   });
 
+  it("counts each hop's robots.txt check in the fetch's deadline: redirects through slow robots.txt files cannot stretch it", async () => {
+    // Every origin's robots.txt takes 300 ms; the page redirects through five origins (hop0.test to hop5.test). Were
+    // the checks outside the deadline, a 500 ms fetch would take six robots.txt answers, 1.8 s.
+    const slow = createServer((request, response) => {
+      const hop = Number(/^hop(\d+)\./.exec(request.headers.host ?? '')?.[1] ?? 0);
+      if (new URL(request.url ?? '/', 'http://x').pathname === '/robots.txt') {
+        setTimeout(() => response.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n'), 300);
+      } else if (hop < 5) {
+        response.writeHead(302, { location: `http://hop${hop + 1}.test:${(slow.address() as AddressInfo).port}/story` }).end();
+      } else {
+        response.writeHead(200, { 'content-type': 'text/html' }).end('the story');
+      }
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = polite({ deadlineMs: 500, resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+      const began = Date.now();
+      const error = await fetchError(client.fetch(`http://hop0.test:${(slow.address() as AddressInfo).port}/story`, { accept: '*/*' }));
+      expect(error).toMatchObject({ kind: 'timeout' });
+      expect(Date.now() - began).toBeLessThan(1_000);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('spaces the requests to a host by its Crawl-delay', async () => {
     robotsTxt = { status: 200, body: 'User-agent: *\nCrawl-delay: 0.25\n' };
     starts.length = 0;
