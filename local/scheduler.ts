@@ -15,6 +15,12 @@ export function groupBySchedule(sources: readonly SourceConfig[]): Map<string, S
   return groups;
 }
 
+/**
+ * The longest delay setInterval takes (2^31-1 ms, 24.8 days): Node fires a longer one every millisecond. Rates beyond
+ * it (EventBridge takes `rate(30 days)`) run at this interval locally.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function startScheduler(
   sources: readonly SourceConfig[],
   run: (sources: SourceConfig[], firstRun: boolean) => Promise<void>,
@@ -31,7 +37,7 @@ export function startScheduler(
       });
     };
     tick(true);
-    timers.push(setInterval(() => tick(false), rateToMillis(schedule) ?? 3_600_000));
+    timers.push(setInterval(() => tick(false), Math.min(rateToMillis(schedule) ?? 3_600_000, MAX_TIMER_MS)));
   }
   return {
     stop() {
