@@ -56,6 +56,10 @@ export function parseSources(json: unknown, label = 'sources'): SourceConfig[] {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new SourcesConfigError(`${where('url')}: only http and https URLs are allowed`);
     }
+    // The URL is public (GET /sources, and the fetch errors that name it): a password in it would be published.
+    if (parsed.username || parsed.password) {
+      throw new SourcesConfigError(`${where('url')}: no user name or password, which GET /sources would publish`);
+    }
     const schedule = text('schedule');
     const rate = RATE.exec(schedule);
     if (rate) {

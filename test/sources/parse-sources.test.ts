@@ -26,6 +26,8 @@ describe('parseSources', () => {
     ['a missing name', [{ ...good, name: '' }], 'field "name": required'],
     ['a relative url', [{ ...good, url: '/feed.xml' }], 'field "url": "/feed.xml" is not an absolute URL'],
     ['a file url', [{ ...good, url: 'file:///etc/passwd' }], 'field "url": only http and https'],
+    ['a url with a user and password (GET /sources would publish them)', [{ ...good, url: 'https://reader:s3cret@feeds.example/rss' }], 'field "url": no user name or password'],
+    ['a url with a user name', [{ ...good, url: 'https://token@feeds.example/rss' }], 'field "url": no user name or password'],
     ['a bad schedule', [{ ...good, schedule: 'every 10 minutes' }], 'field "schedule"'],
     ['a singular rate with a plural count', [{ ...good, schedule: 'rate(5 minute)' }], 'field "schedule"'],
     ['a plural rate with one', [{ ...good, schedule: 'rate(1 minutes)' }], 'field "schedule"'],
@@ -35,6 +37,7 @@ describe('parseSources', () => {
   ])('refuses %s, naming the entry and the field', (_, input, message) => {
     expect(() => parseSources(input, 'sources.json')).toThrow(SourcesConfigError);
     expect(() => parseSources(input, 'sources.json')).toThrow(message);
+    expect(() => parseSources(input, 'sources.json')).not.toThrow('s3cret');
   });
 
   it('accepts cron schedules and singular rates', () => {
