@@ -86,7 +86,8 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
     url: canonicalUrl,
     title: extracted.title,
     source: { id: message.sourceId, name: message.sourceName },
-    publishedAt: validDate(extracted.publishedAt) ?? validDate(message.entry?.publishedAt) ?? fetchedAt,
+    // Listings sort by it: a date after the fetch (a wrong time zone, a typo, a source that wants the top) is now.
+    publishedAt: notAfter(validDate(extracted.publishedAt) ?? validDate(message.entry?.publishedAt) ?? fetchedAt, fetchedAt),
     summary: extracted.summary,
     body: extracted.body,
     byline: extracted.byline ?? message.entry?.author ?? null,
@@ -120,6 +121,11 @@ export function preferDeclaredCanonical(finalUrl: string, declared: string | nul
 
 function siteOf(url: string): string {
   return new URL(url).hostname.replace(/^(www|m|amp|mobile)\./, '');
+}
+
+/** The earlier of two ISO 8601 UTC times as toISOString writes them (which sort as text). */
+function notAfter(time: string, latest: string): string {
+  return time > latest ? latest : time;
 }
 
 function validDate(value: string | null | undefined): string | null {
