@@ -5,7 +5,7 @@ import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } f
 import { removeBoilerplateElements, removeBoilerplateParagraphs } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';
-import { cleanByline, readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
+import { cleanByline, normaliseLanguage, readPageMetadata, toIsoDate, type PageMetadata } from './page-metadata';
 import { summarize } from './summarize';
 import { messageOf } from '../shared/error-text';
 
@@ -88,7 +88,7 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
     byline: metadata.byline ?? cleanByline(readable?.byline) ?? cleanByline(entry?.author),
     publishedAt: metadata.publishedAt ?? toIsoDate(entry?.publishedAt),
     modifiedAt: metadata.modifiedAt,
-    language: metadata.language ?? entry?.language ?? null,
+    language: metadata.language ?? normaliseLanguage(entry?.language),
     imageUrl: metadata.imageUrl ?? entry?.imageUrl ?? null,
     description: metadata.description ?? entry?.summary ?? null,
     summary: summarize(metadata.description ?? entry?.summary ?? null, body),

@@ -92,7 +92,8 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
     body: extracted.body,
     byline: extracted.byline ?? message.entry?.author ?? null,
     imageUrl: extracted.imageUrl ?? message.entry?.imageUrl ?? null,
-    language: extracted.language ?? message.entry?.language ?? null,
+    // The feed entry's, when the page has none, is in it already, as a canonical language tag.
+    language: extracted.language,
     fetchedAt,
     modifiedAt: validDate(extracted.modifiedAt),
   };

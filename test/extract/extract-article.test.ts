@@ -93,6 +93,17 @@ describe('extractArticle on hand-written pages', () => {
     expect(result.language).toBe('en');
   });
 
+  it.each([
+    ['en_us', 'en_us', 'en-US'],
+    ['EN-gb', 'EN-gb', 'en-GB'],
+    ['English (not a language tag)', 'English', null],
+    ['5,000 characters', 'x'.repeat(5_000), null],
+  ])("reads the feed entry's language, %s, as it reads the page's: a canonical language tag or none", (_label, language, expected) => {
+    const html = fixture('time-element.html').replace('lang="EN-gb"', '');
+    const result = article(extractArticle(html, { feedEntry: { url: 'https://example.org/floods', language } }));
+    expect(result.language).toBe(expected);
+  });
+
   it('prefers a complete JSON-LD articleBody, unescaping the HTML some CMSs put in it', () => {
     const paragraphs = [
       'First paragraph of the article, long enough to be a real paragraph of news text about the harbour.',
