@@ -1,7 +1,7 @@
 /**
  * Turns the bytes of a fetched page or feed into text, choosing the encoding the way browsers do (WHATWG HTML
- * "determining the character encoding"): byte order mark, then the HTTP Content-Type charset, then a prescan of
- * the first bytes for `<meta charset>`, then (for feeds) the XML declaration, then UTF-8 when the bytes are valid
+ * "determining the character encoding"): byte order mark, then the HTTP Content-Type charset, then (pages only) a
+ * prescan of the first bytes for `<meta charset>`, then the XML declaration, then UTF-8 when the bytes are valid
  * UTF-8, else windows-1252. Labels are normalised per the WHATWG Encoding Standard by `TextDecoder` itself
  * (`latin1`, `iso-8859-1` and `us-ascii` all mean windows-1252), and Node's full ICU decodes every encoding of that
  * standard (windows-125x, ISO-8859-x, KOI8, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, GBK, gb18030, Big5). A label
@@ -19,7 +19,15 @@ const PRESCAN_BYTES = 4096;
 /** The fallback when nothing is declared and the bytes are not UTF-8: what browsers use for Western locales. */
 const WINDOWS_1252 = 'windows-1252';
 
-export function decodeDocument(bytes: Uint8Array, contentType?: string | null): DecodedDocument {
+export interface DecodeOptions {
+  /**
+   * A feed (XML or JSON), not an HTML page: the HTML `<meta>` prescan is skipped, since a feed's `<meta>` tags are
+   * the HTML it carries in CDATA, not its own declaration; the XML declaration is. @default false
+   */
+  readonly feed?: boolean;
+}
+
+export function decodeDocument(bytes: Uint8Array, contentType?: string | null, options: DecodeOptions = {}): DecodedDocument {
   const bom = sniffBom(bytes);
   if (bom) return decodeWith(bom, bytes);
 
@@ -30,7 +38,7 @@ export function decodeDocument(bytes: Uint8Array, contentType?: string | null): 
   const strictUtf8 = (): string | null => (utf8 === undefined ? (utf8 = tryStrictUtf8(bytes)) : utf8);
   const declarations = [
     () => charsetFromContentType(contentType),
-    () => charsetFromMetaPrescan(bytes),
+    () => (options.feed ? null : charsetFromMetaPrescan(bytes)),
     () => charsetFromXmlDeclaration(bytes),
   ];
   for (const declaration of declarations) {

@@ -179,7 +179,7 @@ function fetchSource(fetcher: Fetcher, url: string, validators?: Pick<SourceStat
 
 function parseResponse(response: FetchResult) {
   try {
-    const { text } = decodeDocument(response.body, response.headers['content-type']);
+    const { text } = decodeDocument(response.body, response.headers['content-type'], { feed: true });
     return parseFeed(text, response.url);
   } catch (error) {
     throw new SourceFailure('parse', 'parse', `${response.url}: ${messageOf(error)}`);

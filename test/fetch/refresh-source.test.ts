@@ -208,6 +208,16 @@ describe('refreshSource', () => {
     expect(queue.sent[0]?.entry?.title).toBe('Москва: погода на выходные');
   });
 
+  it("reads a feed in the encoding of its XML declaration, not of an HTML <meta charset> in an item's CDATA", async () => {
+    const feed =
+      '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><item><title>Café crème</title>' +
+      '<link>https://news.example.com/cafe</link><content:encoded><![CDATA[<html><head><meta charset="windows-1251"></head>' +
+      '<body><p>The whole page, as some feeds carry it.</p></body></html>]]></content:encoded></item></channel></rss>';
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, Buffer.from(feed, 'utf8'), { 'content-type': 'application/rss+xml' }));
+    await refreshSource(source, deps());
+    expect(queue.sent[0]?.entry?.title).toBe('Café crème');
+  });
+
   it(`reads a sitemap index through its ${MAX_CHILD_SITEMAPS} newest sitemaps`, async () => {
     const child = (n: number) => `https://paper.example.in/sitemap-${n}.xml`;
     const index = Array.from({ length: 7 }, (_, n) => `<sitemap><loc>${child(n)}</loc><lastmod>2026-11-0${n + 1}T00:00:00Z</lastmod></sitemap>`);
