@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -80,6 +80,13 @@ export class Ingestion extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const common = { logRetention: props.logRetention, logLevel: props.logLevel, removalPolicy };
     const userAgent = props.userAgent === undefined ? DEFAULT_USER_AGENT : checkedUserAgent(props.userAgent);
+    if (props.userAgent === undefined) {
+      // Publishers see the project's name and address on every fetch, and would write to it about this deployment.
+      Annotations.of(this).addWarningV2(
+        'newsweave:default-user-agent',
+        `fetching as "${DEFAULT_USER_AGENT}": name this deployment and a contact with -c userAgent="YourNews/1.0 (+https://your.site/bot; ops@your.site)"`,
+      );
+    }
 
     // The article queue has a name chosen here, so that the dead-letter queue can name it as its only source by an
     // ARN built from that name: a reference to the queue itself would make the two queues depend on each other, which

@@ -16,7 +16,7 @@ let prod: SynthesizedApp;
 let edgeTemplate: Template;
 
 beforeAll(() => {
-  prod = synthApp({ stage: 'prod', wafRateLimit: '1500' }, { policyChecks: true });
+  prod = synthApp({ stage: 'prod', wafRateLimit: '1500', userAgent: 'AcmeNews/1.0 (+https://news.acme.example/bot)' }, { policyChecks: true });
   const assembly = prod.app.synth();
   edgeTemplate = Template.fromJSON(assembly.getStackByName('Newsweave-prod-edge').template);
 }, 180_000);

@@ -12,7 +12,7 @@ import { removeAssembly, synthApp, type SynthesizedApp } from './synth-app';
 let synth: SynthesizedApp;
 
 beforeAll(() => {
-  synth = synthApp({ stage: 'dev', alarmEmail: 'ops@example.com' }, { policyChecks: true });
+  synth = synthApp({ stage: 'dev', alarmEmail: 'ops@example.com', userAgent: 'AcmeNews/1.0 (+https://news.acme.example/bot)' }, { policyChecks: true });
 });
 
 afterAll(() => removeAssembly(synth));

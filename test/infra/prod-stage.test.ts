@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { SourcesConfigError, loadSources } from '../../functions/sources/parse-sources';
@@ -94,6 +94,16 @@ describe('construct guards', () => {
     const stack = bareStack();
     new Storage(stack, 'Storage');
     Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+  });
+
+  it('warns at synth when the fetches would name the project rather than the deployment (no userAgent)', () => {
+    const warnings = (userAgent?: string) => {
+      const stack = bareStack();
+      new Ingestion(stack, 'Ingestion', { table: new Storage(stack, 'Storage').table, sources: loadSources('config/sources.json'), userAgent });
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('fetching as "Newsweave/.*-c userAgent='));
+    };
+    expect(warnings()).toHaveLength(1);
+    expect(warnings('AcmeNews/1.0 (+https://news.acme.example/bot)')).toHaveLength(0);
   });
 
   it('refuses CORS origins for an API that answers only its distribution (no keepExecuteApiEndpoint)', () => {

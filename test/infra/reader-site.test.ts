@@ -19,7 +19,7 @@ import { removeAssembly, resourcesOfType, synthApp, type SynthesizedApp } from '
 let synth: SynthesizedApp;
 
 beforeAll(() => {
-  synth = synthApp({ stage: 'dev' }, { policyChecks: true });
+  synth = synthApp({ stage: 'dev', userAgent: 'AcmeNews/1.0 (+https://news.acme.example/bot)' }, { policyChecks: true });
 }, 180_000);
 
 afterAll(() => removeAssembly(synth));
