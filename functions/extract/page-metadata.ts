@@ -37,10 +37,13 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
 
   const documentTitle = first(scan.title);
   const headings = scan.headings;
+  // JSON-LD is not HTML, and a <meta> value escaped twice by its CMS (`&amp;#8217;`) keeps a reference after parsing:
+  // both can carry character references that a plain-text title, byline or summary must not show.
+  const text = (value: string | null | undefined): string | null => (value ? decodeCharacterReferences(value, document) : null);
   const titles = [
-    meta.get('og:title'),
-    textOf(article?.['headline']),
-    meta.get('twitter:title'),
+    text(meta.get('og:title')),
+    text(textOf(article?.['headline'])),
+    text(meta.get('twitter:title')),
     documentTitle,
   ].filter((value): value is string => Boolean(value?.trim())).map(squash);
 
@@ -82,18 +85,18 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     normaliseLanguage(meta.get('dc.language')),
   );
 
-  const description = first(meta.get('description'), meta.get('og:description'), meta.get('twitter:description'), textOf(article?.['description']));
+  const description = text(first(meta.get('description'), meta.get('og:description'), meta.get('twitter:description'), textOf(article?.['description'])));
   const canonicalUrl = first(
     resolve(scan.links.get('canonical')),
     resolve(meta.get('og:url')),
   );
   const publisher = article?.['publisher'];
-  const siteName = first(
+  const siteName = text(first(
     meta.get('og:site_name'),
     textOf(isObject(publisher) ? publisher['name'] : publisher),
     meta.get('application-name'),
     meta.get('twitter:site')?.replace(/^@/, ''),
-  );
+  ));
 
   const byline = first(
     namesOf(article?.['author']),
@@ -112,7 +115,7 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
     titles,
     documentTitle: documentTitle ? squash(documentTitle) : null,
     headings,
-    byline: cleanByline(byline),
+    byline: cleanByline(text(byline)),
     publishedAt,
     modifiedAt,
     imageUrl,
@@ -209,6 +212,22 @@ function isBylineElement(element: Element): boolean {
   const text = (element.textContent ?? '').trim();
   if (!text || text.length > MAX_BYLINE_ELEMENT_CHARS) return false;
   return !element.closest('[class*="comment" i], [id*="comment" i], footer, aside');
+}
+
+const CHARACTER_REFERENCE = /&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+
+/**
+ * Text with its character references decoded, at most two rounds (a value escaped twice, as `articleBody` can be):
+ * `Council&#8217;s budget &amp; more` -> `Council’s budget & more`. `<` is kept as written, so no markup is parsed.
+ */
+export function decodeCharacterReferences(value: string, document: Document): string {
+  let decoded = value;
+  for (let round = 0; round < 2 && CHARACTER_REFERENCE.test(decoded); round += 1) {
+    const holder = document.createElement('div');
+    holder.innerHTML = decoded.replace(/</g, '&lt;');
+    decoded = holder.textContent ?? decoded;
+  }
+  return decoded;
 }
 
 function squash(text: string): string {

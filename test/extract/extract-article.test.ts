@@ -139,6 +139,31 @@ describe('extractArticle on hand-written pages', () => {
   });
 });
 
+describe('metadata as plain text', () => {
+  const text = '<p>The committee met for the fourth time this week to discuss the proposal in great detail.</p>'.repeat(4);
+
+  it('decodes character references in JSON-LD text and in <meta> values escaped twice', () => {
+    const jsonLd = JSON.stringify({
+      '@type': 'NewsArticle',
+      headline: 'Council&#8217;s budget: rock &amp; roll',
+      author: { '@type': 'Person', name: 'Jane O&#39;Neil' },
+      publisher: { '@type': 'Organization', name: 'Smith &amp; Sons Gazette' },
+    });
+    const fromJsonLd = article(extractArticle(`<html><head><script type="application/ld+json">${jsonLd}</script></head><body><article>${text}</article></body></html>`, {}));
+    expect(fromJsonLd).toMatchObject({ title: 'Council’s budget: rock & roll', byline: "Jane O'Neil", siteName: 'Smith & Sons Gazette' });
+
+    const meta = '<meta property="og:title" content="Council&amp;#8217;s budget &amp;amp; more"><meta name="description" content="The council&amp;#8217;s budget passed on Tuesday after a long debate &amp;amp; a vote.&amp;nbsp;">';
+    const fromMeta = article(extractArticle(`<html><head>${meta}</head><body><article>${text}</article></body></html>`, {}));
+    expect(fromMeta.title).toBe('Council’s budget & more');
+    expect(fromMeta.summary).toBe('The council’s budget passed on Tuesday after a long debate & a vote.');
+  });
+
+  it('leaves text without references, and an ampersand that starts none, as written', () => {
+    const html = `<html><head><meta property="og:title" content="AT&amp;T &lt;3 R&amp;D"></head><body><article>${text}</article></body></html>`;
+    expect(article(extractArticle(html, {})).title).toBe('AT&T <3 R&D');
+  });
+});
+
 describe('rejections', () => {
   const textBytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
   const cases: Array<{ name: string; run: () => ExtractionResult; reason: string }> = [
