@@ -31,7 +31,9 @@ export function readPageMetadata(document: Document, pageUrl: string | undefined
   const meta = scan.meta;
   const jsonLd = collectJsonLd(scan.jsonLdSources);
   const article = jsonLd.find((item) => typesOf(item).some((type) => ARTICLE_TYPE.test(type)));
-  const resolve = (value: string | null | undefined): string | null => absoluteHttpUrl(value, pageUrl);
+  // Relative URLs resolve against the document's base URL: its first <base href>, itself resolved against the page's.
+  const baseUrl = documentBaseUrl(scan.baseHref, pageUrl);
+  const resolve = (value: string | null | undefined): string | null => absoluteHttpUrl(value, baseUrl);
   const first = (...values: Array<string | null | undefined>): string | null =>
     values.map((value) => value?.trim()).find((value): value is string => Boolean(value)) ?? null;
 
@@ -140,6 +142,8 @@ interface DocumentScan {
   /** `href` of the first `<link>` with each lowercase `rel`. */
   readonly links: Map<string, string>;
   readonly timeDatetime: string | null;
+  /** `href` of the first `<base>` that has one. */
+  readonly baseHref: string | null;
   readonly authorText: string | null;
   /** Text of the first short element named as a byline (`class="byline"`, `signature`, ...), outside comments. */
   readonly bylineText: string | null;
@@ -158,6 +162,7 @@ function scanDocument(document: Document): DocumentScan {
     itemprop: new Map<string, string>(),
     links: new Map<string, string>(),
     timeDatetime: null as string | null,
+    baseHref: null as string | null,
     authorText: null as string | null,
     bylineText: null as string | null,
   };
@@ -183,6 +188,8 @@ function scanDocument(document: Document): DocumentScan {
       for (const rel of (element.getAttribute('rel') ?? '').toLowerCase().split(/\s+/)) {
         if (rel && href && !scan.links.has(rel)) scan.links.set(rel, href);
       }
+    } else if (tag === 'BASE' && scan.baseHref === null && element.hasAttribute('href')) {
+      scan.baseHref = element.getAttribute('href');
     } else if (tag === 'TIME' && scan.timeDatetime === null) {
       scan.timeDatetime = element.getAttribute('datetime');
     }
@@ -266,6 +273,16 @@ export function absoluteHttpUrl(value: string | null | undefined, base: string |
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   } catch {
     return null;
+  }
+}
+
+/** The document's base URL (HTML: the first `<base href>`, resolved against the page's URL), else the page's URL. */
+function documentBaseUrl(baseHref: string | null, pageUrl: string | undefined): string | undefined {
+  if (!baseHref?.trim()) return pageUrl;
+  try {
+    return new URL(baseHref.trim(), pageUrl).href;
+  } catch {
+    return pageUrl;
   }
 }
 

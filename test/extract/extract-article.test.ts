@@ -164,6 +164,24 @@ describe('metadata as plain text', () => {
   });
 });
 
+describe('relative URLs', () => {
+  const text = '<p>The committee met for the fourth time this week to discuss the proposal in great detail.</p>'.repeat(4);
+  const page = (head: string) => `<html><head>${head}<meta property="og:image" content="img/lead.jpg"><link rel="canonical" href="story/1"></head><body><article>${text}</article></body></html>`;
+
+  it('resolves against the first <base href>, itself resolved against the page URL', () => {
+    const absolute = article(extractArticle(page('<base target="_blank"><base href="https://cdn.example.net/site/"><base href="https://other.example/">'), { url: 'https://www.example.com/news/a.html' }));
+    expect(absolute).toMatchObject({ imageUrl: 'https://cdn.example.net/site/img/lead.jpg', canonicalUrl: 'https://cdn.example.net/site/story/1' });
+    const relative = article(extractArticle(page('<base href="/en/">'), { url: 'https://www.example.com/news/a.html' }));
+    expect(relative).toMatchObject({ imageUrl: 'https://www.example.com/en/img/lead.jpg', canonicalUrl: 'https://www.example.com/en/story/1' });
+    expect(article(extractArticle(page('<base href="https://cdn.example.net/site/">'), {})).imageUrl).toBe('https://cdn.example.net/site/img/lead.jpg');
+  });
+
+  it('resolves against the page URL without a usable <base href>', () => {
+    const result = article(extractArticle(page('<base href="http://[broken">'), { url: 'https://www.example.com/news/a.html' }));
+    expect(result.imageUrl).toBe('https://www.example.com/news/img/lead.jpg');
+  });
+});
+
 describe('rejections', () => {
   const textBytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
   const cases: Array<{ name: string; run: () => ExtractionResult; reason: string }> = [
