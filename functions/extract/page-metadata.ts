@@ -286,12 +286,21 @@ function documentBaseUrl(baseHref: string | null, pageUrl: string | undefined): 
   }
 }
 
+/** A zone at the end of a date: `Z`, `GMT`, `UTC`, `EST`..., or an offset after the time (`10:00 +0100`, `GMT+01:00 (CET)`). */
+const ZONE = /(?:(?<=\d)z|\b(?:ut|utc|gmt|[ecmp][sd]t)|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:gmt|utc)?\s*[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i;
+
 /** ISO 8601 in UTC, or null. A time without a zone is read as UTC so the result does not depend on the host. */
 export function toIsoDate(value: string | null | undefined): string | null {
   const text = value?.trim();
-  if (!text) return null;
+  // No four-digit year, no date: the engine's parser reads "0" as 2000 and "12" as December 2001.
+  if (!text || !/\d{4}/.test(text)) return null;
   const localIso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(text);
-  const date = new Date(localIso ? `${text.replace(' ', 'T')}Z` : text);
+  let date = new Date(localIso ? `${text.replace(' ', 'T')}Z` : text);
+  // Other forms without a zone ("March 5, 2024 10:00", "2024/03/05") are parsed in the host's zone: their
+  // wall-clock time is taken as UTC. ISO 8601 forms are already UTC when they name no zone (a date, a month, a year).
+  if (!localIso && !/^\d{4}(?:-\d{2}){0,2}(?:T|$)/.test(text) && !ZONE.test(text) && !Number.isNaN(date.getTime())) {
+    date = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds()));
+  }
   const time = date.getTime();
   // Reject what cannot be a publication date of a web page (parsing accidents like "0" or "99999").
   if (Number.isNaN(time) || date.getUTCFullYear() < 1990 || date.getUTCFullYear() > 2100) return null;

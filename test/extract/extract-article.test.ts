@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -6,7 +7,8 @@ import { extractArticle, extractFromBytes } from '../../functions/extract/extrac
 import { cleanByline } from '../../functions/extract/page-metadata';
 import type { ExtractedArticle, ExtractionResult } from '../../functions/contracts/model';
 
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pages');
+const root = join(import.meta.dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'pages');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
 
 function article(result: ExtractionResult): ExtractedArticle {
@@ -276,3 +278,37 @@ describe('cleanByline', () => {
   });
 });
 
+
+describe('toIsoDate', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2024-03-05T10:00:00+01:00', '2024-03-05T09:00:00.000Z'],
+    ['2024-03-05T10:00', '2024-03-05T10:00:00.000Z'],
+    ['2024-03-05', '2024-03-05T00:00:00.000Z'],
+    ['2024', '2024-01-01T00:00:00.000Z'],
+    ['Tue, 05 Mar 2024 10:00:00 GMT', '2024-03-05T10:00:00.000Z'],
+    ['Tue, 05 Mar 2024 10:00:00 +0100', '2024-03-05T09:00:00.000Z'],
+    ['Mon Mar 04 2024 10:00:00 GMT+0100 (Central European Standard Time)', '2024-03-04T09:00:00.000Z'],
+    ['March 5, 2024 10:00 EST', '2024-03-05T15:00:00.000Z'],
+    // Written without a zone: read as UTC, whatever the host's zone.
+    ['March 5, 2024 10:00', '2024-03-05T10:00:00.000Z'],
+    ['2024/03/05 10:00', '2024-03-05T10:00:00.000Z'],
+    ['Tue, 05 Mar 2024 10:00', '2024-03-05T10:00:00.000Z'],
+    ['5 March 2024', '2024-03-05T00:00:00.000Z'],
+    // Parsing accidents: no year, no date.
+    ['0', null],
+    ['12', null],
+    ['99999', null],
+    ['1709632800', null],
+    ['yesterday', null],
+  ];
+
+  // The host's zone is read once per process (jest's process.env is a copy): each zone gets a process of its own.
+  it.each(['UTC', 'Asia/Tokyo', 'America/Los_Angeles'])('reads the same instants with the host in %s', (zone) => {
+    const script = `import { toIsoDate } from './functions/extract/page-metadata.ts';
+      console.log(JSON.stringify([new Date(2024, 0, 1).getTimezoneOffset(), ${JSON.stringify(cases.map(([raw]) => raw))}.map(toIsoDate)]));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: { ...process.env, TZ: zone }, encoding: 'utf8' });
+    const [offset, dates] = JSON.parse(output) as [number, Array<string | null>];
+    expect(offset).toBe({ UTC: 0, 'Asia/Tokyo': -540, 'America/Los_Angeles': 480 }[zone]);
+    expect(cases.map(([raw], index) => [raw, dates[index]])).toEqual(cases);
+  });
+});
