@@ -7,9 +7,9 @@
  * gives the page's address (for resolving links and reading the site's name) and needs exactly one file.
  * Exit 0 when every file was processed, rejected or not; exit 2 on bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { extractFromBytes } from '../functions/extract/extract-article';
+import { MAX_HTML_BYTES, extractFromBytes } from '../functions/extract/extract-article';
 
 const USAGE = 'usage: npm run --silent extract -- <file.html>... [--url <url>]  (--url needs exactly one file)';
 
@@ -58,12 +58,30 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function readPage(file: string): Uint8Array | null {
+/** The page's bytes, 'too-large' past what extraction takes (a gzip bomb is not inflated further), or null. */
+function readPage(file: string): Uint8Array | 'too-large' | null {
   try {
-    const bytes = readFileSync(file);
-    return new Uint8Array(file.endsWith('.gz') ? gunzipSync(bytes) : bytes);
-  } catch {
-    return null;
+    const gzipped = file.endsWith('.gz');
+    // A gzipped page may be a few hundred times smaller than the page: read it whole, inflate no more than the limit.
+    const bytes = readAtMost(file, gzipped ? 64 * MAX_HTML_BYTES : MAX_HTML_BYTES);
+    if (bytes === 'too-large') return bytes;
+    return new Uint8Array(gzipped ? gunzipSync(bytes, { maxOutputLength: MAX_HTML_BYTES + 1 }) : bytes);
+  } catch (error) {
+    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : null;
+  }
+}
+
+/** The whole file, or 'too-large' when it holds more than `limit` bytes (without reading them). */
+function readAtMost(file: string, limit: number): Buffer | 'too-large' {
+  const descriptor = openSync(file, 'r');
+  try {
+    if (fstatSync(descriptor).size > limit) return 'too-large';
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (let read = 1; read > 0 && length <= limit; length += read) read = readSync(descriptor, buffer, length, buffer.length - length, null);
+    return length > limit ? 'too-large' : buffer.subarray(0, length);
+  } finally {
+    closeSync(descriptor);
   }
 }
 
@@ -73,6 +91,7 @@ function extractFile(file: string, url: string | undefined): Line {
   });
   const bytes = readPage(file);
   if (!bytes) return rejected('unreadable');
+  if (bytes === 'too-large') return rejected('too-large');
   const result = extractFromBytes(bytes, { url });
   if (!result.ok) return rejected(result.reason);
   const { article } = result;

@@ -36,6 +36,21 @@ describe('scripts/extract.ts', () => {
     expect(lines[3]).toMatchObject({ rejected: 'unreadable', body: '' });
   });
 
+  it('refuses a page over the size limit as too-large, a gzipped one without inflating it all', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'newsweave-cli-'));
+    const bomb = join(folder, 'bomb.html.gz');
+    // 64 MB of one byte: about 64 KB gzipped.
+    writeFileSync(bomb, gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61)));
+    const large = join(folder, 'large.html');
+    writeFileSync(large, `<html><body>${'<p>text</p>'.repeat(500_000)}</body></html>`);
+    const { code, lines } = await extract(bomb, large);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      expect.objectContaining({ file: bomb, rejected: 'too-large', body: '' }),
+      expect.objectContaining({ file: large, rejected: 'too-large', body: '' }),
+    ]);
+  });
+
   it('uses --url to resolve the lead image', async () => {
     const { code, lines } = await extract(join(fixtures, 'meta-dates.html'), '--url', 'https://jornal.example.com.br/cidade/ponte');
     expect(code).toBe(0);
