@@ -5,6 +5,7 @@
  *
  * Files are read as raw bytes (their encoding is sniffed as a browser would); `.gz` files are gunzipped. `--url`
  * gives the page's address (for resolving links and reading the site's name) and needs exactly one file.
+ * A file that cannot be read is a line rejected as `unreadable`, and why on stderr. `--` ends the options.
  * Exit 0 when every file was processed, rejected or not; exit 2 on bad usage.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -28,9 +29,12 @@ interface Line {
 function parseArguments(argv: readonly string[]): { files: string[]; url?: string } | null {
   const files: string[] = [];
   let url: string | undefined;
+  let options = true;
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index] ?? '';
-    if (argument === '--url') {
+    if (!options) {
+      files.push(argument);
+    } else if (argument === '--url') {
       const value = argv[index + 1];
       if (!value || url !== undefined) return null;
       url = value;
@@ -39,7 +43,8 @@ function parseArguments(argv: readonly string[]): { files: string[]; url?: strin
       if (url !== undefined) return null;
       url = argument.slice('--url='.length);
     } else if (argument === '--') {
-      continue;
+      // What follows is files, even when a name starts with "-".
+      options = false;
     } else if (argument.startsWith('-')) {
       return null;
     } else {
@@ -58,8 +63,8 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** The page's bytes, 'too-large' past what extraction takes (a gzip bomb is not inflated further), or null. */
-function readPage(file: string): Uint8Array | 'too-large' | null {
+/** The page's bytes, 'too-large' past what extraction takes (a gzip bomb is not inflated further), or why it is unreadable. */
+function readPage(file: string): Uint8Array | 'too-large' | { readonly error: string } {
   try {
     const gzipped = file.endsWith('.gz');
     // A gzipped page may be a few hundred times smaller than the page: read it whole, inflate no more than the limit.
@@ -67,7 +72,8 @@ function readPage(file: string): Uint8Array | 'too-large' | null {
     if (bytes === 'too-large') return bytes;
     return new Uint8Array(gzipped ? gunzipSync(bytes, { maxOutputLength: MAX_HTML_BYTES + 1 }) : bytes);
   } catch (error) {
-    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : null;
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+    return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -90,8 +96,12 @@ function extractFile(file: string, url: string | undefined): Line {
     file, title: null, byline: null, publishedAt: null, language: null, imageUrl: null, summary: null, body: '', rejected: reason,
   });
   const bytes = readPage(file);
-  if (!bytes) return rejected('unreadable');
   if (bytes === 'too-large') return rejected('too-large');
+  if ('error' in bytes) {
+    // The line says "unreadable"; why (no such file, a folder, not gzip...) is for the person running it.
+    process.stderr.write(`extract: ${file}: ${bytes.error}\n`);
+    return rejected('unreadable');
+  }
   const result = extractFromBytes(bytes, { url });
   if (!result.ok) return rejected(result.reason);
   const { article } = result;
@@ -108,6 +118,11 @@ function extractFile(file: string, url: string | undefined): Line {
 }
 
 function main(): number {
+  // A reader that stops early (`| head`) is no error: the lines it wanted were written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const parsed = parseArguments(process.argv.slice(2));
   if (!parsed) {
     process.stderr.write(`${USAGE}\n`);

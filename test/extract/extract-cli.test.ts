@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,17 @@ async function extract(...args: string[]): Promise<{ code: number; lines: Array<
     return { code: 0, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, lines: [], stderr: failed.stderr ?? '' };
+  }
+}
+
+/** The command run in `cwd`, with relative file names. */
+async function extractIn(cwd: string, ...args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>>; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'extract.ts'), ...args], { cwd });
+    return { code: 0, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stderr?: string };
     return { code: failed.code ?? -1, lines: [], stderr: failed.stderr ?? '' };
   }
 }
@@ -49,6 +60,33 @@ describe('scripts/extract.ts', () => {
       expect.objectContaining({ file: bomb, rejected: 'too-large', body: '' }),
       expect.objectContaining({ file: large, rejected: 'too-large', body: '' }),
     ]);
+  });
+
+  it('says on stderr why a file is unreadable, and reads every name after -- as a file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'newsweave-cli-'));
+    writeFileSync(join(folder, '-dash.html'), readFileSync(join(fixtures, 'meta-dates.html')));
+    writeFileSync(join(folder, 'broken.html.gz'), gzipSync(Buffer.from('<html></html>')).subarray(0, 10));
+    const { code, lines, stderr } = await extractIn(folder, '--', '-dash.html', 'missing.html', 'broken.html.gz', folder);
+    expect(code).toBe(0);
+    expect(lines.map((line) => [line.file, line.rejected])).toEqual([
+      ['-dash.html', undefined],
+      ['missing.html', 'unreadable'],
+      ['broken.html.gz', 'unreadable'],
+      [folder, 'unreadable'],
+    ]);
+    expect(lines[0]?.title).toBe('Nova ponte liga as duas margens do rio');
+    expect(stderr).toContain('extract: missing.html: ENOENT');
+    expect(stderr).toContain('extract: broken.html.gz: unexpected end of file');
+    expect(stderr).toContain(`extract: ${folder}: EISDIR`);
+  });
+
+  it('stops quietly when its reader does (| head)', async () => {
+    const pages = Array.from({ length: 40 }, () => join(fixtures, 'meta-dates.html'));
+    const { code, stderr } = await run('bash', ['-c', 'set -o pipefail; npx tsx scripts/extract.ts "$@" | head -c 10 > /dev/null', 'extract', ...pages], { cwd: root })
+      .then(({ stderr: text }) => ({ code: 0, stderr: text }))
+      .catch((error: { code?: number; stderr?: string }) => ({ code: error.code ?? -1, stderr: error.stderr ?? '' }));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('uses --url to resolve the lead image', async () => {
