@@ -71,6 +71,10 @@ export function readQueryParameters(rawQueryString: string, allowed: readonly st
   }
   const parameters = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    // URLSearchParams reads bytes that are not UTF-8 (`q=%FF`) as U+FFFD: refused, as a path segment's are.
+    if (name.includes('\uFFFD') || value.includes('\uFFFD')) {
+      throw new RequestError(400, 'invalid_query', `query parameter "${shorten(name.replaceAll('\uFFFD', '?'))}" is not valid percent-encoded UTF-8`);
+    }
     if (!allowed.includes(name)) {
       const accepted = allowed.length > 0 ? `accepted: ${allowed.join(', ')}` : 'this route takes none';
       throw new RequestError(400, 'invalid_query', `unknown query parameter "${shorten(name)}" (${accepted})`);

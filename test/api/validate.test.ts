@@ -2,6 +2,7 @@
  * The API's checks on client input, one function at a time: the boundaries of each limit, and the status, code and
  * message a client is answered with (the handler sends the message as it is, so it is part of the contract).
  */
+import { labelled } from '../support/labelled';
 import { describe, expect, it } from '@jest/globals';
 import {
   COMMENT_LIMIT,
@@ -53,6 +54,15 @@ describe('readQueryParameters', () => {
       code: 'uri_too_long',
       message: 'query string longer than 2048 characters',
     });
+  });
+
+  it('refuses a name or value that is not percent-encoded UTF-8 (read as U+FFFD otherwise), as a path segment', () => {
+    for (const query of ['q=%FF', 'q=caf%E9', 'q=%EF%BF%BD', 'q%FF=x']) {
+      labelled(query, () =>
+        expect(refusal(() => readQueryParameters(query, ['q']))).toMatchObject({ statusCode: 400, code: 'invalid_query', message: expect.stringContaining('not valid percent-encoded UTF-8') }),
+      );
+    }
+    expect(readQueryParameters('q=caf%C3%A9', ['q']).get('q')).toBe('café');
   });
 
   it('names an unknown parameter and the accepted ones', () => {
