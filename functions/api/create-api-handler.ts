@@ -173,7 +173,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     const route = routeForMethod(match, method);
     if (!route) {
       const allow = allowedMethods(match);
-      const result = errorResult(405, 'method_not_allowed', `only ${allow} are allowed here`, { allow });
+      const result = errorResult(405, 'method_not_allowed', `this path takes ${allow}`, { allow });
       return { route: match.template, result };
     }
     try {
