@@ -6,7 +6,7 @@
  * Files are read as raw bytes (their encoding is sniffed as a browser would); `.gz` files are gunzipped. `--url`
  * gives the page's address (for resolving links and reading the site's name) and needs exactly one file.
  * A file that cannot be read is a line rejected as `unreadable`, and why on stderr. `--` ends the options.
- * Exit 0 when every file was processed, rejected or not; exit 2 on bad usage.
+ * Exit 0 when every file was processed, rejected or not (and on `--help`, the usage on stdout); exit 2 on bad usage.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -123,7 +123,12 @@ function main(): number {
     if (error.code !== 'EPIPE') throw error;
     process.exit(process.exitCode ?? 0);
   });
-  const parsed = parseArguments(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const parsed = parseArguments(argv);
   if (!parsed) {
     process.stderr.write(`${USAGE}\n`);
     return 2;

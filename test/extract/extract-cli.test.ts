@@ -95,6 +95,12 @@ describe('scripts/extract.ts', () => {
     expect(lines[0]?.imageUrl).toBe('https://jornal.example.com.br/fotos/ponte.jpg');
   });
 
+  it.each(['--help', '-h'])('prints the usage on stdout and exits 0 when asked (%s)', async (flag) => {
+    // execFile rejects on any other exit code.
+    const { stdout } = await run('npx', ['tsx', 'scripts/extract.ts', flag], { cwd: root });
+    expect(stdout).toMatch(/^usage: /);
+  });
+
   it.each([
     ['no file', []],
     ['--url with two files', [join(fixtures, 'meta-dates.html'), join(fixtures, 'time-element.html'), '--url', 'https://example.org/']],
