@@ -1,7 +1,7 @@
 /** Atom 1.0 (and 0.3) documents to entries. */
 import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
+import { feedImageUrl, feedLanguage, feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childrenNamed, innerMarkup, textContent, type XmlElement } from './xml-tree';
 
@@ -13,7 +13,7 @@ export function readAtom(root: XmlElement, baseUrl: string): ParsedFeed {
 
   const base = withXmlBase(baseUrl, root.attributes['xml:base']);
   const feedAuthor = authorName(atom(root, 'author'), prefix);
-  const language = root.attributes['xml:lang'];
+  const language = feedLanguage(root.attributes['xml:lang']);
   const entries: FeedEntry[] = [];
   for (const entry of atom(root, 'entry')) {
     if (entries.length >= MAX_FEED_ENTRIES) break;
@@ -32,7 +32,7 @@ export function readAtom(root: XmlElement, baseUrl: string): ParsedFeed {
       summary: feedSummaryText(construct(entry, 'summary') ?? construct(entry, 'content')),
       imageUrl: entryImage(entry, links, entryBase),
       author: authorName(atom(entry, 'author'), prefix) ?? feedAuthor,
-      language: entry.attributes['xml:lang'] ?? language,
+      language: feedLanguage(entry.attributes['xml:lang']) ?? language,
     });
   }
   return { kind: 'atom', title: feedTitleText(construct(root, 'title')), entries, sitemaps: [] };
@@ -77,7 +77,7 @@ function entryImage(entry: XmlElement, links: readonly XmlElement[], base: strin
     ...links.filter((link) => link.attributes.rel === 'enclosure' && link.attributes.type?.startsWith('image/')).map((link) => link.attributes.href),
   ];
   for (const candidate of candidates) {
-    const url = resolveHttpUrl(candidate, base);
+    const url = feedImageUrl(candidate, base);
     if (url) return url;
   }
   return undefined;

@@ -1,8 +1,10 @@
 /**
  * Text helpers for feed fields: HTML to plain text (titles and summaries often carry markup or escaped markup),
- * and link resolution.
+ * link resolution, and the bounds on what a feed entry may carry into a queue message.
  */
 import { parseHTML } from 'linkedom';
+import { normaliseLanguage } from '../extract/page-metadata';
+import { MAX_URL_CHARS } from './parsed-feed';
 
 /**
  * A feed entry's summary longer than this is cut at a word boundary: a bound on what a feed may put in a queue
@@ -81,6 +83,17 @@ export function resolveHttpUrl(raw: string | undefined, base: string | undefined
     return undefined;
   }
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+}
+
+/** An entry's image URL; one longer than MAX_URL_CHARS is left out, and the entry kept. */
+export function feedImageUrl(raw: string | undefined, base: string | undefined): string | undefined {
+  const url = resolveHttpUrl(raw, base);
+  return url && url.length <= MAX_URL_CHARS ? url : undefined;
+}
+
+/** An entry's language as a canonical language tag (`en_us` -> `en-US`), as the page's own is read; else none. */
+export function feedLanguage(raw: string | undefined): string | undefined {
+  return normaliseLanguage(raw) ?? undefined;
 }
 
 /** The base for an element: its `xml:base` resolved against the inherited base (RFC 3986 rules, via URL). */

@@ -1,7 +1,7 @@
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) to entries. Every field is checked: the JSON is hostile. */
 import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { feedSummaryText, feedTitleText, resolveHttpUrl } from './feed-text';
+import { feedImageUrl, feedLanguage, feedSummaryText, feedTitleText, resolveHttpUrl } from './feed-text';
 import { FeedParseError, MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 
 type JsonObject = Record<string, unknown>;
@@ -18,7 +18,7 @@ export function readJsonFeed(text: string, baseUrl: string): ParsedFeed {
   }
   if (!Array.isArray(document.items)) throw new FeedParseError('JSON Feed without an "items" array');
 
-  const feedLanguage = stringField(document, 'language');
+  const language = feedLanguage(stringField(document, 'language'));
   const feedAuthor = authorOf(document);
   const entries: FeedEntry[] = [];
   for (const item of document.items) {
@@ -38,9 +38,9 @@ export function readJsonFeed(text: string, baseUrl: string): ParsedFeed {
       summary: feedSummaryText(
         stringField(item, 'summary') ?? (contentText === undefined ? stringField(item, 'content_html') : escapeHtml(contentText)),
       ),
-      imageUrl: resolveHttpUrl(stringField(item, 'image') ?? stringField(item, 'banner_image'), baseUrl),
+      imageUrl: feedImageUrl(stringField(item, 'image') ?? stringField(item, 'banner_image'), baseUrl),
       author: authorOf(item) ?? feedAuthor,
-      language: stringField(item, 'language') ?? feedLanguage,
+      language: feedLanguage(stringField(item, 'language')) ?? language,
     });
   }
   return { kind: 'json', title: feedTitleText(stringField(document, 'title')), entries, sitemaps: [] };

@@ -10,7 +10,7 @@ import { readRdf, readRss } from './rss-feed';
 import { readSitemap, readSitemapIndex } from './sitemap';
 import { parseXml, type XmlElement } from './xml-tree';
 
-export { FeedParseError, MAX_FEED_CHARS, MAX_FEED_ENTRIES, type FeedKind, type ParsedFeed } from './parsed-feed';
+export { FeedParseError, MAX_FEED_CHARS, MAX_FEED_ENTRIES, MAX_URL_CHARS, type FeedKind, type ParsedFeed } from './parsed-feed';
 
 const XML_READERS: Readonly<Record<string, (root: XmlElement, baseUrl: string) => ParsedFeed>> = {
   rss: readRss,

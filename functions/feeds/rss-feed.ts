@@ -1,14 +1,14 @@
 /** RSS 2.0 (and 0.9x) and RSS 1.0 (RDF) documents to entries. */
 import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
+import { feedImageUrl, feedLanguage, feedSummaryText, feedTitleText, resolveHttpUrl, withXmlBase } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childHtml, childNamed, childText, childrenNamed, type XmlElement } from './xml-tree';
 
 export function readRss(root: XmlElement, baseUrl: string): ParsedFeed {
   const channel = childNamed(root, 'channel');
   const base = withXmlBase(withXmlBase(baseUrl, root.attributes['xml:base']), channel?.attributes['xml:base']);
-  const language = channel ? childText(channel, 'language', '*:language') : undefined;
+  const language = channel ? feedLanguage(childText(channel, 'language', '*:language')) : undefined;
   return {
     kind: 'rss',
     title: channel ? feedTitleText(childText(channel, 'title')) : undefined,
@@ -21,7 +21,7 @@ export function readRss(root: XmlElement, baseUrl: string): ParsedFeed {
 export function readRdf(root: XmlElement, baseUrl: string): ParsedFeed {
   const channel = childNamed(root, 'channel', '*:channel');
   const base = withXmlBase(baseUrl, root.attributes['xml:base']);
-  const language = channel ? childText(channel, '*:language') : undefined;
+  const language = channel ? feedLanguage(childText(channel, '*:language')) : undefined;
   const items = [...childrenNamed(root, 'item'), ...childrenNamed(root, '*:item')];
   return {
     kind: 'rdf',
@@ -45,7 +45,7 @@ function readItems(items: readonly XmlElement[], base: string, language: string 
       summary: feedSummaryText(childHtml(item, 'description', '*:description', '*:encoded')),
       imageUrl: itemImage(item, itemBase),
       author: itemAuthor(item),
-      language: childText(item, '*:language') ?? language,
+      language: feedLanguage(childText(item, '*:language')) ?? language,
     });
   }
   return entries;
@@ -81,7 +81,7 @@ function itemImage(item: XmlElement, base: string): string | undefined {
     ...childrenNamed(item, 'enclosure').filter((enclosure) => enclosure.attributes.type?.startsWith('image/')).map((enclosure) => enclosure.attributes.url),
   ];
   for (const candidate of candidates) {
-    const url = resolveHttpUrl(candidate, base);
+    const url = feedImageUrl(candidate, base);
     if (url) return url;
   }
   return undefined;

@@ -1,7 +1,7 @@
 /** Sitemaps (news sitemaps with `news:news`, plain ones with `lastmod`) and sitemap indexes. */
 import type { FeedEntry } from '../contracts/model';
 import { parseFeedDate } from './feed-dates';
-import { feedTitleText, resolveHttpUrl } from './feed-text';
+import { feedImageUrl, feedLanguage, feedTitleText, resolveHttpUrl } from './feed-text';
 import { MAX_FEED_ENTRIES, type ParsedFeed } from './parsed-feed';
 import { childText, childrenNamed, type XmlElement } from './xml-tree';
 
@@ -18,8 +18,8 @@ export function readSitemap(root: XmlElement, baseUrl: string): ParsedFeed {
       url: location,
       title: news ? feedTitleText(childText(news, '*:title')) : undefined,
       publishedAt: parseFeedDate((news ? childText(news, '*:publication_date') : undefined) ?? childText(url, `${prefix}lastmod`)),
-      imageUrl: image ? resolveHttpUrl(childText(image, '*:loc'), baseUrl) : undefined,
-      language: publication ? childText(publication, '*:language') : undefined,
+      imageUrl: image ? feedImageUrl(childText(image, '*:loc'), baseUrl) : undefined,
+      language: publication ? feedLanguage(childText(publication, '*:language')) : undefined,
     });
   }
   return { kind: 'sitemap', entries: newestFirst(entries, (entry) => entry.publishedAt).slice(0, MAX_FEED_ENTRIES), sitemaps: [] };

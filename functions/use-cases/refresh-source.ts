@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decodeDocument } from '../charset/decode-document';
-import { FeedParseError, MAX_FEED_ENTRIES, parseFeed } from '../feeds/parse-feed';
+import { FeedParseError, MAX_FEED_ENTRIES, MAX_URL_CHARS, parseFeed } from '../feeds/parse-feed';
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
 import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
@@ -215,11 +215,18 @@ async function readEntries(response: FetchResult, deps: RefreshSourceDeps, sourc
     .slice(0, MAX_FEED_ENTRIES);
 }
 
-/** Canonical URL -> entry, first occurrence wins; entries whose URL cannot be canonicalised are dropped and logged. */
+/**
+ * Canonical URL -> entry, first occurrence wins. Entries whose URL cannot be canonicalised, or is longer than
+ * MAX_URL_CHARS (it would go into the message twice), are dropped and logged.
+ */
 function uniqueByCanonicalUrl(entries: readonly FeedEntry[], telemetry: Telemetry, sourceId: string): Map<string, FeedEntry> {
   const unique = new Map<string, FeedEntry>();
   let invalid = 0;
   for (const entry of entries) {
+    if (entry.url.length > MAX_URL_CHARS) {
+      invalid += 1;
+      continue;
+    }
     let url: string;
     try {
       url = canonicalizeUrl(entry.url);

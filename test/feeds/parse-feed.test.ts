@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
 import { decodeDocument } from '../../functions/charset/decode-document';
 import { parseFeedDate } from '../../functions/feeds/feed-dates';
-import { FeedParseError, MAX_FEED_ENTRIES, parseFeed, type ParsedFeed } from '../../functions/feeds/parse-feed';
+import { FeedParseError, MAX_FEED_ENTRIES, MAX_URL_CHARS, parseFeed, type ParsedFeed } from '../../functions/feeds/parse-feed';
 
 const BASE = 'https://feeds.example.com/path/feed';
 
@@ -41,7 +41,7 @@ describe('parseFeed on saved feeds', () => {
       summary: 'The central bank raised rates. Second paragraph.',
       imageUrl: 'https://cdn.example.com/rates.jpg',
       author: 'Jane Doe',
-      language: 'en-gb',
+      language: 'en-GB',
     });
     expect(entries[1]).toMatchObject({
       url: 'https://news.example.com/world/guid-only',
@@ -154,6 +154,29 @@ describe('parseFeed limits', () => {
     const feed = parseFeed(`<rss><channel>${items}</channel></rss>`, BASE);
     expect(feed.entries).toHaveLength(MAX_FEED_ENTRIES);
     expect(feed.entries[0]?.url).toBe('https://x.example/0');
+  });
+
+  const longImage = `https://cdn.example/${'i'.repeat(MAX_URL_CHARS)}.jpg`;
+  const longLanguage = `en-${'abcde-'.repeat(40_000)}x`;
+  it.each([
+    ['RSS', `<rss><channel><item><link>https://x.example/a</link><enclosure type="image/jpeg" url="${longImage}"/><dc:language>${longLanguage}</dc:language></item></channel></rss>`],
+    ['Atom', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${longLanguage}"><entry><link href="https://x.example/a"/><link rel="enclosure" type="image/jpeg" href="${longImage}"/></entry></feed>`],
+    ['JSON Feed', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', language: longLanguage, items: [{ url: 'https://x.example/a', image: longImage }] })],
+    ['a news sitemap', `<urlset><url><loc>https://x.example/a</loc><image:image><image:loc>${longImage}</image:loc></image:image><news:news><news:publication><news:language>${longLanguage}</news:language></news:publication></news:news></url></urlset>`],
+  ])(`leaves out an image URL over ${MAX_URL_CHARS} characters and a language that is no language tag (%s), keeping the entry`, (_format, text) => {
+    const [entry] = parseFeed(text, BASE).entries;
+    expect(entry?.url).toBe('https://x.example/a');
+    expect(entry?.imageUrl).toBeUndefined();
+    expect(entry?.language).toBeUndefined();
+  });
+
+  it.each([
+    ['RSS', '<rss><channel><language>en_us</language><item><link>https://x.example/a</link></item></channel></rss>'],
+    ['Atom', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="EN-us"><entry><link href="https://x.example/a"/></entry></feed>'],
+    ['JSON Feed', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ url: 'https://x.example/a', language: 'en_US' }] })],
+    ['a news sitemap', '<urlset><url><loc>https://x.example/a</loc><news:news><news:publication><news:language>en-us</news:language></news:publication></news:news></url></urlset>'],
+  ])('reads the language as a canonical language tag (%s)', (_format, text) => {
+    expect(parseFeed(text, BASE).entries[0]?.language).toBe('en-US');
   });
 });
 

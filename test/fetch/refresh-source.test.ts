@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createFetcher } from '../../functions/fetch/http-fetch';
+import { MAX_URL_CHARS } from '../../functions/feeds/parse-feed';
 import { FetchError } from '../../functions/ports';
 import type { SourceConfig } from '../../functions/contracts/model';
 import { MAX_CHILD_SITEMAPS, refreshSource, refreshSources, type RefreshSourceDeps } from '../../functions/use-cases/refresh-source';
@@ -89,6 +90,17 @@ describe('refreshSource', () => {
     clock = minutes(10);
     expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 2, queued: 0 });
     expect(queue.sent).toHaveLength(1);
+  });
+
+  it(`drops and logs an entry whose link is over ${MAX_URL_CHARS} characters, and queues the others with validators saved`, async () => {
+    const long = `https://d.example/long?q=${'x'.repeat(MAX_URL_CHARS)}`;
+    const items = ['https://d.example/a', long, 'https://d.example/b'].map((link) => `<item><link>${link}</link></item>`).join('');
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, `<rss><channel>${items}</channel></rss>`, { etag: '"v1"' }));
+
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 2, queued: 2 });
+    expect(queue.sent.map((message) => message.url)).toEqual(['https://d.example/a', 'https://d.example/b']);
+    expect(telemetry.logs).toContainEqual({ level: 'warn', message: 'entries with unusable URLs dropped', extra: { sourceId: 'example', invalid: 1 } });
+    expect(sources.states.get('example')?.etag).toBe('"v1"');
   });
 
   it('queues again a URL whose message was lost (never marked seen)', async () => {
