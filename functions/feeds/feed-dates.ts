@@ -30,7 +30,9 @@ export function parseFeedDate(raw: string | undefined): string | undefined {
 function parseIsoLike(value: string): number | undefined {
   const match = ISO_LIKE.exec(value);
   if (!match) return undefined;
-  const [, date, clock, zone] = match;
+  const [, date = '', clock, zone] = match;
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  if (!isCalendarDate(year, month - 1, day)) return undefined;
   if (!clock) return Date.parse(`${date}T00:00:00Z`);
   let offset = 'Z';
   if (zone && zone.toUpperCase() !== 'Z') {
@@ -66,6 +68,12 @@ function parseRfc822Like(value: string): number | undefined {
   const result = local - offsetMs;
   // Date.UTC rolls over (31 Feb becomes 3 Mar); a date that does not exist is not a date.
   return new Date(local).getUTCDate() === Number(day) ? result : undefined;
+}
+
+/** Date.parse rolls a day past the month's end over (30 Feb becomes 1 Mar); a date that does not exist is not a date. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month, day));
+  return date.getUTCMonth() === month && date.getUTCDate() === day;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
