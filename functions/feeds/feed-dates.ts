@@ -63,14 +63,17 @@ function parseRfc822Like(value: string): number | undefined {
   if (month === -1) return undefined;
   let year = Number(yearText);
   if (year < 100) year += year < 70 ? 2000 : 1900;
+  // RFC 5322 allows 23:59:60 (a leap second, read as the next minute). Its zone is any 4 digits, hours then minutes;
+  // we take RFC 3339's range, up to 23:59 either way, which the ISO path (Date.parse) keeps to as well.
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 60) return undefined;
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+  if (!isCalendarDate(year, month, Number(day))) return undefined;
   const local = Date.UTC(year, month, Number(day), Number(hour), Number(minute), Number(second ?? 0));
   const offsetMs = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 * (sign === '-' ? -1 : 1);
-  const result = local - offsetMs;
-  // Date.UTC rolls over (31 Feb becomes 3 Mar); a date that does not exist is not a date.
-  return new Date(local).getUTCDate() === Number(day) ? result : undefined;
+  return local - offsetMs;
 }
 
-/** Date.parse rolls a day past the month's end over (30 Feb becomes 1 Mar); a date that does not exist is not a date. */
+/** Date.UTC and Date.parse roll a day past the month's end over (30 Feb becomes 1 Mar); a date that does not exist is not a date. */
 function isCalendarDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month, day));
   return date.getUTCMonth() === month && date.getUTCDate() === day;
