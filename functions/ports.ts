@@ -175,6 +175,11 @@ export type FetchErrorKind =
   | 'reset'
   /** The connection ended before the body it announced (Content-Length, chunked encoding) was complete. */
   | 'truncated'
+  /**
+   * The response is not valid HTTP (node's HPE_* parse errors: headers over 16 KB, a character not allowed in a
+   * header, a bad chunk size, two Content-Lengths): the server sends it the same way every time.
+   */
+  | 'malformed'
   | 'http'
   | 'too-large'
   | 'blocked-address'

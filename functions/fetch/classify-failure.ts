@@ -3,7 +3,8 @@
  * classify-failure.test.ts walks it row by row). Pure.
  *
  * - permanent: no retry will mend it (the host does not exist, its certificate is bad, the page is gone, too large,
- *   refused by robots.txt). The URL is rejected with a reason at the first attempt, counted and remembered.
+ *   refused by robots.txt, a response that is not valid HTTP). The URL is rejected with a reason at the first attempt,
+ *   counted and remembered.
  * - transient: the server or the network is having a bad moment (timeouts, resets, a truncated body, 5xx, 429).
  *   The worker throws, SQS delivers the message again, and only these reach the dead-letter queue, from which the
  *   redrive brings them back after a cool-down.
@@ -34,6 +35,7 @@ export const FAILURE_BY_KIND: Readonly<Record<Exclude<FetchErrorKind, 'http'>, F
   'too-many-redirects': permanent('fetch-failed'),
   'bad-url': permanent('fetch-failed'),
   decompress: permanent('fetch-failed'),
+  malformed: permanent('fetch-failed'),
   timeout: TRANSIENT,
   connect: TRANSIENT,
   reset: TRANSIENT,

@@ -31,7 +31,7 @@ export function toFetchError(error: unknown): FetchError {
   if (CONNECT_CODES.has(code)) return new FetchError('connect', `cannot connect: ${message}`);
   if (RESET_CODES.has(code)) return new FetchError('reset', `connection reset: ${message}`);
   if (code === 'ETIMEDOUT') return new FetchError('timeout', `timed out: ${message}`);
-  if (code.startsWith('HPE_')) return new FetchError('reset', `invalid HTTP response: ${message}`);
+  if (code.startsWith('HPE_')) return new FetchError('malformed', `invalid HTTP response: ${message}`);
   if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS') {
     return new FetchError('bad-url', message);
   }

@@ -41,8 +41,11 @@ export const ROBOTS_CACHE = {
   maxEntries: 1_000,
 } as const;
 
-/** Failures of the robots.txt fetch that make it "unreachable" rather than "unavailable" (FetchError kinds). */
-const UNREACHABLE_KINDS = new Set(['timeout', 'connect', 'reset', 'truncated', 'host-busy']);
+/**
+ * Failures of the robots.txt fetch that make it "unreachable" rather than "unavailable" (FetchError kinds). A
+ * malformed response is the server's error, and RFC 9309 reads a server error as "disallow everything".
+ */
+const UNREACHABLE_KINDS = new Set(['timeout', 'connect', 'reset', 'truncated', 'malformed', 'host-busy']);
 /** Failures that the page's own fetch will meet and report: no rules apply. */
 const PAGE_WILL_FAIL_KINDS = new Set(['blocked-address', 'bad-url', 'unknown-host', 'tls']);
 

@@ -34,6 +34,8 @@ describe('classifyPageFailure', () => {
     ['redirect loop', kind('too-many-redirects'), permanent('fetch-failed')],
     ['bad URL', kind('bad-url'), permanent('fetch-failed')],
     ['undecodable compression', kind('decompress'), permanent('fetch-failed')],
+    ['headers over 16 KB (HPE_HEADER_OVERFLOW)', node('HPE_HEADER_OVERFLOW'), permanent('fetch-failed')],
+    ['not HTTP at all (HPE_INVALID_CONSTANT)', node('HPE_INVALID_CONSTANT'), permanent('fetch-failed')],
     // Transient: thrown, retried, and dead-lettered only after every delivery failed.
     ['timeout', kind('timeout'), transient],
     ['ETIMEDOUT', node('ETIMEDOUT'), transient],
@@ -62,7 +64,7 @@ describe('classifyPageFailure', () => {
   it('classifies every kind a fetch can fail with', () => {
     const kinds = Object.keys(FAILURE_BY_KIND);
     for (const k of kinds) expect(classifyPageFailure(kind(k as FetchErrorKind)).class).toMatch(/^(permanent|transient)$/);
-    expect(kinds.length).toBe(14);
+    expect(kinds.length).toBe(15);
   });
 });
 

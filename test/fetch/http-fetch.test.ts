@@ -196,6 +196,18 @@ describe('timeouts, resets and refusals', () => {
     expect(await fetchError(fetcher().fetch(url, { accept: '*/*' }))).toMatchObject({ kind: 'reset' });
   });
 
+  it.each([
+    ['headers over 16 KB', `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\nok`],
+    ['a control character in a header', 'HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok'],
+    ['a bad chunk size in the body', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n'],
+    ['something other than HTTP', 'SSH-2.0-OpenSSH_9.6\r\n'],
+  ])('reports a response with %s as malformed, not as a reset that a retry could mend', async (_what, raw) => {
+    const url = route(`/malformed-${raw.length}`, (request) => request.socket.end(raw));
+    const error = await fetchError(fetcher().fetch(url, { accept: '*/*' }));
+    expect(error).toMatchObject({ kind: 'malformed' });
+    expect(error.message).toContain('invalid HTTP response');
+  });
+
   it('reports a connection reset in the middle of the body as a truncated body', async () => {
     const url = route('/reset-body', (request, response) => {
       response.writeHead(200, { 'content-length': '10000' });
@@ -355,7 +367,7 @@ describe('names and certificates', () => {
     ['EPROTO', 'connect'],
     ['ECONNRESET', 'reset'],
     ['ETIMEDOUT', 'timeout'],
-    ['HPE_INVALID_CONSTANT', 'reset'],
+    ['HPE_INVALID_CONSTANT', 'malformed'],
   ])('turns a %s error into a %s FetchError', (code, kind) => {
     expect(toFetchError(Object.assign(new Error(`failed: ${code}`), { code })).kind).toBe(kind);
   });

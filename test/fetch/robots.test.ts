@@ -108,6 +108,7 @@ describe('RobotsCache', () => {
     ['429', new FetchError('http', 'HTTP 429', { status: 429 })],
     ['a timeout', new FetchError('timeout', 'timed out')],
     ['a reset', new FetchError('reset', 'connection reset')],
+    ['a malformed response', new FetchError('malformed', 'invalid HTTP response: Parse Error: Header overflow')],
     ['an unexpected error', new Error('boom')],
   ])('disallows everything for now when robots.txt fails with %s, and asks again ten minutes later', async (_name, failure) => {
     answer = failure;
