@@ -22,9 +22,10 @@ const MARGIN = 1.5;
 /** Words of two letters or more: single letters are in several lists (German's has `s`, `g`, `x`), and a spec sheet's units are full of them. */
 const WORD = /\p{L}{2,}/gu;
 
-const LISTS: readonly (readonly [string, ReadonlySet<string>])[] = Object.entries(STOP_WORDS_BY_LANGUAGE)
-  .filter(([code]) => code !== 'no') // Norwegian's two codes share one list
-  .map(([code, words]) => [code, new Set(words)] as const);
+/** English first; Norwegian's second code (`no`, the same list as `nb`) never beats the first. */
+const LISTS: readonly (readonly [string, ReadonlySet<string>])[] = Object.entries(STOP_WORDS_BY_LANGUAGE).map(
+  ([code, words]) => [code, new Set(words)] as const,
+);
 
 /** An ISO 639-1 code: `en` unless another language's function words clearly outnumber English's. */
 export function guessLanguage(text: string): string {
@@ -38,6 +39,6 @@ export function guessLanguage(text: string): string {
     if (code === 'en') englishHits = hits;
     if (hits > bestHits) [best, bestHits] = [code, hits];
   }
-  if (best === 'en' || bestHits < MIN_EVIDENCE || bestHits < MARGIN * englishHits) return 'en';
-  return best;
+  // English itself is never MARGIN times English.
+  return bestHits < MIN_EVIDENCE || bestHits < MARGIN * englishHits ? 'en' : best;
 }

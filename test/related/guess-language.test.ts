@@ -68,6 +68,12 @@ describe('guessLanguage', () => {
     expect(guessLanguage('1080 x 1920, 5.1 in, 145 g')).toBe('en');
   });
 
+  it('says English when another language outnumbers it only a little (an English report quoting as much German), not when clearly', () => {
+    // English 20 function words and German 28 (1.4 times): English; with the German twice over, German.
+    expect(guessLanguage(`${REPORTS.en!}\n${REPORTS.de!}`)).toBe('en');
+    expect(guessLanguage(`${REPORTS.en!}\n${REPORTS.de!}\n${REPORTS.de!}`)).toBe('de');
+  });
+
   it('does not count single letters, which several lists hold (a spec sheet is not German)', () => {
     const specs = 'Size 142 x 72.5 x 8.1 mm, weight 145 g, display 5.1 in, also known as S5, up to 128 GB with a card. '.repeat(6);
     expect(guessLanguage(specs)).toBe('en');
