@@ -79,6 +79,36 @@ describe('reader: the latest articles', () => {
     expect(await page.locator('#source-list .chip[aria-current="page"]').textContent()).toBe('Valley Courier 2');
   });
 
+  it('shows one source’s list without waiting for the source list, and names the source when it comes', async () => {
+    await open();
+    // /sources held back until the list is on screen: the list is titled with the id meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/sources$/, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.goto(`${fake.origin}/#/source/valley-courier`);
+    await eventually(async () => expect(await page.locator('#main .card').count()).toBe(2));
+    expect(await page.locator('h1').textContent()).toBe('Latest from valley-courier');
+    expect(await page.title()).toBe('Latest from valley-courier · Newsweave');
+    release();
+    await eventually(async () => expect(await page.locator('h1').textContent()).toBe('Latest from Valley Courier'));
+    expect(await page.title()).toBe('Latest from Valley Courier · Newsweave');
+
+    // Sources that fail leave the id in the title; the list is there all the same.
+    await page.unroute(/\/sources$/);
+    await page.route(/\/sources$/, (route) => route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'internal error' } } }));
+    await page.goto(`${fake.origin}/#/source/metro-wire`);
+    await page.reload();
+    await eventually(async () => expect(await page.locator('#main .card').count()).toBe(3));
+    await eventually(async () => expect(await page.locator('#source-list').textContent()).toContain('Sources unavailable'));
+    expect(await page.locator('h1').textContent()).toBe('Latest from metro-wire');
+    expect(await page.title()).toBe('Latest from metro-wire · Newsweave');
+  });
+
   it('filters by topic from the topic box and from an article’s topics', async () => {
     await open();
     await openLatest(page, fake.origin);

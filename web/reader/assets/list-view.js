@@ -10,8 +10,11 @@ import { findSource } from './store.js';
 
 const PAGE_SIZE = 20;
 
-/** The title, the loader and the empty-state sentence of a list route. */
-async function describeList({ api, state }, route) {
+/**
+ * The title, the loader and the empty-state sentence of a list route. One source's list is named by `sourceName`
+ * (its id until the sources are in).
+ */
+function describeList({ api }, route, sourceName = route.source) {
   if (route.view === 'search') {
     return {
       title: `Search results for “${route.q}”`,
@@ -27,11 +30,10 @@ async function describeList({ api, state }, route) {
     };
   }
   if (route.source) {
-    const name = (await findSource(state, route.source))?.name || route.source;
     return {
-      title: `Latest from ${name}`,
+      title: `Latest from ${sourceName}`,
       load: (options, signal) => api.listArticles({ ...options, source: route.source }, signal),
-      empty: `No articles from ${name} yet.`,
+      empty: `No articles from ${sourceName} yet.`,
     };
   }
   return {
@@ -43,9 +45,21 @@ async function describeList({ api, state }, route) {
 
 export async function renderList(app, route, signal, focus) {
   const { shell } = app;
-  const { title, load, empty } = await describeList(app, route);
-  if (signal.aborted) return;
-  const { region } = shell.mountView(title, focus);
+  let described = describeList(app, route);
+  const { load } = described;
+  const { heading, region } = shell.mountView(described.title, focus);
+  let emptyNotice = null;
+  // The list does not wait for the sources: it is titled with the source's id, renamed once they are in (if they
+  // fail, the id stays).
+  if (route.source) {
+    void findSource(app.state, route.source).then((source) => {
+      if (signal.aborted || !source?.name) return;
+      described = describeList(app, route, source.name);
+      heading.textContent = described.title;
+      shell.setTitle(described.title);
+      emptyNotice?.replaceChildren(described.empty);
+    });
+  }
   shell.setBusy(region, 'Loading articles…');
   let page;
   try {
@@ -59,8 +73,9 @@ export async function renderList(app, route, signal, focus) {
   if (signal.aborted) return;
   shell.setIdle();
   if (page.items.length === 0) {
-    region.replaceChildren(h('p', { class: 'notice' }, empty));
-    shell.announce(empty);
+    emptyNotice = h('p', { class: 'notice' }, described.empty);
+    region.replaceChildren(emptyNotice);
+    shell.announce(described.empty);
     return;
   }
   const list = h('ol', { class: 'article-list', 'aria-labelledby': 'view-title' }, page.items.map(articleCard));
