@@ -27,21 +27,32 @@ describe('relativeTime', () => {
   it.each([
     [ago(10), 'just now'],
     [ago(-30), 'just now'],
-    [ago(50), '1 minute ago'],
+    [ago(59), 'just now'],
+    [ago(60), '1 minute ago'],
     [ago(22 * 60), '22 minutes ago'],
-    [ago(44 * 60), '44 minutes ago'],
-    [ago(50 * 60), '1 hour ago'],
-    [ago(5 * 3600), '5 hours ago'],
-    [ago(23 * 3600), 'yesterday'],
+    [ago(59 * 60), '59 minutes ago'],
+    [ago(60 * 60), '1 hour ago'],
+    [ago(5 * 3600 + 59 * 60), '5 hours ago'],
+    [ago(23 * 3600), '23 hours ago'],
     [ago(3 * 86_400), '3 days ago'],
-    [ago(40 * 86_400), 'last month'],
-    [ago(400 * 86_400), 'last year'],
+    [ago(40 * 86_400), '1 month ago'],
+    [ago(364 * 86_400), '11 months ago'],
+    [ago(400 * 86_400), '1 year ago'],
     [ago(-3 * 3600), 'in 3 hours'],
     ['not a date', ''],
     [null, ''],
     [42, ''],
   ])('%s -> %s', (iso, expected) => {
     expect(format.relativeTime(iso, NOW)).toBe(expected);
+  });
+
+  // A length of time, never a calendar word that the dates make false.
+  it.each([
+    ['2026-11-29T01:30:00Z', '2026-11-29T23:30:00Z', '22 hours ago'], // the same day, not "yesterday"
+    ['2026-01-20T09:00:00Z', '2026-12-06T09:00:00Z', '10 months ago'], // the same year, not "last year"
+    ['2026-12-03T09:00:00Z', '2026-12-30T09:00:00Z', '27 days ago'], // the same month, not "last month"
+  ])('%s seen at %s -> %s', (iso, now, expected) => {
+    expect(format.relativeTime(iso, Date.parse(now))).toBe(expected);
   });
 });
 

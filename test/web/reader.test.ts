@@ -45,7 +45,7 @@ describe('reader: the latest articles', () => {
     const first = page.locator('#main .card').first();
     expect(await first.locator('.meta .source').textContent()).toBe('The Harbor Times');
     expect(await first.locator('.meta time').textContent()).toBe('22 minutes ago');
-    expect(await page.locator('#main .card').nth(1).locator('time').textContent()).toBe('1 hour ago');
+    expect(await page.locator('#main .card').nth(1).locator('time').textContent()).toBe('47 minutes ago');
     expect(await page.locator('#source-list .chip').allTextContents()).toEqual([
       'All sources',
       'The Harbor Times 18',

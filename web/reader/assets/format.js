@@ -3,26 +3,32 @@
  * Pure formatting helpers shared by the reader and the operator page: no DOM, no fetch.
  */
 
+/**
+ * A time is a length of time back from now, never a calendar word: 22 hours before 23:30 is not "yesterday", nor is
+ * 20 January "last year" on 6 December. Each unit starts at one whole unit and counts whole units ("2 hours ago" up to
+ * three), so the number shown is never more than the time that has passed.
+ */
+const DAY = 24 * 3600;
 const UNITS = [
-  { unit: 'year', seconds: 365 * 24 * 3600, from: 320 * 24 * 3600 },
-  { unit: 'month', seconds: 30 * 24 * 3600, from: 26 * 24 * 3600 },
-  { unit: 'day', seconds: 24 * 3600, from: 22 * 3600 },
-  { unit: 'hour', seconds: 3600, from: 45 * 60 },
-  { unit: 'minute', seconds: 60, from: 45 },
+  { unit: 'year', seconds: 365 * DAY },
+  { unit: 'month', seconds: (365 / 12) * DAY },
+  { unit: 'day', seconds: DAY },
+  { unit: 'hour', seconds: 3600 },
+  { unit: 'minute', seconds: 60 },
 ];
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
 
-/** "22 minutes ago", "yesterday", "just now"; '' for a missing or invalid date. */
+/** "22 minutes ago", "1 day ago", "10 months ago", "just now"; '' for a missing or invalid date. */
 export function relativeTime(iso, now = Date.now()) {
   const then = parseTime(iso);
   if (then === null) return '';
   const seconds = (then - now) / 1000;
   const magnitude = Math.abs(seconds);
-  // A feed's clock a few seconds ahead of ours is still "just now", not "in 20 seconds".
-  if (magnitude < 45) return 'just now';
-  const { unit, seconds: size } = UNITS.find((candidate) => magnitude >= candidate.from) ?? UNITS[UNITS.length - 1];
-  return relativeFormat.format(Math.round(seconds / size), unit);
+  // Under a minute, and a feed's clock a few seconds ahead of ours, is "just now", not "in 20 seconds".
+  if (magnitude < 60) return 'just now';
+  const { unit, seconds: size } = UNITS.find((candidate) => magnitude >= candidate.seconds);
+  return relativeFormat.format(Math.sign(seconds) * Math.floor(magnitude / size), unit);
 }
 
 const absoluteFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
