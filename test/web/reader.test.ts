@@ -405,6 +405,21 @@ describe('reader: comments', () => {
     expect(await comments().locator('form, .comment-delete').count()).toBe(0);
   });
 
+  it('says so above the list when a comment to delete is already gone, and takes it away', async () => {
+    await open();
+    await signInOnArticle(IDS.strike);
+    await page.route(/\/articles\/[^/]+\/comments\/[^/]+$/, (route) =>
+      route.fulfill({ status: 404, json: { error: { code: 'not_found', message: 'comment not found' } } }),
+    );
+    await comments().locator('li.comment').first().locator('.comment-delete').click();
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(2));
+    const said = comments().locator('.comment-state [role="alert"]');
+    expect(await said.textContent()).toBe('That comment is already gone.');
+    expect(await said.isVisible()).toBe(true);
+    expect(await comments().locator('h2').textContent()).toBe('Comments (2)');
+    expect(await page.locator('#status').textContent()).toBe('That comment is already gone.');
+  });
+
   it('keeps keyboard focus in the comments when a button is busy or gone: after posting, deleting and signing out', async () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.strike}`);

@@ -130,13 +130,19 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
       } catch (error) {
         const explained = explainCommentError(error, { action: 'delete' });
         const next = neighbour();
-        if (error?.kind === 'not-found') removeItem(item);
         if (explained.signedOut) {
           clearSession();
           showSession();
         }
-        problem.textContent = explained.message;
-        problem.hidden = false;
+        if (error?.kind === 'not-found') {
+          // The comment goes, and a message under it would go with it: it is said above the list instead.
+          removeItem(item);
+          state.querySelector('.comment-gone')?.remove();
+          state.prepend(h('p', { class: 'notice comment-error comment-gone', role: 'alert' }, explained.message));
+        } else {
+          problem.textContent = explained.message;
+          problem.hidden = false;
+        }
         announce(explained.message);
         button.disabled = false;
         restoreFocus(explained.signedOut ? signInButton() : button.isConnected ? button : next);
