@@ -69,6 +69,25 @@ describe('reader: the latest articles', () => {
     expect(fake.requests).toContain('/articles?limit=20&cursor=20');
   });
 
+  it('says so when the next page fails, and keeps focus on "Try again"', async () => {
+    await open();
+    let refused = 0;
+    await page.route(/\/articles\?limit=20&cursor=20$/, (route) => {
+      refused += 1;
+      return refused === 1 ? route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'internal error' } } }) : route.fallback();
+    });
+    await openLatest(page, fake.origin);
+    await page.getByRole('button', { name: 'Load more articles' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () =>
+      expect(await page.locator('#main .more [role="alert"]').textContent()).toBe('Newsweave is having trouble. More articles could not be loaded.'),
+    );
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Try again');
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await page.locator('#main .card').count()).toBe(25));
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[20]);
+  });
+
   it('filters by source from the source chips', async () => {
     await open();
     await openLatest(page, fake.origin);
@@ -418,6 +437,42 @@ describe('reader: comments', () => {
     expect(await said.isVisible()).toBe(true);
     expect(await comments().locator('h2').textContent()).toBe('Comments (2)');
     expect(await page.locator('#status').textContent()).toBe('That comment is already gone.');
+  });
+
+  it('loads more comments by cursor, says so when that fails, and keeps keyboard focus on the way', async () => {
+    await open();
+    // Three comments on the first page with a cursor, two more after it; the second page fails once.
+    let refused = 0;
+    await page.route(/\/articles\/[^/]+\/comments\?/, async (route) => {
+      const cursor = new URL(route.request().url()).searchParams.get('cursor');
+      if (!cursor) {
+        const response = await route.fetch();
+        return route.fulfill({ response, json: { ...((await response.json()) as object), nextCursor: 'page-2' } });
+      }
+      refused += 1;
+      if (refused === 1) return route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'internal error' } } });
+      const older = (id: string, minutesAgo: number) => ({
+        id,
+        articleId: IDS.strike,
+        author: { id: 'sub-oldtimer', name: 'oldtimer' },
+        body: `Older comment ${id}`,
+        createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      });
+      return route.fulfill({ json: { items: [older('older-1', 90), older('older-2', 95)], nextCursor: null } });
+    });
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    expect(await expectCommentsSection(page)).toBe(3);
+    await comments().getByRole('button', { name: 'Load more comments' }).focus();
+    await page.keyboard.press('Enter');
+    const alert = comments().locator('.more [role="alert"]');
+    await eventually(async () => expect(await alert.textContent()).toBe('Newsweave is having trouble. More comments could not be loaded.'));
+    expect(await alert.isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Try again');
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(5));
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.commentId)).toBe('older-1');
+    expect(await comments().locator('.more').textContent()).toBe('');
+    expect(await page.locator('#status').textContent()).toBe('2 more comments shown.');
   });
 
   it('keeps keyboard focus in the comments when a button is busy or gone: after posting, deleting and signing out', async () => {

@@ -8,6 +8,7 @@ import { commentForm } from './comment-form.js';
 import { explainCommentError, signedOutError } from './comment-messages.js';
 import { h } from './dom.js';
 import { formatCount } from './format.js';
+import { moreButton } from './load-more.js';
 import { timeElement } from './meta-line.js';
 // A refused token clears only the tab's copy: auth.signOut() would also leave the page for the managed logout.
 import { clearSession, readSession } from './session.js';
@@ -153,30 +154,22 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
 
   const emptyNotice = () => h('p', { class: 'notice' }, 'No comments yet. Be the first to say something.');
 
+  /** A comment has nothing of its own to take focus (a Delete is not on every one): the item takes it. */
+  const focusable = (item) => Object.assign(item, { tabIndex: -1 });
+
+  /** Shows a page of comments and resolves to their items (null once the view is gone). */
   async function load(cursor) {
     const page = await api.listComments(articleId, { limit: PAGE_SIZE, cursor }, signal);
-    if (signal?.aborted) return;
-    list.append(...page.items.map(commentItem));
+    if (signal?.aborted) return null;
+    const items = page.items.map(commentItem);
+    list.append(...items);
     // The article's count may be older than the list (its answer is cached for minutes): a complete first page is
     // the exact count, and a longer list than the count proves the count low.
     if (!cursor && !page.nextCursor) setCount(page.items.length);
     else if (count === null || count < list.children.length) setCount(list.children.length);
     state.replaceChildren(list.firstElementChild ? '' : emptyNotice());
-    if (page.nextCursor) {
-      const button = h('button', { type: 'button', class: 'load-more' }, 'Load more comments');
-      button.addEventListener('click', async () => {
-        button.disabled = true;
-        try {
-          await load(page.nextCursor);
-        } catch {
-          button.disabled = false;
-          button.textContent = 'Try again';
-        }
-      });
-      more.replaceChildren(button);
-    } else {
-      more.replaceChildren();
-    }
+    more.replaceChildren(page.nextCursor ? moreButton({ container: more, what: 'comments', cursor: page.nextCursor, loadPage: load, announce, signal, focusable }) : '');
+    return items;
   }
 
   async function start() {

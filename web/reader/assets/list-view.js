@@ -4,7 +4,8 @@
  */
 import { h } from './dom.js';
 import { metaLine } from './meta-line.js';
-import { errorNotice, explainError } from './notices.js';
+import { moreButton } from './load-more.js';
+import { errorNotice } from './notices.js';
 import { hrefFor } from './routes.js';
 import { findSource } from './store.js';
 
@@ -82,37 +83,20 @@ export async function renderList(app, route, signal, focus) {
   const more = h('div', { class: 'more' });
   region.replaceChildren(list, more);
   shell.announce(`${page.items.length} articles shown.`);
-  offerMore({ container: more, list, cursor: page.nextCursor, load, signal, announce: shell.announce });
-}
-
-/** "Load more" fetches the next page by cursor and moves focus to the first new article. */
-function offerMore({ container, list, cursor, load, signal, announce }) {
-  if (!cursor) {
-    container.replaceChildren();
-    return;
-  }
-  const button = h('button', { type: 'button', class: 'load-more' }, 'Load more articles');
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    button.textContent = 'Loading…';
-    announce('Loading more articles…');
-    try {
-      const page = await load({ limit: PAGE_SIZE, cursor }, signal);
-      if (signal.aborted) return;
-      const cards = page.items.map(articleCard);
-      list.append(...cards);
-      announce(`${cards.length} more articles shown.`);
-      offerMore({ container, list, cursor: page.nextCursor, load, signal, announce });
-      cards[0]?.querySelector('a')?.focus();
-    } catch (error) {
-      if (signal.aborted) return;
-      const { title } = explainError(error);
-      container.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert' }, `${title} More articles could not be loaded.`), button);
-      button.disabled = false;
-      button.textContent = 'Try again';
-    }
-  });
-  container.replaceChildren(button);
+  // "Load more articles": the next page by cursor; focus goes to the first new article's link.
+  const offerMore = (cursor) =>
+    more.replaceChildren(
+      cursor ? moreButton({ container: more, what: 'articles', cursor, loadPage, announce: shell.announce, signal, focusable: (card) => card.querySelector('a') }) : '',
+    );
+  const loadPage = async (cursor) => {
+    const next = await load({ limit: PAGE_SIZE, cursor }, signal);
+    if (signal.aborted) return null;
+    const cards = next.items.map(articleCard);
+    list.append(...cards);
+    offerMore(next.nextCursor);
+    return cards;
+  };
+  offerMore(page.nextCursor);
 }
 
 function articleCard(item) {
