@@ -1,6 +1,7 @@
 /**
  * The pure parts of the reader's comments, run in node: the session read from a token, PKCE's S256 challenge (the
- * RFC 7636 example), the sign-in settings config.js may give, and what a reader is told when posting fails.
+ * RFC 7636 example), the sign-in settings config.js may give, and what a reader is told when posting fails (and, for
+ * comparison, when a read fails: notices.js).
  */
 import { describe, expect, it } from '@jest/globals';
 
@@ -26,10 +27,15 @@ interface CommentsModule {
   explainCommentError(error: unknown, options?: { action?: string; length?: number }): { message: string; signedOut?: boolean };
 }
 
+interface NoticesModule {
+  explainError(error: unknown): { title: string; detail: string };
+}
+
 const assets = new URL('../../web/reader/assets/', import.meta.url);
 const session: SessionModule = await import(new URL('session.js', assets).href);
 const auth: AuthModule = await import(new URL('auth.js', assets).href);
 const comments: CommentsModule = await import(new URL('comment-messages.js', assets).href);
+const notices: NoticesModule = await import(new URL('notices.js', assets).href);
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const token = (claims: Record<string, unknown>) => `${encode({ alg: 'RS256' })}.${encode(claims)}.sig`;
@@ -117,6 +123,24 @@ describe('what a reader is told', () => {
     [{ kind: 'server', status: 500, code: 'internal' }, { action: 'delete' }, 'Your comment could not be deleted (500). Try again in a moment.'],
   ])('%j', (error, options, message) => {
     expect(comments.explainCommentError(error, options).message).toBe(message);
+  });
+
+  // A 429 on a read is the API being busy, not a refusal of what the reader did; the wait is believed up to an hour.
+  it.each([
+    [{ kind: 'client', status: 429, code: 'http_429', message: 'Too Many Requests', retryAfter: 20 }, 'Newsweave is busy: try again in 20 seconds.'],
+    [{ kind: 'client', status: 429, code: 'http_429', message: 'Too Many Requests', retryAfter: 1 }, 'Newsweave is busy: try again in 1 second.'],
+    [{ kind: 'client', status: 429, code: 'rate_limited', message: 'slow down', retryAfter: 120 }, 'Newsweave is busy: try again in 2 minutes.'],
+    [{ kind: 'client', status: 429, code: 'http_429', message: 'Too Many Requests', retryAfter: null }, 'Newsweave is busy: try again in a moment.'],
+    [{ kind: 'client', status: 429, code: 'http_429', message: 'Too Many Requests', retryAfter: 0 }, 'Newsweave is busy: try again in a moment.'],
+    [{ kind: 'client', status: 429, code: 'http_429', message: 'Too Many Requests', retryAfter: 86_400 }, 'Newsweave is busy: try again in a moment.'],
+    [{ kind: 'client', status: 400, code: 'invalid_query', message: 'q must not be empty', retryAfter: null }, 'That request was refused.'],
+  ])('a read: %j', (error, title) => {
+    expect(notices.explainError(error).title).toBe(title);
+  });
+
+  it('keeps a comment\'s own 429: too fast, with its wait', () => {
+    const refused = { kind: 'client', status: 429, code: 'rate_limited', message: 'slow down', retryAfter: 18 };
+    expect(comments.explainCommentError(refused, { action: 'post' }).message).toBe('You are commenting too fast. Try again in 18 seconds.');
   });
 
   it('says a refused token means signed out, and asks the page to forget the session', () => {

@@ -289,6 +289,17 @@ describe('reader: failures and settings', () => {
     await eventually(async () => expect(await page.locator('#main [role="alert"] .notice-title').textContent()).toBe('Newsweave cannot be reached.'));
   });
 
+  it('says the API is busy, and for how long, when it answers 429 (not that the reader was refused)', async () => {
+    await open();
+    await page.route(/\/articles\?/, (route) =>
+      route.fulfill({ status: 429, headers: { 'retry-after': '20' }, json: { message: 'Too Many Requests' } }),
+    );
+    await page.goto(`${fake.origin}/#/`);
+    const alert = page.locator('#main [role="alert"]');
+    await eventually(async () => expect(await alert.locator('.notice-title').textContent()).toBe('Newsweave is busy: try again in 20 seconds.'));
+    expect(await alert.textContent()).not.toContain('refused');
+  });
+
   it('calls the API named in config.js when the static site is served elsewhere', async () => {
     const api = await startFakeApi();
     try {

@@ -2,7 +2,7 @@
  * What a reader is told when posting or deleting a comment failed, in plain words, and the length the API counts.
  * Pure: no DOM, so it runs in node (test/web/comments-modules.test.ts).
  */
-import { formatCount } from './format.js';
+import { formatCount, formatWait } from './format.js';
 
 export const MAX_COMMENT_LENGTH = 2000;
 
@@ -25,7 +25,7 @@ export function explainCommentError(error, { action = 'post', length = 0 } = {})
     case 'comment_empty':
       return { message: 'Your comment is empty. Write something first.' };
     case 'rate_limited': {
-      const wait = error.retryAfter ? ` Try again in ${waitText(error.retryAfter)}.` : ' Try again in a moment.';
+      const wait = error.retryAfter ? ` Try again in ${formatWait(error.retryAfter)}.` : ' Try again in a moment.';
       return { message: `You are commenting too fast.${wait}` };
     }
     case 'unauthorized':
@@ -47,10 +47,4 @@ export function explainCommentError(error, { action = 'post', length = 0 } = {})
 /** An error for an action tried without a session, explained like the API's own 401. */
 export function signedOutError() {
   return Object.assign(new Error('signed out'), { code: 'unauthorized' });
-}
-
-function waitText(seconds) {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return minutes < 90 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
 }

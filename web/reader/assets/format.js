@@ -72,6 +72,13 @@ export function formatCount(value) {
   return typeof value === 'number' && Number.isFinite(value) ? countFormat.format(value) : '–';
 }
 
+/** A wait of whole seconds: "1 second", "42 seconds", "60 minutes", "10 hours". */
+export function formatWait(seconds) {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 90 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
+}
+
 /** "45 ms", "1.2 s". */
 export function formatMillis(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '–';
