@@ -160,6 +160,25 @@ describe('reader: the latest articles', () => {
     await eventually(async () => expect(await page.locator('#main .notice').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.'));
     expect(await page.locator('#status').textContent()).toBe('No articles match “zeppelin”. Try fewer or different words.');
   });
+  it('shows the search or topic on screen again when it is submitted again (the hash does not change)', async () => {
+    await open();
+    await page.goto(`${fake.origin}/#/search/pine%20hollow`);
+    await page.locator('#main .card').first().waitFor();
+    const asked = (path: string) => fake.requests.filter((request) => request === path).length;
+    const before = asked('/articles?q=pine+hollow&limit=20');
+    await page.getByRole('searchbox', { name: 'Search articles' }).fill('pine hollow');
+    await page.getByRole('searchbox', { name: 'Search articles' }).press('Enter');
+    await eventually(async () => expect(asked('/articles?q=pine+hollow&limit=20')).toBe(before + 1));
+    await page.locator('#main .card').first().waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('view-title');
+
+    await page.goto(`${fake.origin}/#/topic/strike`);
+    await page.locator('#main .card').first().waitFor();
+    const topicBefore = asked('/topics/strike/articles?limit=20');
+    await page.locator('#topic-input').fill('strike');
+    await page.locator('#topic-input').press('Enter');
+    await eventually(async () => expect(asked('/topics/strike/articles?limit=20')).toBe(topicBefore + 1));
+  });
 });
 
 describe('reader: an article', () => {

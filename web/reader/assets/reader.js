@@ -26,7 +26,7 @@ const app = {
   auth: authConfig ? createAuth(authConfig) : null,
   state,
   shell: createShell(),
-  header: createSiteHeader({ api, state }),
+  header: createSiteHeader({ api, state, showAgain: () => render({ focus: true }) }),
   retry: () => render({ focus: true }),
 };
 

@@ -1,12 +1,14 @@
 /* global window, document */
 /**
  * The header's controls, shared by every view: the source chips (the selected one marked `aria-current`), the search
- * box and the topic box with the topics seen so far as suggestions. Submitting either changes the hash route.
+ * box and the topic box with the topics seen so far as suggestions. Submitting either changes the hash route (or, the
+ * route already on screen, shows it again).
  */
 import { h } from './dom.js';
 import { hrefFor, parseRoute } from './routes.js';
 
-export function createSiteHeader({ api, state }, doc = document) {
+/** `showAgain` renders the view on screen anew: submitting the search or topic it already shows changes no hash. */
+export function createSiteHeader({ api, state, showAgain }, doc = document) {
   const searchInput = doc.getElementById('search-input');
   const topicInput = doc.getElementById('topic-input');
   const sourceList = doc.getElementById('source-list');
@@ -45,15 +47,20 @@ export function createSiteHeader({ api, state }, doc = document) {
     }
   }
 
+  function go(route) {
+    const href = hrefFor(route);
+    if (hrefFor(parseRoute(window.location.hash)) === href) showAgain();
+    else window.location.hash = href;
+  }
   doc.getElementById('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const q = searchInput.value.trim();
-    if (q) window.location.hash = hrefFor({ view: 'search', q });
+    if (q) go({ view: 'search', q });
   });
   doc.getElementById('topic-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const topic = topicInput.value.trim();
-    if (topic) window.location.hash = hrefFor({ view: 'topic', topic });
+    if (topic) go({ view: 'topic', topic });
   });
 
   return {
