@@ -26,8 +26,22 @@ export interface RedriveEvent {
   readonly force?: boolean;
 }
 
-export const lambdaHandler = async (event: RedriveEvent | null | undefined): Promise<RedriveSummary> =>
-  redriveDeadLetters(deps, { force: event?.force === true });
+/** A run in which some letters could not be handled: the invocation fails (Lambda `Errors`, the RedriveFailing alarm). */
+export class RedriveIncompleteError extends Error {
+  override readonly name = 'RedriveIncompleteError';
+  constructor(readonly summary: RedriveSummary) {
+    super(
+      `${summary.failed} dead letter(s) could not be handled and stay in the dead-letter queue (the log names the error): ${JSON.stringify(summary)}`,
+    );
+  }
+}
+
+export const lambdaHandler = async (event: RedriveEvent | null | undefined): Promise<RedriveSummary> => {
+  const summary = await redriveDeadLetters(deps, { force: event?.force === true });
+  // The letters that failed are logged one by one; failing the invocation is what the RedriveFailing alarm sees.
+  if (summary.failed > 0) throw new RedriveIncompleteError(summary);
+  return summary;
+};
 
 export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))

@@ -95,7 +95,15 @@ export function createWebServer(options: WebServerOptions): Server {
         writeResult(response, errorResult(415, 'unsupported_media_type', 'send the redrive as POST with Content-Type: application/json'));
         return;
       }
-      const summary = await options.redrive();
+      let summary: unknown;
+      try {
+        summary = await options.redrive();
+      } catch (error) {
+        // A run that could not handle every letter says so, with what it did (functions/redrive-dead-letters.ts).
+        options.onError(`redrive: ${(error as Error).message}`);
+        writeResult(response, errorResult(500, 'redrive_failed', (error as Error).message));
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       response.end(JSON.stringify(summary));
       return;

@@ -5,7 +5,7 @@
  *   npm run --silent redrive          (the stack `npm start` runs, at HOST:PORT, 127.0.0.1:3000 by default)
  *
  * The local stack also redrives on its own, every 15 minutes, the letters that have cooled down. Exit 0 on success,
- * 1 when the stack cannot be reached or refuses.
+ * 1 when the stack cannot be reached or refuses, or when some letters could not be handled (they stay in the queue).
  */
 import { env } from 'node:process';
 
@@ -13,12 +13,23 @@ const host = env.HOST && !['0.0.0.0', '::'].includes(env.HOST) ? env.HOST : '127
 const port = env.PORT || '3000';
 const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/ops/redrive`;
 
+let response: Response;
 try {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text}`);
-  console.log(text);
+  response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 } catch (error) {
   console.error(`redrive: ${(error as Error).message} (is \`npm start\` running on ${host}:${port}?)`);
   process.exit(1);
 }
+const text = await response.text();
+if (!response.ok) {
+  // The stack answered: a run that left letters behind names how many and why, which is the message to show.
+  let message = text;
+  try {
+    message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+  } catch {
+    // Not JSON: shown as it came.
+  }
+  console.error(`redrive: ${url} answered ${response.status}: ${message}`);
+  process.exit(1);
+}
+console.log(text);

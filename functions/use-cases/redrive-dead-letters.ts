@@ -11,7 +11,8 @@
  * - redriven: back on the article queue, its redrive count one higher;
  * - given up: its redrives are used up; the URL is rejected as `retries-exhausted` (seven days, like every rejection),
  *   so it is accounted for and not queued again meanwhile;
- * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed.
+ * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed;
+ * - failed: its handling failed (our table or a queue refused); it stays in the dead-letter queue for the next run.
  */
 import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
 import { parseArticleMessage } from '../contracts/article-message';
@@ -42,6 +43,12 @@ export interface RedriveSummary {
   readonly alreadyDone: number;
   readonly givenUp: number;
   readonly malformed: number;
+  /**
+   * Letters whose handling failed (the table or a queue refused: permissions, throttling, an outage); each stays in
+   * the dead-letter queue and comes back to the next run. The entry point fails the invocation when this is above 0,
+   * so that the RedriveFailing alarm sees it.
+   */
+  readonly failed: number;
 }
 
 /** The queue's longest visibility timeout: a letter cannot be hidden longer in one go. */
@@ -59,7 +66,7 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
   const { telemetry } = deps;
   const now = deps.now ?? (() => new Date());
   const maxLetters = options.maxLetters ?? REDRIVE_SETTINGS.maxLettersPerRun;
-  const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0 };
+  const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0 };
 
   const handle = async (letter: DeadLetter): Promise<void> => {
     let message: ArticleMessage;
@@ -115,9 +122,11 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     const results = await Promise.allSettled(letters.map(handle));
     // A letter whose handling failed stays in the queue and becomes visible again: the next run takes it.
     for (const result of results) {
-      if (result.status === 'rejected') telemetry.log.error('dead letter left for the next run', { error: result.reason as Error });
+      if (result.status !== 'rejected') continue;
+      summary.failed += 1;
+      telemetry.log.error('dead letter left for the next run', { error: result.reason as Error });
     }
   }
-  telemetry.log.info('redrive done', { ...summary, force: options.force === true });
+  telemetry.log[summary.failed > 0 ? 'error' : 'info']('redrive done', { ...summary, force: options.force === true });
   return summary;
 }

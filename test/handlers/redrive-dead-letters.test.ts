@@ -72,4 +72,15 @@ describe('redrive-dead-letters handler', () => {
     expect(emfNames()).toContain('DeadLettersRedriven');
     expect(lines.join('\n')).not.toContain('No application metrics');
   });
+
+  // Last: it stops the table.
+  it('fails the invocation, so that the RedriveFailing alarm sees it, when letters could not be handled for want of the table', async () => {
+    lines.length = 0;
+    await client.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: JSON.stringify(articleMessage({ url: 'https://news.example/b' })) }));
+    await dynamo.stop();
+    await expect(handler({ force: true }, createLambdaContext('newsweave-redrive', 60))).rejects.toThrow(
+      /1 dead letter\(s\) could not be handled and stay in the dead-letter queue .*"redriven":0.*"failed":1/,
+    );
+    expect(lines.some((line) => line.includes('dead letter left for the next run'))).toBe(true);
+  }, 30_000);
 });

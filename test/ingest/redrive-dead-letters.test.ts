@@ -61,7 +61,7 @@ describe('redriveDeadLetters', () => {
   it('sends back a letter that has cooled down, with its count one higher, and hides one that has not until it has', async () => {
     queue.add(body('cooled'), 0, T0 - 61 * 60_000);
     queue.add(body('fresh'), 2, T0 - 3 * HOUR);
-    expect(await run()).toEqual({ redriven: 1, postponed: 1, alreadyDone: 0, givenUp: 0, malformed: 0 });
+    expect(await run()).toEqual({ redriven: 1, postponed: 1, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0 });
     expect(queue.sentBack).toHaveLength(1);
     expect(queue.sentBack[0]?.redrives).toBe(1);
     expect(JSON.parse(queue.sentBack[0]!.body).url).toBe('https://news.example.com/cooled');
@@ -121,8 +121,26 @@ describe('redriveDeadLetters', () => {
       remove: (letter) => queue.remove(letter),
       redrive: async () => Promise.reject(new Error('queue unavailable')),
     };
-    expect(await redriveDeadLetters({ deadLetters: failing, seen, telemetry, now: () => new Date(clock) })).toMatchObject({ redriven: 0 });
+    expect(await redriveDeadLetters({ deadLetters: failing, seen, telemetry, now: () => new Date(clock) })).toMatchObject({ redriven: 0, failed: 1 });
     expect(queue.letters).toHaveLength(1);
     expect(telemetry.logs.some((log) => log.message === 'dead letter left for the next run')).toBe(true);
+  });
+
+  it('counts the letters it could not handle, so that the run can say so: a table that refuses fails every letter', async () => {
+    queue.add(body('one'), 0, T0 - 2 * HOUR);
+    queue.add(body('two'), 3, T0 - 30 * HOUR);
+    const refusing = Object.assign(Object.create(seen) as InMemorySeenUrlStore, {
+      filterUnseen: async () => Promise.reject(new Error('AccessDeniedException: not authorized to perform dynamodb:BatchGetItem')),
+    });
+    expect(await redriveDeadLetters({ deadLetters: queue, seen: refusing, telemetry, now: () => new Date(clock) })).toEqual({
+      redriven: 0,
+      postponed: 0,
+      alreadyDone: 0,
+      givenUp: 0,
+      malformed: 0,
+      failed: 2,
+    });
+    expect(queue.letters).toHaveLength(2);
+    expect(telemetry.logs.find((log) => log.message === 'redrive done')).toMatchObject({ level: 'error', extra: { failed: 2 } });
   });
 });

@@ -223,7 +223,11 @@ async function redrive() {
   try {
     // JSON, so that the runtime can tell this page's request from a cross-site form post.
     const response = await fetch('/ops/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (!response.ok) {
+      // A run that left letters behind says how many and why in its error's message.
+      const detail = await response.json().then((body) => body?.error?.message, () => undefined);
+      throw new Error(typeof detail === 'string' && detail ? detail : `HTTP ${response.status}`);
+    }
     const summary = await response.json();
     result.textContent = `${formatCount(summary.redriven ?? 0)} sent back to the queue, ${formatCount(summary.alreadyDone ?? 0)} already processed, ${formatCount(summary.malformed ?? 0)} malformed removed.`;
   } catch (error) {
