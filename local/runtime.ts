@@ -156,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       redrive: () => redrive({ force: true }),
       opsSnapshot: async () => ({
         ...opsMetrics.snapshot(),
-        queue: await queueDepth(sqsClient, queues),
+        queue: await queueDepth(sqsClient, queues, { waitingIncludesInFlight: options.sqsEndpoint === undefined }),
         sources: await sourceStore.listSources(),
       }),
     });
@@ -259,7 +259,13 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-async function queueDepth(client: SQSClient, queues: LocalQueues) {
+/**
+ * The ops page's queue figures: messages waiting, in flight, and dead letters (waiting or hidden by the redrive).
+ * SQS's ApproximateNumberOfMessages counts the visible messages only; the embedded local-aws-sqs counts the in-flight
+ * ones in it too (`waitingIncludesInFlight`), which made every in-flight message show as waiting as well, and every
+ * hidden dead letter count twice.
+ */
+export async function queueDepth(client: SQSClient, queues: LocalQueues, options: { waitingIncludesInFlight?: boolean } = {}) {
   const count = async (queueUrl: string) => {
     const { Attributes } = await client.send(
       new GetQueueAttributesCommand({
@@ -267,10 +273,9 @@ async function queueDepth(client: SQSClient, queues: LocalQueues) {
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
-    return {
-      visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    };
+    const listed = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+    const inFlight = Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return { visible: options.waitingIncludesInFlight ? Math.max(0, listed - inFlight) : listed, inFlight };
   };
   const [main, dead] = await Promise.all([count(queues.queueUrl), count(queues.deadLetterQueueUrl)]);
   return { visible: main.visible, inFlight: main.inFlight, deadLetters: dead.visible + dead.inFlight };
