@@ -5,12 +5,16 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
 import type { DeadLetter, DeadLetterQueue } from '../ports';
 
 /** The message attribute that counts a message's redrives; SQS keeps it when the message dead-letters again. */
 export const REDRIVE_COUNT_ATTRIBUTE = 'redriveCount';
-/** Seconds a received letter stays hidden while the redrive handles it (a failed one comes back after this). */
-const HANDLING_SECONDS = 60;
+/**
+ * Seconds a received letter stays hidden while the redrive handles it: the run's longest time, so that a letter whose
+ * handling failed comes back to the next run, not to this one again.
+ */
+const HANDLING_SECONDS = REDRIVE_SETTINGS.timeoutSeconds;
 
 export interface SqsDeadLetterQueueProps {
   readonly client: SQSClient;

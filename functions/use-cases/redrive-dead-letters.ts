@@ -7,11 +7,12 @@
  *
  * Each letter ends one way, and every way is counted and logged:
  * - already done: another message of the same URL (the feed queues an unprocessed URL again) has an outcome by now;
- * - postponed: not cooled down yet; it is hidden until it is;
+ * - postponed: not cooled down yet; it is hidden until this run is over (it comes back to every run until it has
+ *   cooled down, so that an operator's forced redrive, minutes after a scheduled run, reaches it too);
  * - redriven: back on the article queue, its redrive count one higher;
  * - given up: its redrives are used up; the URL is rejected as `retries-exhausted` (seven days, like every rejection),
  *   so it is accounted for and not queued again meanwhile;
- * - malformed: not an ArticleMessage at all; its body is logged in full and it is removed;
+ * - malformed: not an ArticleMessage at all; its body is logged (its first MAX_LOGGED_BODY_CHARS) and it is removed;
  * - failed: its handling failed (our table or a queue refused); it stays in the dead-letter queue for the next run.
  */
 import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
@@ -33,7 +34,7 @@ export interface RedriveOptions {
    * @default false
    */
   readonly force?: boolean;
-  /** @default REDRIVE_SETTINGS.maxLettersPerRun */
+  /** @default REDRIVE_SETTINGS.maxLettersPerRun; forced, as many as the run's time allows */
   readonly maxLetters?: number;
 }
 
@@ -49,10 +50,21 @@ export interface RedriveSummary {
    * so that the RedriveFailing alarm sees it.
    */
   readonly failed: number;
+  /**
+   * The run stopped before the dead-letter queue ran dry (its letter limit, or a forced run's time): letters are left
+   * that it did not look at. The next scheduled run goes on; an operator may run it again.
+   */
+  readonly moreLeft: boolean;
 }
 
-/** The queue's longest visibility timeout: a letter cannot be hidden longer in one go. */
-const MAX_POSTPONE_MS = 12 * 60 * 60_000;
+/**
+ * How long a letter that is not due is hidden: until the run that saw it is over (a run lasts at most the function's
+ * timeout), so that one run never looks at a letter twice, and the next run, scheduled or forced, sees it again.
+ * Hiding it for its whole cool-down would put it out of a forced redrive's reach for up to 12 hours.
+ */
+export const POSTPONE_MS = REDRIVE_SETTINGS.timeoutSeconds * 1000;
+/** A forced run stops taking letters this long before the function's timeout, to finish those it has. */
+const FORCED_RUN_MARGIN_MS = 30_000;
 const SQS_RECEIVE_LIMIT = 10;
 const MAX_LOGGED_BODY_CHARS = 4_000;
 
@@ -65,8 +77,10 @@ export function coolDownMs(redrives: number): number {
 export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveSummary> {
   const { telemetry } = deps;
   const now = deps.now ?? (() => new Date());
-  const maxLetters = options.maxLetters ?? REDRIVE_SETTINGS.maxLettersPerRun;
-  const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0 };
+  const started = now().getTime();
+  const maxLetters = options.maxLetters ?? (options.force ? Number.POSITIVE_INFINITY : REDRIVE_SETTINGS.maxLettersPerRun);
+  const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0, moreLeft: false };
+  const outOfTime = () => now().getTime() - started > REDRIVE_SETTINGS.timeoutSeconds * 1000 - FORCED_RUN_MARGIN_MS;
 
   const handle = async (letter: DeadLetter): Promise<void> => {
     let message: ArticleMessage;
@@ -106,7 +120,7 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     const waitMs = letter.sentAt + coolDownMs(letter.redrives) - now().getTime();
     if (!options.force && waitMs > 0) {
       summary.postponed += 1;
-      await deps.deadLetters.postpone(letter, Math.min(waitMs, MAX_POSTPONE_MS));
+      await deps.deadLetters.postpone(letter, Math.min(waitMs, POSTPONE_MS));
       return;
     }
     await deps.deadLetters.redrive(letter, letter.redrives + 1);
@@ -115,7 +129,11 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     telemetry.log.info('dead letter sent back to the article queue', { ...keys, redrives: letter.redrives + 1 });
   };
 
-  for (let received = 0; received < maxLetters; ) {
+  for (let received = 0; ; ) {
+    if (received >= maxLetters || outOfTime()) {
+      summary.moreLeft = true;
+      break;
+    }
     const letters = await deps.deadLetters.receive(Math.min(SQS_RECEIVE_LIMIT, maxLetters - received));
     if (letters.length === 0) break;
     received += letters.length;

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
 import type { DeadLetter, DeadLetterQueue } from '../../functions/ports';
-import { coolDownMs, redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
+import { coolDownMs, POSTPONE_MS, redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
 import { articleMessage } from '../support/events';
 import { InMemorySeenUrlStore, RecordingTelemetry } from '../fetch/fakes';
 
@@ -58,20 +58,31 @@ describe('redriveDeadLetters', () => {
     expect([0, 1, 2, 3, 4, 5, 6].map((n) => coolDownMs(n) / HOUR)).toEqual([1, 2, 4, 8, 12, 12, 12]);
   });
 
-  it('sends back a letter that has cooled down, with its count one higher, and hides one that has not until it has', async () => {
+  it('sends back a letter that has cooled down, with its count one higher, and leaves one that has not until it has', async () => {
     queue.add(body('cooled'), 0, T0 - 61 * 60_000);
     queue.add(body('fresh'), 2, T0 - 3 * HOUR);
-    expect(await run()).toEqual({ redriven: 1, postponed: 1, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0 });
+    expect(await run()).toEqual({ redriven: 1, postponed: 1, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0, moreLeft: false });
     expect(queue.sentBack).toHaveLength(1);
     expect(queue.sentBack[0]?.redrives).toBe(1);
     expect(JSON.parse(queue.sentBack[0]!.body).url).toBe('https://news.example.com/cooled');
-    // The second was sent 3 h ago and has been redriven twice: it is due after 4 h, so it stays hidden an hour.
-    expect(queue.letters.map((letter) => (letter.visibleAt - T0) / HOUR)).toEqual([1]);
+    // The second was sent 3 h ago and has been redriven twice: it is due after 4 h. It is hidden until the run is
+    // over (the function's timeout), not for the hour: the next run sees it again.
+    expect(queue.letters.map((letter) => letter.visibleAt - T0)).toEqual([POSTPONE_MS]);
     expect(telemetry.total('DeadLettersRedriven')).toBe(1);
     expect(await run()).toMatchObject({ redriven: 0, postponed: 0 });
-    clock += HOUR;
+    clock += REDRIVE_SETTINGS.everyMinutes * 60_000;
+    expect(await run()).toMatchObject({ redriven: 0, postponed: 1 });
+    clock = T0 + HOUR;
     expect(await run()).toMatchObject({ redriven: 1 });
     expect(queue.sentBack[1]).toMatchObject({ redrives: 3 });
+  });
+
+  it("reaches, when forced minutes after a scheduled run, the letters that run left for their cool-down", async () => {
+    for (let n = 0; n < 5; n++) queue.add(body(`fresh-${n}`), 0, T0 - 10 * 60_000);
+    expect(await run()).toMatchObject({ postponed: 5, redriven: 0 });
+    clock += POSTPONE_MS;
+    expect(await run({ force: true })).toMatchObject({ redriven: 5, moreLeft: false });
+    expect(queue.letters).toEqual([]);
   });
 
   it(`gives up after ${REDRIVE_SETTINGS.maxRedrives} redrives: the URL is rejected as retries-exhausted, counted and removed`, async () => {
@@ -107,10 +118,34 @@ describe('redriveDeadLetters', () => {
     expect(queue.sentBack.map((letter) => letter.redrives).sort()).toEqual([1, REDRIVE_SETTINGS.maxRedrives + 4]);
   });
 
-  it('handles at most the letters allowed per run; the rest wait for the next run', async () => {
+  it('handles at most the letters allowed per run, and says more are left; the rest wait for the next run', async () => {
     for (let n = 0; n < 25; n++) queue.add(body(`page-${n}`), 0, T0 - 2 * HOUR);
-    expect(await run({ maxLetters: 12 })).toMatchObject({ redriven: 12 });
+    expect(await run({ maxLetters: 12 })).toMatchObject({ redriven: 12, moreLeft: true });
     expect(queue.letters).toHaveLength(13);
+    expect(await run()).toMatchObject({ redriven: 13, moreLeft: false });
+  });
+
+  it(`sends back, when forced, more than a scheduled run's ${REDRIVE_SETTINGS.maxLettersPerRun}: the whole queue`, async () => {
+    const many = REDRIVE_SETTINGS.maxLettersPerRun + 55;
+    for (let n = 0; n < many; n++) queue.add(body(`page-${n}`), 0, T0);
+    expect(await run({ force: true })).toMatchObject({ redriven: many, moreLeft: false });
+    expect(queue.letters).toEqual([]);
+  });
+
+  it("stops a forced run before the function's timeout, and says more are left", async () => {
+    for (let n = 0; n < 150; n++) queue.add(body(`page-${n}`), 0, T0);
+    // Each receive and its ten letters take 10 s: the run takes no more letters past half a minute before its timeout
+    // (a receive at 0 s, 10 s, ... 90 s).
+    const slow: DeadLetterQueue = {
+      receive: async (max) => ((clock += 10_000), queue.receive(max)),
+      postpone: (letter, ms) => queue.postpone(letter, ms),
+      remove: (letter) => queue.remove(letter),
+      redrive: (letter, redrives) => queue.redrive(letter, redrives),
+    };
+    const summary = await redriveDeadLetters({ deadLetters: slow, seen, telemetry, now: () => new Date(clock) }, { force: true });
+    const receives = Math.floor((REDRIVE_SETTINGS.timeoutSeconds - 30) / 10) + 1;
+    expect(summary).toMatchObject({ redriven: receives * 10, moreLeft: true });
+    expect(queue.letters).toHaveLength(150 - receives * 10);
   });
 
   it('leaves a letter it could not handle in the queue for the next run', async () => {
@@ -139,6 +174,7 @@ describe('redriveDeadLetters', () => {
       givenUp: 0,
       malformed: 0,
       failed: 2,
+      moreLeft: false,
     });
     expect(queue.letters).toHaveLength(2);
     expect(telemetry.logs.find((log) => log.message === 'redrive done')).toMatchObject({ level: 'error', extra: { failed: 2 } });

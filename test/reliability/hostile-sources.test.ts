@@ -282,6 +282,6 @@ describe('sources that misbehave', () => {
     expect(refused.status).toBe(415);
     const answered = await post('application/json');
     expect(answered.status).toBe(200);
-    expect(await answered.json()).toEqual({ redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0 });
+    expect(await answered.json()).toEqual({ redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0, moreLeft: false });
   });
 });

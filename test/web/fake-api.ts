@@ -282,7 +282,7 @@ export async function startFakeApi(): Promise<FakeApi> {
     const path = url.pathname;
     if (path === '/ops/redrive' && request.method === 'POST') {
       redrives.push(request.headers['content-type'] ?? '');
-      return json(response, 200, { redriven: 3, postponed: 0, alreadyDone: 1, givenUp: 0, malformed: 0, failed: 0 });
+      return json(response, 200, { redriven: 3, postponed: 0, alreadyDone: 1, givenUp: 0, malformed: 0, failed: 0, moreLeft: true });
     }
     const isApi = /^\/(articles|topics|sources)(\/|$)/.test(path) || path === '/ops/metrics.json';
     if (isApi) {

@@ -88,7 +88,7 @@ describe('operator page', () => {
     await expectOpsPage(page, fake.origin);
     await page.getByRole('button', { name: 'Redrive dead letters now' }).click();
     await eventually(
-      async () => expect(await page.locator('#redrive-result').textContent()).toBe('3 sent back to the queue, 1 already processed, 0 malformed removed.'),
+      async () => expect(await page.locator('#redrive-result').textContent()).toBe('3 sent back to the queue, 1 already processed, 0 malformed removed. More are left: redrive again.'),
       { tries: 24, interval: 250 },
     );
     expect(fake.redrives).toEqual(['application/json']);

@@ -229,7 +229,8 @@ async function redrive() {
       throw new Error(typeof detail === 'string' && detail ? detail : `HTTP ${response.status}`);
     }
     const summary = await response.json();
-    result.textContent = `${formatCount(summary.redriven ?? 0)} sent back to the queue, ${formatCount(summary.alreadyDone ?? 0)} already processed, ${formatCount(summary.malformed ?? 0)} malformed removed.`;
+    const more = summary.moreLeft === true ? ' More are left: redrive again.' : '';
+    result.textContent = `${formatCount(summary.redriven ?? 0)} sent back to the queue, ${formatCount(summary.alreadyDone ?? 0)} already processed, ${formatCount(summary.malformed ?? 0)} malformed removed.${more}`;
   } catch (error) {
     result.textContent = `Redrive failed: ${error.message}`;
   } finally {
