@@ -25,6 +25,14 @@ export const MIN_WORDS = 30;
 export const COPY_RESEMBLANCE = 0.75;
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/**
+ * Characters that are never drawn (Unicode's Default_Ignorable_Code_Point): soft hyphens (`&shy;`, which a site that
+ * hyphenates puts inside its long words and extraction keeps), zero-width spaces and joiners, word joiners,
+ * byte-order marks, direction marks, variation selectors. Two pages that read alike are one text whatever invisible
+ * marks their markup carries, so the words are read without them: otherwise `gov\u00adernment` is two words, and a
+ * hyphenated wire copy shares almost no shingle with the plain one. A text without them keeps its sketch.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 
 /** A text's sketch: how many distinct shingles it has, and the smallest hashes among them, ascending. */
 export interface TextSketch {
@@ -34,7 +42,7 @@ export interface TextSketch {
 
 /** The sketch of a text, or null when the text is too short to judge. */
 export function sketchText(text: string): TextSketch | null {
-  const words = text.normalize('NFC').toLowerCase().match(WORD);
+  const words = text.normalize('NFC').replace(INVISIBLE, '').toLowerCase().match(WORD);
   if (!words || words.length < MIN_WORDS) return null;
   const hashes = new Set<number>();
   for (let i = 0; i + SHINGLE <= words.length; i++) hashes.add(hash32(words.slice(i, i + SHINGLE).join(' ')));

@@ -61,6 +61,30 @@ describe('sketchText', () => {
     expect(sketch(WIRE.toUpperCase().replace(/ /g, ' — '))).toEqual(sketch(WIRE));
     expect(sketch(`Café ${WIRE}`)).toEqual(sketch(`Cafe\u0301 ${WIRE}`));
   });
+
+  it('reads through characters that are never drawn: a hyphenated or marked-up copy is the same text', () => {
+    // A site that hyphenates puts soft hyphens (&shy;) in its long words, and extraction keeps them: read as word
+    // breaks, every long word would split and the copy would share few shingles with the plain text.
+    const hyphenated = WIRE.replace(/\b([a-z]{4,})([a-z]{4,})\b/g, '$1\u00ad$2');
+    expect(hyphenated).not.toBe(WIRE);
+    expect(sketch(hyphenated)).toEqual(sketch(WIRE));
+    // Zero-width space, non-joiner and joiner, word joiner, byte-order mark, direction marks, a variation selector.
+    const marked = WIRE.replace('benchmark', 'bench\u200bmark')
+      .replace('inflation', 'infla\u200ction')
+      .replace('governor', 'gover\u200dnor')
+      .replace('construction', 'construc\u2060tion')
+      .replace('February', '\ufeffFebru\u200eary\u200f')
+      .replace('currency', 'curr\ufe0fency');
+    expect(sketch(marked)).toEqual(sketch(WIRE));
+    // Still a word break wherever a drawn character is: a hyphen, a space, a dash.
+    expect(sketch(WIRE.replace('benchmark', 'bench-mark'))).not.toEqual(sketch(WIRE));
+  });
+
+  it('calls a real article and its hyphenated copy copies', () => {
+    const [row] = readFileSync(sharedDataPath('related-dev', 'stories_basil.jsonl'), 'utf8').split('\n', 1).map((line) => JSON.parse(line) as { body: string });
+    const hyphenated = row!.body.replace(/\b(\p{L}{5,})(\p{Ll}{4,})\b/gu, '$1\u00ad$2');
+    expect(resemblance(sketch(row!.body), sketch(hyphenated))).toBe(1);
+  });
 });
 
 describe('resemblance', () => {
