@@ -64,8 +64,16 @@ const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
  * `U.S.` -> `US`, possessives off (`MARCHETTI'S` too), the typographic apostrophe as the plain one (`O’Brien` and
  * `O'Brien` are one word), so that the surface forms of one name meet.
  */
+/**
+ * Characters never drawn inside a word (Unicode's Default_Ignorable_Code_Point: soft hyphens, which hyphenating sites
+ * put inside long words and extraction keeps, joiners, direction and byte-order marks), but for the zero-width space,
+ * which marks a break: `gov\u00adernment` is `government`, not `gov` and `ernment`.
+ */
+const INVISIBLE_IN_WORDS = /(?!\u200b)\p{Default_Ignorable_Code_Point}/gu;
+
 function normaliseText(text: string): string {
   return text
+    .replace(INVISIBLE_IN_WORDS, '')
     .replace(/\b(?:\p{Lu}\.){2,}/gu, (abbr) => abbr.replace(/\./g, ''))
     .replace(/['’][sS]\b/g, '')
     .replaceAll('’', "'")

@@ -84,6 +84,13 @@ describe('analyzeArticle', () => {
     expect(terms('Rory O’Brien scored. Then O’Brien left.')).toEqual(terms("Rory O'Brien scored. Then O'Brien left."));
   });
 
+  it('reads a word with soft hyphens, joiners or direction marks in it as the word; a zero-width space still breaks', () => {
+    const analyzed = (body: string) => analyzeArticle({ title: 'x', body }).map(({ term, weight, kind }) => ({ term, weight, kind }));
+    const plain = 'The government of Estmark announced new infrastructure spending. The government said more.';
+    expect(analyzed('The gov\u00adern\u00adment of Est\u200dmark announced new infra\u00adstructure spending. The \u200egovern\u2060ment said more.')).toEqual(analyzed(plain));
+    expect(analyzed('The government\u200bEstmark spending').map((term) => term.term)).toContain('govern');
+  });
+
   it('keeps at most MAX_TERMS terms, best first', () => {
     const long = analyzeArticle({ title: 'Words', body: Array.from({ length: 200 }, (_, i) => `word${'abcdefghij'[i % 10]}${i}x`).join(' ') });
     expect(long.length).toBeLessThanOrEqual(MAX_TERMS);
