@@ -30,7 +30,7 @@ export const REDRIVE_SETTINGS = {
   coolDownCapMinutes: 12 * 60,
   /** Redrives of one message; the next time it dead-letters it is given up (rejected as `retries-exhausted`). */
   maxRedrives: 6,
-  /** Letters handled in one run; the rest wait for the next. */
+  /** Letters a scheduled run acts on (sends back, removes, gives up); the rest wait for the next. Letters not due do not count. */
   maxLettersPerRun: 300,
   /** Seconds the redrive function may run. */
   timeoutSeconds: 120,

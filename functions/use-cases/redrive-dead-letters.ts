@@ -34,7 +34,7 @@ export interface RedriveOptions {
    * @default false
    */
   readonly force?: boolean;
-  /** @default REDRIVE_SETTINGS.maxLettersPerRun; forced, as many as the run's time allows */
+  /** Letters acted on (not those left for their cool-down). @default REDRIVE_SETTINGS.maxLettersPerRun; forced, as many as the run's time allows */
   readonly maxLetters?: number;
 }
 
@@ -51,8 +51,9 @@ export interface RedriveSummary {
    */
   readonly failed: number;
   /**
-   * The run stopped before the dead-letter queue ran dry (its letter limit, or a forced run's time): letters are left
-   * that it did not look at. The next scheduled run goes on; an operator may run it again.
+   * The run stopped before the dead-letter queue ran dry (its letter limit, or its time): there may be letters it did
+   * not look at (when the limit was reached with the last letter, there may also be none). The next scheduled run
+   * goes on; an operator may run it again.
    */
   readonly moreLeft: boolean;
 }
@@ -63,8 +64,8 @@ export interface RedriveSummary {
  * Hiding it for its whole cool-down would put it out of a forced redrive's reach for up to 12 hours.
  */
 export const POSTPONE_MS = REDRIVE_SETTINGS.timeoutSeconds * 1000;
-/** A forced run stops taking letters this long before the function's timeout, to finish those it has. */
-const FORCED_RUN_MARGIN_MS = 30_000;
+/** A run stops taking letters this long before the function's timeout, to finish those it has. */
+const RUN_MARGIN_MS = 30_000;
 const SQS_RECEIVE_LIMIT = 10;
 const MAX_LOGGED_BODY_CHARS = 4_000;
 
@@ -80,7 +81,7 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
   const started = now().getTime();
   const maxLetters = options.maxLetters ?? (options.force ? Number.POSITIVE_INFINITY : REDRIVE_SETTINGS.maxLettersPerRun);
   const summary = { redriven: 0, postponed: 0, alreadyDone: 0, givenUp: 0, malformed: 0, failed: 0, moreLeft: false };
-  const outOfTime = () => now().getTime() - started > REDRIVE_SETTINGS.timeoutSeconds * 1000 - FORCED_RUN_MARGIN_MS;
+  const outOfTime = () => now().getTime() - started > REDRIVE_SETTINGS.timeoutSeconds * 1000 - RUN_MARGIN_MS;
 
   const handle = async (letter: DeadLetter): Promise<void> => {
     let message: ArticleMessage;
@@ -129,14 +130,16 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     telemetry.log.info('dead letter sent back to the article queue', { ...keys, redrives: letter.redrives + 1 });
   };
 
-  for (let received = 0; ; ) {
-    if (received >= maxLetters || outOfTime()) {
+  // The letter limit counts the letters a run acts on, not those it leaves for their cool-down: those stay hidden
+  // until the run is over, so the run goes on through the queue past them to the letters that are due.
+  const acted = () => summary.redriven + summary.alreadyDone + summary.givenUp + summary.malformed + summary.failed;
+  for (;;) {
+    if (acted() >= maxLetters || outOfTime()) {
       summary.moreLeft = true;
       break;
     }
-    const letters = await deps.deadLetters.receive(Math.min(SQS_RECEIVE_LIMIT, maxLetters - received));
+    const letters = await deps.deadLetters.receive(Math.min(SQS_RECEIVE_LIMIT, maxLetters - acted()));
     if (letters.length === 0) break;
-    received += letters.length;
     const results = await Promise.allSettled(letters.map(handle));
     // A letter whose handling failed stays in the queue and becomes visible again: the next run takes it.
     for (const result of results) {

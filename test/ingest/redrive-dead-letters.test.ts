@@ -125,6 +125,12 @@ describe('redriveDeadLetters', () => {
     expect(await run()).toMatchObject({ redriven: 13, moreLeft: false });
   });
 
+  it('goes on past the letters not due to those that are: only the letters it acts on count against its limit', async () => {
+    for (let n = 0; n < 40; n++) queue.add(body(`not-due-${n}`), 2, T0 - 10 * 60_000);
+    for (let n = 0; n < 5; n++) queue.add(body(`due-${n}`), 0, T0 - 2 * HOUR);
+    expect(await run({ maxLetters: 10 })).toMatchObject({ postponed: 40, redriven: 5, moreLeft: false });
+  });
+
   it(`sends back, when forced, more than a scheduled run's ${REDRIVE_SETTINGS.maxLettersPerRun}: the whole queue`, async () => {
     const many = REDRIVE_SETTINGS.maxLettersPerRun + 55;
     for (let n = 0; n < many; n++) queue.add(body(`page-${n}`), 0, T0);
