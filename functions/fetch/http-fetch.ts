@@ -113,7 +113,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
         }
       }
       if (verdict?.kind === 'disallowed') throw new FetchError('robots', `${verdict.robotsUrl} disallows ${target.href}`);
-      if (verdict?.kind === 'unreachable') throw new FetchError('robots-unreachable', verdict.detail);
+      if (verdict?.kind === 'unreachable') throw new FetchError(verdict.malformed ? 'malformed' : 'robots-unreachable', verdict.detail);
       const response = await limiter
         .run(
           target.hostname,

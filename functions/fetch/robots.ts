@@ -19,7 +19,17 @@ import { messageOf } from '../shared/error-text';
 export type RobotsVerdict =
   | { readonly kind: 'allowed'; readonly crawlDelayMs?: number }
   | { readonly kind: 'disallowed'; readonly robotsUrl: string }
-  | { readonly kind: 'unreachable'; readonly robotsUrl: string; readonly detail: string };
+  | {
+      readonly kind: 'unreachable';
+      readonly robotsUrl: string;
+      readonly detail: string;
+      /**
+       * robots.txt was answered with something that is not HTTP: the host's server is broken for every path, as a
+       * rule (headers over 16 KB, bytes no parser takes), so the page is not asked for and fails for good
+       * (FetchError `malformed`) instead of waiting, delivery after delivery, for an answer that will not come.
+       */
+      readonly malformed?: boolean;
+    };
 
 /** What the cache needs from an HTTP client: the robots.txt answer, or a failure with a kind (FetchError's). */
 export type RobotsFetch = (url: string) => Promise<{ readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer }>;
@@ -61,6 +71,7 @@ interface Entry {
   /** Set while robots.txt is unreachable and no good copy is fresh: when to ask again, and why. */
   unreachableUntil?: number;
   unreachableDetail?: string;
+  unreachableMalformed?: boolean;
   loading?: Promise<void>;
 }
 
@@ -102,7 +113,12 @@ export class RobotsCache {
     const good = entry.good;
     if (entry.unreachableUntil !== undefined && this.now() < entry.unreachableUntil) {
       if (good && this.now() - good.fetchedAt <= ROBOTS_CACHE.staleIfErrorMs) return this.judge(good, url, robotsUrl);
-      return { kind: 'unreachable', robotsUrl, detail: entry.unreachableDetail ?? 'robots.txt is unreachable' };
+      return {
+        kind: 'unreachable',
+        robotsUrl,
+        detail: entry.unreachableDetail ?? 'robots.txt is unreachable',
+        ...(entry.unreachableMalformed && { malformed: true }),
+      };
     }
     return good ? this.judge(good, url, robotsUrl) : { kind: 'allowed' };
   }
@@ -141,6 +157,7 @@ export class RobotsCache {
       const freshUntil = fetchedAt + freshnessMs(response.headers['cache-control']);
       entry.good = { robots: robotsParser(robotsUrl, body), fetchedAt, freshUntil };
       entry.unreachableUntil = undefined;
+      entry.unreachableMalformed = undefined;
       await this.writeStore({ origin, status: 'parsed', body, fetchedAt: iso(fetchedAt), freshUntil: iso(freshUntil) });
     } catch (error) {
       const kind = (error as { kind?: string }).kind ?? '';
@@ -154,7 +171,10 @@ export class RobotsCache {
       const serverTrouble = kind === 'http' && status !== undefined && (status === 429 || status >= 500);
       if (serverTrouble || UNREACHABLE_KINDS.has(kind) || !kind) {
         entry.unreachableUntil = fetchedAt + ROBOTS_CACHE.unreachableRetryMs;
-        entry.unreachableDetail = `robots.txt of ${origin} is unreachable (${message}); its pages wait until it answers`;
+        entry.unreachableMalformed = kind === 'malformed';
+        entry.unreachableDetail = entry.unreachableMalformed
+          ? `robots.txt of ${origin} is not a valid HTTP response (${message}); its pages are not asked for`
+          : `robots.txt of ${origin} is unreachable (${message}); its pages wait until it answers`;
         return;
       }
       const freshUntil = fetchedAt + ROBOTS_CACHE.defaultTtlMs;

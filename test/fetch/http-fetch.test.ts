@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toFetchError } from '../../functions/fetch/fetch-errors';
+import { classifyPageFailure } from '../../functions/fetch/classify-failure';
 import { DEFAULT_USER_AGENT, createFetcher, parseRetryAfter, type FetcherOptions } from '../../functions/fetch/http-fetch';
 import { FetchError } from '../../functions/ports';
 
@@ -431,6 +432,17 @@ describe('robots.txt', () => {
     const error = await fetchError(polite().fetch(`${origin}/news/2`, { accept: '*/*' }));
     expect(error).toMatchObject({ kind: 'robots-unreachable' });
     expect(hits.get('/news/2')).toBeUndefined();
+  });
+
+  it('fails for good, asking nothing more, when robots.txt is answered with something that is not HTTP (headers over 16 KB)', async () => {
+    hits.clear();
+    robotsTxt = { status: 200, body: '', headers: { 'x-big': 'a'.repeat(20_000) } };
+    const error = await fetchError(polite().fetch(`${origin}/news/3`, { accept: '*/*' }));
+    // A server broken for every path: the page would be the same, so it is not asked for and not retried.
+    expect(error).toMatchObject({ kind: 'malformed' });
+    expect(error.message).toContain('robots.txt');
+    expect(classifyPageFailure(error)).toMatchObject({ class: 'permanent' });
+    expect(hits.get('/news/3')).toBeUndefined();
   });
 
   it("counts each hop's robots.txt check in the fetch's deadline: redirects through slow robots.txt files cannot stretch it", async () => {

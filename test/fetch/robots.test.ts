@@ -122,6 +122,14 @@ describe('RobotsCache', () => {
     expect(await robots.verdict(page('/b'))).toEqual({ kind: 'allowed' });
   });
 
+  it('says when robots.txt was answered with something that is not HTTP, so that its pages fail for good', async () => {
+    answer = new FetchError('malformed', 'invalid HTTP response: Parse Error: Header overflow');
+    expect(await cache().verdict(page('/a'))).toMatchObject({ kind: 'unreachable', malformed: true, detail: expect.stringContaining('not a valid HTTP response') });
+    answer = new FetchError('reset', 'connection reset');
+    clock += 11 * 60_000;
+    expect(await cache().verdict(page('/a'))).not.toHaveProperty('malformed');
+  });
+
   it('uses the last good copy, up to 30 days old, while robots.txt is unreachable', async () => {
     const robots = cache();
     expect(await robots.verdict(page('/private/x'))).toMatchObject({ kind: 'disallowed' });
