@@ -286,8 +286,13 @@ function documentBaseUrl(baseHref: string | null, pageUrl: string | undefined): 
   }
 }
 
-/** A zone at the end of a date: `Z`, `GMT`, `UTC`, `EST`..., or an offset after the time (`10:00 +0100`, `GMT+01:00 (CET)`). */
-const ZONE = /(?:(?<=\d)z|\b(?:ut|utc|gmt|[ecmp][sd]t)|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:gmt|utc)?\s*[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i;
+/**
+ * A zone at the end of a date, in the forms the engine's parser reads: `Z`, `GMT`, `UTC`, `EST`..., each maybe with an
+ * offset (`GMT+1`, `UTC+01:00`), or an offset after the time, maybe after AM/PM (`10:00 +0100`, `10:00 AM +01`); a
+ * name in parentheses after it (`(CET)`) is a comment the parser skips.
+ */
+const ZONE =
+  /(?:\bz|(?<=\d)z|\b(?:ut|utc|gmt|[ecmp][sd]t)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*[+-]\d{1,2}(?::?\d{2})?)\s*(?:\([^)]*\))?$/i;
 
 /** ISO 8601 in UTC, or null. A time without a zone is read as UTC so the result does not depend on the host. */
 export function toIsoDate(value: string | null | undefined): string | null {
