@@ -69,12 +69,17 @@ export function readQueryParameters(rawQueryString: string, allowed: readonly st
   if (rawQueryString.length > MAX_QUERY_STRING_LENGTH) {
     throw new RequestError(414, 'uri_too_long', `query string longer than ${MAX_QUERY_STRING_LENGTH} characters`);
   }
+  // URLSearchParams reads bytes that are not UTF-8 (`q=%FF`) as U+FFFD: refused, as a path segment's are. A `%` not
+  // followed by two hex digits is a literal `%` to URLSearchParams, and so here.
+  for (const part of rawQueryString.split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replace(/%(?![0-9a-f]{2})/gi, '%25'));
+    } catch {
+      throw new RequestError(400, 'invalid_query', 'a query parameter is not valid percent-encoded UTF-8');
+    }
+  }
   const parameters = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    // URLSearchParams reads bytes that are not UTF-8 (`q=%FF`) as U+FFFD: refused, as a path segment's are.
-    if (name.includes('\uFFFD') || value.includes('\uFFFD')) {
-      throw new RequestError(400, 'invalid_query', `query parameter "${shorten(name.replaceAll('\uFFFD', '?'))}" is not valid percent-encoded UTF-8`);
-    }
     if (!allowed.includes(name)) {
       const accepted = allowed.length > 0 ? `accepted: ${allowed.join(', ')}` : 'this route takes none';
       throw new RequestError(400, 'invalid_query', `unknown query parameter "${shorten(name)}" (${accepted})`);
