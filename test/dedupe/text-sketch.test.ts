@@ -68,16 +68,17 @@ describe('sketchText', () => {
     const hyphenated = WIRE.replace(/\b([a-z]{4,})([a-z]{4,})\b/g, '$1\u00ad$2');
     expect(hyphenated).not.toBe(WIRE);
     expect(sketch(hyphenated)).toEqual(sketch(WIRE));
-    // Zero-width space, non-joiner and joiner, word joiner, byte-order mark, direction marks, a variation selector.
-    const marked = WIRE.replace('benchmark', 'bench\u200bmark')
-      .replace('inflation', 'infla\u200ction')
+    // Zero-width non-joiner and joiner, word joiner, byte-order mark, direction marks, a variation selector.
+    const marked = WIRE.replace('inflation', 'infla\u200ction')
       .replace('governor', 'gover\u200dnor')
       .replace('construction', 'construc\u2060tion')
       .replace('February', '\ufeffFebru\u200eary\u200f')
       .replace('currency', 'curr\ufe0fency');
     expect(sketch(marked)).toEqual(sketch(WIRE));
-    // Still a word break wherever a drawn character is: a hyphen, a space, a dash.
+    // Still a word break wherever a drawn character is (a hyphen, a space, a dash), and at a zero-width space, which
+    // marks one: the same words as with a space.
     expect(sketch(WIRE.replace('benchmark', 'bench-mark'))).not.toEqual(sketch(WIRE));
+    expect(sketch(WIRE.replace('benchmark', 'bench\u200bmark'))).toEqual(sketch(WIRE.replace('benchmark', 'bench mark')));
   });
 
   it('calls a real article and its hyphenated copy copies', () => {
