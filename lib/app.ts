@@ -72,7 +72,7 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
   const corsOrigins = readOrigins(context('corsOrigins'));
   // Without keepExecuteApi the API refuses every request that does not come through the distribution (it lacks the
   // distribution's secret header), and the distribution passes no Origin header on: CORS would never apply.
-  if (corsOrigins !== undefined && keepExecuteApiEndpoint !== true) {
+  if ((corsOrigins?.length ?? 0) > 0 && keepExecuteApiEndpoint !== true) {
     throw new AppConfigError(
       'context "corsOrigins": a page on another origin calls the API directly, which it answers only with -c keepExecuteApi=true ' +
         '(otherwise it refuses every request that does not come through the CloudFront distribution)',

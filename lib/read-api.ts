@@ -173,6 +173,8 @@ export class ReadApi extends Construct {
               allowOrigins: [...corsOrigins],
               allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
               allowHeaders: ['content-type', 'authorization'],
+              // How long to wait after a 429 (the page says so); ETag for a client that revalidates.
+              exposeHeaders: ['retry-after', 'etag'],
               maxAge: Duration.hours(1),
             }
           : undefined,

@@ -5,7 +5,7 @@ import type { ArticleQueue } from '../ports';
 const SQS_BATCH_LIMIT = 10;
 /**
  * The most we put in one message, and in one SendMessageBatch call (SQS limits the sum of its messages, and refuses
- * the whole call beyond it). SQS takes up to 1 MiB since 2026, but a queue's MaximumMessageSize may still be the former
+ * the whole call beyond it). SQS takes up to 1 MiB since 2025, but a queue's MaximumMessageSize may still be the former
  * 256 KiB; our messages are a few KB (feed entries are bounded when parsed), so the lower bound costs nothing.
  */
 export const SQS_PAYLOAD_LIMIT_BYTES = 256 * 1024;

@@ -473,6 +473,7 @@ describe('read API', () => {
         AllowOrigins: ['https://news.example.com', 'https://app.example.com'],
         AllowMethods: ['GET', 'POST', 'DELETE'],
         AllowHeaders: ['content-type', 'authorization'],
+        ExposeHeaders: ['retry-after', 'etag'],
       },
     });
   });

@@ -106,9 +106,11 @@ describe('construct guards', () => {
     expect(warnings('AcmeNews/1.0 (+https://news.acme.example/bot)')).toHaveLength(0);
   });
 
-  it('refuses CORS origins for an API that answers only its distribution (no keepExecuteApiEndpoint)', () => {
+  it('refuses CORS origins for an API that answers only its distribution (no keepExecuteApiEndpoint), not an empty list', () => {
     const props = { stage: 'dev' as const, sources: loadSources('config/sources.json'), corsOrigins: ['https://news.example.com'] };
     expect(() => new NewsweaveStack(new App(), 'Cors', props)).toThrow(/corsOrigins needs keepExecuteApiEndpoint/);
+    // An empty list in cdk.json means no CORS.
+    expect(buildApp({ context: { stage: 'dev', corsOrigins: [], 'aws:cdk:bundling-stacks': [] }, policyChecks: false }).stack).toBeDefined();
   });
 
   it('splits a crowded schedule over several targets, each within EventBridge\'s input limit', () => {
