@@ -34,6 +34,8 @@ function parseIsoLike(value: string): number | undefined {
   const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
   if (!isCalendarDate(year, month - 1, day)) return undefined;
   if (!clock) return Date.parse(`${date}T00:00:00Z`);
+  // The engine takes 24:00 as the next midnight; the RFC 822 path refuses it, and so does this one.
+  if (Number(clock.slice(0, 2)) > 23) return undefined;
   let offset = 'Z';
   if (zone && zone.toUpperCase() !== 'Z') {
     const digits = zone.replace(':', '');

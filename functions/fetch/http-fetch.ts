@@ -23,7 +23,10 @@ export interface FetcherOptions {
   readonly connectTimeoutMs?: number;
   /** Longest silence from the server once connected. @default 15 s */
   readonly readTimeoutMs?: number;
-  /** Whole fetch, all redirects and their robots.txt checks included (not the waits for a host's slot). @default 30 s */
+  /**
+   * Whole fetch, all redirects and their robots.txt checks included (a robots.txt fetch's wait for its host's slot
+   * too), not the page's own waits for its host's slot. @default 30 s
+   */
   readonly deadlineMs?: number;
   /** Limit on the body as received and as decompressed. @default 5 MiB */
   readonly maxBodyBytes?: number;

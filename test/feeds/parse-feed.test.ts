@@ -221,6 +221,7 @@ describe('parseFeedDate', () => {
     ['2024-02-29T10:00:00Z', '2024-02-29T10:00:00.000Z'],
     ['Tue, 10 Nov 2026 10:99:00 GMT', undefined],
     ['Tue, 10 Nov 2026 24:00:00 GMT', undefined],
+    ['2026-11-10T24:00:00Z', undefined],
     ['Tue, 10 Nov 2026 10:00:61 GMT', undefined],
     ['Tue, 10 Nov 2026 10:00:00 +2400', undefined],
     ['Tue, 10 Nov 2026 10:00:00 +0560', undefined],
