@@ -63,7 +63,9 @@ export function createWebServer(options: WebServerOptions): Server {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
-    const first = path.split('/')[1] ?? '';
+    // The API is chosen by the path as sent, as API Gateway routes it: the URL parser's normalised path would turn
+    // `/articles/..` into `/` (the reader page) where the API answers that the id is not one.
+    const first = (request.url ?? '/').split('?')[0]!.split('/')[1] ?? '';
     if (API_PREFIXES.has(first)) {
       const body = await readBody(request);
       if (body === null) {

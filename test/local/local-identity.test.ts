@@ -4,7 +4,7 @@
  * refused token never reaches the handler and an accepted one brings the claims shape API Gateway passes.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,6 +252,26 @@ describe('the local adapter over HTTP', () => {
     const context = handled[0]?.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, string>; scopes: string[] } } };
     expect(context.authorizer.jwt.scopes).toEqual(['openid']);
     expect(Object.values(context.authorizer.jwt.claims).every((value) => typeof value === 'string')).toBe(true);
+  });
+
+  it('chooses the API by the path as sent, as API Gateway routes it, not by its normalised form', async () => {
+    handled = [];
+    // fetch() would resolve the dot segments before sending: a raw request keeps them.
+    const raw = (path: string) =>
+      new Promise<{ status: number; type: string }>((resolve, reject) => {
+        httpRequest(`${base}${path}`, { path }, (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '' });
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (const path of ['/articles/..', '/articles/%2e%2e/comments']) {
+      const answer = await raw(path);
+      expect(answer.type).toMatch(/^application\/json/);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+    }
+    expect(handled.map((event) => event.rawPath)).toEqual(['/articles/..', '/articles/%2e%2e/comments']);
   });
 
   it('checks no token on the public routes, and never passes claims there', async () => {
