@@ -49,7 +49,10 @@ export class DynamoCommentStore implements CommentStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      // Gone already. After a retry that may be this request's own doing: an earlier attempt deleted it and its answer
+      // was lost. That delete is ours to answer and to uncount; if a concurrent delete of the same comment counted it
+      // too, the count's tag (countComment) makes the two decrements one.
+      if (error instanceof ConditionalCheckFailedException) return wasRetried(error);
       throw error;
     }
   }
@@ -93,6 +96,11 @@ export class DynamoCommentStore implements CommentStore {
     const last = items.at(-1);
     return { items, nextCursor: more && last ? cursorAfter(last.createdAt, last.id) : null };
   }
+}
+
+/** Whether the SDK sent the request more than once: an attempt before the last may have been carried out. */
+function wasRetried(error: { readonly $metadata?: { readonly attempts?: number } }): boolean {
+  return (error.$metadata?.attempts ?? 1) > 1;
 }
 
 /** The comment id a cursor starts after; anything but a cursor this store made is an InvalidCursorError. */

@@ -22,7 +22,8 @@ export async function deleteComment(
   const comment = await deps.comments.getComment(input.articleId, input.commentId);
   if (!comment) return 'not-found';
   if (!mayDeleteComment(input.user, comment)) return 'forbidden';
-  // Two deletes racing: the one whose conditional delete lost answers as if the comment had never been there.
+  // Two deletes racing: the one whose conditional delete lost answers as if the comment had never been there (unless
+  // the SDK retried it: then its own lost attempt may be what deleted it, and the store says so).
   if (!(await deps.comments.deleteComment(comment.articleId, comment.id))) return 'not-found';
   deps.telemetry.count(input.user.id === comment.author.id ? 'CommentsDeleted' : 'CommentsModerated');
   try {

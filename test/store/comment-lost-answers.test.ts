@@ -1,0 +1,111 @@
+/**
+ * Comments when DynamoDB's answer is lost: the write is carried out by a real local server (dynalite), then the
+ * connection is cut before the answer reaches the SDK (test/support/lossy-proxy.ts), which retries as it would
+ * against DynamoDB. The API must still answer for what was done, and the article's count must follow the comments.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
+import { commentCountKey } from '../../functions/contracts/table-schema';
+import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
+import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
+import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { createRelatedQueries } from '../../functions/use-cases/related-queries';
+import { createDynamoClients, ensureTable, startDynamo, type LocalServer } from '../../local/servers';
+import { ADA, MODERATOR, apiEvent, signedInEvent, type TestUser } from '../api/events';
+import { recordingTelemetry } from '../api/fakes';
+import { makeArticle } from '../support/articles';
+import { startLossyProxy, type LossyProxy } from '../support/lossy-proxy';
+
+const TABLE = 'comment-lost-answers';
+let server: LocalServer;
+let proxy: LossyProxy;
+const clients: ReturnType<typeof createDynamoClients>[] = [];
+
+beforeAll(async () => {
+  server = await startDynamo();
+  proxy = await startLossyProxy(server.endpoint);
+  const direct = createDynamoClients(server.endpoint);
+  clients.push(direct);
+  await ensureTable(direct.raw, TABLE);
+}, 30_000);
+
+afterAll(async () => {
+  for (const each of clients) each.raw.destroy();
+  await proxy?.stop();
+  await server?.stop();
+});
+
+let articles = 0;
+async function newArticle(): Promise<string> {
+  articles += 1;
+  const id = `lost-answer-article-${String(articles).padStart(4, '0')}`;
+  await new DynamoArticleStore({ client: clients[0]!.document, tableName: TABLE }).putArticleIfAbsent(makeArticle({ id }));
+  return id;
+}
+
+/** One API instance whose table requests go through the lossy proxy. */
+function lossyApi() {
+  const created = createDynamoClients(proxy.endpoint);
+  clients.push(created);
+  const props = { client: created.document, tableName: TABLE };
+  const telemetry = recordingTelemetry();
+  const handler: ApiHandler = createApiHandler({
+    articles: new DynamoArticleStore(props),
+    sources: new DynamoSourceStore(props),
+    related: createRelatedQueries({ store: new DynamoRelatedStore(props), articles: new DynamoArticleStore(props) }),
+    comments: new DynamoCommentStore(props),
+    rateLimiter: new DynamoRateLimiter(props),
+    telemetry,
+  });
+  const metric = (name: string) => telemetry.counts.filter((each) => each.metric === name).length;
+  return { handler, telemetry, metric };
+}
+
+const post = (handler: ApiHandler, article: string, user: TestUser = ADA) =>
+  handler(signedInEvent(`/articles/${article}/comments`, { method: 'POST', user, body: { body: 'a comment' } }));
+const remove = (handler: ApiHandler, article: string, commentId: string, user: TestUser = ADA) =>
+  handler(signedInEvent(`/articles/${article}/comments/${commentId}`, { method: 'DELETE', user }));
+
+async function storedCount(article: string): Promise<unknown> {
+  const result = await clients[0]!.document.send(new GetCommand({ TableName: TABLE, Key: commentCountKey(article) }));
+  return result.Item?.commentCount;
+}
+
+async function listedIds(handler: ApiHandler, article: string): Promise<string[]> {
+  const page = JSON.parse((await handler(apiEvent(`/articles/${article}/comments?limit=100`))).body ?? '');
+  return page.items.map((item: { id: string }) => item.id);
+}
+
+describe('a DELETE whose DeleteItem answer was lost', () => {
+  it('answers 204 and uncounts the comment: the retry finding it gone is the first attempt having deleted it', async () => {
+    const article = await newArticle();
+    const { handler, metric } = lossyApi();
+    const posted = JSON.parse((await post(handler, article)).body ?? '');
+    expect(await storedCount(article)).toBe(1);
+
+    proxy.loseNext({ operation: 'DeleteItem' });
+    const lost = proxy.lost();
+    const answer = await remove(handler, article, posted.id);
+    expect(proxy.lost()).toBe(lost + 1);
+
+    expect(await listedIds(handler, article)).toEqual([]);
+    expect(answer.statusCode).toBe(204);
+    expect(await storedCount(article)).toBe(0);
+    expect(metric('CommentsDeleted')).toBe(1);
+  });
+
+  it('still uncounts the comment once when the author and a moderator delete it at the same time', async () => {
+    const article = await newArticle();
+    const { handler } = lossyApi();
+    const posted = JSON.parse((await post(handler, article)).body ?? '');
+    const other = JSON.parse((await post(handler, article, MODERATOR)).body ?? '');
+    expect(await storedCount(article)).toBe(2);
+
+    proxy.loseNext({ operation: 'DeleteItem' });
+    const answers = await Promise.all([remove(handler, article, posted.id), remove(handler, article, posted.id, MODERATOR)]);
+    expect(answers.map((each) => each.statusCode)).toContain(204);
+    expect(await listedIds(handler, article)).toEqual([other.id]);
+    expect(await storedCount(article)).toBe(1);
+  });
+});
