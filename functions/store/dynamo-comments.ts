@@ -4,6 +4,7 @@
  * a request the SDK retries after a lost answer changes them once; a retried rate-window ADD may count a post twice,
  * which errs on the side of refusing.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COMMENT_ID_PATTERN } from '../comments/comment-id';
@@ -22,13 +23,22 @@ export class DynamoCommentStore implements CommentStore {
   constructor(private readonly props: DynamoStoreProps) {}
 
   async putComment(comment: Comment): Promise<void> {
-    await this.props.client.send(
-      new PutCommand({
-        TableName: this.props.tableName,
-        Item: commentToItem(comment),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: commentToItem(comment),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      // Stored already. When it is this very comment, an earlier attempt of this put stored it and its answer was
+      // lost (the SDK retried): done, as a retry should leave it. Anything else under the id is not overwritten.
+      if (error instanceof ConditionalCheckFailedException && isDeepStrictEqual(await this.getComment(comment.articleId, comment.id), comment)) {
+        return;
+      }
+      throw error;
+    }
   }
 
   async getComment(articleId: string, commentId: string): Promise<Comment | null> {

@@ -109,3 +109,31 @@ describe('a DELETE whose DeleteItem answer was lost', () => {
     expect(await storedCount(article)).toBe(1);
   });
 });
+
+describe('a POST whose PutItem answer was lost', () => {
+  it('answers 201 with the comment and counts it: the retry finding it stored is the first attempt having stored it', async () => {
+    const article = await newArticle();
+    const { handler, metric } = lossyApi();
+    proxy.loseNext({ operation: 'PutItem' });
+    const lost = proxy.lost();
+    const answer = await post(handler, article);
+    expect(proxy.lost()).toBe(lost + 1);
+
+    const listed = await listedIds(handler, article);
+    expect(listed).toHaveLength(1);
+    expect(answer.statusCode).toBe(201);
+    expect(JSON.parse(answer.body ?? '').id).toBe(listed[0]);
+    expect(await storedCount(article)).toBe(1);
+    expect(metric('CommentsPosted')).toBe(1);
+  });
+
+  it('still refuses to overwrite a different comment under the same id', async () => {
+    const article = await newArticle();
+    const store = new DynamoCommentStore({ client: clients[0]!.document, tableName: TABLE });
+    const comment = { id: '01JDR3V9Q4X8K2M6N7P0S5T1W1', articleId: article, author: { id: ADA.sub, name: 'ada' }, body: 'first', createdAt: '2026-11-20T10:00:00.000Z' };
+    await store.putComment(comment);
+    await store.putComment(comment);
+    await expect(store.putComment({ ...comment, body: 'second' })).rejects.toThrow(/conditional/i);
+    expect(await store.getComment(article, comment.id)).toEqual(comment);
+  });
+});
