@@ -124,6 +124,7 @@ export class DynamoRateLimiter implements RateLimiter {
   constructor(private readonly props: DynamoStoreProps) {}
 
   async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
+    const taken: RateSlot[] = [];
     for (const slot of slots) {
       try {
         await this.props.client.send(
@@ -141,10 +142,34 @@ export class DynamoRateLimiter implements RateLimiter {
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return { allowed: false, slot };
+        if (error instanceof ConditionalCheckFailedException) {
+          // A refused post is counted in no window: the earlier windows give back what it took from them, so that a
+          // full day does not also fill the minute (whose refusal would then name the wrong window and wait).
+          await this.giveBack(userId, taken);
+          return { allowed: false, slot };
+        }
         throw error;
       }
+      taken.push(slot);
     }
     return { allowed: true };
+  }
+
+  /** Best effort: one that fails leaves the window counting a post too many, which errs on the side of refusing. */
+  private async giveBack(userId: string, slots: readonly RateSlot[]): Promise<void> {
+    await Promise.allSettled(
+      slots.map((slot) =>
+        this.props.client.send(
+          new UpdateCommand({
+            TableName: this.props.tableName,
+            Key: rateWindowKey(userId, slot.key),
+            UpdateExpression: 'ADD #count :minusOne',
+            ConditionExpression: 'attribute_exists(#count)',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minusOne': -1 },
+          }),
+        ),
+      ),
+    );
   }
 }

@@ -135,12 +135,10 @@ export class FakeRateLimiter implements RateLimiter {
   readonly counts = new Map<string, number>();
 
   async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
-    for (const slot of slots) {
-      const key = `${userId}/${slot.key}`;
-      const count = this.counts.get(key) ?? 0;
-      if (count >= slot.window.max) return { allowed: false, slot };
-      this.counts.set(key, count + 1);
-    }
+    const keys = slots.map((slot) => `${userId}/${slot.key}`);
+    const refused = slots.find((slot, at) => (this.counts.get(keys[at]!) ?? 0) >= slot.window.max);
+    if (refused) return { allowed: false, slot: refused };
+    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     return { allowed: true };
   }
 }

@@ -191,6 +191,23 @@ describe('the rate limit, held in DynamoDB', () => {
     expect(refused.headers?.['retry-after']).toBe('3600');
     expect(JSON.parse(refused.body ?? '').error.message).toMatch(/day/);
   });
+
+  it('does not count a post the day refused in the minute: when the day is full, every later refusal names the day', async () => {
+    const limits: RateWindow[] = [
+      { name: 'minute', seconds: 60, max: 5 },
+      { name: 'day', seconds: 86_400, max: 1 },
+    ];
+    const now = new Date('2026-11-25T23:00:00.000Z');
+    const [a, b] = [apiInstance(() => now, limits), apiInstance(() => now, limits)];
+    const user = { sub: 'rate-day-user-3', username: 'fay' };
+    expect((await post(a, user)).statusCode).toBe(201);
+    const refused = [];
+    for (const handler of [a, b, a, b, a, b, a]) refused.push(await post(handler, user));
+    expect(refused.map((each) => each.statusCode)).toEqual([429, 429, 429, 429, 429, 429, 429]);
+    expect(refused.map((each) => each.headers?.['retry-after'])).toEqual(Array(7).fill('3600'));
+    const minute = await clients[0]!.document.send(new GetCommand({ TableName: TABLE, Key: rateWindowKey(user.sub, 'minute#2026-11-25T23:00:00.000Z') }));
+    expect(minute.Item).toMatchObject({ count: 1 });
+  });
 });
 
 describe('comments through the API on DynamoDB', () => {
