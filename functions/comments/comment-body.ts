@@ -11,7 +11,7 @@ export type CommentBodyCheck =
   | { readonly ok: false; readonly problem: 'empty' | 'not-text' | 'too-long' | 'unprintable'; readonly message: string };
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF and CR stay)
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/; // C0, DEL and C1 (U+009B is a one-character ESC [)
 /** A surrogate without its pair: valid in a JS string and in JSON, not in UTF-8, so DynamoDB would refuse it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -32,6 +32,8 @@ describe('checkCommentBody', () => {
     ['2,001 emoji', '😀'.repeat(MAX_COMMENT_LENGTH + 1), 'too-long'],
     ['a NUL', 'a\u0000b', 'unprintable'],
     ['an escape character', 'a\u001b[31mb', 'unprintable'],
+    ['a C1 control character (CSI, the one-character escape)', 'a\u009b31mb', 'unprintable'],
+    ['a C1 control character (U+0080)', 'a\u0080b', 'unprintable'],
     ['a lone high surrogate', 'a\ud800b', 'unprintable'],
     ['a lone low surrogate', 'a\udc00', 'unprintable'],
   ])('refuses %s', (_, body, problem) => {
