@@ -126,7 +126,7 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
     // A comment stored but not counted: the count needs a manual recount (docs/operations.md).
     CommentCountFailed: {
       severity: 'warning',
-      summary: "a comment was stored but its article's comment count was not updated: recount it (docs/operations.md).",
+      summary: "a comment was stored or deleted but its article's comment count was not updated, or may have counted it twice: recount it (docs/operations.md).",
       metric: pipelineMetric('CommentCountFailed', Duration.hours(1)),
       threshold: 0,
     },

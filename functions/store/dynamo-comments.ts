@@ -71,8 +71,11 @@ export class DynamoCommentStore implements CommentStore {
     // The last change's tag guards against the SDK retrying an ADD whose answer was lost: the retry finds its own
     // tag and changes nothing. Two different comments never share a tag, so concurrent posts both count.
     const tag = `${delta > 0 ? '+' : '-'}${commentId}`;
+    let attempts: number | undefined;
     try {
-      await this.props.client.send(
+      ({
+        $metadata: { attempts },
+      } = await this.props.client.send(
         new UpdateCommand({
           TableName: this.props.tableName,
           Key: commentCountKey(articleId),
@@ -80,11 +83,16 @@ export class DynamoCommentStore implements CommentStore {
           ConditionExpression: 'attribute_not_exists(lastChange) OR lastChange <> :tag',
           ExpressionAttributeValues: { ':delta': delta, ':tag': tag },
         }),
-      );
+      ));
     } catch (error) {
+      // The retry of an attempt that was carried out found its own tag: counted once.
       if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
+    // Carried out, but not at the first attempt: if an earlier one was carried out too and its answer lost, and
+    // another comment's change came in between (its tag replaced ours), this one counted the comment twice. It
+    // cannot be told from here: the count is reported as one to recount (CommentCountFailed).
+    if ((attempts ?? 1) > 1) throw new CommentCountUncertainError(attempts ?? 1);
   }
 
   async listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>> {
@@ -105,6 +113,14 @@ export class DynamoCommentStore implements CommentStore {
     const more = (result.Items?.length ?? 0) > query.limit;
     const last = items.at(-1);
     return { items, nextCursor: more && last ? cursorAfter(last.createdAt, last.id) : null };
+  }
+}
+
+/** A count updated at a retry: it may have counted the comment twice (countComment). */
+export class CommentCountUncertainError extends Error {
+  override readonly name = 'CommentCountUncertainError';
+  constructor(attempts: number) {
+    super(`the count's update was sent ${attempts} times: an earlier attempt whose answer was lost may have counted the comment already`);
   }
 }
 

@@ -62,7 +62,7 @@ export async function postComment(input: NewComment, deps: CommentDeps): Promise
 
 export function reportCountFailure(telemetry: Telemetry, comment: Comment, delta: 1 | -1, error: unknown): void {
   telemetry.count('CommentCountFailed');
-  telemetry.log.error('comment count not updated: recount this article', {
+  telemetry.log.error('comment count may be wrong: recount this article', {
     articleId: comment.articleId,
     commentId: comment.id,
     delta,

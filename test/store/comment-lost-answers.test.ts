@@ -137,3 +137,36 @@ describe('a POST whose PutItem answer was lost', () => {
     expect(await store.getComment(article, comment.id)).toEqual(comment);
   });
 });
+
+describe("a count's UpdateItem whose answer was lost", () => {
+  it('counts the comment once when the retry finds its own tag, and reports nothing', async () => {
+    const article = await newArticle();
+    const { handler, metric } = lossyApi();
+    proxy.loseNext({ operation: 'UpdateItem', when: (body) => JSON.stringify(body).includes('commentCount') });
+    const lost = proxy.lost();
+    expect((await post(handler, article)).statusCode).toBe(201);
+    expect(proxy.lost()).toBe(lost + 1);
+    expect(await storedCount(article)).toBe(1);
+    expect(metric('CommentCountFailed')).toBe(0);
+  });
+
+  it("reports the count as one to recount when another comment's change came before the retry, which counts again", async () => {
+    const article = await newArticle();
+    const { handler, metric, telemetry } = lossyApi();
+    const direct = new DynamoCommentStore({ client: clients[0]!.document, tableName: TABLE });
+    proxy.loseNext({
+      operation: 'UpdateItem',
+      when: (body) => JSON.stringify(body).includes('commentCount'),
+      // Another comment is counted between the lost attempt and the SDK's retry: its tag replaces this one's.
+      afterServed: () => direct.countComment(article, '01JDR3V9Q4X8K2M6N7P0S5T1W9', 1),
+    });
+    expect((await post(handler, article)).statusCode).toBe(201);
+    // Two comments' changes, three counted: the retry cannot know, so it says so.
+    expect(await storedCount(article)).toBe(3);
+    expect(metric('CommentCountFailed')).toBe(1);
+    expect(telemetry.logs.find((log) => log.message === 'comment count may be wrong: recount this article')?.extra).toMatchObject({
+      articleId: article,
+      error: { name: 'CommentCountUncertainError' },
+    });
+  });
+});
