@@ -50,7 +50,7 @@ export interface FetcherOptions {
   };
   /** Name resolution; tests inject a fake. @default dns.lookup */
   readonly resolve?: Resolver;
-  /** Clock for Retry-After dates. @default Date.now */
+  /** Clock for Retry-After dates and robots.txt's cache. @default Date.now */
   readonly now?: () => number;
 }
 
@@ -79,6 +79,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
         productToken: productTokenOf(userAgent),
         store: options.robots.store,
         onStoreError: options.robots.onStoreError,
+        now,
         fetch: (robotsUrl) => fetchUrl(robotsUrl, { accept: 'text/plain, */*;q=0.5' }, false),
       })
     : undefined;

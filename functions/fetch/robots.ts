@@ -24,9 +24,10 @@ export type RobotsVerdict =
       readonly robotsUrl: string;
       readonly detail: string;
       /**
-       * robots.txt was answered with something that is not HTTP: the host's server is broken for every path, as a
-       * rule (headers over 16 KB, bytes no parser takes), so the page is not asked for and fails for good
-       * (FetchError `malformed`) instead of waiting, delivery after delivery, for an answer that will not come.
+       * robots.txt was answered with something that is not HTTP at two fetches in a row, ten minutes or more apart
+       * (headers over 16 KB, bytes no parser takes): the host's server is broken, not having a bad moment, so the page
+       * is not asked for and fails for good (FetchError `malformed`) instead of waiting, delivery after delivery, for
+       * an answer that will not come. Once is only unreachable, as a 5xx is.
        */
       readonly malformed?: boolean;
     };
@@ -55,6 +56,8 @@ export const ROBOTS_CACHE = {
  * Failures of the robots.txt fetch that make it "unreachable" rather than "unavailable" (FetchError kinds). A
  * malformed response is the server's error, and RFC 9309 reads a server error as "disallow everything".
  */
+/** robots.txt answered with something that is not HTTP this many fetches in a row: its host is broken (verdict `malformed`). */
+const MALFORMED_IN_A_ROW = 2;
 const UNREACHABLE_KINDS = new Set(['timeout', 'connect', 'reset', 'truncated', 'malformed', 'host-busy']);
 /** Failures that the page's own fetch will meet and report: no rules apply. */
 const PAGE_WILL_FAIL_KINDS = new Set(['blocked-address', 'bad-url', 'unknown-host', 'tls']);
@@ -71,7 +74,8 @@ interface Entry {
   /** Set while robots.txt is unreachable and no good copy is fresh: when to ask again, and why. */
   unreachableUntil?: number;
   unreachableDetail?: string;
-  unreachableMalformed?: boolean;
+  /** Fetches of robots.txt in a row answered with something that is not HTTP. */
+  malformedStreak?: number;
   loading?: Promise<void>;
 }
 
@@ -117,7 +121,7 @@ export class RobotsCache {
         kind: 'unreachable',
         robotsUrl,
         detail: entry.unreachableDetail ?? 'robots.txt is unreachable',
-        ...(entry.unreachableMalformed && { malformed: true }),
+        ...((entry.malformedStreak ?? 0) >= MALFORMED_IN_A_ROW && { malformed: true }),
       };
     }
     return good ? this.judge(good, url, robotsUrl) : { kind: 'allowed' };
@@ -157,7 +161,7 @@ export class RobotsCache {
       const freshUntil = fetchedAt + freshnessMs(response.headers['cache-control']);
       entry.good = { robots: robotsParser(robotsUrl, body), fetchedAt, freshUntil };
       entry.unreachableUntil = undefined;
-      entry.unreachableMalformed = undefined;
+      entry.malformedStreak = 0;
       await this.writeStore({ origin, status: 'parsed', body, fetchedAt: iso(fetchedAt), freshUntil: iso(freshUntil) });
     } catch (error) {
       const kind = (error as { kind?: string }).kind ?? '';
@@ -171,10 +175,11 @@ export class RobotsCache {
       const serverTrouble = kind === 'http' && status !== undefined && (status === 429 || status >= 500);
       if (serverTrouble || UNREACHABLE_KINDS.has(kind) || !kind) {
         entry.unreachableUntil = fetchedAt + ROBOTS_CACHE.unreachableRetryMs;
-        entry.unreachableMalformed = kind === 'malformed';
-        entry.unreachableDetail = entry.unreachableMalformed
-          ? `robots.txt of ${origin} is not a valid HTTP response (${message}); its pages are not asked for`
-          : `robots.txt of ${origin} is unreachable (${message}); its pages wait until it answers`;
+        entry.malformedStreak = kind === 'malformed' ? (entry.malformedStreak ?? 0) + 1 : 0;
+        entry.unreachableDetail =
+          entry.malformedStreak >= MALFORMED_IN_A_ROW
+            ? `robots.txt of ${origin} is not a valid HTTP response, ${entry.malformedStreak} times in a row (${message}); its pages are not asked for`
+            : `robots.txt of ${origin} is unreachable (${message}); its pages wait until it answers`;
         return;
       }
       const freshUntil = fetchedAt + ROBOTS_CACHE.defaultTtlMs;

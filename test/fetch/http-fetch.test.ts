@@ -434,10 +434,15 @@ describe('robots.txt', () => {
     expect(hits.get('/news/2')).toBeUndefined();
   });
 
-  it('fails for good, asking nothing more, when robots.txt is answered with something that is not HTTP (headers over 16 KB)', async () => {
+  it('fails for good, asking nothing more, when robots.txt is answered with something that is not HTTP twice in a row', async () => {
     hits.clear();
     robotsTxt = { status: 200, body: '', headers: { 'x-big': 'a'.repeat(20_000) } };
-    const error = await fetchError(polite().fetch(`${origin}/news/3`, { accept: '*/*' }));
+    let now = Date.now();
+    const client = polite({ now: () => now });
+    // Headers over 16 KB once: unreachable for now, retried.
+    expect(await fetchError(client.fetch(`${origin}/news/3`, { accept: '*/*' }))).toMatchObject({ kind: 'robots-unreachable' });
+    now += 11 * 60_000;
+    const error = await fetchError(client.fetch(`${origin}/news/3`, { accept: '*/*' }));
     // A server broken for every path: the page would be the same, so it is not asked for and not retried.
     expect(error).toMatchObject({ kind: 'malformed' });
     expect(error.message).toContain('robots.txt');

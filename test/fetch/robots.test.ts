@@ -122,12 +122,21 @@ describe('RobotsCache', () => {
     expect(await robots.verdict(page('/b'))).toEqual({ kind: 'allowed' });
   });
 
-  it('says when robots.txt was answered with something that is not HTTP, so that its pages fail for good', async () => {
+  it('says when robots.txt was answered with something that is not HTTP twice in a row, so that its pages fail for good', async () => {
+    const robots = cache();
     answer = new FetchError('malformed', 'invalid HTTP response: Parse Error: Header overflow');
-    expect(await cache().verdict(page('/a'))).toMatchObject({ kind: 'unreachable', malformed: true, detail: expect.stringContaining('not a valid HTTP response') });
+    // Once is a bad moment: unreachable, as a 5xx.
+    expect(await robots.verdict(page('/a'))).not.toHaveProperty('malformed');
+    clock += 11 * 60_000;
+    expect(await robots.verdict(page('/a'))).toMatchObject({ kind: 'unreachable', malformed: true, detail: expect.stringContaining('not a valid HTTP response, 2 times in a row') });
+    expect(requests).toHaveLength(2);
+    // Another failure, or an answer, ends the streak.
     answer = new FetchError('reset', 'connection reset');
     clock += 11 * 60_000;
-    expect(await cache().verdict(page('/a'))).not.toHaveProperty('malformed');
+    expect(await robots.verdict(page('/a'))).not.toHaveProperty('malformed');
+    answer = new FetchError('malformed', 'invalid HTTP response: Parse Error: Header overflow');
+    clock += 11 * 60_000;
+    expect(await robots.verdict(page('/a'))).not.toHaveProperty('malformed');
   });
 
   it('uses the last good copy, up to 30 days old, while robots.txt is unreachable', async () => {
