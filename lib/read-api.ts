@@ -172,8 +172,9 @@ export class ReadApi extends Construct {
           ? {
               allowOrigins: [...corsOrigins],
               allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
-              allowHeaders: ['content-type', 'authorization'],
-              // How long to wait after a 429 (the page says so); ETag for a client that revalidates.
+              // If-None-Match and ETag: a page that revalidates what it read (304s).
+              allowHeaders: ['content-type', 'authorization', 'if-none-match'],
+              // How long to wait after a 429 (the page says so).
               exposeHeaders: ['retry-after', 'etag'],
               maxAge: Duration.hours(1),
             }

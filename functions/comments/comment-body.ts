@@ -10,8 +10,9 @@ export type CommentBodyCheck =
   | { readonly ok: true; readonly body: string }
   | { readonly ok: false; readonly problem: 'empty' | 'not-text' | 'too-long' | 'unprintable'; readonly message: string };
 
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF and CR stay)
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/; // C0, DEL and C1 (U+009B is a one-character ESC [)
+// C0, DEL and C1 (U+009B is a one-character ESC [), but for U+0085 (NEL), a line break.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF, CR and NEL stay)
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
 /** A surrogate without its pair: valid in a JS string and in JSON, not in UTF-8, so DynamoDB would refuse it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -299,6 +299,8 @@ export function toIsoDate(value: string | null | undefined): string | null {
   const text = value?.trim();
   // No four-digit year, no date: the engine's parser reads "0" as 2000 and "12" as December 2001.
   if (!text || !/\d{4}/.test(text)) return null;
+  // The engine reads hour 24 as the next midnight; the feeds' dates refuse it (feed-dates.ts), and so does this.
+  if (/^\d{4}-\d{2}-\d{2}[T ]24:/.test(text)) return null;
   const localIso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(text);
   let date = new Date(localIso ? `${text.replace(' ', 'T')}Z` : text);
   // Other forms without a zone ("March 5, 2024 10:00", "2024/03/05") are parsed in the host's zone: their

@@ -15,6 +15,7 @@ describe('checkCommentBody', () => {
     ['markup, kept as written', '<script>alert(1)</script>'],
     ['leading and trailing spaces, kept', '  spaced  '],
     ['line breaks and tabs', 'one\n\ttwo\r\nthree'],
+    ['a next-line character (U+0085), a line break', 'one\u0085two'],
     ['exactly 2,000 characters', 'x'.repeat(MAX_COMMENT_LENGTH)],
     ['2,000 emoji (4,000 UTF-16 units)', '😀'.repeat(MAX_COMMENT_LENGTH)],
   ])('accepts %s, unchanged', (_, body) => {

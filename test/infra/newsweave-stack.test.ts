@@ -472,7 +472,7 @@ describe('read API', () => {
       CorsConfiguration: {
         AllowOrigins: ['https://news.example.com', 'https://app.example.com'],
         AllowMethods: ['GET', 'POST', 'DELETE'],
-        AllowHeaders: ['content-type', 'authorization'],
+        AllowHeaders: ['content-type', 'authorization', 'if-none-match'],
         ExposeHeaders: ['retry-after', 'etag'],
       },
     });

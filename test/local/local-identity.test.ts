@@ -259,7 +259,7 @@ describe('the local adapter over HTTP', () => {
     // fetch() would resolve the dot segments before sending: a raw request keeps them.
     const raw = (path: string) =>
       new Promise<{ status: number; type: string }>((resolve, reject) => {
-        httpRequest(`${base}${path}`, { path }, (response) => {
+        httpRequest(base, { path }, (response) => {
           response.resume();
           resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '' });
         })
