@@ -49,20 +49,21 @@ export class DynamoCommentStore implements CommentStore {
   }
 
   async deleteComment(articleId: string, commentId: string): Promise<boolean> {
+    const command = new DeleteCommand({
+      TableName: this.props.tableName,
+      Key: commentKey(articleId, commentId),
+      ConditionExpression: 'attribute_exists(PK)',
+    });
+    const attempts = watchAttempts(command);
     try {
-      await this.props.client.send(
-        new DeleteCommand({
-          TableName: this.props.tableName,
-          Key: commentKey(articleId, commentId),
-          ConditionExpression: 'attribute_exists(PK)',
-        }),
-      );
+      await this.props.client.send(command);
       return true;
     } catch (error) {
-      // Gone already. After a retry that may be this request's own doing: an earlier attempt deleted it and its answer
-      // was lost. That delete is ours to answer and to uncount; if a concurrent delete of the same comment counted it
-      // too, the count's tag (countComment) makes the two decrements one.
-      if (error instanceof ConditionalCheckFailedException) return wasRetried(error);
+      // Gone already. After an attempt whose answer was lost, that may be this request's own doing: the lost attempt
+      // deleted it. That delete is ours to answer and to uncount; if a concurrent delete of the same comment counted it
+      // too, the count's tag (countComment) makes the two decrements one. A throttled attempt did nothing: gone is
+      // another request's doing.
+      if (error instanceof ConditionalCheckFailedException) return attempts.mayHaveBeenCarriedOut();
       throw error;
     }
   }
@@ -71,28 +72,25 @@ export class DynamoCommentStore implements CommentStore {
     // The last change's tag guards against the SDK retrying an ADD whose answer was lost: the retry finds its own
     // tag and changes nothing. Two different comments never share a tag, so concurrent posts both count.
     const tag = `${delta > 0 ? '+' : '-'}${commentId}`;
-    let attempts: number | undefined;
+    const command = new UpdateCommand({
+      TableName: this.props.tableName,
+      Key: commentCountKey(articleId),
+      UpdateExpression: 'ADD commentCount :delta SET lastChange = :tag',
+      ConditionExpression: 'attribute_not_exists(lastChange) OR lastChange <> :tag',
+      ExpressionAttributeValues: { ':delta': delta, ':tag': tag },
+    });
+    const attempts = watchAttempts(command);
     try {
-      ({
-        $metadata: { attempts },
-      } = await this.props.client.send(
-        new UpdateCommand({
-          TableName: this.props.tableName,
-          Key: commentCountKey(articleId),
-          UpdateExpression: 'ADD commentCount :delta SET lastChange = :tag',
-          ConditionExpression: 'attribute_not_exists(lastChange) OR lastChange <> :tag',
-          ExpressionAttributeValues: { ':delta': delta, ':tag': tag },
-        }),
-      ));
+      await this.props.client.send(command);
     } catch (error) {
       // The retry of an attempt that was carried out found its own tag: counted once.
       if (error instanceof ConditionalCheckFailedException) return;
       throw error;
     }
-    // Carried out, but not at the first attempt: if an earlier one was carried out too and its answer lost, and
-    // another comment's change came in between (its tag replaced ours), this one counted the comment twice. It
-    // cannot be told from here: the count is reported as one to recount (CommentCountFailed).
-    if ((attempts ?? 1) > 1) throw new CommentCountUncertainError(attempts ?? 1);
+    // Carried out after an attempt whose answer was lost: if that one was carried out too, and another comment's
+    // change came in between (its tag replaced ours), this one counted the comment twice. It cannot be told from
+    // here: the count is reported as one to recount (CommentCountFailed). A throttled attempt did nothing.
+    if (attempts.mayHaveBeenCarriedOut()) throw new CommentCountUncertainError();
   }
 
   async listComments(articleId: string, query: CommentQuery): Promise<Page<Comment>> {
@@ -116,17 +114,42 @@ export class DynamoCommentStore implements CommentStore {
   }
 }
 
-/** A count updated at a retry: it may have counted the comment twice (countComment). */
+/** A count updated at a retry of an attempt whose answer was lost: it may have counted the comment twice (countComment). */
 export class CommentCountUncertainError extends Error {
   override readonly name = 'CommentCountUncertainError';
-  constructor(attempts: number) {
-    super(`the count's update was sent ${attempts} times: an earlier attempt whose answer was lost may have counted the comment already`);
+  constructor() {
+    super("the count's update was retried after an attempt whose answer was lost, which may have counted the comment already");
   }
 }
 
-/** Whether the SDK sent the request more than once: an attempt before the last may have been carried out. */
-function wasRetried(error: { readonly $metadata?: { readonly attempts?: number } }): boolean {
-  return (error.$metadata?.attempts ?? 1) > 1;
+/** DynamoDB's answers that say a request was refused, not carried out: throttling and the like, which the SDK retries. */
+const REFUSED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'LimitExceededException']);
+
+/**
+ * Watches each attempt the SDK makes of `command` (inside its retries): whether one that failed before the last may
+ * have been carried out by DynamoDB, its answer lost (a connection cut, a timeout, a 5xx), rather than refused
+ * (throttled: nothing was done).
+ */
+function watchAttempts(command: { readonly middlewareStack: object }): { mayHaveBeenCarriedOut(): boolean } {
+  let uncertain = false;
+  // The SDK's own middleware stack, typed here as far as it is used (its type lives in a package of the SDK's own).
+  const stack = command.middlewareStack as {
+    addRelativeTo(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: Record<string, unknown>): void;
+  };
+  stack.addRelativeTo(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+        const status = $metadata?.httpStatusCode;
+        if (!REFUSED.has(name ?? '') && !(status !== undefined && status >= 400 && status < 500)) uncertain = true;
+        throw error;
+      }
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'newsweaveWatchAttempts', override: true },
+  );
+  return { mayHaveBeenCarriedOut: () => uncertain };
 }
 
 /** The comment id a cursor starts after; anything but a cursor this store made is an InvalidCursorError. */

@@ -12,12 +12,13 @@ import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { createDynamoClients, ensureTable, startDynamo, type LocalServer } from '../../local/servers';
-import { ADA, MODERATOR, apiEvent, signedInEvent, type TestUser } from '../api/events';
+import { ADA, BOB, MODERATOR, apiEvent, signedInEvent, type TestUser } from '../api/events';
 import { recordingTelemetry } from '../api/fakes';
 import { makeArticle } from '../support/articles';
 import { startLossyProxy, type LossyProxy } from '../support/lossy-proxy';
 
 const TABLE = 'comment-lost-answers';
+const CAROL: TestUser = { sub: '3f1c2a9e-0000-4000-8000-000000000c0c', username: 'carol' };
 let server: LocalServer;
 let proxy: LossyProxy;
 const clients: ReturnType<typeof createDynamoClients>[] = [];
@@ -168,5 +169,29 @@ describe("a count's UpdateItem whose answer was lost", () => {
       articleId: article,
       error: { name: 'CommentCountUncertainError' },
     });
+  });
+
+  it('reports nothing when the retry followed a throttled attempt, which did nothing', async () => {
+    const article = await newArticle();
+    const { handler, metric } = lossyApi();
+    const direct = new DynamoCommentStore({ client: clients[0]!.document, tableName: TABLE });
+    await direct.countComment(article, '01JDR3V9Q4X8K2M6N7P0S5T1W8', 1);
+    proxy.loseNext({ operation: 'UpdateItem', when: (body) => JSON.stringify(body).includes('commentCount'), throttle: true });
+    // Users of their own: the rate limit (5 a minute) counts every post of this file's user.
+    expect((await post(handler, article, BOB)).statusCode).toBe(201);
+    expect(await storedCount(article)).toBe(2);
+    expect(metric('CommentCountFailed')).toBe(0);
+  });
+});
+
+describe('a DELETE throttled once while another delete of the same comment goes through', () => {
+  it('answers 404, as the delete that lost: the throttled attempt deleted nothing', async () => {
+    const article = await newArticle();
+    const { handler } = lossyApi();
+    const posted = JSON.parse((await post(handler, article, CAROL)).body ?? '');
+    const direct = new DynamoCommentStore({ client: clients[0]!.document, tableName: TABLE });
+    // The other delete goes through while the throttled one waits for its retry.
+    proxy.loseNext({ operation: 'DeleteItem', throttle: true, afterServed: async () => void (await direct.deleteComment(article, posted.id)) });
+    expect((await remove(handler, article, posted.id, CAROL)).statusCode).toBe(404);
   });
 });

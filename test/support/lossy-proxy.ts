@@ -1,7 +1,8 @@
 /**
  * An HTTP proxy in front of a local DynamoDB server that can lose answers: the request reaches the server and is
  * carried out, then the connection to the client is cut before the answer is sent, as a network fault after the
- * write would. The SDK sees a reset socket and retries, exactly as it would against DynamoDB.
+ * write would. The SDK sees a reset socket and retries, exactly as it would against DynamoDB. Or, throttling, it
+ * answers as DynamoDB does to a request it refuses, which carries nothing out.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +12,10 @@ export interface LostAnswer {
   readonly operation: string;
   /** Further choice by the request's JSON body (a key, a value); every request of the operation when absent. */
   readonly when?: (body: Record<string, unknown>) => boolean;
-  /** Called once the server has carried out the request whose answer is lost, before the client learns anything. */
+  /** Called once the server has carried out the request whose answer is lost (or, throttled, before the answer), before the client learns anything. */
   readonly afterServed?: () => Promise<void>;
+  /** Instead of losing the answer: the request is not carried out and is answered as DynamoDB throttles one. */
+  readonly throttle?: boolean;
 }
 
 export interface LossyProxy {
@@ -36,6 +39,14 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
       const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
       const index = pending.findIndex((answer) => answer.operation === operation && (answer.when?.(parse(body)) ?? true));
       const losing = index === -1 ? undefined : pending.splice(index, 1)[0];
+      if (losing?.throttle) {
+        lostCount += 1;
+        void (losing.afterServed?.() ?? Promise.resolve()).then(() => {
+          outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+          outgoing.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' }));
+        });
+        return;
+      }
       const forwarded = httpRequest(
         { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: withoutHop(incoming.headers) },
         (answer) => {
