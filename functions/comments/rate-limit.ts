@@ -13,7 +13,7 @@ export interface RateWindow {
   readonly max: number;
 }
 
-/** Checked in this order: a post refused by the minute leaves the day's count alone, and one refused by the day gives the minute back. */
+/** Checked in this order: a post refused by the minute leaves the day's count alone; a refusal names the longest full window. */
 export const COMMENT_RATE_LIMITS: readonly RateWindow[] = [
   { name: 'minute', seconds: 60, max: 5 },
   { name: 'day', seconds: 86_400, max: 100 },

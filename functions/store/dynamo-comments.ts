@@ -163,8 +163,7 @@ export class DynamoRateLimiter implements RateLimiter {
   constructor(private readonly props: DynamoStoreProps) {}
 
   async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
-    const taken: RateSlot[] = [];
-    for (const slot of slots) {
+    for (const [at, slot] of slots.entries()) {
       try {
         await this.props.client.send(
           new UpdateCommand({
@@ -181,34 +180,25 @@ export class DynamoRateLimiter implements RateLimiter {
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
-          // A refused post is counted in no window: the earlier windows give back what it took from them, so that a
-          // full day does not also fill the minute (whose refusal would then name the wrong window and wait).
-          await this.giveBack(userId, taken);
-          return { allowed: false, slot };
-        }
+        if (error instanceof ConditionalCheckFailedException) return { allowed: false, slot: await this.fullest(userId, slot, slots.slice(at + 1)) };
         throw error;
       }
-      taken.push(slot);
     }
     return { allowed: true };
   }
 
-  /** Best effort: one that fails leaves the window counting a post too many, which errs on the side of refusing. */
-  private async giveBack(userId: string, slots: readonly RateSlot[]): Promise<void> {
-    await Promise.allSettled(
-      slots.map((slot) =>
-        this.props.client.send(
-          new UpdateCommand({
-            TableName: this.props.tableName,
-            Key: rateWindowKey(userId, slot.key),
-            UpdateExpression: 'ADD #count :minusOne',
-            ConditionExpression: 'attribute_exists(#count)',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':minusOne': -1 },
-          }),
-        ),
-      ),
-    );
+  /**
+   * The window to name for a refusal: a later, longer one that is full too (a full day also fills the minute with the
+   * posts it refuses, and "try again in a minute" would be false), else the one that refused. One eventually
+   * consistent read of the later windows; nothing is written back, so a full minute still caps what a client makes
+   * the table write.
+   */
+  private async fullest(userId: string, refusedBy: RateSlot, later: readonly RateSlot[]): Promise<RateSlot> {
+    let named = refusedBy;
+    for (const slot of later) {
+      const { Item } = await this.props.client.send(new GetCommand({ TableName: this.props.tableName, Key: rateWindowKey(userId, slot.key) }));
+      if (typeof Item?.count === 'number' && Item.count >= slot.window.max) named = slot;
+    }
+    return named;
   }
 }

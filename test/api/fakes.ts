@@ -135,10 +135,14 @@ export class FakeRateLimiter implements RateLimiter {
   readonly counts = new Map<string, number>();
 
   async take(userId: string, slots: readonly RateSlot[]): Promise<RateDecision> {
-    const keys = slots.map((slot) => `${userId}/${slot.key}`);
-    const refused = slots.find((slot, at) => (this.counts.get(keys[at]!) ?? 0) >= slot.window.max);
-    if (refused) return { allowed: false, slot: refused };
-    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    // As DynamoRateLimiter: each window in turn; a refusal names a later window that is full too.
+    const count = (slot: RateSlot) => this.counts.get(`${userId}/${slot.key}`) ?? 0;
+    for (const [at, slot] of slots.entries()) {
+      if (count(slot) >= slot.window.max) {
+        return { allowed: false, slot: slots.slice(at + 1).reduce((named, later) => (count(later) >= later.window.max ? later : named), slot) };
+      }
+      this.counts.set(`${userId}/${slot.key}`, count(slot) + 1);
+    }
     return { allowed: true };
   }
 }

@@ -192,7 +192,7 @@ describe('the rate limit, held in DynamoDB', () => {
     expect(JSON.parse(refused.body ?? '').error.message).toMatch(/day/);
   });
 
-  it('does not count a post the day refused in the minute: when the day is full, every later refusal names the day', async () => {
+  it('names the day in every refusal once the day is full, the refusals of the minute included, and writes nothing more past a full minute', async () => {
     const limits: RateWindow[] = [
       { name: 'minute', seconds: 60, max: 5 },
       { name: 'day', seconds: 86_400, max: 1 },
@@ -205,8 +205,10 @@ describe('the rate limit, held in DynamoDB', () => {
     for (const handler of [a, b, a, b, a, b, a]) refused.push(await post(handler, user));
     expect(refused.map((each) => each.statusCode)).toEqual([429, 429, 429, 429, 429, 429, 429]);
     expect(refused.map((each) => each.headers?.['retry-after'])).toEqual(Array(7).fill('3600'));
+    // The minute fills with the posts the day refused (it still caps what a client makes the table write).
     const minute = await clients[0]!.document.send(new GetCommand({ TableName: TABLE, Key: rateWindowKey(user.sub, 'minute#2026-11-25T23:00:00.000Z') }));
-    expect(minute.Item).toMatchObject({ count: 1 });
+    expect(minute.Item).toMatchObject({ count: 5 });
+    expect(JSON.parse(refused.at(-1)!.body ?? '').error.message).toMatch(/day/);
   });
 });
 
