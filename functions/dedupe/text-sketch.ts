@@ -9,6 +9,7 @@
  * (the shorter text's share in the longer) was tried and refused: ECB+'s reports of one event often quote a
  * wire story whole and add as much again, which containment calls a copy and a reader does not.
  */
+import { withoutInvisibleMarks } from '../shared/invisible-marks';
 
 /** Word shingles: runs of this many words. */
 const SHINGLE = 4;
@@ -25,15 +26,6 @@ export const MIN_WORDS = 30;
 export const COPY_RESEMBLANCE = 0.75;
 
 const WORD = /[\p{L}\p{N}]+/gu;
-/**
- * Characters that are never drawn (Unicode's Default_Ignorable_Code_Point): soft hyphens (`&shy;`, which a site that
- * hyphenates puts inside its long words and extraction keeps), zero-width spaces and joiners, word joiners,
- * byte-order marks, direction marks, variation selectors. Two pages that read alike are one text whatever invisible
- * marks their markup carries, so the words are read without them: otherwise `gov\u00adernment` is two words, and a
- * hyphenated wire copy shares almost no shingle with the plain one. A text without them keeps its sketch. The
- * zero-width space marks a break between words, as the analyzer reads it (analyze-article.ts): it stays one.
- */
-const INVISIBLE = /(?!\u200b)\p{Default_Ignorable_Code_Point}/gu;
 
 /** A text's sketch: how many distinct shingles it has, and the smallest hashes among them, ascending. */
 export interface TextSketch {
@@ -43,7 +35,7 @@ export interface TextSketch {
 
 /** The sketch of a text, or null when the text is too short to judge. */
 export function sketchText(text: string): TextSketch | null {
-  const words = text.normalize('NFC').replace(INVISIBLE, '').toLowerCase().match(WORD);
+  const words = withoutInvisibleMarks(text.normalize('NFC')).toLowerCase().match(WORD);
   if (!words || words.length < MIN_WORDS) return null;
   const hashes = new Set<number>();
   for (let i = 0; i + SHINGLE <= words.length; i++) hashes.add(hash32(words.slice(i, i + SHINGLE).join(' ')));

@@ -10,6 +10,7 @@
 import { stemmer } from 'stemmer';
 import type { WeightedTerm } from '../contracts/model';
 import { HONORIFICS, NAME_CONNECTORS, stopWordsFor } from './stop-words';
+import { withoutInvisibleMarks } from '../shared/invisible-marks';
 
 export interface ArticleText {
   readonly title: string;
@@ -61,19 +62,12 @@ const THOUSANDS = /^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u;
 const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
 
 /**
- * `U.S.` -> `US`, possessives off (`MARCHETTI'S` too), the typographic apostrophe as the plain one (`O’Brien` and
- * `O'Brien` are one word), so that the surface forms of one name meet.
+ * Marks never drawn out of words (`gov&shy;ernment` is `government`), `U.S.` -> `US`, possessives off (`MARCHETTI'S`
+ * too), the typographic apostrophe as the plain one (`O’Brien` and `O'Brien` are one word), so that the surface forms
+ * of one name meet.
  */
-/**
- * Characters never drawn inside a word (Unicode's Default_Ignorable_Code_Point: soft hyphens, which hyphenating sites
- * put inside long words and extraction keeps, joiners, direction and byte-order marks), but for the zero-width space,
- * which marks a break: `gov\u00adernment` is `government`, not `gov` and `ernment`.
- */
-const INVISIBLE_IN_WORDS = /(?!\u200b)\p{Default_Ignorable_Code_Point}/gu;
-
 function normaliseText(text: string): string {
-  return text
-    .replace(INVISIBLE_IN_WORDS, '')
+  return withoutInvisibleMarks(text)
     .replace(/\b(?:\p{Lu}\.){2,}/gu, (abbr) => abbr.replace(/\./g, ''))
     .replace(/['’][sS]\b/g, '')
     .replaceAll('’', "'")
