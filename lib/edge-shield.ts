@@ -9,12 +9,21 @@ export const EDGE_REGION = 'us-east-1';
 /** The managed rule groups, in the order they are evaluated (before the rate rule). */
 export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
 /**
- * Rules of the common rule set that only count. The API's one request body is a comment, stored as text and never
- * made into markup (the page writes it as text): a reader quoting `<script>` or pasting a link to an IP address
- * would be blocked by these (CloudFront's 403, no explanation) for a risk the API does not have. Counted, they
- * still show in WAF's metrics and samples.
+ * Rules of the common rule set that only count: every rule of it that reads the request body. The API's one request
+ * body is a comment, stored as text and never made into markup, a path, a URL to fetch or a command (the page writes
+ * it as text): a reader quoting `<script>`, writing `../`, or pasting a link to an IP address or to the instance
+ * metadata address would be blocked (CloudFront's 403, no explanation) for a risk the API does not have. The size
+ * rule blocks every body over 8 KB, and a valid comment (2,000 characters) is up to 24 KB as JSON when its client
+ * escapes what is not ASCII (`\u4e2d`, as Python's `json.dumps` does by default): the API caps bodies itself (64 KB,
+ * a 413 that says so: functions/api/validate.ts). Counted, they still show in WAF's metrics and samples.
  */
-export const COUNTED_COMMON_RULES = ['CrossSiteScripting_BODY', 'GenericRFI_BODY'] as const;
+export const COUNTED_COMMON_RULES = [
+  'CrossSiteScripting_BODY',
+  'GenericRFI_BODY',
+  'GenericLFI_BODY',
+  'EC2MetaDataSSRF_BODY',
+  'SizeRestrictions_BODY',
+] as const;
 export const RATE_RULE_NAME = 'RequestsPerClientIp';
 
 export interface EdgeShieldProps {

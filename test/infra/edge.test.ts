@@ -46,7 +46,8 @@ describe('WAF in prod', () => {
       expect.objectContaining({
         Name: 'AWSManagedRulesCommonRuleSet',
         Priority: 0,
-        // A comment quoting `<script>` or linking an IP address is text to the API: those rules count, never block.
+        // A comment quoting `<script>`, writing `../` or linking an IP address is text to the API, and a valid one can
+        // be over 8 KB as JSON (escaped): the rules that read the body count, never block.
         Statement: {
           ManagedRuleGroupStatement: {
             VendorName: 'AWS',
@@ -54,6 +55,9 @@ describe('WAF in prod', () => {
             RuleActionOverrides: [
               { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
               { Name: 'GenericRFI_BODY', ActionToUse: { Count: {} } },
+              { Name: 'GenericLFI_BODY', ActionToUse: { Count: {} } },
+              { Name: 'EC2MetaDataSSRF_BODY', ActionToUse: { Count: {} } },
+              { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
             ],
           },
         },
