@@ -319,6 +319,22 @@ describe('reader: failures and settings', () => {
     expect(await alert.textContent()).not.toContain('refused');
   });
 
+  it('works in a tab the browser denies storage (all cookies blocked): articles and comments, without signing in', async () => {
+    await open();
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'sessionStorage', {
+        configurable: true,
+        get() {
+          throw new DOMException('Access is denied for this document.', 'SecurityError');
+        },
+      });
+    });
+    await expectArticleOpens(page, fake.origin);
+    expect(await page.locator('section.comments li.comment').count()).toBe(3);
+    expect(await page.locator('section.comments .comment-account').textContent()).toBe('');
+    expect(watched.errors).toEqual([]);
+  });
+
   it('calls the API named in config.js when the static site is served elsewhere', async () => {
     const api = await startFakeApi();
     try {

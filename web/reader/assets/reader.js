@@ -11,6 +11,7 @@ import { h } from './dom.js';
 import { renderList } from './list-view.js';
 import { refreshRelativeTimes } from './meta-line.js';
 import { hrefFor, parseRoute } from './routes.js';
+import { tabStorage } from './session.js';
 import { createShell } from './shell.js';
 import { installShortcuts } from './shortcuts.js';
 import { createSiteHeader } from './site-header.js';
@@ -19,7 +20,8 @@ import { beginView, createReaderState } from './store.js';
 const REFRESH_TIMES_MS = 30_000;
 
 const api = createApi(resolveApiBase());
-const authConfig = readAuthConfig();
+// Signing in keeps its state in the tab's storage: a tab denied it shows the comments without a way to sign in.
+const authConfig = tabStorage() ? readAuthConfig() : null;
 const state = createReaderState();
 const app = {
   api,

@@ -10,6 +10,18 @@ const KEY = 'newsweave.session';
 /** A token this close to its expiry is treated as expired: it could lapse on its way to the API. */
 const EXPIRY_MARGIN_MS = 30_000;
 
+/**
+ * The tab's sessionStorage, or null where the browser denies it (all cookies blocked, some private modes, a sandboxed
+ * frame): reading `window.sessionStorage` itself throws there.
+ */
+export function tabStorage(win = window) {
+  try {
+    return win.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The payload of a JWT, or null if it is not one. */
 export function decodeClaims(token) {
   const part = typeof token === 'string' ? token.split('.')[1] : undefined;
