@@ -18,8 +18,13 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** Playwright turns Chromium's back-forward cache off; `backForwardCache` leaves it on, for the tests of it. */
+export function launchChromium({ backForwardCache = false } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : undefined,
+  });
 }
 
 export const PHONE = { width: 390, height: 844 } as const;

@@ -583,12 +583,14 @@ describe('reader: keyboard and small screens', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('← Back to the articles');
     await page.keyboard.press('Enter');
     await page.locator('#main .card').first().waitFor();
+    // Back on the list, focus is on the article it was left for, and j/k go on from there.
+    await eventually(async () => expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[0]));
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await page.keyboard.press('k');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[0]);
-    await page.keyboard.press('j');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[1]);
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe((await cardTitles())[0]);
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-input');
   });

@@ -13,7 +13,11 @@ import { hrefFor } from './routes.js';
 
 export async function renderArticle(app, route, signal, focus) {
   const { api, auth, shell, state } = app;
-  const back = h('a', { class: 'back', href: state.listHref }, '← Back to the articles');
+  // The list comes back as it was left (reader.js); a click that opens a new tab or window leaves it alone.
+  const returnToList = (event) => {
+    if (!event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) state.returningTo = state.listHref;
+  };
+  const back = h('a', { class: 'back', href: state.listHref, onclick: returnToList }, '← Back to the articles');
   const region = h('div', { class: 'view-body' });
   shell.main.replaceChildren(h('nav', { 'aria-label': 'Back' }, back), region);
   shell.setTitle('Loading…');
