@@ -5,6 +5,7 @@
 import type { Article, ArticleSummary, Comment, RelatedArticle, SourceState, WeightedTerm } from '../contracts/model';
 import { topicTerm, UNSTEMMED } from '../related/analyze-article';
 import { withholdAddresses } from '../shared/withhold-addresses';
+import { refreshMinutes } from '../sources/refresh-interval';
 
 /** How many of an article's terms are shown as its topics. */
 export const MAX_TOPICS = 10;
@@ -22,8 +23,14 @@ export interface ArticleView extends Omit<Article, 'terms'> {
   readonly commentCount: number;
 }
 
-/** A source's record as `GET /sources` shows it: its fetch state without the validators, and its id as `id`. */
-export type SourceView = Omit<SourceState, 'sourceId' | 'etag' | 'lastModified' | 'lastFullFetchAt'> & { readonly id: string };
+/**
+ * A source's record as `GET /sources` shows it: its fetch state without the validators, its id as `id`, and its
+ * schedule as the minutes between two runs (null when the record's schedule gives none).
+ */
+export type SourceView = Omit<SourceState, 'sourceId' | 'schedule' | 'etag' | 'lastModified' | 'lastFullFetchAt'> & {
+  readonly id: string;
+  readonly refreshMinutes: number | null;
+};
 
 export function presentSummary(summary: ArticleSummary): ArticleSummary {
   return {
@@ -90,6 +97,7 @@ export function presentSource(source: SourceState): SourceView {
     lastPageError: withheld(source.lastPageError),
     lastPageErrorAt: source.lastPageErrorAt,
     pageErrorCount: source.pageErrorCount,
+    refreshMinutes: refreshMinutes(source.schedule),
   };
 }
 

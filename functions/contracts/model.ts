@@ -18,6 +18,11 @@ export interface SourceState {
   readonly sourceId: string;
   readonly name: string;
   readonly url: string;
+  /**
+   * The schedule expression the fetcher last ran it on (written at every refresh with name and URL); null on a
+   * record that holds none, or something that is not a string.
+   */
+  readonly schedule: string | null;
   /** Last attempt, successful or not (ISO 8601). */
   readonly lastFetchedAt: string | null;
   readonly lastSuccessAt: string | null;

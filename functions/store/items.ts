@@ -85,6 +85,7 @@ export function itemToSourceState(item: Item): SourceState {
     sourceId: String(item.SK),
     name: String(item.name),
     url: String(item.url),
+    schedule: text('schedule'),
     lastFetchedAt: text('lastFetchedAt'),
     lastSuccessAt: text('lastSuccessAt'),
     lastError: text('lastError'),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-api-handler';
 import { apiEvent, routeKeyEvent } from './events';
-import { failingPorts, recordingTelemetry } from './fakes';
+import { failingPorts, makeSource, recordingTelemetry } from './fakes';
 import { ARTICLE_COUNT, apiFixture, articleId } from './fixture';
 
 async function call(target: string, options?: Parameters<typeof apiEvent>[1]) {
@@ -222,6 +222,41 @@ describe('GET /sources', () => {
       lastPageError: null,
       lastPageErrorAt: null,
       pageErrorCount: 0,
+      refreshMinutes: null,
+    });
+  });
+
+  it('says how often each source is refreshed, from the schedule its record holds', async () => {
+    const response = await call('/sources');
+    expect(response.json.items.map((source: { id: string; refreshMinutes: unknown }) => [source.id, source.refreshMinutes])).toEqual([
+      ['bbc-news', null],
+      ['the-hindu', 10],
+    ]);
+  });
+
+  it('lists records whose schedule is missing or garbage, with no interval, instead of failing', async () => {
+    const { handler, sources } = apiFixture();
+    const hostile: [string, unknown][] = [
+      ['a-number', 10],
+      ['an-object', { rate: 10 }],
+      ['not-a-schedule', 'every ten minutes'],
+      ['a-zero-rate', 'rate(0 minutes)'],
+      ['weekdays-only', 'cron(30 6 ? * MON-FRI *)'],
+      ['an-hourly-cron', 'cron(0 * * * ? *)'],
+    ];
+    for (const [sourceId, schedule] of hostile) sources.sources.set(sourceId, makeSource({ sourceId, schedule: schedule as string }));
+    const result = await handler(apiEvent('/sources'));
+    expect(result.statusCode).toBe(200);
+    const items: { id: string; refreshMinutes: unknown }[] = JSON.parse(result.body ?? '').items;
+    expect(Object.fromEntries(items.map((source) => [source.id, source.refreshMinutes]))).toEqual({
+      'a-number': null,
+      'an-object': null,
+      'not-a-schedule': null,
+      'a-zero-rate': null,
+      'weekdays-only': null,
+      'an-hourly-cron': 60,
+      'bbc-news': null,
+      'the-hindu': 10,
     });
   });
 });

@@ -2,10 +2,12 @@
  * The handler over the real DynamoDB stores (dynalite, in process): real cursors page through real listings, the
  * store's own cursor checks become 400s, and what the stores return still conforms to docs/openapi.json.
  */
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { encodeCursor } from '../../functions/contracts/cursor';
+import { sourceKey } from '../../functions/contracts/table-schema';
 import { DynamoCommentStore, DynamoRateLimiter } from '../../functions/store/dynamo-comments';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
@@ -97,5 +99,31 @@ describe('the API over the DynamoDB stores', () => {
       ['alpha', 4],
       ['beta', 3],
     ]);
+  });
+
+  it('says how often each source is refreshed from the schedule the fetcher wrote, and nothing for records without a usable one', async () => {
+    const put = (item: Record<string, unknown>) =>
+      dynamo.client.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...sourceKey(String(item.id)), name: String(item.id), url: 'https://old.example.com/rss', errorCount: 0, articleCount: 0, ...item } }));
+    // Written by hand or by an older fetcher: no schedule, or one that is no schedule.
+    await put({ id: 'gamma' });
+    await put({ id: 'delta', schedule: 10 });
+    await put({ id: 'epsilon', schedule: { S: 'rate(10 minutes)' } });
+    await put({ id: 'zeta', schedule: 'now and then' });
+    try {
+      const { result, json } = await get('/sources');
+      expect(conformanceErrors(result, responseSpec('/sources', 200))).toEqual([]);
+      expect(json.items.map((s: { id: string; refreshMinutes: unknown }) => [s.id, s.refreshMinutes])).toEqual([
+        ['alpha', 10],
+        ['beta', 10],
+        ['delta', null],
+        ['epsilon', null],
+        ['gamma', null],
+        ['zeta', null],
+      ]);
+    } finally {
+      for (const id of ['gamma', 'delta', 'epsilon', 'zeta']) {
+        await dynamo.client.send(new DeleteCommand({ TableName: dynamo.tableName, Key: sourceKey(id) }));
+      }
+    }
   });
 });

@@ -173,6 +173,7 @@ export function makeSource(overrides: Partial<SourceState> & { sourceId: string 
   return {
     name: `Source ${overrides.sourceId}`,
     url: `https://${overrides.sourceId}.example.com/feed.xml`,
+    schedule: null,
     lastFetchedAt: '2026-11-20T10:00:00.000Z',
     lastSuccessAt: '2026-11-20T10:00:00.000Z',
     lastError: null,

@@ -61,7 +61,8 @@ export function apiFixture(options: FixtureOptions = {}) {
   const articles = new MemoryArticleStore(sampleArticles());
   const related = new FakeRelatedQueries(articles);
   const sources = new FakeSourceStore([
-    makeSource({ sourceId: 'the-hindu', name: 'The Hindu' }),
+    makeSource({ sourceId: 'the-hindu', name: 'The Hindu', schedule: 'rate(10 minutes)' }),
+    // Written without a schedule, as a record from before the fetcher wrote one, or one put by hand, may be.
     makeSource({
       sourceId: 'bbc-news',
       name: 'BBC News',

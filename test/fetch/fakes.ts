@@ -13,11 +13,12 @@ export class InMemorySourceStore implements SourceStore {
     if (this.failRegister) throw new Error('table unavailable');
     const existing = this.states.get(source.id);
     const state: SourceState = existing
-      ? { ...existing, name: source.name, url: source.url }
+      ? { ...existing, name: source.name, url: source.url, schedule: source.schedule }
       : {
           sourceId: source.id,
           name: source.name,
           url: source.url,
+          schedule: source.schedule,
           lastFetchedAt: null,
           lastSuccessAt: null,
           lastError: null,

@@ -76,6 +76,7 @@ describe('in GET /sources', () => {
     sourceId: 's',
     name: 'S',
     url,
+    schedule: null,
     lastFetchedAt: null,
     lastSuccessAt: null,
     lastError,

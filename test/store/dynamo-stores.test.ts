@@ -86,7 +86,7 @@ describe('DynamoSourceStore', () => {
     const sources = new DynamoSourceStore(dynamo);
     const config = { id: 'harbor', name: 'Harbor Times', url: 'https://harbor.example/rss', schedule: 'rate(5 minutes)' };
     const fresh = await sources.registerSource(config);
-    expect(fresh).toMatchObject({ sourceId: 'harbor', errorCount: 0, articleCount: 0, lastError: null });
+    expect(fresh).toMatchObject({ sourceId: 'harbor', schedule: 'rate(5 minutes)', errorCount: 0, articleCount: 0, lastError: null });
     await sources.saveFetchState({
       ...fresh,
       lastFetchedAt: '2026-11-22T01:00:00.000Z',
@@ -98,9 +98,10 @@ describe('DynamoSourceStore', () => {
     });
     await sources.incrementArticleCount('harbor');
     await sources.incrementArticleCount('harbor', 2);
-    const renamed = await sources.registerSource({ ...config, name: 'The Harbor Times' });
+    const renamed = await sources.registerSource({ ...config, name: 'The Harbor Times', schedule: 'rate(1 hour)' });
     expect(renamed).toMatchObject({
       name: 'The Harbor Times',
+      schedule: 'rate(1 hour)',
       errorCount: 2,
       lastError: 'HTTP 503',
       etag: '"abc"',
