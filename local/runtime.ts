@@ -19,6 +19,7 @@ import { createJwtAuthorizer } from './jwt-authorizer';
 import { loadLocalIssuer } from './oidc-issuer';
 import { collectOpsMetrics } from './ops-metrics';
 import { createWebServer } from './web-server';
+import { presentSource } from '../functions/api/present';
 import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -157,7 +158,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       opsSnapshot: async () => ({
         ...opsMetrics.snapshot(),
         queue: await queueDepth(sqsClient, queues, { waitingIncludesInFlight: options.sqsEndpoint === undefined }),
-        sources: await sourceStore.listSources(),
+        // As GET /sources shows them (id, refreshMinutes, errors without addresses), which the page also reads.
+        sources: (await sourceStore.listSources()).map(presentSource),
       }),
     });
     await listen(server, options.port, host);

@@ -27,7 +27,7 @@ let stack: StackProcess;
 interface OpsSnapshot {
   totals: Record<string, number>;
   queue: { visible: number; inFlight: number; deadLetters: number };
-  sources: { sourceId: string; lastSuccessAt: string | null }[];
+  sources: { id: string; lastSuccessAt: string | null; refreshMinutes: number | null }[];
 }
 
 /** Every demo source fetched, the queue drained, and every queued URL accounted for. */
@@ -145,6 +145,11 @@ describe('local stack with the demo sources', () => {
       expect(source.lastError).toBeNull();
       expect(source.articleCount).toBeGreaterThan(0);
     }
+    // Each refreshed as demo/sources.json schedules it; the operator page reads the same views.
+    const intervals = { 'harbor-times': 5, 'northern-ledger': 5, 'meridian-post': 10, 'continental-courier': 10 };
+    expect(Object.fromEntries(body.items.map((source: { id: string; refreshMinutes: number | null }) => [source.id, source.refreshMinutes]))).toEqual(expect.objectContaining(intervals));
+    const ops = (await getJson(`${stack.baseUrl}/ops/metrics.json`)).body as OpsSnapshot;
+    expect(Object.fromEntries(ops.sources.map((source) => [source.id, source.refreshMinutes]))).toEqual(expect.objectContaining(intervals));
   });
 
   it('answers errors as JSON with the right status', async () => {

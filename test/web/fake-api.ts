@@ -48,6 +48,7 @@ export interface FakeSource {
   readonly errorCount: number;
   readonly nextAttemptAt: string | null;
   readonly articleCount: number;
+  readonly refreshMinutes: number | null;
 }
 
 interface CannedArticle {
@@ -441,8 +442,10 @@ export async function startFakeApi(): Promise<FakeApi> {
     const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
     const count = (id: string) => ALL_ARTICLES.filter((article) => article.sourceId === id).length;
     return [
-      { ...SOURCES[0], lastFetchedAt: at(2), lastSuccessAt: at(2), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: at(-3), articleCount: count('harbor-times') },
-      { ...SOURCES[1], lastFetchedAt: at(4), lastSuccessAt: at(4), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: at(-6), articleCount: count('valley-courier') },
+      // A record from before the fetcher's schedule was read: no interval, so the page's fixed window applies.
+      { ...SOURCES[0], lastFetchedAt: at(2), lastSuccessAt: at(2), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: at(-3), articleCount: count('harbor-times'), refreshMinutes: null },
+      // Refreshed every 5 minutes and silent for 25: stale, though well within a fixed 30 minutes.
+      { ...SOURCES[1], lastFetchedAt: at(25), lastSuccessAt: at(25), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: null, articleCount: count('valley-courier'), refreshMinutes: 5 },
       {
         ...SOURCES[2],
         lastFetchedAt: at(1),
@@ -452,8 +455,10 @@ export async function startFakeApi(): Promise<FakeApi> {
         errorCount: 3,
         nextAttemptAt: at(-8),
         articleCount: count('northern-ledger'),
+        refreshMinutes: 10,
       },
-      { ...SOURCES[3], lastFetchedAt: at(41), lastSuccessAt: at(41), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: at(-1), articleCount: count('metro-wire') },
+      // Refreshed daily, last 41 minutes ago: as it should be.
+      { ...SOURCES[3], lastFetchedAt: at(41), lastSuccessAt: at(41), lastError: null, lastErrorKind: null, errorCount: 0, nextAttemptAt: at(-1), articleCount: count('metro-wire'), refreshMinutes: 1440 },
     ];
   }
 

@@ -275,6 +275,16 @@ describe('reader on the local stack with the demo sources', () => {
     for (const name of ['The Harbor Times', 'The Northern Ledger', 'Meridian Post', 'The Continental Courier']) {
       labelled(name, () => expect(rows.some((row) => row.includes(name))).toBe(true));
     }
+    // Each row by its id, with the interval of its schedule in demo/sources.json.
+    const refreshed = await page.locator('#sources tbody tr').evaluateAll((elements) =>
+      Object.fromEntries(elements.map((row) => [row.getAttribute('data-source'), row.querySelector('[data-column="refresh"]')?.textContent])),
+    );
+    expect(refreshed).toEqual({
+      'harbor-times': 'every 5 minutes',
+      'northern-ledger': 'every 5 minutes',
+      'meridian-post': 'every 10 minutes',
+      'continental-courier': 'every 10 minutes',
+    });
   });
 
   it('screenshots an article with its related coverage for the docs', async () => {

@@ -3,10 +3,36 @@
  */
 import { parseTime } from '/assets/format.js';
 
-/** The sources' schedules are not in the data, so "stale" is a fixed window: no success in the last 30 minutes. */
-export const STALE_AFTER_MS = 30 * 60 * 1000;
+/** A source whose record does not say how often it is fetched is stale after a fixed window, as before it could. */
+export const FALLBACK_STALE_AFTER_MS = 30 * 60 * 1000;
+/** Beyond the missed run: time for a run that takes the fetcher's whole 2 minutes, and for the schedule's own delay. */
+const STALE_GRACE_MS = 5 * 60 * 1000;
 const MIN_WINDOW_MS = 5 * 60 * 1000;
 const MAX_WINDOW_MS = 30 * 60 * 1000;
+
+/** Minutes between two scheduled fetches (`refreshMinutes`), or null when the source does not say or says nonsense. */
+export function refreshMinutesOf(source) {
+  const minutes = source?.refreshMinutes;
+  return typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? minutes : null;
+}
+
+/**
+ * How long a source may go without a successful fetch before it is stale: two of its refresh intervals and 5 minutes
+ * (a whole run missed, and time for a slow one), so that an hourly or daily source is not stale most of the time and
+ * a 5-minute one is not fine for half an hour. 30 minutes when its interval is unknown.
+ */
+export function staleAfterMs(source) {
+  const minutes = refreshMinutesOf(source);
+  return minutes === null ? FALLBACK_STALE_AFTER_MS : 2 * minutes * 60_000 + STALE_GRACE_MS;
+}
+
+/** The staleness rule for this source, in words, for the page. */
+export function staleRule(source) {
+  const after = spellMinutes(staleAfterMs(source) / 60_000);
+  return refreshMinutesOf(source) === null
+    ? `Stale after ${after} without a successful fetch: the record does not say how often the source is refreshed.`
+    : `Stale after ${after} without a successful fetch: two refresh intervals and 5 minutes.`;
+}
 
 /** `failing` (its last fetch failed), `stale`, `waiting` (never fetched yet) or `ok`. */
 export function sourceHealth(source, nowMs) {
@@ -14,8 +40,28 @@ export function sourceHealth(source, nowMs) {
   const lastFetched = parseTime(source?.lastFetchedAt);
   const lastSuccess = parseTime(source?.lastSuccessAt);
   if (lastFetched === null && lastSuccess === null) return 'waiting';
-  if (lastSuccess === null || nowMs - lastSuccess > STALE_AFTER_MS) return 'stale';
+  if (lastSuccess === null || nowMs - lastSuccess > staleAfterMs(source)) return 'stale';
   return 'ok';
+}
+
+/** "every 10 minutes", "every hour", "every 2 days"; "–" when the interval is unknown. */
+export function formatInterval(minutes) {
+  if (!(typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0)) return '–';
+  const [count, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return count === 1 ? `every ${unit}` : `every ${count} ${unit}s`;
+}
+
+/** "15 minutes", "2 hours 5 minutes", "2 days 5 minutes". */
+function spellMinutes(total) {
+  const minutes = Math.round(total);
+  return [
+    [Math.floor(minutes / 1440), 'day'],
+    [Math.floor((minutes % 1440) / 60), 'hour'],
+    [minutes % 60, 'minute'],
+  ]
+    .filter(([count]) => count > 0)
+    .map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`)
+    .join(' ');
 }
 
 const HEALTH_ORDER = { failing: 0, stale: 1, waiting: 2, ok: 3 };

@@ -7,7 +7,7 @@ import { createApi, resolveApiBase } from '/assets/api.js';
 import { h } from '/assets/dom.js';
 import { absoluteTime, formatCount, formatMillis, parseTime, relativeTime } from '/assets/format.js';
 import { drawLineChart } from './chart.js';
-import { fillSeries, rankCounts, sortByHealth } from './health.js';
+import { fillSeries, formatInterval, rankCounts, refreshMinutesOf, sortByHealth, staleRule } from './health.js';
 
 const POLL_MS = 2_000;
 
@@ -181,7 +181,7 @@ function renderSources(sources, nowMs) {
         h(
           'tr',
           {},
-          ['Source', 'Health', 'Last success', 'Last fetch', 'Next attempt'].map((name) => h('th', { scope: 'col' }, name)),
+          ['Source', 'Health', 'Last success', 'Last fetch', 'Next attempt', 'Refreshed'].map((name) => h('th', { scope: 'col' }, name)),
           ['Errors', 'Articles'].map((name) => h('th', { scope: 'col', class: 'number' }, name)),
         ),
       ),
@@ -201,10 +201,11 @@ function renderSources(sources, nowMs) {
                 ? h('span', { class: 'error-detail page-error' }, `page refused${parseTime(source.lastPageErrorAt) === null ? '' : ` ${relativeTime(source.lastPageErrorAt, nowMs)}`}: ${source.lastPageError}`)
                 : null,
             ),
-            h('td', {}, h('span', { class: `badge badge-${health}` }, HEALTH_LABELS[health])),
+            h('td', {}, h('span', { class: `badge badge-${health}`, title: health === 'ok' || health === 'stale' ? staleRule(source) : undefined }, HEALTH_LABELS[health])),
             h('td', {}, when(source.lastSuccessAt)),
             h('td', {}, when(source.lastFetchedAt)),
             h('td', {}, parseTime(source.nextAttemptAt) === null ? '–' : when(source.nextAttemptAt)),
+            h('td', { 'data-column': 'refresh' }, formatInterval(refreshMinutesOf(source))),
             h('td', { class: 'number' }, formatCount(source.errorCount ?? 0)),
             h('td', { class: 'number' }, formatCount(source.articleCount ?? 0)),
           ),
