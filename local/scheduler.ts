@@ -1,9 +1,11 @@
 /**
  * EventBridge's scheduled rules, on one machine: sources that share a schedule are fetched together, once at start
- * and then at their rate. Cron schedules run hourly here; the deployed stack runs them exactly.
+ * and then at their interval (refreshMinutes, what GET /sources and the operator page judge them by). A cron schedule
+ * runs at its longest gap between runs here, or hourly when it runs on some days only; the deployed stack runs it
+ * exactly.
  */
 import type { SourceConfig } from '../functions/contracts/model';
-import { rateToMillis } from '../functions/sources/parse-sources';
+import { refreshMinutes } from '../functions/sources/refresh-interval';
 
 export interface Scheduler {
   stop(): void;
@@ -37,7 +39,7 @@ export function startScheduler(
       });
     };
     tick(true);
-    timers.push(setInterval(() => tick(false), Math.min(rateToMillis(schedule) ?? 3_600_000, MAX_TIMER_MS)));
+    timers.push(setInterval(() => tick(false), Math.min((refreshMinutes(schedule) ?? 60) * 60_000, MAX_TIMER_MS)));
   }
   return {
     stop() {
