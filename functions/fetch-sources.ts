@@ -11,6 +11,7 @@ import { SqsArticleQueue } from './queue/sqs-article-queue';
 import { readFetcherConfig } from './shared/config';
 import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
+import { refreshMinutes } from './sources/refresh-interval';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
 import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { refreshSources, type RefreshOutcome } from './use-cases/refresh-source';
@@ -42,7 +43,8 @@ export interface FetchSourcesEvent {
 export const lambdaHandler = async (event: FetchSourcesEvent): Promise<{ outcomes: RefreshOutcome[] }> => {
   const sources = parseSources(event.sources, 'event.sources');
   const outcomes = await refreshSources(sources, deps, { force: event.force === true });
-  for (const outcome of outcomes) logger.info('source refreshed', { ...outcome });
+  // With its interval, so that the dashboard's per-source table tells a daily source from a 5-minute one gone quiet.
+  outcomes.forEach((outcome, index) => logger.info('source refreshed', { ...outcome, refreshMinutes: refreshMinutes(sources[index]?.schedule) }));
   return { outcomes };
 };
 

@@ -58,19 +58,20 @@ export function createDashboard(scope: Construct, id: string, props: DashboardPr
 
 /**
  * Per-source health from the fetcher's "source refreshed" log lines (a source as a metric dimension would cost a
- * metric per source): the stale ones (oldest last run first) and the failing ones; beside it, how long the worst
- * one has been failing, which the SourceFailing alarm watches.
+ * metric per source): the least recently run first, each with its interval (a daily source's last run is hours old
+ * and fine; a 5-minute one's is not), and the failing ones; beside it, how long the worst one has been failing,
+ * which the SourceFailing alarm watches.
  */
 function sourceWidgets(props: DashboardProps): IWidget[] {
   return [
     new LogQueryWidget({
-      title: 'Sources: last run, last status and error (stalest first)',
+      title: 'Sources: last run, interval, last status and error (least recently run first)',
       width: 16,
       height: 6,
       logGroupNames: [props.fetcherLogGroup.logGroupName],
       queryLines: [
         'filter message = "source refreshed"',
-        'stats latest(@timestamp) as lastRun, latest(status) as lastStatus, latest(error) as lastError, sum(queued) as queued, count(*) as runs by sourceId',
+        'stats latest(@timestamp) as lastRun, latest(refreshMinutes) as refreshMinutes, latest(status) as lastStatus, latest(error) as lastError, sum(queued) as queued, count(*) as runs by sourceId',
         'sort lastRun asc',
       ],
     }),

@@ -7,7 +7,7 @@ import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import type { ArticleMessage } from '../../functions/contracts/model';
 import { DynamoSourceStore } from '../../functions/store/dynamo-stores';
@@ -105,6 +105,30 @@ it('queues each new, canonical article URL once and records the source state', a
   const second = await handler({ sources: sources.slice(0, 1) }, createLambdaContext('fetcher', 120));
   expect(second.outcomes[0]).toMatchObject({ status: 'not-modified', queued: 0 });
   expect(feedRequests[0]?.ifNoneMatch).toBe('"v1"');
+});
+
+it('writes each source\'s schedule on its record, and its interval in its "source refreshed" line for the dashboard', async () => {
+  const { logger } = await import('../../functions/shared/lambda-runtime');
+  const info = jest.spyOn(logger, 'info');
+  try {
+    const sources = [
+      { id: 'hourly', name: 'Hourly', url: `${origin}/rss.xml`, schedule: 'rate(1 hour)' },
+      { id: 'weekdays', name: 'Weekdays', url: `${origin}/broken.xml`, schedule: 'cron(30 6 ? * MON-FRI *)' },
+    ];
+    await handler({ sources }, createLambdaContext('fetcher', 120));
+    await handler({ sources: [{ ...sources[0]!, schedule: 'rate(1 day)' }] }, createLambdaContext('fetcher', 120));
+    const store = new DynamoSourceStore(dynamo);
+    expect((await store.getSource('hourly'))?.schedule).toBe('rate(1 day)');
+    expect((await store.getSource('weekdays'))?.schedule).toBe('cron(30 6 ? * MON-FRI *)');
+    const lines = info.mock.calls.filter(([message]) => message === 'source refreshed').map(([, fields]) => fields);
+    expect(lines).toEqual([
+      expect.objectContaining({ sourceId: 'hourly', refreshMinutes: 60 }),
+      expect.objectContaining({ sourceId: 'weekdays', status: 'failed', refreshMinutes: null }),
+      expect.objectContaining({ sourceId: 'hourly', refreshMinutes: 1440 }),
+    ]);
+  } finally {
+    info.mockRestore();
+  }
 });
 
 it('refuses an invalid event with a message naming the entry and field', async () => {

@@ -739,7 +739,7 @@ describe('monitoring', () => {
     expect(expressions).toContain(`SEARCH('{${METRICS_NAMESPACE},service,window} MetricName="CommentsRateLimited"', 'Sum', 300)`);
     expect(expressions).toContain('age / 3600');
     const sources = body.widgets.find((widget) => widget.properties.title?.startsWith('Sources:'));
-    expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*by sourceId.*sort lastRun asc/s);
+    expect((sources?.properties as { query?: string } | undefined)?.query).toMatch(/source refreshed.*latest\(refreshMinutes\) as refreshMinutes.*by sourceId.*sort lastRun asc/s);
   });
 });
 
