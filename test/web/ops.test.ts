@@ -141,13 +141,13 @@ describe('operator page', () => {
           ([refreshMinutes, minutes]) => [refreshMinutes, minutes, sourceHealth({ errorCount: 0, lastFetchedAt: ago(minutes), lastSuccessAt: ago(minutes), refreshMinutes }, now)],
         ),
         // Records without a usable interval (old ones, hostile ones) keep the fixed 30 minutes.
-        fallback: [undefined, null, 0, -5, 'ten', '10', Number.NaN, Infinity, {}, [10], true].map((refreshMinutes) => [
+        fallback: [undefined, null, 0, -5, 2.5, 1e300, 'ten', '10', Number.NaN, Infinity, {}, [10], true].map((refreshMinutes) => [
           sourceHealth({ errorCount: 0, lastFetchedAt: ago(29), lastSuccessAt: ago(29), refreshMinutes }, now),
           sourceHealth({ errorCount: 0, lastFetchedAt: ago(31), lastSuccessAt: ago(31), refreshMinutes }, now),
           staleAfterMs({ refreshMinutes }) / 60000,
         ]),
         staleAfter: [1, 5, 10, 60, 1440].map((refreshMinutes) => staleAfterMs({ refreshMinutes }) / 60000),
-        intervals: [1, 5, 10, 60, 90, 120, 1440, 2880, 4320, null, 'x', -1].map(formatInterval),
+        intervals: [1, 5, 10, 60, 90, 120, 1440, 2880, 4320, null, 'x', -1, 2.5, 1e300].map(formatInterval),
         points: filled.points.length,
         spanMinutes: (filled.end - filled.start) / 60000,
         stored: filled.points.map((point) => point.values.ArticlesStored).filter((value) => value > 0),
@@ -172,9 +172,9 @@ describe('operator page', () => {
         [1440, 2885, 'ok'],
         [1440, 2890, 'stale'],
       ],
-      fallback: Array(11).fill(['ok', 'stale', 30]),
+      fallback: Array(13).fill(['ok', 'stale', 30]),
       staleAfter: [7, 15, 25, 125, 2885],
-      intervals: ['every minute', 'every 5 minutes', 'every 10 minutes', 'every hour', 'every 90 minutes', 'every 2 hours', 'every day', 'every 2 days', 'every 3 days', '–', '–', '–'],
+      intervals: ['every minute', 'every 5 minutes', 'every 10 minutes', 'every hour', 'every 90 minutes', 'every 2 hours', 'every day', 'every 2 days', 'every 3 days', '–', '–', '–', '–', '–'],
       points: 31,
       spanMinutes: 5,
       stored: [4],

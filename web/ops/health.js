@@ -3,17 +3,17 @@
  */
 import { parseTime } from '/assets/format.js';
 
-/** A source whose record does not say how often it is fetched is stale after a fixed window, as before it could. */
+/** A source whose record does not say how often it is fetched is stale after a fixed window, as every source once was. */
 export const FALLBACK_STALE_AFTER_MS = 30 * 60 * 1000;
 /** Beyond the missed run: time for a run that takes the fetcher's whole 2 minutes, and for the schedule's own delay. */
 const STALE_GRACE_MS = 5 * 60 * 1000;
 const MIN_WINDOW_MS = 5 * 60 * 1000;
 const MAX_WINDOW_MS = 30 * 60 * 1000;
 
-/** Minutes between two scheduled fetches (`refreshMinutes`), or null when the source does not say or says nonsense. */
+/** Minutes between two scheduled fetches (`refreshMinutes`, a whole number), or null when the source does not say or says nonsense. */
 export function refreshMinutesOf(source) {
   const minutes = source?.refreshMinutes;
-  return typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? minutes : null;
+  return Number.isSafeInteger(minutes) && minutes > 0 ? minutes : null;
 }
 
 /**
@@ -46,7 +46,7 @@ export function sourceHealth(source, nowMs) {
 
 /** "every 10 minutes", "every hour", "every 2 days"; "–" when the interval is unknown. */
 export function formatInterval(minutes) {
-  if (!(typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0)) return '–';
+  if (!(Number.isSafeInteger(minutes) && minutes > 0)) return '–';
   const [count, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   return count === 1 ? `every ${unit}` : `every ${count} ${unit}s`;
 }
