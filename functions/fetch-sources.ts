@@ -9,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createFetcher } from './fetch/http-fetch';
 import { SqsArticleQueue } from './queue/sqs-article-queue';
 import { readFetcherConfig } from './shared/config';
-import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, createFunctionTelemetry, tracer } from './shared/lambda-runtime';
 import { parseSources } from './sources/parse-sources';
 import { refreshMinutes } from './sources/refresh-interval';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
@@ -17,6 +17,7 @@ import { DynamoSeenUrlStore, DynamoSourceStore } from './store/dynamo-stores';
 import { refreshSources, type RefreshOutcome } from './use-cases/refresh-source';
 
 const { tableName, queueUrl, allowPrivateAddresses, userAgent } = readFetcherConfig();
+const { logger, telemetry, publishMetrics } = createFunctionTelemetry();
 
 const client = createDocumentClient();
 const deps = {

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createApiHandler } from './api/create-api-handler';
 import { readApiConfig } from './shared/config';
-import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, createFunctionTelemetry, tracer } from './shared/lambda-runtime';
 import { withoutMetrics } from './shared/telemetry';
 import { DynamoCommentStore, DynamoRateLimiter } from './store/dynamo-comments';
 import { DynamoArticleStore, DynamoSourceStore } from './store/dynamo-stores';
@@ -16,6 +16,7 @@ import { withSummaryCache } from './store/summary-cache';
 import { createRelatedQueries } from './use-cases/related-queries';
 
 const { tableName, originSecret } = readApiConfig();
+const { logger, telemetry, publishMetrics } = createFunctionTelemetry();
 const client = createDocumentClient();
 
 const articles = new DynamoArticleStore({ client, tableName });

@@ -10,7 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createPageFetcher } from './fetch/page-fetcher';
 import { parseArticleMessage } from './contracts/article-message';
 import { readWorkerConfig } from './shared/config';
-import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, createFunctionTelemetry, tracer } from './shared/lambda-runtime';
 import { withLogKeys } from './shared/telemetry';
 import { DynamoRelatedStore } from './store/dynamo-related-store';
 import { DynamoRobotsStore } from './store/dynamo-robots-store';
@@ -18,6 +18,7 @@ import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from './sto
 import { ingestArticle } from './use-cases/ingest-article';
 
 const { tableName, allowPrivateAddresses, userAgent } = readWorkerConfig();
+const { logger, telemetry, publishMetrics } = createFunctionTelemetry();
 
 const client = createDocumentClient();
 const deps = {

@@ -9,11 +9,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from './queue/sqs-dead-letter-queue';
 import { readRedriveConfig } from './shared/config';
-import { createDocumentClient, logger, publishMetrics, telemetry, tracer } from './shared/lambda-runtime';
+import { createDocumentClient, createFunctionTelemetry, tracer } from './shared/lambda-runtime';
 import { DynamoSeenUrlStore } from './store/dynamo-stores';
 import { redriveDeadLetters, type RedriveSummary } from './use-cases/redrive-dead-letters';
 
 const { tableName, queueUrl, deadLetterQueueUrl } = readRedriveConfig();
+const { logger, telemetry, publishMetrics } = createFunctionTelemetry();
 
 const deps = {
   deadLetters: new SqsDeadLetterQueue({ client: tracer.captureAWSv3Client(new SQSClient({})), deadLetterQueueUrl, queueUrl }),
