@@ -61,6 +61,7 @@ beforeAll(async () => {
       await hold.gate;
     }
     if (path.endsWith('.xml')) response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(origin));
+    else if (path === '/unavailable') response.writeHead(503).end();
     else if (path === '/story') response.writeHead(200, { 'content-type': 'text/html' }).end(articlePage('Strike talks resume', `${origin}/story`, 'the strike'));
     else response.writeHead(404).end();
   });
@@ -222,5 +223,28 @@ describe('log lines of handlers whose invocations overlap in one process', () =>
     expect(publishedByFetcher).toContain('SourcesFetched');
     expect(publishedByFetcher).not.toContain('ArticlesStored');
     expect(publishedMetrics().slice(publishedByFetcher.length)).toContain('ArticlesStored');
+  });
+
+  it('name their own invocation when two batches of the worker overlap, and each batch reports its own failures', async () => {
+    output.length = 0;
+    const slowPage = hold('/slow-gone-2');
+    const first = createLambdaContext('newsweave-worker', 60);
+    const firstBatch = sqsEvent([articleMessage({ url: `${origin}/unavailable` }), articleMessage({ url: `${origin}/slow-gone-2` })]);
+    const firstWorking = handlers.processArticles(firstBatch, first);
+    await slowPage.arrived;
+    // The first batch's first record has failed (a 503: it will be delivered again) before the second batch starts.
+    await eventually(() => expect(logLines().map((line) => line.message)).toContain('article failed, it will be delivered again'), { tries: 100 });
+
+    const second = createLambdaContext('newsweave-worker', 60);
+    expect((await handlers.processArticles(sqsEvent([articleMessage({ url: `${origin}/gone-2` })]), second)).batchItemFailures).toEqual([]);
+
+    slowPage.release();
+    expect((await firstWorking).batchItemFailures).toEqual([{ itemIdentifier: firstBatch.Records[0]!.messageId }]);
+
+    const byUrl = (url: string) => logLines().filter((line) => (line as { url?: string }).url === `${origin}${url}`);
+    for (const line of [...byUrl('/unavailable'), ...byUrl('/slow-gone-2')]) expect(line.function_request_id).toBe(first.awsRequestId);
+    for (const line of byUrl('/gone-2')) expect(line.function_request_id).toBe(second.awsRequestId);
+    expect(byUrl('/slow-gone-2').length).toBeGreaterThan(0);
+    expect(byUrl('/gone-2').length).toBeGreaterThan(0);
   });
 });

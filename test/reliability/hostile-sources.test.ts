@@ -6,7 +6,6 @@
  * good sources are unaffected, every bad page is a rejection with its reason (or, for 403, put off and recorded on
  * its source), and every queued URL is accounted for. Checked over HTTP, as an operator would.
  */
-import type { Context } from 'aws-lambda';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { restoreEnv, stubEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
 import type { SourceConfig } from '../../functions/contracts/model';
+import { loadHandlers } from '../../local/handlers';
 import { createLambdaContext } from '../../local/lambda-context';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson } from '../support/local-stack-process';
@@ -264,12 +264,10 @@ describe('sources that misbehave', () => {
   }, 60_000);
 
   it('the next scheduled run skips the sources in backoff and asks nothing of them', async () => {
-    const handler = (await import('../../functions/fetch-sources')).handler as unknown as (
-      event: { sources: SourceConfig[] },
-      context: Context,
-    ) => Promise<{ outcomes: { sourceId: string; status: string }[] }>;
+    // The stack's own fetcher, invoked as its scheduler invokes it.
+    const { fetchSources } = await loadHandlers();
     const hitsBefore = Object.values(BAD_FEEDS).map(({ path }) => pages.hits(path));
-    const { outcomes } = await handler({ sources }, createLambdaContext('newsweave-fetcher', 120));
+    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', 120));
     const status = Object.fromEntries(outcomes.map((outcome) => [outcome.sourceId, outcome.status]));
     for (const id of Object.keys(BAD_FEEDS)) labelled(id, () => expect(status[id]).toBe('skipped-backoff'));
     expect(status['good-outlet']).toMatch(/^(fetched|not-modified)$/);
