@@ -53,12 +53,16 @@ export async function loadHandlers(): Promise<Handlers> {
 }
 
 /**
- * Powertools keeps an invocation's state in the store once AWS_LAMBDA_MAX_CONCURRENCY is set (to anything: 64 is
- * Lambda's own default per vCPU for Node.js), even what an entry point makes at load, such as its Metrics'
- * dimensions: the load runs in a context of its own, as Lambda's init phase is no invocation.
+ * Imports an entry point with the variables Lambda sets for its runtime. Powertools keeps an invocation's state in the
+ * store once AWS_LAMBDA_MAX_CONCURRENCY is set (to anything: 64 is Lambda's own default per vCPU for Node.js), even
+ * what an entry point makes at load, such as its Metrics' dimensions: the load runs in a context of its own, as
+ * Lambda's init phase is no invocation. AWS_LAMBDA_INITIALIZATION_TYPE says that the environment was started for an
+ * invocation, which Powertools needs to call a function's first invocation a cold start (`cold_start` on its lines,
+ * its ColdStart metric), as it does in Lambda.
  */
 function loadEntryPoint<Module>(importing: () => Promise<Module>): Promise<Module> {
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+  process.env.AWS_LAMBDA_INITIALIZATION_TYPE ??= 'on-demand';
   return invokeStore.run({}, importing);
 }
 

@@ -95,6 +95,7 @@ interface LogLine {
   readonly service?: string;
   readonly function_name?: string;
   readonly function_request_id?: string;
+  readonly cold_start?: boolean;
 }
 
 function logLines(): LogLine[] {
@@ -111,18 +112,38 @@ function logLines(): LogLine[] {
     });
 }
 
-/** Each line with one of `messages` names `context`'s function and invocation, and there is at least one. */
-function expectWrittenBy(context: Context, messages: readonly string[]): void {
+/**
+ * Each line with one of `messages` names `context`'s function and invocation, and whether the invocation was its
+ * function's first (a cold start, in Lambda); and there is at least one.
+ */
+function expectWrittenBy(context: Context, messages: readonly string[], coldStart = false): void {
   const lines = logLines().filter((line) => messages.includes(line.message));
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) {
-    expect({ message: line.message, service: line.service, function: line.function_name, request: line.function_request_id }).toEqual({
-      message: line.message,
+    const { message, service, function_name, function_request_id, cold_start } = line;
+    expect({ message, service, function_name, function_request_id, cold_start }).toEqual({
+      message,
       service: SERVICE_NAME,
-      function: context.functionName,
-      request: context.awsRequestId,
+      function_name: context.functionName,
+      function_request_id: context.awsRequestId,
+      cold_start: coldStart,
     });
   }
+}
+
+/** The functions named by the ColdStart metrics written so far (Powertools gives the metric a function_name dimension). */
+function coldStartMetrics(): string[] {
+  return output
+    .join('')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const emf = JSON.parse(line) as { ColdStart?: number; function_name?: string };
+        return emf.ColdStart === undefined ? [] : [emf.function_name ?? '(none)'];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The names of the metrics in the EMF documents written so far, in order. */
@@ -175,6 +196,7 @@ function fetchSources(feedPath: string, context: Context) {
 }
 
 describe('log lines of handlers whose invocations overlap in one process', () => {
+  // The file's first invocation of each handler: a cold start for each.
   it('name the fetcher while the worker, the API and the redrive run during its fetch', async () => {
     output.length = 0;
     const slowFeed = hold('/slow-feed.xml');
@@ -195,10 +217,12 @@ describe('log lines of handlers whose invocations overlap in one process', () =>
     slowFeed.release();
     expect((await fetching).outcomes).toMatchObject([{ sourceId: 'harbor-times', status: 'fetched' }]);
 
-    expectWrittenBy(fetcher, FETCHER_LINES);
-    expectWrittenBy(worker, WORKER_LINES);
-    expectWrittenBy(api, API_LINES);
-    expectWrittenBy(redriver, REDRIVE_LINES);
+    expectWrittenBy(fetcher, FETCHER_LINES, true);
+    expectWrittenBy(worker, WORKER_LINES, true);
+    expectWrittenBy(api, API_LINES, true);
+    expectWrittenBy(redriver, REDRIVE_LINES, true);
+    // The API records no ColdStart: most of its calls record no metric at all (functions/http-api.ts).
+    expect(coldStartMetrics().sort()).toEqual(['newsweave-fetcher', 'newsweave-redrive', 'newsweave-worker']);
   });
 
   it('name the worker while the fetcher runs during its batch, and each publishes its own metrics', async () => {
@@ -220,6 +244,7 @@ describe('log lines of handlers whose invocations overlap in one process', () =>
 
     expectWrittenBy(worker, WORKER_LINES);
     expectWrittenBy(fetcher, FETCHER_LINES);
+    expect(coldStartMetrics()).toEqual([]);
     expect(publishedByFetcher).toContain('SourcesFetched');
     expect(publishedByFetcher).not.toContain('ArticlesStored');
     expect(publishedMetrics().slice(publishedByFetcher.length)).toContain('ArticlesStored');
