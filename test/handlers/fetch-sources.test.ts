@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import type { ArticleMessage } from '../../functions/contracts/model';
 import { DynamoSourceStore } from '../../functions/store/dynamo-stores';
@@ -108,8 +109,8 @@ it('queues each new, canonical article URL once and records the source state', a
 });
 
 it('writes each source\'s schedule on its record, and its interval in its "source refreshed" line for the dashboard', async () => {
-  const { logger } = await import('../../functions/shared/lambda-runtime');
-  const info = jest.spyOn(logger, 'info');
+  // Each entry point has a Logger of its own (createFunctionTelemetry): watched through the class.
+  const info = jest.spyOn(Logger.prototype, 'info');
   try {
     const sources = [
       { id: 'hourly', name: 'Hourly', url: `${origin}/rss.xml`, schedule: 'rate(1 hour)' },
