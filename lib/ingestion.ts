@@ -18,6 +18,17 @@ const MAX_TARGET_INPUT = 8192;
 /** EventBridge allows at most five targets per rule. */
 const MAX_TARGETS_PER_RULE = 5;
 
+/** One schedule rule: the sources that share a schedule expression, fetched together at each of its runs. */
+export interface FetchSchedule {
+  /** The rule's construct ID, made from the expression alone (scheduleId): its alarms are keyed by it too. */
+  readonly id: string;
+  /** The EventBridge schedule expression, as the sources file gives it. */
+  readonly expression: string;
+  readonly rule: Rule;
+  /** How many sources each run fetches. */
+  readonly sourceCount: number;
+}
+
 export interface IngestionProps {
   /** The table the fetcher and the worker read and write. */
   readonly table: ITable;
@@ -62,7 +73,8 @@ export class Ingestion extends Construct {
   readonly worker: NewsweaveFunction;
   /** Sends cooled-down dead letters back to the queue, on REDRIVE_SETTINGS' schedule. */
   readonly redriver: NewsweaveFunction;
-  readonly rules: readonly Rule[];
+  /** One per distinct schedule of the sources. */
+  readonly schedules: readonly FetchSchedule[];
   readonly redriveRule: Rule;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
@@ -175,8 +187,9 @@ export class Ingestion extends Construct {
       }),
     );
 
-    this.rules = [...groupBySchedule(props.sources)].map(([schedule, sources]) => {
-      const rule = new Rule(this, scheduleId(schedule), {
+    this.schedules = [...groupBySchedule(props.sources)].map(([schedule, sources]) => {
+      const id = scheduleId(schedule);
+      const rule = new Rule(this, id, {
         schedule: Schedule.expression(schedule),
         description: `Newsweave: fetch ${sources.length} source(s) on ${schedule}`,
       });
@@ -190,7 +203,7 @@ export class Ingestion extends Construct {
           }),
         );
       }
-      return rule;
+      return { id, expression: schedule, rule, sourceCount: sources.length };
     });
   }
 }
