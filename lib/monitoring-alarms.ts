@@ -3,18 +3,21 @@
  * the thresholds an operator may change from the CDK context. docs/operations.md says what to do about each.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type CfnAlarm, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { refreshMinutes } from '../functions/sources/refresh-interval';
 import {
   FIVE_MINUTES,
   deadLetters,
   errorRate,
   pipelineMetric,
   pipelineMetricOf,
+  ruleMetric,
   sourceFailureAge,
   tableThrottles,
   watchedFunctions,
   type WatchedResources,
+  type WatchedSchedule,
 } from './monitoring-metrics';
 
 /** Alarm thresholds, every one configurable from the CDK context (docs/operations.md). */
@@ -75,6 +78,84 @@ export interface AlarmSpec {
   readonly breaching?: number;
   /** @default TreatMissingData.NOT_BREACHING: no data is no trouble */
   readonly missingData?: TreatMissingData;
+  /**
+   * Minutes after its creation during which the alarm stays INSUFFICIENT_DATA and takes no action, unless its data
+   * fills its window sooner (CloudWatch's warm-up, 1 to 2,880): for an alarm on silence over something new.
+   * @default - none: evaluated from its creation
+   */
+  readonly warmUpMinutes?: number;
+}
+
+/** A run missed, and time for a slow one: the operator page calls a source stale after as long (two intervals and 5). */
+const STALE_MARGIN_MINUTES = 5;
+/**
+ * The longest a metric alarm may look back (period times evaluation periods): 7 days, or one day when its period is
+ * under an hour, which a window under an hour never reaches.
+ */
+const MAX_ALARM_LOOKBACK_MINUTES = 7 * 24 * 60;
+/** The longest warm-up CloudWatch allows: 2 days. */
+const MAX_WARM_UP_MINUTES = 2 * 24 * 60;
+
+/**
+ * How long a schedule's alarm waits for a run before it fires: two of its intervals and 5 minutes, as the operator
+ * page judges a source stale, so that one missed run (or one data point EventBridge failed to send: its metrics are
+ * best effort) is no alarm. Null when no alarm can watch it: a cron that runs on some days only has no one interval,
+ * and a window over 7 days (an interval over 5,037 minutes, `rate(4 days)` and longer) is more than an alarm may
+ * look back.
+ */
+export function scheduleAlarmWindowMinutes(schedule: string): number | null {
+  const interval = refreshMinutes(schedule);
+  if (interval === null) return null;
+  const window = 2 * interval + STALE_MARGIN_MINUTES;
+  return window <= MAX_ALARM_LOOKBACK_MINUTES ? window : null;
+}
+
+/** The schedules no alarm can watch (scheduleAlarmWindowMinutes), which the synth warns of. */
+export function unwatchedSchedules(schedules: readonly WatchedSchedule[]): WatchedSchedule[] {
+  return schedules.filter((schedule) => scheduleAlarmWindowMinutes(schedule.expression) === null);
+}
+
+/**
+ * One alarm per schedule on the runs its rule handed to the fetcher (SuccessfulInvocationAttempts), summed over one
+ * period as long as its window, which slides forward at each evaluation (CloudWatch's default): none in two intervals and 5 minutes means its sources are not fetched, whether
+ * the rule was disabled or deleted (no data at all, hence breaching) or its target fails (the permission gone, the
+ * function gone). Keyed by the rule's construct ID. Then one on the fetcher itself not running once in the shortest
+ * window: events handed to Lambda that it never runs (reserved concurrency 0, throttled past the event's age).
+ * A rule's first run comes up to an interval after its creation, so each warms up for its window (2 days at most):
+ * silence before a new rule could have run is no alarm, and the warm-up ends at its first run.
+ */
+function scheduleSpecs(watched: WatchedResources): Record<string, AlarmSpec> {
+  const specs: Record<string, AlarmSpec> = {};
+  const windows: number[] = [];
+  for (const schedule of watched.schedules) {
+    const window = scheduleAlarmWindowMinutes(schedule.expression);
+    if (window === null) continue;
+    windows.push(window);
+    specs[`${schedule.id}-Stopped`] = {
+      severity: 'critical',
+      summary:
+        `no run of the schedule ${schedule.expression} (${schedule.sourceCount} source(s)) reached the fetcher in ${window} minutes, ` +
+        'two of its intervals and 5: its rule is disabled or gone, or its target fails. Its sources are not fetched.',
+      metric: ruleMetric(schedule.rule, 'SuccessfulInvocationAttempts', Duration.minutes(window)),
+      threshold: 1,
+      fires: 'below',
+      missingData: TreatMissingData.BREACHING,
+      warmUpMinutes: Math.min(window, MAX_WARM_UP_MINUTES),
+    };
+  }
+  if (windows.length > 0) {
+    const shortest = Math.min(...windows);
+    specs.FetcherNotRunning = {
+      severity: 'critical',
+      summary: `the fetcher has not run once in ${shortest} minutes (two intervals and 5 of the most frequent schedule): no source is fetched.`,
+      metric: watched.fetcher.metricInvocations({ statistic: 'Sum', period: Duration.minutes(shortest) }),
+      threshold: 1,
+      fires: 'below',
+      missingData: TreatMissingData.BREACHING,
+      warmUpMinutes: Math.min(shortest, MAX_WARM_UP_MINUTES),
+    };
+  }
+  return specs;
 }
 
 export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThresholds): Record<string, AlarmSpec> {
@@ -201,6 +282,7 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       threshold: thresholds.tableThrottledRequests,
     },
     ...throttles,
+    ...scheduleSpecs(watched),
   };
 }
 
@@ -217,6 +299,10 @@ export function createAlarms(scope: Construct, stage: string, specs: Record<stri
       datapointsToAlarm: spec.breaching,
       treatMissingData: spec.missingData ?? TreatMissingData.NOT_BREACHING,
     });
+    if (spec.warmUpMinutes !== undefined) {
+      // The Alarm construct has no prop for it yet.
+      (alarm.node.defaultChild as CfnAlarm).warmUpConfiguration = { warmUpPeriodDurationInMinutes: spec.warmUpMinutes };
+    }
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     alarms[id] = alarm;

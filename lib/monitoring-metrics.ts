@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
@@ -19,8 +20,20 @@ import {
 
 export const FIVE_MINUTES = Duration.minutes(5);
 
+/** A schedule rule of the fetcher (lib/ingestion.ts's FetchSchedule), as monitoring sees it. */
+export interface WatchedSchedule {
+  /** The rule's construct ID: the schedule's alarm is keyed by it, so reordering sources does not replace it. */
+  readonly id: string;
+  /** Its schedule expression: `rate(10 minutes)`, `cron(0 * * * ? *)`. */
+  readonly expression: string;
+  readonly rule: IRule;
+  readonly sourceCount: number;
+}
+
 /** What is watched: the stack's resources, as the Monitoring construct receives them. */
 export interface WatchedResources {
+  /** The fetcher's schedule rules. */
+  readonly schedules: readonly WatchedSchedule[];
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly table: ITable;
@@ -85,6 +98,16 @@ export function anyDimension(name: MetricName): MathExpression {
     label: name,
     period: FIVE_MINUTES,
   });
+}
+
+/**
+ * What EventBridge counts of a rule on the default event bus (namespace AWS/Events, dimension RuleName alone): the
+ * target invocations that succeeded (for a Lambda target, the event handed to Lambda), those that failed for good
+ * after the rule's retries, and the runs of the rule itself (TriggeredRules). A disabled or deleted rule sends none of them, and FailedInvocations is
+ * sent only when it is not zero.
+ */
+export function ruleMetric(rule: IRule, name: 'SuccessfulInvocationAttempts' | 'FailedInvocations' | 'TriggeredRules', period: Duration): Metric {
+  return new Metric({ namespace: 'AWS/Events', metricName: name, dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period });
 }
 
 /** The longest any source has been failing, in seconds, over the period (SourceFailureAge, by its maximum). */

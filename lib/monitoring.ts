@@ -3,7 +3,7 @@
  * cdk-monitoring-constructs does: the metrics (monitoring-metrics.ts), the alarms with their severities and
  * thresholds (monitoring-alarms.ts), the dashboard (monitoring-dashboard.ts); this construct wires them to the topic.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,8 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { alarmSpecs, createAlarms, resolveThresholds, type AlarmThresholds } from './monitoring-alarms';
+import { refreshMinutes } from '../functions/sources/refresh-interval';
+import { alarmSpecs, createAlarms, resolveThresholds, unwatchedSchedules, type AlarmThresholds } from './monitoring-alarms';
 import { createDashboard } from './monitoring-dashboard';
 import type { WatchedResources } from './monitoring-metrics';
 
@@ -49,6 +50,17 @@ export class Monitoring extends Construct {
     const thresholds = resolveThresholds(props);
     this.topic = alarmTopic(this, props);
     this.alarms = createAlarms(this, props.stage, alarmSpecs(props, thresholds), new SnsAction(this.topic));
+    for (const schedule of unwatchedSchedules(props.schedules)) {
+      // The operator should know that nothing tells them when these sources stop being fetched.
+      const why = refreshMinutes(schedule.expression) === null
+        ? 'it runs on some days only, so it has no one interval to wait for'
+        : 'two of its intervals are more than the 7 days an alarm may look back';
+      Annotations.of(this).addWarningV2(
+        `newsweave:schedule-not-alarmed:${schedule.expression}`,
+        `no alarm watches the schedule "${schedule.expression}" (${schedule.sourceCount} source(s)): ${why}. ` +
+          'Check its sources in GET /sources by their lastSuccessAt (docs/operations.md, "Schedules that stop").',
+      );
+    }
     this.dashboard = createDashboard(this, 'Dashboard', { ...props, alarms: Object.values(this.alarms) });
   }
 }

@@ -153,6 +153,7 @@ export class NewsweaveStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ...props.alarmThresholds,
       stage: props.stage,
+      schedules: this.ingestion.schedules,
       queue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       table,

@@ -534,7 +534,8 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(18);
+    // 18, one per schedule (2) and FetcherNotRunning.
+    expect(alarms).toHaveLength(21);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
