@@ -1,6 +1,6 @@
 /**
- * The dashboard: the alarms first, then an article's way from feed to API, then the functions, the API, the
- * comments, the edge and the table. Its metrics come from monitoring-metrics.ts, the same the alarms watch.
+ * The dashboard: the alarms first, then an article's way from feed to API (the sources, the schedules' runs, the
+ * pipeline, the queues), then the functions, the API, the comments, the edge and the table. Its metrics come from monitoring-metrics.ts, the same the alarms watch.
  */
 import { Duration } from 'aws-cdk-lib';
 import { AlarmStatusWidget, Dashboard, GraphWidget, LogQueryWidget, MathExpression, TextWidget, type IAlarm, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,6 +15,7 @@ import {
   byDimension,
   deadLetters,
   pipelineMetric,
+  ruleMetric,
   sourceFailureAge,
   tableThrottleEvents,
   watchedFunctions,
@@ -44,6 +45,7 @@ export function createDashboard(scope: Construct, id: string, props: DashboardPr
     ],
     [new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24, height: 3 })],
     sourceWidgets(props),
+    scheduleWidgets(props),
     pipelineWidgets(),
     queueWidgets(props),
     functionWidgets(props),
@@ -80,6 +82,30 @@ function sourceWidgets(props: DashboardProps): IWidget[] {
       width: 8,
       height: 6,
       left: [new MathExpression({ expression: 'age / 3600', usingMetrics: { age: sourceFailureAge(Duration.hours(1)) }, label: 'Hours', period: Duration.hours(1) })],
+    }),
+  ];
+}
+
+/**
+ * Each schedule rule's runs (its `-Stopped` alarm watches the delivered ones): delivered to the fetcher beside
+ * the fetcher's own invocations, and failed for good beside the rule's triggers. A disabled rule shows nothing at
+ * all; a rule whose target fails is still triggered and shows failures.
+ */
+function scheduleWidgets({ schedules, fetcher }: DashboardProps): IWidget[] {
+  const perRule = (name: Parameters<typeof ruleMetric>[1], what: string): IMetric[] =>
+    schedules.map((schedule) => ruleMetric(schedule.rule, name, FIVE_MINUTES).with({ label: `${schedule.expression} ${what}` }));
+  return [
+    new GraphWidget({
+      title: 'Schedules: runs delivered to the fetcher, and its invocations (per 5 minutes)',
+      width: 12,
+      left: perRule('SuccessfulInvocationAttempts', 'delivered'),
+      right: [fetcher.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Fetcher invocations' })],
+    }),
+    new GraphWidget({
+      title: 'Schedules: deliveries failed for good, and runs triggered (per 5 minutes)',
+      width: 12,
+      left: perRule('FailedInvocations', 'failed'),
+      right: perRule('TriggeredRules', 'triggered'),
     }),
   ];
 }

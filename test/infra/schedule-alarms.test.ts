@@ -188,3 +188,16 @@ describe('an alarm on the fetcher not running at all', () => {
     expect(Annotations.fromStack(longOnly.stack).findWarning('*', Match.stringLikeRegexp('no alarm watches the schedule'))).toHaveLength(2);
   });
 });
+
+describe('the dashboard', () => {
+  it('draws, for each schedule rule, the runs delivered and failed and the times it was triggered', () => {
+    const dashboard = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const { rule } of synth.stack.ingestion.schedules) {
+      const ruleRef = JSON.stringify({ Ref: synth.logicalId(rule) });
+      for (const metric of ['SuccessfulInvocationAttempts', 'FailedInvocations', 'TriggeredRules']) {
+        labelled(`${metric} of ${ruleRef}`, () => expect(body).toContain(`"AWS/Events\\",\\"${metric}\\",\\"RuleName\\",\\"",${ruleRef}`));
+      }
+    }
+  });
+});
