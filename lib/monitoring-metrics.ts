@@ -103,8 +103,8 @@ export function anyDimension(name: MetricName): MathExpression {
 /**
  * What EventBridge counts of a rule on the default event bus (namespace AWS/Events, dimension RuleName alone): the
  * target invocations that succeeded (for a Lambda target, the event handed to Lambda), those that failed for good
- * after the rule's retries, and the runs of the rule itself (TriggeredRules). A disabled or deleted rule sends none of them, and FailedInvocations is
- * sent only when it is not zero.
+ * after the rule's retries, and the runs of the rule itself (TriggeredRules). A disabled or deleted rule sends none
+ * of them, and FailedInvocations is sent only when it is not zero.
  */
 export function ruleMetric(rule: IRule, name: 'SuccessfulInvocationAttempts' | 'FailedInvocations' | 'TriggeredRules', period: Duration): Metric {
   return new Metric({ namespace: 'AWS/Events', metricName: name, dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period });
