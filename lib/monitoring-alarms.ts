@@ -274,6 +274,8 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       fires: 'below',
       // No data means nothing was stored, which is the very thing to report.
       missingData: TreatMissingData.BREACHING,
+      // Except on a new deployment, whose first articles come after its first runs: not an alarm on its first window.
+      warmUpMinutes: thresholds.noArticlesMinutes,
     },
     TableThrottled: {
       severity: 'warning',

@@ -668,7 +668,7 @@ describe('monitoring', () => {
     expect(alarm('ApiLatencyP99').Properties).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 1500 });
   });
 
-  it('alarms when no article was stored, treating silence as breaching', () => {
+  it('alarms when no article was stored, treating silence as breaching, but not in a new deployment\'s first window', () => {
     expect(alarm('NoArticlesStored').Properties).toMatchObject({
       Metrics: [
         {
@@ -683,6 +683,7 @@ describe('monitoring', () => {
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
+      WarmUpConfiguration: { WarmUpPeriodDurationInMinutes: 120 },
     });
   });
 
