@@ -52,13 +52,27 @@ export type UrlOutcome =
   | { readonly kind: 'duplicate'; readonly articleId: string }
   | { readonly kind: 'rejected'; readonly reason: string };
 
+/**
+ * What became of each URL taken from a feed (its outcome, written by the worker and the redrive), and which URLs were
+ * queued lately and may still be on their way (the fetcher's and the redrive's "queued" marks, QUEUED_MARK). A mark is
+ * no outcome: it only keeps the fetcher from queuing the URL again while it lasts.
+ */
 export interface SeenUrlStore {
-  /** The URLs, in order, that were never processed (or whose rejection or deferral has expired). */
+  /** The URLs, in order, that have no outcome (or whose rejection or deferral has expired), marked queued or not. */
   filterUnseen(urls: readonly string[]): Promise<string[]>;
+  /** The URLs, in order, to queue: those filterUnseen returns, but for the ones whose queued mark has not run out. */
+  filterUnqueued(urls: readonly string[]): Promise<string[]>;
+  /**
+   * Marks the URLs queued until `until`, or later when they already are; a URL with an outcome (the worker may have
+   * settled it since it was queued) is left as it is. Returns the URLs it could not mark, and the first error.
+   */
+  markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }>;
+  /** Writes the URL's outcome, in place of a mark or a deferral. */
   markSeen(url: string, outcome: UrlOutcome): Promise<void>;
   /**
    * Puts a URL off: it counts as seen for `delayMsFor(n)` after its n-th deferral, then as unseen, so that the next
-   * refresh of its feed queues it again. Returns n (1 the first time); an outcome written by markSeen resets it.
+   * refresh of its feed queues it again. Returns n (1 the first time); an outcome written by markSeen resets it. The
+   * deferral replaces a mark.
    */
   deferUrl(url: string, reason: string, delayMsFor: (deferral: number) => number): Promise<number>;
 }

@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Article, ArticleSummary, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
+import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 import { getItems } from './batch-io';
 import { articleToItem, itemToArticle, itemToSourceState, itemToSummary } from './items';
 import { cursorAfter, decodeCursor } from '../contracts/cursor';
@@ -210,6 +211,11 @@ export class DynamoSourceStore implements SourceStore {
 /** Rejected URLs are tried again after this long: a page that was not an article yet may become one. */
 const REJECTED_URL_TTL_SECONDS = 7 * 24 * 3600;
 
+/**
+ * One item per URL (`URL#<hash>` / `URL`): its outcome (`outcome`: stored, duplicate, rejected or deferred), or, while
+ * it has none, the mark of its last queuing (`queuedAt`, and `expiresAt` the mark's end). The two are read together,
+ * by the same BatchGetItem; only the fetcher heeds the mark.
+ */
 export class DynamoSeenUrlStore implements SeenUrlStore {
   constructor(private readonly props: DynamoStoreProps & { readonly now?: () => Date }) {}
 
@@ -217,17 +223,62 @@ export class DynamoSeenUrlStore implements SeenUrlStore {
     return this.props.now ? this.props.now() : new Date();
   }
 
-  async filterUnseen(urls: readonly string[]): Promise<string[]> {
+  filterUnseen(urls: readonly string[]): Promise<string[]> {
+    return this.filterOut(urls, { marked: false });
+  }
+
+  filterUnqueued(urls: readonly string[]): Promise<string[]> {
+    return this.filterOut(urls, { marked: true });
+  }
+
+  /** The URLs without a live item: an outcome always counts, a queued mark only when `marked`. */
+  private async filterOut(urls: readonly string[], options: { readonly marked: boolean }): Promise<string[]> {
     const unique = [...new Set(urls)];
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    const items = await getItems(this.props, unique.map(urlKey), { projection: '#url, expiresAt', names: { '#url': 'url' } });
-    const seen = new Set<string>();
+    const items = await getItems(this.props, unique.map(urlKey), { projection: '#url, outcome, expiresAt', names: { '#url': 'url' } });
+    const held = new Set<string>();
     for (const item of items) {
-      // TTL deletion lags by up to two days (and local servers have none): an expired marker counts as unseen.
+      // TTL deletion lags by up to two days (and local servers have none): an expired record counts as absent.
       if (typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds) continue;
-      seen.add(String(item.url));
+      if (item.outcome === undefined && !options.marked) continue;
+      held.add(String(item.url));
     }
-    return unique.filter((url) => !seen.has(url));
+    return unique.filter((url) => !held.has(url));
+  }
+
+  /**
+   * One conditional UpdateItem per URL, a few at a time (BatchWriteItem has no conditions, and would overwrite an
+   * outcome the worker wrote meanwhile). The condition leaves an outcome alone, takes over one that has expired (a
+   * deferral keeps its count of refusals) and never shortens a mark; a refused condition is therefore no failure.
+   */
+  async markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }> {
+    const now = this.now();
+    const failed: string[] = [];
+    let firstError: unknown;
+    await mapLimited([...new Set(urls)], REQUEST_CONCURRENCY, async (url) => {
+      try {
+        await this.props.client.send(
+          new UpdateCommand({
+            TableName: this.props.tableName,
+            Key: urlKey(url),
+            ConditionExpression: '(attribute_not_exists(outcome) AND NOT expiresAt >= :until) OR expiresAt <= :now',
+            UpdateExpression: 'SET #url = :url, queuedAt = :queuedAt, expiresAt = :until REMOVE outcome, reason, seenAt',
+            ExpressionAttributeNames: { '#url': 'url' },
+            ExpressionAttributeValues: {
+              ':url': url,
+              ':queuedAt': now.toISOString(),
+              ':until': Math.floor(until.getTime() / 1000),
+              ':now': Math.floor(now.getTime() / 1000),
+            },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return;
+        failed.push(url);
+        firstError ??= error;
+      }
+    });
+    return firstError === undefined ? { failed } : { failed, error: firstError };
   }
 
   async deferUrl(url: string, reason: string, delayMsFor: (deferral: number) => number): Promise<number> {
@@ -239,7 +290,7 @@ export class DynamoSeenUrlStore implements SeenUrlStore {
       new UpdateCommand({
         TableName: this.props.tableName,
         Key: urlKey(url),
-        UpdateExpression: 'SET #url = :url, outcome = :deferred, reason = :reason, seenAt = :now, expiresAt = :first ADD deferrals :one',
+        UpdateExpression: 'SET #url = :url, outcome = :deferred, reason = :reason, seenAt = :now, expiresAt = :first ADD deferrals :one REMOVE queuedAt',
         ExpressionAttributeNames: { '#url': 'url' },
         ExpressionAttributeValues: {
           ':url': url,

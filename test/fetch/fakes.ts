@@ -77,6 +77,12 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
   readonly outcomes = new Map<string, UrlOutcome>();
   /** Deferred URLs: how many times, and until when (ms), like the DynamoDB store's marker. */
   readonly deferred = new Map<string, { deferrals: number; until: number }>();
+  /** Queued URLs without an outcome: until when (ms) their mark holds them back from the fetcher. */
+  readonly queued = new Map<string, number>();
+  /** When set, markQueued fails as a whole with it. */
+  markFailure: Error | null = null;
+  /** URLs whose mark markQueued reports it could not write. */
+  refusesMark: (url: string) => boolean = () => false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -84,13 +90,29 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
     return urls.filter((url) => !this.outcomes.has(url) && !((this.deferred.get(url)?.until ?? 0) > this.now()));
   }
 
+  async filterUnqueued(urls: readonly string[]): Promise<string[]> {
+    return (await this.filterUnseen(urls)).filter((url) => !((this.queued.get(url) ?? 0) > this.now()));
+  }
+
+  async markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }> {
+    if (this.markFailure) throw this.markFailure;
+    const failed = urls.filter((url) => this.refusesMark(url));
+    // Like the DynamoDB store's condition: a URL settled meanwhile keeps its outcome, and a mark is never shortened.
+    for (const url of await this.filterUnseen(urls)) {
+      if (!failed.includes(url)) this.queued.set(url, Math.max(this.queued.get(url) ?? 0, until.getTime()));
+    }
+    return failed.length > 0 ? { failed, error: new Error('refused') } : { failed };
+  }
+
   async markSeen(url: string, outcome: UrlOutcome): Promise<void> {
     this.deferred.delete(url);
+    this.queued.delete(url);
     this.outcomes.set(url, outcome);
   }
 
   async deferUrl(url: string, _reason: string, delayMsFor: (deferral: number) => number): Promise<number> {
     const deferrals = (this.deferred.get(url)?.deferrals ?? 0) + 1;
+    this.queued.delete(url);
     this.deferred.set(url, { deferrals, until: this.now() + delayMsFor(deferrals) });
     return deferrals;
   }

@@ -27,10 +27,10 @@ describe('DynamoSeenUrlStore.filterUnseen', () => {
     dynamo
       .on(BatchGetCommand)
       .callsFakeOnce((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({
-        Responses: { [TABLE]: [{ url: seen }] },
+        Responses: { [TABLE]: [{ url: seen, outcome: 'stored' }] },
         UnprocessedKeys: { [TABLE]: { Keys: input.RequestItems[TABLE]!.Keys.slice(1) } },
       }))
-      .resolvesOnce({ Responses: { [TABLE]: [{ url: alsoSeen }] } });
+      .resolvesOnce({ Responses: { [TABLE]: [{ url: alsoSeen, outcome: 'rejected', expiresAt: 4_102_444_800 }] } });
 
     expect(await new DynamoSeenUrlStore(props).filterUnseen([seen, alsoSeen, unseen])).toEqual([unseen]);
     expect(keysAsked()).toEqual([3, 2]);
@@ -50,6 +50,24 @@ describe('DynamoSeenUrlStore.filterUnseen', () => {
   it('lets a throttled read through', async () => {
     dynamo.on(BatchGetCommand).rejects(throttled());
     await expect(new DynamoSeenUrlStore(props).filterUnseen([seen])).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+});
+
+describe('DynamoSeenUrlStore.markQueued', () => {
+  const urls = ['https://a.example/1', 'https://a.example/2', 'https://a.example/3'];
+
+  it('returns the URLs it could not mark, with the error, and takes a refused condition (settled meanwhile) for no failure', async () => {
+    dynamo
+      .on(UpdateCommand)
+      .resolves({})
+      .on(UpdateCommand, { ExpressionAttributeValues: { ':url': urls[1] } })
+      .rejects(throttled())
+      .on(UpdateCommand, { ExpressionAttributeValues: { ':url': urls[2] } })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await new DynamoSeenUrlStore(props).markQueued(urls, new Date('2026-11-22T01:00:00Z'));
+    expect(result.failed).toEqual([urls[1]]);
+    expect(result.error).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(3);
   });
 });
 

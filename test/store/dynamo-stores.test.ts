@@ -1,7 +1,9 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { encodeCursor } from '../../functions/contracts/cursor';
+import { urlKey } from '../../functions/contracts/table-schema';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
@@ -127,5 +129,62 @@ describe('DynamoSeenUrlStore', () => {
 
     now = new Date('2026-12-22T00:00:00Z');
     expect(await seen.filterUnseen([urls[3]!, urls[7]!])).toEqual([urls[7]]);
+  });
+});
+
+describe('DynamoSeenUrlStore, queued marks', () => {
+  const MINUTE = 60_000;
+  let clock = Date.parse('2026-11-22T00:00:00Z');
+  const seen = () => new DynamoSeenUrlStore({ ...dynamo, now: () => new Date(clock) });
+  const item = async (url: string) => (await dynamo.client.send(new GetCommand({ TableName: dynamo.tableName, Key: urlKey(url) }))).Item;
+
+  it('holds a marked URL back from the fetcher until the mark runs out, and never takes it for an outcome', async () => {
+    const [marked, other] = ['https://q.example/marked', 'https://q.example/other'];
+    expect(await seen().markQueued([marked, marked], new Date(clock + 60 * MINUTE))).toEqual({ failed: [] });
+    expect(await seen().filterUnqueued([marked, other])).toEqual([other]);
+    // The worker and the redrive: not done.
+    expect(await seen().filterUnseen([marked, other])).toEqual([marked, other]);
+    // A transient record, like a rejection: TTL removes it from storage.
+    expect(await item(marked)).toEqual({ ...urlKey(marked), url: marked, queuedAt: new Date(clock).toISOString(), expiresAt: (clock + 60 * MINUTE) / 1000 });
+    clock += 60 * MINUTE;
+    expect(await seen().filterUnqueued([marked, other])).toEqual([marked, other]);
+  });
+
+  it('leaves a URL the worker has settled as it is: stored, rejected or put off, whatever the order of the writes', async () => {
+    const [stored, rejected, deferred] = ['https://q.example/stored', 'https://q.example/rejected', 'https://q.example/deferred'];
+    await seen().markQueued([stored, rejected, deferred], new Date(clock + 60 * MINUTE));
+    await seen().markSeen(stored, { kind: 'stored', articleId: id(9) });
+    await seen().markSeen(rejected, { kind: 'rejected', reason: 'not-an-article' });
+    expect(await seen().deferUrl(deferred, 'forbidden', () => 15 * MINUTE)).toBe(1);
+    // The fetcher's mark lands after the worker's outcome (a fast worker): it changes nothing.
+    expect(await seen().markQueued([stored, rejected, deferred], new Date(clock + 60 * MINUTE))).toEqual({ failed: [] });
+    expect(await item(stored)).toMatchObject({ outcome: 'stored', articleId: id(9) });
+    expect((await item(stored))?.expiresAt).toBeUndefined();
+    expect(await seen().filterUnseen([stored, rejected, deferred])).toEqual([]);
+    // The deferral keeps its own delay, shorter than the mark was.
+    clock += 16 * MINUTE;
+    expect(await seen().filterUnqueued([stored, rejected, deferred])).toEqual([deferred]);
+  });
+
+  it('takes over a deferral or a rejection that has run out, keeping the count of deferrals', async () => {
+    const url = 'https://q.example/refused-then-queued';
+    expect(await seen().deferUrl(url, 'forbidden', () => 15 * MINUTE)).toBe(1);
+    clock += 16 * MINUTE;
+    await seen().markQueued([url], new Date(clock + 60 * MINUTE));
+    expect(await seen().filterUnqueued([url])).toEqual([]);
+    expect(await seen().filterUnseen([url])).toEqual([url]);
+    expect(await item(url)).toMatchObject({ deferrals: 1, queuedAt: new Date(clock).toISOString() });
+    expect((await item(url))?.outcome).toBeUndefined();
+    expect(await seen().deferUrl(url, 'forbidden', () => 15 * MINUTE)).toBe(2);
+    expect((await item(url))?.queuedAt).toBeUndefined();
+  });
+
+  it('lengthens a mark, never shortens it', async () => {
+    const url = 'https://q.example/renewed';
+    await seen().markQueued([url], new Date(clock + 60 * MINUTE));
+    await seen().markQueued([url], new Date(clock + 30 * MINUTE));
+    expect((await item(url))?.expiresAt).toBe((clock + 60 * MINUTE) / 1000);
+    await seen().markQueued([url], new Date(clock + 90 * MINUTE));
+    expect((await item(url))?.expiresAt).toBe((clock + 90 * MINUTE) / 1000);
   });
 });
