@@ -37,7 +37,7 @@ const deps = {
 
 export interface FetchSourcesEvent {
   readonly sources: unknown;
-  /** Ignore backoff and validators: the local runtime's fetch at start. */
+  /** Ignore backoff, validators and queued marks: the local runtime's fetch at start. */
   readonly force?: boolean;
 }
 

@@ -33,7 +33,7 @@ const URLS = `${URL_PARTITION_PREFIX}*`;
 const ROBOTS = `${ROBOTS_PARTITION_PREFIX}*`;
 export const FETCHER_ITEM_FAMILIES = [
   SOURCES, // the sources' records: registered and updated at every refresh
-  URLS, // seen URLs: which of a feed's links are new
+  URLS, // seen URLs: which of a feed's links are new, and the queued marks of those it queues
   ROBOTS, // robots.txt, shared with the workers
 ] as const;
 export const WORKER_ITEM_FAMILIES = [
@@ -44,7 +44,7 @@ export const WORKER_ITEM_FAMILIES = [
   ROBOTS, // robots.txt, shared with the fetcher
 ] as const;
 export const REDRIVER_ITEM_FAMILIES = [
-  URLS, // whether a dead letter's URL has an outcome by now, and the outcome of one given up
+  URLS, // whether a dead letter's URL has an outcome by now, its queued mark, and the outcome of one given up
 ] as const;
 
 /**
@@ -69,7 +69,7 @@ export const TABLE_ACCESS = {
     itemFamilies: WORKER_ITEM_FAMILIES,
   },
   redriver: {
-    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     indexes: false,
     itemFamilies: REDRIVER_ITEM_FAMILIES,
   },

@@ -35,3 +35,24 @@ export const REDRIVE_SETTINGS = {
   /** Seconds the redrive function may run. */
   timeoutSeconds: 120,
 } as const;
+
+/** Until the run after next of the redrive is done with a dead letter: one missed run is allowed for. */
+const REDRIVE_LOOK_MS = (2 * REDRIVE_SETTINGS.everyMinutes * 60 + REDRIVE_SETTINGS.timeoutSeconds) * 1000;
+
+/**
+ * The "queued" mark on a URL (docs/fetching.md, "Queued URLs"): while it lasts, the refreshes of the URL's feeds do
+ * not queue it again, since its message may still be on its way. Both spans follow from the settings above. A message
+ * is received at most maxReceiveCount times, each receive hiding it for the visibility timeout (the worker's own waits,
+ * for a host's slot and for the page, fit in its timeout, which fits in that), so within maxReceiveCount x visibility
+ * timeout of its first receive its URL has an outcome or the message is in the dead-letter queue; there every run of
+ * the redrive looks at it and renews the mark, and one it sends back gets a whole window again. A 403 settles the
+ * message too: the URL's deferral replaces the mark, and its own delay says when the URL is queued again. A message
+ * lost on the way (a purged queue, its retention run out) leaves its URL to be queued again at most one span after its
+ * last mark.
+ */
+export const QUEUED_MARK = {
+  /** When a message is sent (by the fetcher, or back by the redrive): its receives, the batching window before the first, the redrive's look. 77 min. */
+  windowMs: (QUEUE_SETTINGS.maxReceiveCount * QUEUE_SETTINGS.visibilityTimeoutSeconds + QUEUE_SETTINGS.maxBatchingWindowSeconds) * 1000 + REDRIVE_LOOK_MS,
+  /** At each look of the redrive at a dead letter it keeps: 32 min. */
+  redriveLookMs: REDRIVE_LOOK_MS,
+} as const;

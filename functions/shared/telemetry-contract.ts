@@ -23,6 +23,8 @@ export const METRICS = {
   FetchErrors: { unit: 'Count', dimension: 'kind' },
   UrlsQueued: { unit: 'Count' },
   QueueSendFailures: { unit: 'Count' },
+  /** Queued URLs (by the fetcher, or sent back by the redrive) whose queued mark could not be written or renewed. */
+  QueuedMarkFailures: { unit: 'Count' },
   /**
    * How long a source has been failing, at each refresh (backed-off ones included): 0 when its last fetch succeeded,
    * else the time since its last success (functions/sources/failure-age.ts). Watched by its maximum.
@@ -76,6 +78,7 @@ export const PIPELINE_COUNTS = [
   'PagesRejected',
   'RelatedIndexUpdates',
   'QueueSendFailures',
+  'QueuedMarkFailures',
   'PagesDeferred',
   'DeadLettersRedriven',
   'DeadLettersGivenUp',

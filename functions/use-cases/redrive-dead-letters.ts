@@ -14,11 +14,16 @@
  *   so it is accounted for and not queued again meanwhile;
  * - malformed: not an ArticleMessage at all; its body is logged (its first MAX_LOGGED_BODY_CHARS) and it is removed;
  * - failed: its handling failed (our table or a queue refused); it stays in the dead-letter queue for the next run.
+ *
+ * A letter's message is still on its way: each run that leaves it to cool down renews its URL's queued mark, and one
+ * sent back gets a whole window (QUEUED_MARK), so that the URL's feed does not queue it again meanwhile. A mark is no
+ * outcome: a letter whose URL is only marked is not done.
  */
-import { REDRIVE_SETTINGS } from '../contracts/queue-settings';
+import { QUEUED_MARK, REDRIVE_SETTINGS } from '../contracts/queue-settings';
 import { parseArticleMessage } from '../contracts/article-message';
 import type { ArticleMessage } from '../contracts/model';
 import type { DeadLetter, DeadLetterQueue, SeenUrlStore } from '../ports';
+import { messageOf } from '../shared/error-text';
 import type { Telemetry } from '../shared/telemetry';
 
 export interface RedriveDeps {
@@ -122,12 +127,28 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
     if (!options.force && waitMs > 0) {
       summary.postponed += 1;
       await deps.deadLetters.postpone(letter, Math.min(waitMs, POSTPONE_MS));
+      await markQueued(message.url, QUEUED_MARK.redriveLookMs, keys);
       return;
     }
     await deps.deadLetters.redrive(letter, letter.redrives + 1);
     summary.redriven += 1;
     telemetry.count('DeadLettersRedriven');
     telemetry.log.info('dead letter sent back to the article queue', { ...keys, redrives: letter.redrives + 1 });
+    await markQueued(message.url, QUEUED_MARK.windowMs, keys);
+  };
+
+  /**
+   * Renews the URL's queued mark while the letter is held here, and gives one sent back a whole window, so that the
+   * feed's refreshes do not queue the URL again meanwhile. A mark that cannot be written costs at most a second
+   * message of the URL, never the letter: its handling goes on.
+   */
+  const markQueued = async (url: string, forMs: number, keys: Record<string, unknown>): Promise<void> => {
+    const { failed, error } = await deps.seen
+      .markQueued([url], new Date(now().getTime() + forMs))
+      .catch((thrown: unknown) => ({ failed: [url], error: thrown }));
+    if (failed.length === 0) return;
+    telemetry.count('QueuedMarkFailures', failed.length);
+    telemetry.log.warn("dead letter's URL could not be marked queued; its feed may queue it again meanwhile", { ...keys, error: messageOf(error) });
   };
 
   // The letter limit counts the letters a run acts on, not those it leaves for their cool-down: those stay hidden

@@ -1,8 +1,8 @@
 /**
  * Refresh one source: the fetcher's use case (Miniflux's RefreshFeed). Register the source, respect its backoff,
  * fetch it (conditionally, except for a periodic full fetch), parse it (a sitemap index through its newest child
- * sitemaps), canonicalise and dedupe the entry URLs, queue the ones never seen, and record the outcome on the
- * source's record.
+ * sitemaps), canonicalise and dedupe the entry URLs, queue the ones never seen nor queued lately, and record the
+ * outcome on the source's record.
  *
  * Failures are data: a source that cannot be fetched or parsed gets its error, error count and next attempt time
  * saved, and the function returns a `failed` outcome instead of throwing, so one bad source never stops the others.
@@ -13,6 +13,7 @@ import { FeedParseError, MAX_FEED_ENTRIES, MAX_URL_CHARS, parseFeed } from '../f
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
 import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
+import { QUEUED_MARK } from '../contracts/queue-settings';
 import { FetchError, type ArticleQueue, type FetchResult, type Fetcher, type SeenUrlStore, type SourceStore } from '../ports';
 import { mapLimited } from '../shared/concurrency';
 import { clipMessage, messageOf } from '../shared/error-text';
@@ -30,7 +31,7 @@ export interface RefreshSourceDeps {
 }
 
 export interface RefreshOptions {
-  /** Ignore the backoff and the validators (the local runtime's first fetch, an operator's retry). */
+  /** Ignore the backoff, the validators and the queued marks (the local runtime's first fetch, an operator's retry). */
   readonly force?: boolean;
 }
 
@@ -122,7 +123,7 @@ export async function refreshSource(
     const entries = await readEntries(response, deps, source.id);
     const unique = uniqueByCanonicalUrl(entries, telemetry, source.id);
     found = unique.size;
-    const { queued, failed } = await queueUnseen(unique, source, deps);
+    const { queued, failed } = await queueUnseen(unique, source, deps, now, options.force === true);
     // Validators are advanced only when every new item reached the queue: otherwise the next run would get a 304
     // and the items whose send failed would wait for the next full fetch. With the old ones, the next run reads the
     // feed again and queues what is still unseen.
@@ -241,19 +242,25 @@ function uniqueByCanonicalUrl(entries: readonly FeedEntry[], telemetry: Telemetr
 }
 
 /**
- * Queues the URLs never processed. They are not marked seen here: the worker marks each one once it is stored or
- * rejected, so a URL whose message is lost is queued again on the next refresh.
+ * Queues the URLs never processed and not queued lately, then marks them queued (QUEUED_MARK), so that the next
+ * refreshes leave them to their messages. They are not marked seen here: the worker writes each one's outcome once it
+ * is stored, rejected or put off, and a URL whose message is lost is queued again once its mark has run out.
  */
 async function queueUnseen(
   entries: ReadonlyMap<string, FeedEntry>,
   source: SourceConfig,
   deps: RefreshSourceDeps,
+  now: Date,
+  force: boolean,
 ): Promise<{ queued: number; failed: number }> {
   if (entries.size === 0) return { queued: 0, failed: 0 };
-  const unseen = await deps.seen.filterUnseen([...entries.keys()]);
-  if (unseen.length === 0) return { queued: 0, failed: 0 };
+  // Forced (the local stack's first refresh, its in-memory queue lost with the last process; an operator's retry):
+  // every URL without an outcome, marked or not.
+  const urls = [...entries.keys()];
+  const toQueue = await (force ? deps.seen.filterUnseen(urls) : deps.seen.filterUnqueued(urls));
+  if (toQueue.length === 0) return { queued: 0, failed: 0 };
   const newCorrelationId = deps.newCorrelationId ?? randomUUID;
-  const messages: ArticleMessage[] = unseen.map((url) => ({
+  const messages: ArticleMessage[] = toQueue.map((url) => ({
     v: 1,
     url,
     sourceId: source.id,
@@ -269,7 +276,27 @@ async function queueUnseen(
       failed: failed.length,
     });
   }
+  const notSent = new Set(failed);
+  const sent = messages.filter((message) => !notSent.has(message)).map((message) => message.url);
+  await markQueued(sent, new Date(now.getTime() + QUEUED_MARK.windowMs), deps, source.id);
   return { queued: messages.length - failed.length, failed: failed.length };
+}
+
+/**
+ * Marks the URLs just sent. Marked after the send, so that a URL whose send failed is never held back; a mark that
+ * cannot be written costs at most a second message of its URL at the next refresh (which the worker counts as a
+ * duplicate), never the URL itself.
+ */
+async function markQueued(urls: readonly string[], until: Date, deps: RefreshSourceDeps, sourceId: string): Promise<void> {
+  if (urls.length === 0) return;
+  const { failed, error } = await deps.seen.markQueued(urls, until).catch((thrown: unknown) => ({ failed: urls, error: thrown }));
+  if (failed.length === 0) return;
+  deps.telemetry.count('QueuedMarkFailures', failed.length);
+  deps.telemetry.log.warn('queued URLs could not be marked; the next refresh may queue them again', {
+    sourceId,
+    unmarked: failed.length,
+    error: messageOf(error),
+  });
 }
 
 function asSourceFailure(error: unknown): SourceFailure | undefined {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createFetcher } from '../../functions/fetch/http-fetch';
+import { QUEUED_MARK } from '../../functions/contracts/queue-settings';
 import { MAX_URL_CHARS } from '../../functions/feeds/parse-feed';
 import { FetchError } from '../../functions/ports';
 import type { SourceConfig } from '../../functions/contracts/model';
@@ -34,7 +35,7 @@ async function markQueuedSeen() {
 
 beforeEach(() => {
   sources = new InMemorySourceStore();
-  seen = new InMemorySeenUrlStore();
+  seen = new InMemorySeenUrlStore(() => clock.getTime());
   queue = new RecordingQueue();
   fetcher = new ScriptedFetcher();
   telemetry = new RecordingTelemetry();
@@ -103,11 +104,86 @@ describe('refreshSource', () => {
     expect(sources.states.get('example')?.etag).toBe('"v1"');
   });
 
-  it('queues again a URL whose message was lost (never marked seen)', async () => {
+  it('queues a URL once while its message may still be on its way: the next refreshes leave it to that message', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    expect(await refreshSource(source, deps())).toMatchObject({ found: 4, queued: 4 });
+    expect([...seen.queued.values()]).toEqual(Array(4).fill(T0.getTime() + QUEUED_MARK.windowMs));
+    for (const later of [10, QUEUED_MARK.windowMs / 60_000 - 1]) {
+      clock = minutes(later);
+      expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 0 });
+    }
+    expect(queue.sent).toHaveLength(4);
+    expect(telemetry.total('UrlsQueued')).toBe(4);
+  });
+
+  it(`queues a URL again once its mark has run out (${Math.round(QUEUED_MARK.windowMs / 60_000)} minutes) without an outcome: its message was lost`, async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
     await refreshSource(source, deps());
+    clock = new Date(T0.getTime() + QUEUED_MARK.windowMs);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 4 });
+    expect(queue.sent.slice(4).map((message) => message.correlationId)).toEqual(['corr-5', 'corr-6', 'corr-7', 'corr-8']);
+    clock = new Date(T0.getTime() + QUEUED_MARK.windowMs + 60_000);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
+  });
+
+  it('never queues again a URL that was stored or rejected, mark or no mark', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    const [stored, rejected] = queue.sent.map((message) => message.url);
+    await seen.markSeen(stored!, { kind: 'stored', articleId: 'a' });
+    await seen.markSeen(rejected!, { kind: 'rejected', reason: 'not-an-article' });
+    for (const later of [10, QUEUED_MARK.windowMs / 60_000 + 1, 3 * QUEUED_MARK.windowMs / 60_000]) {
+      clock = minutes(later);
+      await refreshSource(source, deps());
+    }
+    expect(queue.sent.filter((message) => message.url === stored || message.url === rejected)).toHaveLength(2);
+    // The two others, never settled, came back once each window.
+    expect(queue.sent).toHaveLength(2 + 2 * 3);
+  });
+
+  it('keeps a deferred URL on its own delay: queued again when its deferral runs out, though its mark had not', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    const refused = queue.sent[0]!.url;
+    await seen.deferUrl(refused, 'forbidden', () => 15 * 60_000);
+    clock = minutes(14);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
+    clock = minutes(16);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
+    expect(queue.sent.at(-1)?.url).toBe(refused);
+    clock = minutes(30);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
+  });
+
+  it('queues the URLs all the same when their marks cannot be written, logs and counts that, and queues them again next time', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }));
+    seen.markFailure = new Error('ProvisionedThroughputExceededException: throttled');
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 4 });
+    expect(telemetry.total('QueuedMarkFailures')).toBe(4);
+    expect(telemetry.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', extra: expect.objectContaining({ sourceId: 'example', unmarked: 4, error: expect.stringContaining('throttled') }) }),
+    );
+    // Every message was sent: the validators move on.
+    expect(sources.states.get('example')).toMatchObject({ etag: '"v1"', lastError: null });
+
+    // One mark of four refused: that URL alone is queued again by the next refresh.
+    seen.markFailure = null;
+    seen.refusesMark = (url) => url.endsWith('/cafe');
     clock = minutes(10);
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 4 });
+    expect(telemetry.total('QueuedMarkFailures')).toBe(5);
+    clock = minutes(20);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
+    expect(queue.sent.at(-1)?.url).toBe('https://news.example.com/life/cafe');
+  });
+
+  it('queues, when forced, every URL without an outcome, marked or not: the local stack starts so, its in-memory queue lost', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    await seen.markSeen(queue.sent[0]!.url, { kind: 'stored', articleId: 'a' });
+    clock = minutes(1);
+    expect(await refreshSource(source, deps(), { force: true })).toMatchObject({ queued: 3 });
+    expect([...seen.queued.values()].filter((until) => until === clock.getTime() + QUEUED_MARK.windowMs)).toHaveLength(3);
   });
 
   it('sends validators on the next fetch and treats 304 as a success', async () => {

@@ -360,7 +360,7 @@ describe('least privilege', () => {
     const table = grants('redriver').filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')));
     expect(table).toEqual([
       {
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [{ 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] }],
         effect: 'Allow',
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['URL#*'] } },

@@ -4,7 +4,7 @@
  * meanwhile, malformed letters, and an operator's forced redrive.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
+import { QUEUED_MARK, REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
 import type { DeadLetter, DeadLetterQueue } from '../../functions/ports';
 import { coolDownMs, POSTPONE_MS, redriveDeadLetters } from '../../functions/use-cases/redrive-dead-letters';
 import { articleMessage } from '../support/events';
@@ -101,6 +101,37 @@ describe('redriveDeadLetters', () => {
     expect(await run()).toMatchObject({ alreadyDone: 1, redriven: 0 });
     expect(telemetry.total('DuplicatesSkipped')).toBe(1);
     expect(queue.letters).toEqual([]);
+  });
+
+  it('sends back a letter whose URL is only marked queued: a mark is no outcome', async () => {
+    const url = 'https://news.example.com/queued';
+    await seen.markQueued([url], new Date(T0 + HOUR));
+    queue.add(body('queued'), 0, T0 - 2 * HOUR);
+    expect(await run()).toMatchObject({ redriven: 1, alreadyDone: 0 });
+    expect(JSON.parse(queue.sentBack[0]!.body).url).toBe(url);
+    expect(telemetry.total('DuplicatesSkipped')).toBe(0);
+  });
+
+  it("renews the mark of each letter's URL while it holds the letter, so that the feed does not queue it again meanwhile", async () => {
+    queue.add(body('cooled'), 0, T0 - 2 * HOUR);
+    queue.add(body('fresh'), 0, T0 - 10 * 60_000);
+    expect(await run()).toMatchObject({ redriven: 1, postponed: 1 });
+    // Sent back: a whole window, as the fetcher gives a message it sends; left to cool down: until the run after next.
+    expect(seen.queued.get('https://news.example.com/cooled')).toBe(T0 + QUEUED_MARK.windowMs);
+    expect(seen.queued.get('https://news.example.com/fresh')).toBe(T0 + QUEUED_MARK.redriveLookMs);
+    clock += REDRIVE_SETTINGS.everyMinutes * 60_000;
+    expect(await run()).toMatchObject({ postponed: 1 });
+    expect(seen.queued.get('https://news.example.com/fresh')).toBe(clock + QUEUED_MARK.redriveLookMs);
+    expect(await seen.filterUnqueued(['https://news.example.com/cooled', 'https://news.example.com/fresh'])).toEqual([]);
+  });
+
+  it('handles its letters all the same when their marks cannot be renewed, and logs and counts that', async () => {
+    queue.add(body('cooled'), 0, T0 - 2 * HOUR);
+    queue.add(body('fresh'), 0, T0 - 10 * 60_000);
+    seen.markFailure = new Error('ProvisionedThroughputExceededException: throttled');
+    expect(await run()).toMatchObject({ redriven: 1, postponed: 1, failed: 0 });
+    expect(telemetry.total('QueuedMarkFailures')).toBe(2);
+    expect(telemetry.logs.filter((log) => log.level === 'warn' && /mark/.test(log.message))).toHaveLength(2);
   });
 
   it('removes a malformed letter after logging its body', async () => {
