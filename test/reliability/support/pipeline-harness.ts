@@ -45,6 +45,8 @@ export interface PipelineHarness {
   readonly sqsEndpoint: string;
   readonly tableName: string;
   readonly stores: { articles: DynamoArticleStore; seen: DynamoSeenUrlStore; sources: DynamoSourceStore };
+  /** The seen-URL store on another clock: a test's fetcher or redrive run hours later. */
+  seenAt(now: () => Date): DynamoSeenUrlStore;
   /**
    * A fresh queue and DLQ, so that each test's messages and counts are its own. @default visibility 2 s: local-aws-sqs
    * can return a message twice in one receive when its visibility timeout is not longer than the poller's 1 s wait.
@@ -121,6 +123,7 @@ export async function startPipelineHarness(options: {
     sqsEndpoint: sqsServer.endpoint,
     tableName: TABLE_NAME,
     stores: { articles: new DynamoArticleStore(props), seen: new DynamoSeenUrlStore(props), sources: new DynamoSourceStore(props) },
+    seenAt: (now) => new DynamoSeenUrlStore({ ...props, now }),
     createQueues: (visibilityTimeoutSeconds = 2) => createQueues(sqs, `reliability-${++queueCount}`, { visibilityTimeoutSeconds }),
     async send(queueUrl, bodies) {
       for (let i = 0; i < bodies.length; i += 10) {
