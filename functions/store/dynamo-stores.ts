@@ -261,7 +261,7 @@ export class DynamoSeenUrlStore implements SeenUrlStore {
           new UpdateCommand({
             TableName: this.props.tableName,
             Key: urlKey(url),
-            ConditionExpression: '(attribute_not_exists(outcome) AND NOT expiresAt >= :until) OR expiresAt <= :now',
+            ConditionExpression: '(attribute_not_exists(outcome) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)) OR expiresAt <= :now',
             UpdateExpression: 'SET #url = :url, queuedAt = :queuedAt, expiresAt = :until REMOVE outcome, reason, seenAt',
             ExpressionAttributeNames: { '#url': 'url' },
             ExpressionAttributeValues: {
