@@ -53,9 +53,9 @@ export type UrlOutcome =
   | { readonly kind: 'rejected'; readonly reason: string };
 
 /**
- * What became of each URL taken from a feed (its outcome, written by the worker and the redrive), and which URLs were
- * queued lately and may still be on their way (the fetcher's and the redrive's "queued" marks, QUEUED_MARK). A mark is
- * no outcome: it only keeps the fetcher from queuing the URL again while it lasts.
+ * What became of each URL taken from a feed (its outcome, written by the worker and the redrive), and which URLs have
+ * a message still on its way after a failed delivery (the worker's and the redrive's "queued" marks, QUEUED_MARK). A
+ * mark is no outcome: it only keeps the fetcher from queuing the URL again while it lasts.
  */
 export interface SeenUrlStore {
   /** The URLs, in order, that have no outcome (or whose rejection or deferral has expired), marked queued or not. */

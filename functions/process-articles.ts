@@ -42,12 +42,18 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   // The batch's records run in parallel: their keys go on their own log lines, never on the shared logger.
   const recordTelemetry = withLogKeys(telemetry, { sourceId: message.sourceId, correlationId: message.correlationId, url: message.url });
   try {
-    const outcome = await ingestArticle(message, { ...deps, telemetry: recordTelemetry });
+    const outcome = await ingestArticle(message, { ...deps, telemetry: recordTelemetry }, { receiveCount: receiveCountOf(record) });
     recordTelemetry.log.info('article processed', { outcome: outcome.kind, receiveCount: record.attributes.ApproximateReceiveCount });
   } catch (error) {
     recordTelemetry.log.error('article failed, it will be delivered again', { error: error as Error });
     throw error;
   }
+}
+
+/** SQS's count, or the first receive (the longest mark of a failure) when it is missing or unreadable. */
+function receiveCountOf(record: SQSRecord): number {
+  const count = Number(record.attributes.ApproximateReceiveCount);
+  return Number.isInteger(count) && count >= 1 ? count : 1;
 }
 
 /**

@@ -41,18 +41,26 @@ const REDRIVE_LOOK_MS = (2 * REDRIVE_SETTINGS.everyMinutes * 60 + REDRIVE_SETTIN
 
 /**
  * The "queued" mark on a URL (docs/fetching.md, "Queued URLs"): while it lasts, the refreshes of the URL's feeds do
- * not queue it again, since its message may still be on its way. Both spans follow from the settings above. A message
- * is received at most maxReceiveCount times, each receive hiding it for the visibility timeout (the worker's own waits,
- * for a host's slot and for the page, fit in its timeout, which fits in that), so within maxReceiveCount x visibility
- * timeout of its first receive its URL has an outcome or the message is in the dead-letter queue; there every run of
- * the redrive looks at it and renews the mark, and one it sends back gets a whole window again. A 403 settles the
- * message too: the URL's deferral replaces the mark, and its own delay says when the URL is queued again. A message
- * lost on the way (a purged queue, its retention run out) leaves its URL to be queued again at most one span after its
- * last mark.
+ * not queue it again, since its message may still be on its way. It is written where a message is known to stay on
+ * its way: by the worker when it leaves a message to SQS to deliver again, and by the redrive for the dead letters it
+ * holds and sends back; a message that succeeds at once (nearly all of them) costs no mark. The spans follow from the
+ * settings above. A message is received at most maxReceiveCount times, each receive hiding it for the visibility
+ * timeout (the worker's own waits, for a host's slot and for the page, fit in its timeout, which fits in that), so
+ * within maxReceiveCount x visibility timeout of its first receive its URL has an outcome or the message is in the
+ * dead-letter queue; there every run of the redrive looks at it and renews the mark, and one it sends back gets a
+ * whole window again. A 403 settles the message too: the URL's deferral replaces the mark, and its own delay says
+ * when the URL is queued again. A message lost on the way (a purged queue, its retention run out) leaves its URL to
+ * be queued again at most one span after its last mark.
  */
 export const QUEUED_MARK = {
-  /** When a message is sent (by the fetcher, or back by the redrive): its receives, the batching window before the first, the redrive's look. 77 min. */
+  /** When the redrive sends a letter back: its receives, the batching window before the first, the redrive's look. 77 min. */
   windowMs: (QUEUE_SETTINGS.maxReceiveCount * QUEUE_SETTINGS.visibilityTimeoutSeconds + QUEUE_SETTINGS.maxBatchingWindowSeconds) * 1000 + REDRIVE_LOOK_MS,
   /** At each look of the redrive at a dead letter it keeps: 32 min. */
   redriveLookMs: REDRIVE_LOOK_MS,
+  /**
+   * When the worker leaves a message to SQS at its `receiveCount`-th receive: what is left of this receive's
+   * visibility timeout, the receives left, and the redrive's look. 77 min after the first receive, 41 after the last.
+   */
+  afterFailedReceiveMs: (receiveCount: number): number =>
+    (Math.max(QUEUE_SETTINGS.maxReceiveCount - receiveCount, 0) + 1) * QUEUE_SETTINGS.visibilityTimeoutSeconds * 1000 + REDRIVE_LOOK_MS,
 } as const;

@@ -6,12 +6,14 @@
  * rejection with a reason (counted, logged, remembered so the fetcher does not queue it again); a page refused with
  * 403 is recorded on its source and put off, to be queued again later; only transient failures (timeouts, resets,
  * 5xx, 429, a truncated body, a store that is down) throw, so that SQS delivers the message again and, after
- * maxReceiveCount, dead-letters it.
+ * maxReceiveCount, dead-letters it. A message so left to SQS is still on its way: its URL is marked queued for the
+ * rest of that way (QUEUED_MARK), so that its feed's refreshes do not queue it again meanwhile.
  */
 import { extractFromBytes } from '../extract/extract-article';
 import { canonicalizeUrl, articleIdFor } from '../fetch/canonical-url';
 import { PAGE_DEFERRAL, classifyPageFailure, deferralDelayMs } from '../fetch/classify-failure';
 import type { ArticleMessage, RejectionReason } from '../contracts/model';
+import { QUEUED_MARK } from '../contracts/queue-settings';
 import type { FetchedPage, PageFetcher, SeenUrlStore, SourceStore } from '../ports';
 import { clipMessage, messageOf } from '../shared/error-text';
 import type { Telemetry } from '../shared/telemetry';
@@ -31,7 +33,42 @@ export type IngestOutcome =
   | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly detail: string }
   | { readonly kind: 'deferred'; readonly reason: 'forbidden'; readonly retryAt: string; readonly detail: string };
 
-export async function ingestArticle(message: ArticleMessage, deps: IngestArticleDeps): Promise<IngestOutcome> {
+/** The message's delivery, as the queue tells it. */
+export interface Delivery {
+  /** Which receive of the message this is, 1 the first (SQS's ApproximateReceiveCount). */
+  readonly receiveCount: number;
+}
+
+/** Ingests the message of one delivery; `delivery` is a first receive, whose failure gets the longest mark, unless told. */
+export async function ingestArticle(message: ArticleMessage, deps: IngestArticleDeps, delivery: Delivery = { receiveCount: 1 }): Promise<IngestOutcome> {
+  try {
+    return await ingest(message, deps);
+  } catch (error) {
+    await markQueuedForRetry(message.url, delivery, deps);
+    throw error;
+  }
+}
+
+/**
+ * Marks the URL of a message left to SQS queued until the message has an outcome or is in the dead-letter queue,
+ * where the redrive takes the mark over. Only here, where the failure is known: a message that succeeds at once,
+ * seconds after its send, needs no mark, and writing one at every send cost a write unit per article. A mark that
+ * cannot be written costs at most a second message of the URL, which the worker counts as a duplicate once the first
+ * is settled: the message's fate is the error's, whatever becomes of the mark.
+ */
+async function markQueuedForRetry(url: string, delivery: Delivery, deps: IngestArticleDeps): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const until = new Date(now().getTime() + QUEUED_MARK.afterFailedReceiveMs(delivery.receiveCount));
+  const { failed, error } = await deps.seen.markQueued([url], until).catch((thrown: unknown) => ({ failed: [url], error: thrown }));
+  if (failed.length === 0) return;
+  deps.telemetry.count('QueuedMarkFailures', failed.length);
+  deps.telemetry.log.warn("the URL of a message left for another delivery could not be marked queued; its feed may queue it again meanwhile", {
+    url,
+    error: messageOf(error),
+  });
+}
+
+async function ingest(message: ArticleMessage, deps: IngestArticleDeps): Promise<IngestOutcome> {
   const { telemetry } = deps;
   const now = deps.now ?? (() => new Date());
 

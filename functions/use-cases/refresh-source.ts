@@ -1,8 +1,8 @@
 /**
  * Refresh one source: the fetcher's use case (Miniflux's RefreshFeed). Register the source, respect its backoff,
  * fetch it (conditionally, except for a periodic full fetch), parse it (a sitemap index through its newest child
- * sitemaps), canonicalise and dedupe the entry URLs, queue the ones never seen nor queued lately, and record the
- * outcome on the source's record.
+ * sitemaps), canonicalise and dedupe the entry URLs, queue the ones with neither an outcome nor a queued mark, and
+ * record the outcome on the source's record.
  *
  * Failures are data: a source that cannot be fetched or parsed gets its error, error count and next attempt time
  * saved, and the function returns a `failed` outcome instead of throwing, so one bad source never stops the others.
@@ -13,7 +13,6 @@ import { FeedParseError, MAX_FEED_ENTRIES, MAX_URL_CHARS, parseFeed } from '../f
 import { nextAttemptAfterFailure, shouldSendValidators } from '../fetch/backoff';
 import { canonicalizeUrl } from '../fetch/canonical-url';
 import type { ArticleMessage, FeedEntry, SourceConfig, SourceState } from '../contracts/model';
-import { QUEUED_MARK } from '../contracts/queue-settings';
 import { FetchError, type ArticleQueue, type FetchResult, type Fetcher, type SeenUrlStore, type SourceStore } from '../ports';
 import { mapLimited } from '../shared/concurrency';
 import { clipMessage, messageOf } from '../shared/error-text';
@@ -22,7 +21,8 @@ import { sourceFailureAgeSeconds } from '../sources/failure-age';
 
 export interface RefreshSourceDeps {
   readonly sources: SourceStore;
-  readonly seen: SeenUrlStore;
+  /** Read only: the worker and the redrive write outcomes and marks. */
+  readonly seen: Pick<SeenUrlStore, 'filterUnseen' | 'filterUnqueued'>;
   readonly queue: ArticleQueue;
   readonly fetcher: Fetcher;
   readonly telemetry: Telemetry;
@@ -123,7 +123,7 @@ export async function refreshSource(
     const entries = await readEntries(response, deps, source.id);
     const unique = uniqueByCanonicalUrl(entries, telemetry, source.id);
     found = unique.size;
-    const { queued, failed } = await queueUnseen(unique, source, deps, now, options.force === true);
+    const { queued, failed } = await queueUnseen(unique, source, deps, options.force === true);
     // Validators are advanced only when every new item reached the queue: otherwise the next run would get a 304
     // and the items whose send failed would wait for the next full fetch. With the old ones, the next run reads the
     // feed again and queues what is still unseen.
@@ -242,15 +242,15 @@ function uniqueByCanonicalUrl(entries: readonly FeedEntry[], telemetry: Telemetr
 }
 
 /**
- * Queues the URLs never processed and not queued lately, then marks them queued (QUEUED_MARK), so that the next
- * refreshes leave them to their messages. They are not marked seen here: the worker writes each one's outcome once it
- * is stored, rejected or put off, and a URL whose message is lost is queued again once its mark has run out.
+ * Queues the URLs never processed and not marked queued (a delivery of theirs failed lately, or the redrive holds
+ * their dead letter: QUEUED_MARK), so that their messages are left to come through. They are not marked here: nearly
+ * every message is settled seconds after its send, and the worker marks the URL of one it leaves for another
+ * delivery. Nor are they marked seen: the worker writes each one's outcome once it is stored, rejected or put off.
  */
 async function queueUnseen(
   entries: ReadonlyMap<string, FeedEntry>,
   source: SourceConfig,
   deps: RefreshSourceDeps,
-  now: Date,
   force: boolean,
 ): Promise<{ queued: number; failed: number }> {
   if (entries.size === 0) return { queued: 0, failed: 0 };
@@ -276,27 +276,7 @@ async function queueUnseen(
       failed: failed.length,
     });
   }
-  const notSent = new Set(failed);
-  const sent = messages.filter((message) => !notSent.has(message)).map((message) => message.url);
-  await markQueued(sent, new Date(now.getTime() + QUEUED_MARK.windowMs), deps, source.id);
   return { queued: messages.length - failed.length, failed: failed.length };
-}
-
-/**
- * Marks the URLs just sent. Marked after the send, so that a URL whose send failed is never held back; a mark that
- * cannot be written costs at most a second message of its URL at the next refresh (which the worker counts as a
- * duplicate), never the URL itself.
- */
-async function markQueued(urls: readonly string[], until: Date, deps: RefreshSourceDeps, sourceId: string): Promise<void> {
-  if (urls.length === 0) return;
-  const { failed, error } = await deps.seen.markQueued(urls, until).catch((thrown: unknown) => ({ failed: urls, error: thrown }));
-  if (failed.length === 0) return;
-  deps.telemetry.count('QueuedMarkFailures', failed.length);
-  deps.telemetry.log.warn('queued URLs could not be marked; the next refresh may queue them again', {
-    sourceId,
-    unmarked: failed.length,
-    error: messageOf(error),
-  });
 }
 
 function asSourceFailure(error: unknown): SourceFailure | undefined {

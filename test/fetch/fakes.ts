@@ -79,6 +79,8 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
   readonly deferred = new Map<string, { deferrals: number; until: number }>();
   /** Queued URLs without an outcome: until when (ms) their mark holds them back from the fetcher. */
   readonly queued = new Map<string, number>();
+  /** Every markQueued call, written or not: who marks, and how often. */
+  readonly markCalls: { readonly urls: readonly string[]; readonly until: number }[] = [];
   /** When set, markQueued fails as a whole with it. */
   markFailure: Error | null = null;
   /** URLs whose mark markQueued reports it could not write. */
@@ -95,6 +97,7 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
   }
 
   async markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }> {
+    this.markCalls.push({ urls: [...urls], until: until.getTime() });
     if (this.markFailure) throw this.markFailure;
     const failed = urls.filter((url) => this.refusesMark(url));
     // Like the DynamoDB store's condition: a URL settled meanwhile keeps its outcome, and a mark is never shortened.

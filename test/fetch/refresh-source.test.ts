@@ -104,86 +104,72 @@ describe('refreshSource', () => {
     expect(sources.states.get('example')?.etag).toBe('"v1"');
   });
 
-  it('queues a URL once while its message may still be on its way: the next refreshes leave it to that message', async () => {
+  it('writes no queued mark: a refresh before any delivery of its URLs has failed queues them again', async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
     expect(await refreshSource(source, deps())).toMatchObject({ found: 4, queued: 4 });
-    expect([...seen.queued.values()]).toEqual(Array(4).fill(T0.getTime() + QUEUED_MARK.windowMs));
-    for (const later of [10, QUEUED_MARK.windowMs / 60_000 - 1]) {
+    clock = minutes(1);
+    expect(await refreshSource(source, deps())).toMatchObject({ found: 4, queued: 4 });
+    expect(queue.sent.slice(4).map((message) => message.correlationId)).toEqual(['corr-5', 'corr-6', 'corr-7', 'corr-8']);
+    expect(seen.markCalls).toEqual([]);
+  });
+
+  it('leaves a URL marked queued (a delivery of it failed, or its dead letter is held) to its message until the mark runs out', async () => {
+    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
+    await refreshSource(source, deps());
+    const [retried, ...others] = queue.sent.map((message) => message.url);
+    for (const url of others) await seen.markSeen(url, { kind: 'stored', articleId: url });
+    await seen.markQueued([retried!], minutes(41));
+    for (const later of [10, 40]) {
       clock = minutes(later);
       expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 0 });
     }
-    expect(queue.sent).toHaveLength(4);
-    expect(telemetry.total('UrlsQueued')).toBe(4);
+    clock = minutes(41);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
+    expect(queue.sent.at(-1)?.url).toBe(retried);
+    expect(seen.markCalls).toHaveLength(1);
   });
 
-  it(`queues a URL again once its mark has run out (${Math.round(QUEUED_MARK.windowMs / 60_000)} minutes) without an outcome: its message was lost`, async () => {
-    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
-    await refreshSource(source, deps());
-    clock = new Date(T0.getTime() + QUEUED_MARK.windowMs);
-    expect(await refreshSource(source, deps())).toMatchObject({ queued: 4 });
-    expect(queue.sent.slice(4).map((message) => message.correlationId)).toEqual(['corr-5', 'corr-6', 'corr-7', 'corr-8']);
-    clock = new Date(T0.getTime() + QUEUED_MARK.windowMs + 60_000);
-    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
-  });
-
-  it('never queues again a URL that was stored or rejected, mark or no mark', async () => {
+  it('never queues again a URL that was stored or rejected', async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
     await refreshSource(source, deps());
     const [stored, rejected] = queue.sent.map((message) => message.url);
     await seen.markSeen(stored!, { kind: 'stored', articleId: 'a' });
     await seen.markSeen(rejected!, { kind: 'rejected', reason: 'not-an-article' });
-    for (const later of [10, QUEUED_MARK.windowMs / 60_000 + 1, 3 * QUEUED_MARK.windowMs / 60_000]) {
+    for (const later of [10, 20, 30]) {
       clock = minutes(later);
       await refreshSource(source, deps());
     }
     expect(queue.sent.filter((message) => message.url === stored || message.url === rejected)).toHaveLength(2);
-    // The two others, never settled, came back once each window.
-    expect(queue.sent).toHaveLength(2 + 2 * 3);
+    // The two others, neither settled nor marked, came back at every refresh.
+    expect(queue.sent).toHaveLength(4 + 2 * 3);
   });
 
-  it('keeps a deferred URL on its own delay: queued again when its deferral runs out, though its mark had not', async () => {
+  it('keeps a deferred URL on its own delay: queued again when its deferral runs out, though a failed delivery had marked it', async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
     await refreshSource(source, deps());
-    const refused = queue.sent[0]!.url;
-    await seen.deferUrl(refused, 'forbidden', () => 15 * 60_000);
+    const [refused, ...others] = queue.sent.map((message) => message.url);
+    for (const url of others) await seen.markSeen(url, { kind: 'stored', articleId: url });
+    // Its first delivery failed (marked for the rest of the message's way), its second was refused.
+    await seen.markQueued([refused!], minutes(QUEUED_MARK.windowMs / 60_000));
+    await seen.deferUrl(refused!, 'forbidden', () => 15 * 60_000);
     clock = minutes(14);
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
     clock = minutes(16);
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
     expect(queue.sent.at(-1)?.url).toBe(refused);
-    clock = minutes(30);
-    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
-  });
-
-  it('queues the URLs all the same when their marks cannot be written, logs and counts that, and queues them again next time', async () => {
-    fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' }));
-    seen.markFailure = new Error('ProvisionedThroughputExceededException: throttled');
-    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 4 });
-    expect(telemetry.total('QueuedMarkFailures')).toBe(4);
-    expect(telemetry.logs).toContainEqual(
-      expect.objectContaining({ level: 'warn', extra: expect.objectContaining({ sourceId: 'example', unmarked: 4, error: expect.stringContaining('throttled') }) }),
-    );
-    // Every message was sent: the validators move on.
-    expect(sources.states.get('example')).toMatchObject({ etag: '"v1"', lastError: null });
-
-    // One mark of four refused: that URL alone is queued again by the next refresh.
-    seen.markFailure = null;
-    seen.refusesMark = (url) => url.endsWith('/cafe');
-    clock = minutes(10);
-    expect(await refreshSource(source, deps())).toMatchObject({ queued: 4 });
-    expect(telemetry.total('QueuedMarkFailures')).toBe(5);
-    clock = minutes(20);
-    expect(await refreshSource(source, deps())).toMatchObject({ queued: 1 });
-    expect(queue.sent.at(-1)?.url).toBe('https://news.example.com/life/cafe');
   });
 
   it('queues, when forced, every URL without an outcome, marked or not: the local stack starts so, its in-memory queue lost', async () => {
     fetcher.replies.set(FEED_URL, ok(FEED_URL, fixture('rss2.xml')));
     await refreshSource(source, deps());
-    await seen.markSeen(queue.sent[0]!.url, { kind: 'stored', articleId: 'a' });
+    const [stored, ...unsettled] = queue.sent.map((message) => message.url);
+    await seen.markSeen(stored!, { kind: 'stored', articleId: 'a' });
+    await seen.markQueued(unsettled, minutes(QUEUED_MARK.windowMs / 60_000));
     clock = minutes(1);
+    expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
     expect(await refreshSource(source, deps(), { force: true })).toMatchObject({ queued: 3 });
-    expect([...seen.queued.values()].filter((until) => until === clock.getTime() + QUEUED_MARK.windowMs)).toHaveLength(3);
+    expect(queue.sent.slice(4).map((message) => message.url)).toEqual(unsettled);
+    expect(seen.markCalls).toHaveLength(1);
   });
 
   it('sends validators on the next fetch and treats 304 as a success', async () => {

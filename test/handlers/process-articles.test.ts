@@ -12,9 +12,9 @@ import { captureOutput } from '../support/capture-output';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 import { METRICS_NAMESPACE } from '../../functions/shared/telemetry-contract';
 import { createLambdaContext } from '../../local/lambda-context';
-import { articleMessage, sqsEvent } from '../support/events';
+import { articleMessage, sqsEvent, sqsRecord } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
-import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
+import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 
 let dynamo: LocalDynamo;
 let pages: Server;
@@ -83,6 +83,20 @@ describe('process-articles handler', () => {
     const sources = new DynamoSourceStore(dynamo);
     const counts = (await sources.listSources()).map((source) => source.articleCount);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it("marks queued the URL of a record it leaves to SQS, for the rest of the message's way as its receive count says", async () => {
+    const url = `${origin}/unavailable?receive=4`;
+    const event: SQSEvent = { Records: [sqsRecord(JSON.stringify(articleMessage({ url })), 4)] };
+    const before = Date.now();
+    const response = await handler(event, createLambdaContext('worker', 60));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
+    // Its fourth receive of five: this one's visibility timeout and the one left (9 minutes each), and the redrive's
+    // look (32 minutes). No outcome: the next delivery processes it.
+    const seenAt = (minutes: number) => new DynamoSeenUrlStore({ ...dynamo, now: () => new Date(before + minutes * 60_000) });
+    expect(await seenAt(0).filterUnseen([url])).toEqual([url]);
+    expect(await seenAt(49).filterUnqueued([url])).toEqual([]);
+    expect(await seenAt(51).filterUnqueued([url])).toEqual([url]);
   });
 
   it('logs JSON lines that carry the source id and the correlation id', async () => {

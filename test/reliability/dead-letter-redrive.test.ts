@@ -3,8 +3,8 @@
  * a site that is down for a while, and the redrive (the scheduled function's use case over SQS, with its clock moved
  * on by hours). A page whose site was down through every delivery is stored once the site is back; the redrive count
  * travels with the message through the dead-letter queue; a page that never comes back is given up and recorded; and
- * the feed's refreshes meanwhile (the fetcher's use case over the same servers) queue none of its pages again, so that
- * each page has one message, and one dead letter.
+ * the feed's refreshes meanwhile (the fetcher's use case over the same servers), once a delivery of each page has
+ * failed, queue none of its pages again, so that each page has one message, and one dead letter.
  */
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -130,7 +130,7 @@ describe('the dead-letter redrive', () => {
     expect(await harness.depth(queues.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
   }, 120_000);
 
-  it('leaves one message and one dead letter per page of a site that is down, however often its feed is refreshed meanwhile', async () => {
+  it('leaves one message and one dead letter per page of a site that is down, however often its feed is refreshed after the first failed deliveries', async () => {
     harness.resetTally();
     const queues = await harness.createQueues();
     const paths = ['/down-site/one', '/down-site/two', '/down-site/three'];
@@ -163,7 +163,8 @@ describe('the dead-letter redrive', () => {
 
     const poller = harness.poll(queues, harness.worker, { concurrency: 1 });
     queuedByRefreshes.push(await refreshLater(0));
-    // Refreshed while the messages go from delivery to delivery, then once they are all dead letters.
+    // Refreshed while the messages go from delivery to delivery (the worker marked each page's URL at its first failed
+    // delivery; the first refresh, which sent them, marked nothing), then once they are all dead letters.
     await waitUntil(async () => (hits().every((hit) => hit >= 2) ? true : undefined), 'the second deliveries', 40_000);
     queuedByRefreshes.push(await refreshLater(0));
     await waitForDeadLetters(queues, paths.length);
@@ -171,9 +172,10 @@ describe('the dead-letter redrive', () => {
     expect(hits()).toEqual(paths.map(() => QUEUE_SETTINGS.maxReceiveCount));
     expect(await harness.depth(queues.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
     expect(await deadLetterUrls(queues)).toEqual([...urls].sort());
-    // The fetcher's mark runs out after its window; the redrive has renewed it meanwhile, as it holds the letters.
+    // The worker's marks run out 77 minutes after the first failed delivery at the latest; the redrive has renewed
+    // them meanwhile, as it holds the letters.
     expect(await redriveLater(queues, 0.9)).toMatchObject({ postponed: paths.length, redriven: 0 });
-    queuedByRefreshes.push(await refreshLater(QUEUED_MARK.windowMs / HOUR + 0.05));
+    queuedByRefreshes.push(await refreshLater(QUEUED_MARK.afterFailedReceiveMs(1) / HOUR + 0.05));
 
     // Two hours on, the letters have cooled down: sent back, each page asked for five times more, dead-lettered again.
     expect(await redriveLater(queues, 2)).toMatchObject({ redriven: paths.length });
