@@ -63,10 +63,10 @@ export interface SeenUrlStore {
   /** The URLs, in order, to queue: those filterUnseen returns, but for the ones whose queued mark has not run out. */
   filterUnqueued(urls: readonly string[]): Promise<string[]>;
   /**
-   * Marks the URLs queued until `until`, or later when they already are; a URL with an outcome (the worker may have
-   * settled it since it was queued) is left as it is. Returns the URLs it could not mark, and the first error.
+   * Marks the URL queued until `until`, or later when it already is; a URL with an outcome (another message of it may
+   * have settled it meanwhile) is left as it is, which is no failure. Rejects when the mark could not be written.
    */
-  markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }>;
+  markQueued(url: string, until: Date): Promise<void>;
   /** Writes the URL's outcome, in place of a mark or a deferral. */
   markSeen(url: string, outcome: UrlOutcome): Promise<void>;
   /**

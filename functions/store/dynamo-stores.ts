@@ -6,7 +6,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Article, ArticleSummary, SourceConfig, SourceState } from '../contracts/model';
 import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, SeenUrlStore, SourceStore, UrlOutcome } from '../ports';
-import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 import { getItems } from './batch-io';
 import { articleToItem, itemToArticle, itemToSourceState, itemToSummary } from './items';
 import { cursorAfter, decodeCursor } from '../contracts/cursor';
@@ -213,8 +212,8 @@ const REJECTED_URL_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * One item per URL (`URL#<hash>` / `URL`): its outcome (`outcome`: stored, duplicate, rejected or deferred), or, while
- * it has none, the mark of its last queuing (`queuedAt`, and `expiresAt` the mark's end). The two are read together,
- * by the same BatchGetItem; only the fetcher heeds the mark.
+ * it has none, its queued mark while a message of it is known to be on its way (`queuedAt`, and `expiresAt` the mark's
+ * end). The two are read together, by the same BatchGetItem; only the fetcher heeds the mark.
  */
 export class DynamoSeenUrlStore implements SeenUrlStore {
   constructor(private readonly props: DynamoStoreProps & { readonly now?: () => Date }) {}
@@ -247,38 +246,30 @@ export class DynamoSeenUrlStore implements SeenUrlStore {
   }
 
   /**
-   * One conditional UpdateItem per URL, a few at a time (BatchWriteItem has no conditions, and would overwrite an
-   * outcome the worker wrote meanwhile). The condition leaves an outcome alone, takes over one that has expired (a
-   * deferral keeps its count of refusals) and never shortens a mark; a refused condition is therefore no failure.
+   * One conditional UpdateItem. The condition leaves an outcome alone, takes over one that has expired (a deferral
+   * keeps its count of refusals) and never shortens a mark; a refused condition is therefore no failure.
    */
-  async markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }> {
+  async markQueued(url: string, until: Date): Promise<void> {
     const now = this.now();
-    const failed: string[] = [];
-    let firstError: unknown;
-    await mapLimited([...new Set(urls)], REQUEST_CONCURRENCY, async (url) => {
-      try {
-        await this.props.client.send(
-          new UpdateCommand({
-            TableName: this.props.tableName,
-            Key: urlKey(url),
-            ConditionExpression: '(attribute_not_exists(outcome) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)) OR expiresAt <= :now',
-            UpdateExpression: 'SET #url = :url, queuedAt = :queuedAt, expiresAt = :until REMOVE outcome, reason, seenAt',
-            ExpressionAttributeNames: { '#url': 'url' },
-            ExpressionAttributeValues: {
-              ':url': url,
-              ':queuedAt': now.toISOString(),
-              ':until': Math.floor(until.getTime() / 1000),
-              ':now': Math.floor(now.getTime() / 1000),
-            },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return;
-        failed.push(url);
-        firstError ??= error;
-      }
-    });
-    return firstError === undefined ? { failed } : { failed, error: firstError };
+    try {
+      await this.props.client.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: urlKey(url),
+          ConditionExpression: '(attribute_not_exists(outcome) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)) OR expiresAt <= :now',
+          UpdateExpression: 'SET #url = :url, queuedAt = :queuedAt, expiresAt = :until REMOVE outcome, reason, seenAt',
+          ExpressionAttributeNames: { '#url': 'url' },
+          ExpressionAttributeValues: {
+            ':url': url,
+            ':queuedAt': now.toISOString(),
+            ':until': Math.floor(until.getTime() / 1000),
+            ':now': Math.floor(now.getTime() / 1000),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async deferUrl(url: string, reason: string, delayMsFor: (deferral: number) => number): Promise<number> {

@@ -59,12 +59,12 @@ export async function ingestArticle(message: ArticleMessage, deps: IngestArticle
 async function markQueuedForRetry(url: string, delivery: Delivery, deps: IngestArticleDeps): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const until = new Date(now().getTime() + QUEUED_MARK.afterFailedReceiveMs(delivery.receiveCount));
-  const { failed, error } = await deps.seen.markQueued([url], until).catch((thrown: unknown) => ({ failed: [url], error: thrown }));
-  if (failed.length === 0) return;
-  deps.telemetry.count('QueuedMarkFailures', failed.length);
-  deps.telemetry.log.warn("the URL of a message left for another delivery could not be marked queued; its feed may queue it again meanwhile", {
-    url,
-    error: messageOf(error),
+  await deps.seen.markQueued(url, until).catch((error: unknown) => {
+    deps.telemetry.count('QueuedMarkFailures');
+    deps.telemetry.log.warn('the URL of a message left for another delivery could not be marked queued; its feed may queue it again meanwhile', {
+      url,
+      error: messageOf(error),
+    });
   });
 }
 

@@ -143,12 +143,10 @@ export async function redriveDeadLetters(deps: RedriveDeps, options: RedriveOpti
    * message of the URL, never the letter: its handling goes on.
    */
   const markQueued = async (url: string, forMs: number, keys: Record<string, unknown>): Promise<void> => {
-    const { failed, error } = await deps.seen
-      .markQueued([url], new Date(now().getTime() + forMs))
-      .catch((thrown: unknown) => ({ failed: [url], error: thrown }));
-    if (failed.length === 0) return;
-    telemetry.count('QueuedMarkFailures', failed.length);
-    telemetry.log.warn("dead letter's URL could not be marked queued; its feed may queue it again meanwhile", { ...keys, error: messageOf(error) });
+    await deps.seen.markQueued(url, new Date(now().getTime() + forMs)).catch((error: unknown) => {
+      telemetry.count('QueuedMarkFailures');
+      telemetry.log.warn("dead letter's URL could not be marked queued; its feed may queue it again meanwhile", { ...keys, error: messageOf(error) });
+    });
   };
 
   // The letter limit counts the letters a run acts on, not those it leaves for their cool-down: those stay hidden

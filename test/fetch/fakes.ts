@@ -80,11 +80,9 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
   /** Queued URLs without an outcome: until when (ms) their mark holds them back from the fetcher. */
   readonly queued = new Map<string, number>();
   /** Every markQueued call, written or not: who marks, and how often. */
-  readonly markCalls: { readonly urls: readonly string[]; readonly until: number }[] = [];
-  /** When set, markQueued fails as a whole with it. */
+  readonly markCalls: { readonly url: string; readonly until: number }[] = [];
+  /** When set, markQueued fails with it. */
   markFailure: Error | null = null;
-  /** URLs whose mark markQueued reports it could not write. */
-  refusesMark: (url: string) => boolean = () => false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -96,15 +94,12 @@ export class InMemorySeenUrlStore implements SeenUrlStore {
     return (await this.filterUnseen(urls)).filter((url) => !((this.queued.get(url) ?? 0) > this.now()));
   }
 
-  async markQueued(urls: readonly string[], until: Date): Promise<{ readonly failed: readonly string[]; readonly error?: unknown }> {
-    this.markCalls.push({ urls: [...urls], until: until.getTime() });
+  async markQueued(url: string, until: Date): Promise<void> {
+    this.markCalls.push({ url, until: until.getTime() });
     if (this.markFailure) throw this.markFailure;
-    const failed = urls.filter((url) => this.refusesMark(url));
     // Like the DynamoDB store's condition: a URL settled meanwhile keeps its outcome, and a mark is never shortened.
-    for (const url of await this.filterUnseen(urls)) {
-      if (!failed.includes(url)) this.queued.set(url, Math.max(this.queued.get(url) ?? 0, until.getTime()));
-    }
-    return failed.length > 0 ? { failed, error: new Error('refused') } : { failed };
+    if ((await this.filterUnseen([url])).length === 0) return;
+    this.queued.set(url, Math.max(this.queued.get(url) ?? 0, until.getTime()));
   }
 
   async markSeen(url: string, outcome: UrlOutcome): Promise<void> {

@@ -118,7 +118,7 @@ describe('refreshSource', () => {
     await refreshSource(source, deps());
     const [retried, ...others] = queue.sent.map((message) => message.url);
     for (const url of others) await seen.markSeen(url, { kind: 'stored', articleId: url });
-    await seen.markQueued([retried!], minutes(41));
+    await seen.markQueued(retried!, minutes(41));
     for (const later of [10, 40]) {
       clock = minutes(later);
       expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', found: 4, queued: 0 });
@@ -150,7 +150,7 @@ describe('refreshSource', () => {
     const [refused, ...others] = queue.sent.map((message) => message.url);
     for (const url of others) await seen.markSeen(url, { kind: 'stored', articleId: url });
     // Its first delivery failed (marked for the rest of the message's way), its second was refused.
-    await seen.markQueued([refused!], minutes(QUEUED_MARK.windowMs / 60_000));
+    await seen.markQueued(refused!, minutes(QUEUED_MARK.windowMs / 60_000));
     await seen.deferUrl(refused!, 'forbidden', () => 15 * 60_000);
     clock = minutes(14);
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
@@ -164,12 +164,12 @@ describe('refreshSource', () => {
     await refreshSource(source, deps());
     const [stored, ...unsettled] = queue.sent.map((message) => message.url);
     await seen.markSeen(stored!, { kind: 'stored', articleId: 'a' });
-    await seen.markQueued(unsettled, minutes(QUEUED_MARK.windowMs / 60_000));
+    for (const url of unsettled) await seen.markQueued(url, minutes(QUEUED_MARK.windowMs / 60_000));
     clock = minutes(1);
     expect(await refreshSource(source, deps())).toMatchObject({ queued: 0 });
     expect(await refreshSource(source, deps(), { force: true })).toMatchObject({ queued: 3 });
     expect(queue.sent.slice(4).map((message) => message.url)).toEqual(unsettled);
-    expect(seen.markCalls).toHaveLength(1);
+    expect(seen.markCalls).toHaveLength(unsettled.length);
   });
 
   it('sends validators on the next fetch and treats 304 as a success', async () => {

@@ -105,7 +105,7 @@ describe('redriveDeadLetters', () => {
 
   it('sends back a letter whose URL is only marked queued: a mark is no outcome', async () => {
     const url = 'https://news.example.com/queued';
-    await seen.markQueued([url], new Date(T0 + HOUR));
+    await seen.markQueued(url, new Date(T0 + HOUR));
     queue.add(body('queued'), 0, T0 - 2 * HOUR);
     expect(await run()).toMatchObject({ redriven: 1, alreadyDone: 0 });
     expect(JSON.parse(queue.sentBack[0]!.body).url).toBe(url);
