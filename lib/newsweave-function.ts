@@ -24,22 +24,17 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The item families each role's code touches, as the partition-key patterns of an IAM `dynamodb:LeadingKeys`
- * condition (`*` any run of characters): its grant covers those partitions and no other. From the stores each entry
+ * condition (`*` any run of characters): its grants cover those partitions and no other. From the stores each entry
  * point builds (functions/fetch-sources.ts, process-articles.ts, redrive-dead-letters.ts) and the keys they write
  * (functions/contracts/table-schema.ts owns every key; docs/table-design.md).
  */
 const SOURCES = SOURCES_PARTITION;
 const URLS = `${URL_PARTITION_PREFIX}*`;
 const ROBOTS = `${ROBOTS_PARTITION_PREFIX}*`;
-export const FETCHER_ITEM_FAMILIES = [
-  SOURCES, // the sources' records: registered and updated at every refresh
-  URLS, // seen URLs: which of a feed's links are new, and the queued marks of those it queues
-  ROBOTS, // robots.txt, shared with the workers
-] as const;
 export const WORKER_ITEM_FAMILIES = [
   `${ARTICLE_PARTITION_PREFIX}*`, // the article, its related-index entry (ENTRY) and its related lists (REL#! and REL#<score>#<id>)
   `${TERM_PARTITION_PREFIX}*`, // the related index's postings
-  URLS, // seen, rejected and deferred URLs
+  URLS, // seen, rejected and deferred URLs, and the queued marks of those whose delivery failed
   SOURCES, // article counts and refused pages on the sources' records
   ROBOTS, // robots.txt, shared with the fetcher
 ] as const;
@@ -47,33 +42,48 @@ export const REDRIVER_ITEM_FAMILIES = [
   URLS, // whether a dead letter's URL has an outcome by now, its queued mark, and the outcome of one given up
 ] as const;
 
+/** Some table actions on some item families: one IAM statement, confined to those families' partitions. */
+export interface TableGrant {
+  readonly actions: readonly string[];
+  readonly itemFamilies: readonly string[];
+}
+
 /**
  * Table access per role: exactly the actions its stores send (nothing scans, and only the API deletes, a comment,
- * under its own partitions: writeItemsUnder), whether it queries the listing indexes, and the item families it is
- * confined to. Only the API reads every family (articles, sources, topics, comments) and the indexes.
+ * under its own partitions: writeItemsUnder), whether it queries the listing indexes, and the item families each
+ * action is confined to. Only the API reads every family (articles, sources, topics, comments) and the indexes. The
+ * fetcher's families differ in what it does there, so each has its own grant: it never writes a seen URL.
  */
 export const TABLE_ACCESS = {
   api: {
     actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     indexes: true,
-    itemFamilies: null,
   },
   fetcher: {
-    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     indexes: false,
-    itemFamilies: FETCHER_ITEM_FAMILIES,
+    grants: [
+      { actions: ['dynamodb:UpdateItem'], itemFamilies: [SOURCES] }, // the sources' records: registered and updated at every refresh
+      { actions: ['dynamodb:BatchGetItem'], itemFamilies: [URLS] }, // which of a feed's links have an outcome or a queued mark
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], itemFamilies: [ROBOTS] }, // robots.txt, shared with the workers
+    ],
   },
   worker: {
-    actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
     indexes: false,
-    itemFamilies: WORKER_ITEM_FAMILIES,
+    grants: [
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        itemFamilies: WORKER_ITEM_FAMILIES,
+      },
+    ],
   },
   redriver: {
-    actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     indexes: false,
-    itemFamilies: REDRIVER_ITEM_FAMILIES,
+    grants: [{ actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], itemFamilies: REDRIVER_ITEM_FAMILIES }],
   },
-} as const satisfies Record<string, { actions: readonly string[]; indexes: boolean; itemFamilies: readonly string[] | null }>;
+} as const satisfies Record<
+  string,
+  { readonly indexes: true; readonly actions: readonly string[] } | { readonly indexes: false; readonly grants: readonly TableGrant[] }
+>;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
@@ -218,27 +228,30 @@ export class NewsweaveFunction extends Construct {
   }
 
   /**
-   * Lets the function use the table as one role does (TABLE_ACCESS): its actions, on the table alone and under its
-   * item families when it has some, on the table and its indexes otherwise; and tells it the table's name.
+   * Lets the function use the table as one role does (TABLE_ACCESS): each of its grants, on the table alone and under
+   * the grant's item families, when it has grants; its actions on the table and its indexes otherwise; and tells it
+   * the table's name.
    */
   useTable(table: ITable, access: TableAccess): void {
-    const { actions, indexes, itemFamilies } = TABLE_ACCESS[access];
-    if (itemFamilies) {
-      this.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: [...actions],
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...itemFamilies] } },
-        }),
-      );
+    const roleAccess: (typeof TABLE_ACCESS)[TableAccess] = TABLE_ACCESS[access];
+    if (roleAccess.indexes) {
+      table.grant(this.function, ...roleAccess.actions);
     } else {
-      table.grant(this.function, ...actions);
+      for (const grant of roleAccess.grants) {
+        this.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: [...grant.actions],
+            resources: [table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.itemFamilies] } },
+          }),
+        );
+      }
     }
     this.function.addEnvironment(ENV.tableName, table.tableName);
     const role = this.function.role;
     const cfnTable = table.node.defaultChild;
     // An imported table has no resource in this stack, hence no index wildcard to name.
-    if (indexes && role && cfnTable instanceof CfnElement) {
+    if (roleAccess.indexes && role && cfnTable instanceof CfnElement) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnTable)}.Arn>/index/*]`,
         reason: 'The listing indexes (GSI1, GSI2) of the one table; the wildcard covers only that table\'s indexes.',

@@ -9,7 +9,7 @@ import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 import { LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
 import { buildApp } from '../../lib/app';
-import { FETCHER_ITEM_FAMILIES, WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
+import { WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
 import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
 import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
@@ -316,17 +316,15 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the fetcher get, put, update and batch-get items of its families only (TABLE_ACCESS), and send to the queue', () => {
+  it('lets the fetcher update source records, read seen URLs and get and put robots.txt, each on its own family only (TABLE_ACCESS), and send to the queue', () => {
     const tableArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.storage.table), 'Arn'] };
+    const only = (family: string) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [family] } });
     expect(grants('fetcher').filter((grant) => grant.actions.some((action) => action.startsWith('dynamodb:')))).toEqual([
-      {
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [tableArn],
-        effect: 'Allow',
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SOURCES', 'URL#*', 'ROBOTS#*'] } },
-      },
+      { actions: ['dynamodb:UpdateItem'], resources: [tableArn], effect: 'Allow', conditions: only('SOURCES') },
+      // Read only: the worker and the redrive write a URL's outcome and its queued mark.
+      { actions: ['dynamodb:BatchGetItem'], resources: [tableArn], effect: 'Allow', conditions: only('URL#*') },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [tableArn], effect: 'Allow', conditions: only('ROBOTS#*') },
     ]);
-    expect([...FETCHER_ITEM_FAMILIES]).toEqual(['SOURCES', 'URL#*', 'ROBOTS#*']);
     expect([...actions('fetcher')].filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
   });
 
