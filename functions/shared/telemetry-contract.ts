@@ -23,7 +23,7 @@ export const METRICS = {
   FetchErrors: { unit: 'Count', dimension: 'kind' },
   UrlsQueued: { unit: 'Count' },
   QueueSendFailures: { unit: 'Count' },
-  /** Queued URLs (by the fetcher, or sent back by the redrive) whose queued mark could not be written or renewed. */
+  /** URLs left for another delivery (by the worker) or held or sent back (by the redrive) whose queued mark could not be written. */
   QueuedMarkFailures: { unit: 'Count' },
   /**
    * How long a source has been failing, at each refresh (backed-off ones included): 0 when its last fetch succeeded,
