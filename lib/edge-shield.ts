@@ -24,6 +24,17 @@ export const COUNTED_COMMON_RULES = [
   'EC2MetaDataSSRF_BODY',
   'SizeRestrictions_BODY',
 ] as const;
+/**
+ * The same for the known-bad-inputs rule set: its rules that read the body look for exploit strings of Java servers
+ * (`${jndi:ldap://…}`, serialized Java objects), which a comment about a security story quotes as text, and which no
+ * part of this stack (Node.js, DynamoDB) interprets.
+ */
+export const COUNTED_KNOWN_BAD_INPUTS_RULES = ['Log4JRCE_BODY', 'JavaDeserializationRCE_BODY'] as const;
+/** What each managed rule group only counts. */
+const COUNTED_RULES: Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]> = {
+  AWSManagedRulesCommonRuleSet: COUNTED_COMMON_RULES,
+  AWSManagedRulesKnownBadInputsRuleSet: COUNTED_KNOWN_BAD_INPUTS_RULES,
+};
 export const RATE_RULE_NAME = 'RequestsPerClientIp';
 
 export interface EdgeShieldProps {
@@ -69,9 +80,7 @@ export class EdgeShield extends Construct {
             managedRuleGroupStatement: {
               vendorName: 'AWS',
               name,
-              ...(name === 'AWSManagedRulesCommonRuleSet' && {
-                ruleActionOverrides: COUNTED_COMMON_RULES.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-              }),
+              ruleActionOverrides: COUNTED_RULES[name].map((rule) => ({ name: rule, actionToUse: { count: {} } })),
             },
           },
           overrideAction: { none: {} },

@@ -66,7 +66,17 @@ describe('WAF in prod', () => {
       expect.objectContaining({
         Name: 'AWSManagedRulesKnownBadInputsRuleSet',
         Priority: 1,
-        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+        // Java exploit strings quoted in a comment are text to a Node.js API: the body rules count.
+        Statement: {
+          ManagedRuleGroupStatement: {
+            VendorName: 'AWS',
+            Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+            RuleActionOverrides: [
+              { Name: 'Log4JRCE_BODY', ActionToUse: { Count: {} } },
+              { Name: 'JavaDeserializationRCE_BODY', ActionToUse: { Count: {} } },
+            ],
+          },
+        },
         OverrideAction: { None: {} },
       }),
       expect.objectContaining({
