@@ -1,6 +1,8 @@
 /**
- * What the fetcher and the worker really ask of the table, seen on the wire: their Lambda entry points run against a
- * local DynamoDB server through a recording proxy, on a feed and article pages served on loopback. Every request
+ * What the fetcher, the worker and the dead-letter redrive really ask of the table, seen on the wire: their Lambda
+ * entry points run against a local DynamoDB server through a recording proxy, on a feed and article pages served on
+ * loopback, and the redrive on dead letters that take each of its paths to the table (one due, sent back and marked
+ * queued; one still cooling, postponed and its mark renewed; one whose redrives are used up, given up and rejected). Every request
  * must be an action its role is granted on the partition it names (lib/newsweave-function.ts, TABLE_ACCESS: each
  * grant is some actions on some item families, one statement with their `dynamodb:LeadingKeys`), and never on an
  * index; and every action of a grant must be used on one of its families, so that a grant nobody needs shows up here.
@@ -8,17 +10,20 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { TABLE_ACCESS, type TableGrant } from '../../lib/newsweave-function';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createQueues, createSqsClient, startSqs, type LocalServer } from '../../local/servers';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
+import { REDRIVE_COUNT_ATTRIBUTE } from '../../functions/queue/sqs-dead-letter-queue';
+import type { RedriveHandler } from '../../local/handlers';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { articlePage } from '../support/pages';
 import { restoreEnv, stubEnv, stubLocalAws } from '../support/stub-env';
 
-type Role = 'fetcher' | 'worker';
+type Role = 'fetcher' | 'worker' | 'redriver';
 interface Call {
   readonly role: Role;
   readonly action: string;
@@ -80,6 +85,7 @@ let role: Role = 'fetcher';
 const calls: Call[] = [];
 let fetcher: (event: unknown, context: Context) => Promise<{ outcomes: { status: string; queued: number }[] }>;
 let worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+let redrive: RedriveHandler;
 
 const rss = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Harbor Times</title><link>${base}/</link>
@@ -111,7 +117,7 @@ beforeAll(async () => {
   await new Promise<void>((ready) => proxy.listen(0, '127.0.0.1', ready));
   sqs = await startSqs();
   sqsClient = createSqsClient(sqs.endpoint);
-  const { queueUrl } = await createQueues(sqsClient, 'table-access');
+  const { queueUrl, deadLetterQueueUrl } = await createQueues(sqsClient, 'table-access');
   pages = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://pages').pathname;
     if (path === '/rss.xml') {
@@ -132,9 +138,12 @@ beforeAll(async () => {
   // DynamoDB through the recording proxy, so that every request the handlers send is checked against their grants.
   stubLocalAws({ tableName: dynamo.tableName, dynamoEndpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, sqsEndpoint: sqs.endpoint });
   stubEnv('QUEUE_URL', queueUrl);
+  stubEnv('DEAD_LETTER_QUEUE_URL', deadLetterQueueUrl);
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
   stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+  // local/handlers.ts first, as the local runtime loads it: it makes the process's invocation store before any SDK call.
+  const { loadRedriveHandler } = await import('../../local/handlers');
   fetcher = (await import('../../functions/fetch-sources')).handler as unknown as typeof fetcher;
   worker = (await import('../../functions/process-articles')).handler as unknown as typeof worker;
 
@@ -146,6 +155,26 @@ beforeAll(async () => {
   // Two copies of one story (stored once, related to each other), a page that is no article, and a refused page.
   const messages = ['/news/strike', '/news/ships', '/missing', '/refused'].map((path) => articleMessage({ url: `${origin}${path}` }));
   await worker(sqsEvent(messages), createLambdaContext('worker', 120));
+
+  // Loaded last: from then on the entry points run only inside an invocation's context (local/handlers.ts).
+  redrive = await loadRedriveHandler();
+  role = 'redriver';
+  const sendLetter = (path: string, redrives = 0) =>
+    sqsClient.send(
+      new SendMessageCommand({
+        QueueUrl: deadLetterQueueUrl,
+        MessageBody: JSON.stringify(articleMessage({ url: `${origin}${path}` })),
+        MessageAttributes: { [REDRIVE_COUNT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(redrives) } },
+      }),
+    );
+  // Due: the local SQS server stamps a message's SentTimestamp with Date.now(), here two hours back (its cool-down is one).
+  const now = Date.now();
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(now - 2 * 3_600_000);
+  await sendLetter('/news/due').finally(() => clock.mockRestore());
+  await sendLetter('/news/cooling');
+  await sendLetter('/news/exhausted', REDRIVE_SETTINGS.maxRedrives);
+  const summary = await redrive({}, createLambdaContext('redriver', 120));
+  expect(summary).toMatchObject({ redriven: 1, postponed: 1, givenUp: 1, alreadyDone: 0, failed: 0 });
 }, 120_000);
 
 afterAll(async () => {
@@ -157,7 +186,7 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-describe.each(['fetcher', 'worker'] as const)('the %s', (name) => {
+describe.each(['fetcher', 'worker', 'redriver'] as const)('the %s', (name) => {
   const own = () => calls.filter((call) => call.role === name);
   const grants: readonly TableGrant[] = TABLE_ACCESS[name].grants;
   /** Whether the role may send `action` on `partition`: one of its grants has both. */
