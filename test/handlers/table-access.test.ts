@@ -17,7 +17,8 @@ import { createQueues, createSqsClient, startSqs, type LocalServer } from '../..
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { REDRIVE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { REDRIVE_COUNT_ATTRIBUTE } from '../../functions/queue/sqs-dead-letter-queue';
-import type { RedriveHandler } from '../../local/handlers';
+// Before any AWS SDK call (the servers' set-up makes some): it makes the process's invocation store (local/handlers.ts).
+import { loadRedriveHandler, type RedriveHandler } from '../../local/handlers';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { articlePage } from '../support/pages';
@@ -142,8 +143,6 @@ beforeAll(async () => {
   stubEnv('ALLOW_PRIVATE_ADDRESSES', 'true');
   stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
-  // local/handlers.ts first, as the local runtime loads it: it makes the process's invocation store before any SDK call.
-  const { loadRedriveHandler } = await import('../../local/handlers');
   fetcher = (await import('../../functions/fetch-sources')).handler as unknown as typeof fetcher;
   worker = (await import('../../functions/process-articles')).handler as unknown as typeof worker;
 
