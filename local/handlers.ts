@@ -14,6 +14,7 @@
  * outside an invocation's context ("No context available").
  */
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
+import { assertIsolatesInvocations } from './invoke-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SourceConfig } from '../functions/contracts/model';
 // Types only: the entry points themselves are imported once the environment is set (below).
@@ -29,8 +30,10 @@ export interface Handlers {
 export type RedriveHandler = (event: { force?: boolean }, context: Context) => Promise<RedriveSummary>;
 
 // Made when this module loads, before any AWS SDK call: the SDK makes the process's store when there is none yet, and
-// without AWS_LAMBDA_MAX_CONCURRENCY set, one that holds a single invocation's context at a time.
-const invokeStore = await InvokeStore.getInstanceAsync(true);
+// without AWS_LAMBDA_MAX_CONCURRENCY set, one that holds a single invocation's context at a time. The library returns
+// a store that already exists as it is, so a module that called the SDK before this one loaded would leave us that
+// one: checked here, rather than found as invocations that mix up each other's batch failures.
+const invokeStore = await assertIsolatesInvocations(await InvokeStore.getInstanceAsync(true));
 
 /** Imports the redrive's entry point; call it once DEAD_LETTER_QUEUE_URL, QUEUE_URL and TABLE_NAME are set. */
 export async function loadRedriveHandler(): Promise<RedriveHandler> {
