@@ -134,7 +134,7 @@ function scheduleSpecs(watched: WatchedResources): Record<string, AlarmSpec> {
     specs[`${schedule.id}-Stopped`] = {
       severity: 'critical',
       summary:
-        `no run of the schedule ${schedule.expression} (${schedule.sourceCount} source(s)) reached the fetcher in ${window} minutes, ` +
+        `no run of the schedule ${schedule.expression} reached the fetcher in ${window} minutes, ` +
         'two of its intervals and 5: its rule is disabled or gone, or its target fails. Its sources are not fetched.',
       metric: ruleMetric(schedule.rule, 'SuccessfulInvocationAttempts', Duration.minutes(window)),
       threshold: 1,

@@ -135,13 +135,16 @@ describe('an alarm per schedule on the runs its rule delivered to the fetcher', 
     expect(JSON.stringify(alarmsOn(synth, 'AWS/Events', 'SuccessfulInvocationAttempts'))).not.toContain(JSON.stringify(redriveRef));
   });
 
-  it('keeps each alarm\'s logical ID when sources are reordered or added to a schedule (keyed like the rules)', () => {
+  it('keeps each alarm, its logical ID and its properties, when sources are reordered or added to a schedule (keyed like the rules)', () => {
     for (const schedule of ['rate(10 minutes)', 'cron(0 * * * ? *)', 'cron(0 9 * * ? *)', 'rate(3 days)']) {
       labelled(schedule, () => {
         expect(ruleIdOf(reordered, schedule)).toBe(ruleIdOf(synth, schedule));
         const alarmId = deliveryAlarmOf(synth, schedule)?.[0];
         expect(alarmId).toBeDefined();
         expect(deliveryAlarmOf(reordered, schedule)?.[0]).toBe(alarmId);
+        // Unchanged, description included (no source count): an updated alarm would warm up again (CloudFormation's
+        // warm-up applies after a create or an update), blind to a schedule that stopped meanwhile.
+        expect(deliveryAlarmOf(reordered, schedule)?.[1].Properties).toEqual(deliveryAlarmOf(synth, schedule)?.[1].Properties);
       });
     }
   });
