@@ -5,6 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type CfnAlarm, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
 import { refreshMinutes } from '../functions/sources/refresh-interval';
 import {
   FIVE_MINUTES,
@@ -93,6 +94,8 @@ const STALE_MARGIN_MINUTES = 5;
  * under an hour, which a window under an hour never reaches.
  */
 const MAX_ALARM_LOOKBACK_MINUTES = 7 * 24 * 60;
+/** The redrive's schedule is watched as a fetch schedule is: two of its intervals and 5 minutes. */
+const REDRIVE_STOPPED_MINUTES = 2 * REDRIVE_SETTINGS.everyMinutes + STALE_MARGIN_MINUTES;
 /** The longest warm-up CloudWatch allows: 2 days. */
 const MAX_WARM_UP_MINUTES = 2 * 24 * 60;
 
@@ -185,6 +188,19 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       summary: 'articles kept failing through every redrive (about a day and a half) and were given up.',
       metric: pipelineMetric('DeadLettersGivenUp', Duration.hours(1)),
       threshold: 0,
+    },
+    // The redrive's rule disabled or gone, or its target failing: dead letters stay in their queue (for 14 days) and
+    // their URLs' queued marks run out, so their feeds queue them again. Its runs are watched as a fetch schedule's.
+    RedriveStopped: {
+      severity: 'warning',
+      summary:
+        `no run of the dead-letter redrive's schedule reached it in ${REDRIVE_STOPPED_MINUTES} minutes, two of its intervals and 5: ` +
+        'its rule is disabled or gone, or its target fails. Dead letters are not coming back.',
+      metric: ruleMetric(watched.redriveRule, 'SuccessfulInvocationAttempts', Duration.minutes(REDRIVE_STOPPED_MINUTES)),
+      threshold: 1,
+      fires: 'below',
+      missingData: TreatMissingData.BREACHING,
+      warmUpMinutes: REDRIVE_STOPPED_MINUTES,
     },
     RedriveFailing: {
       severity: 'warning',

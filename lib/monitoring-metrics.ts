@@ -34,6 +34,8 @@ export interface WatchedSchedule {
 export interface WatchedResources {
   /** The fetcher's schedule rules. */
   readonly schedules: readonly WatchedSchedule[];
+  /** The dead-letter redrive's schedule rule (every REDRIVE_SETTINGS.everyMinutes). */
+  readonly redriveRule: IRule;
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly table: ITable;

@@ -154,6 +154,7 @@ export class NewsweaveStack extends Stack {
       ...props.alarmThresholds,
       stage: props.stage,
       schedules: this.ingestion.schedules,
+      redriveRule: this.ingestion.redriveRule,
       queue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       table,

@@ -532,8 +532,8 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    // 18, one per schedule (2) and FetcherNotRunning.
-    expect(alarms).toHaveLength(21);
+    // 18, one per schedule (2), FetcherNotRunning and RedriveStopped.
+    expect(alarms).toHaveLength(22);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
@@ -664,6 +664,22 @@ describe('monitoring', () => {
 
   it('takes the API latency threshold from the context', () => {
     expect(alarm('ApiLatencyP99').Properties).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 1500 });
+  });
+
+  it("alarms when the dead-letter redrive's schedule stops reaching it: none in two of its runs' intervals and 5 minutes", () => {
+    expect(alarm('RedriveStopped').Properties).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'SuccessfulInvocationAttempts',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: synth.logicalId(synth.stack.ingestion.redriveRule) } }],
+      Statistic: 'Sum',
+      Period: 35 * 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      WarmUpConfiguration: { WarmUpPeriodDurationInMinutes: 35 },
+    });
+    expect(alarm('RedriveStopped').Properties.AlarmDescription).toMatch(/^Newsweave dev, warning: /);
   });
 
   it('alarms when no article was stored, treating silence as breaching, but not in a new deployment\'s first window', () => {
