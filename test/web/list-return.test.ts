@@ -202,7 +202,21 @@ describe('reader: back to a list that cannot be kept', () => {
     await loadMore();
     await loadMore();
     await cards().nth(12).evaluate((element) => element.scrollIntoView());
-    await page.reload();
+    // The browser puts a reloaded page back where it was scrolled once the page has loaded. Here the page finishes
+    // loading (a slow image) only after its list is shown, tall enough for that place: the list still starts at the top.
+    await page.route('**/slow-image.png', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.fulfill({ status: 404 });
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const image = document.createElement('img');
+        image.src = '/slow-image.png';
+        image.alt = '';
+        document.body.append(image);
+      });
+    });
+    await page.reload({ waitUntil: 'load' });
     await eventually(async () => expect(await cards().count()).toBe(PAGE_SIZE));
     expect(await scrollY()).toBe(0);
   });

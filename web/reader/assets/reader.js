@@ -21,6 +21,11 @@ import { beginView, createReaderState } from './store.js';
 
 const REFRESH_TIMES_MS = 30_000;
 
+// The reader puts every view where it belongs itself: a list it goes back to where it was left, an article and a list
+// loaded afresh (a reload among them) at the top. The browser's own restoring would scroll a reloaded list to where the
+// old one was, once the page finishes loading after the list is shown.
+window.history.scrollRestoration = 'manual';
+
 const storage = tabStorage();
 const api = createApi(resolveApiBase());
 // Signing in keeps its state in the tab's storage: a tab denied it shows the comments without a way to sign in.
