@@ -210,9 +210,22 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     if (status >= 500) telemetry.count('ApiErrors');
     else if (status >= 400) telemetry.count('ApiClientErrors');
     telemetry.timing('ApiLatency', performance.now() - started);
-    if (status >= 400 && status < 500) telemetry.log.debug('API request refused', { route, status });
+    // With API Gateway's request id, as the failure line has it: a client quoting one finds why it was refused.
+    if (status >= 400 && status < 500) {
+      telemetry.log.debug('API request refused', { route, status, code: errorCode(result), requestId: event.requestContext?.requestId });
+    }
     return result;
   };
+}
+
+/** The `error.code` of an error answer's body, or null (a 304, a HEAD's empty body). */
+function errorCode(result: Result): string | null {
+  try {
+    const code = (JSON.parse(result.body ?? '') as { error?: { code?: unknown } })?.error?.code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

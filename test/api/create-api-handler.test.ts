@@ -322,6 +322,19 @@ describe('failures and telemetry', () => {
     expect(telemetry.counts.map((c) => c.metric)).toEqual(['ApiRequests', 'ApiErrors']);
   });
 
+  it('logs a refused request at debug level with its route, status, error code and API Gateway request id', async () => {
+    const telemetry = recordingTelemetry();
+    const handler = createApiHandler({ ...failingPorts(), telemetry });
+    expect((await handler(apiEvent('/articles?limit=0'))).statusCode).toBe(400);
+    expect(telemetry.logs).toEqual([
+      expect.objectContaining({
+        level: 'debug',
+        message: 'API request refused',
+        extra: { route: '/articles', status: 400, code: 'invalid_limit', requestId: 'req-1' },
+      }),
+    ]);
+  });
+
   it('still validates before touching a failing store', async () => {
     const handler = createApiHandler({ ...failingPorts(), telemetry: recordingTelemetry() });
     expect((await handler(apiEvent('/articles?limit=0'))).statusCode).toBe(400);
