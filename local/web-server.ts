@@ -51,15 +51,24 @@ export interface WebServerOptions {
   readonly webDir?: string;
 }
 
+/** How long an idle kept-alive connection stays open: longer than browsers' and Node agents' idle reuse. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export function createWebServer(options: WebServerOptions): Server {
   const webDir = options.webDir ?? WEB_DIR;
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.onError(`http: ${(error as Error).message}`);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
     });
   });
+  // An idle kept-alive connection is kept longer than clients keep theirs before reusing it (Node's default, 5 s,
+  // is shorter than most): a client that sends on a connection the server is closing that instant gets ECONNRESET
+  // (seen from Playwright's request proxy on a loaded machine).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://local').pathname;

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROUTES } from '../../functions/api/match-route';
 import { createJwtAuthorizer, type JwtAuthorizer } from '../../local/jwt-authorizer';
 import { LOCAL_CLIENT_ID, loadLocalIssuer, localIssuerUrl, localSubject, type LocalIssuer } from '../../local/oidc-issuer';
-import { createWebServer } from '../../local/web-server';
+import { createWebServer, KEEP_ALIVE_MS } from '../../local/web-server';
 import { apiFixture, articleId } from '../api/fixture';
 
 const PORT = 3000;
@@ -306,5 +306,18 @@ describe('the local adapter over HTTP', () => {
   it('refuses a body over a megabyte before reading it all', async () => {
     const response = await post(undefined, { body: 'x'.repeat(1_100_000) });
     expect(response.status).toBe(413);
+  });
+
+  it('keeps an idle connection open for 65 s, longer than clients wait to reuse one (Node says 5 s unless told)', async () => {
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      const request = httpRequest(`${base}/articles?limit=1`, { headers: { connection: 'keep-alive' } }, (response) => {
+        response.resume();
+        resolve(String(response.headers['keep-alive']));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(keepAlive).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
+    expect(KEEP_ALIVE_MS).toBeGreaterThanOrEqual(60_000);
   });
 });

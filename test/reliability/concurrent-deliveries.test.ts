@@ -75,17 +75,18 @@ describe('a batch of ten slow pages from one host', () => {
         setTimeout(() => {
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           response.end(unrelatedArticlePage(50_000 + n, url));
-        }, 250);
+        }, 400);
       });
     }
-    // The worker's limits scaled down: one at a time, 1.5 s each. Ten pages of 0.25 s take 2.5 s in all, so the last
-    // ones wait up to 2.25 s for their turn; counted from the call, their 1.5 s would be over before they start.
+    // The worker's limits scaled down: one at a time, 3 s each. Ten pages of 0.4 s take 4 s in all, so the last ones
+    // wait up to 3.6 s for their turn; counted from the call, their 3 s would be over before they start. Each page's
+    // own 3 s leave a loaded machine room (a 1.5 s limit failed a page under load).
     const deps = {
       articles: new DynamoArticleStore(dynamo),
       sources: new DynamoSourceStore(dynamo),
       seen: new DynamoSeenUrlStore(dynamo),
       related: new DynamoRelatedStore(dynamo),
-      fetcher: createPageFetcher({ allowPrivateAddresses: true, limits: { perHostConcurrency: 1, deadlineMs: 1_500, readTimeoutMs: 1_500 } }),
+      fetcher: createPageFetcher({ allowPrivateAddresses: true, limits: { perHostConcurrency: 1, deadlineMs: 3_000, readTimeoutMs: 3_000 } }),
       telemetry: silentTelemetry,
     };
     // As the batch processor runs a batch's records: all at once.

@@ -182,7 +182,7 @@ beforeAll(async () => {
     dataDir: join(dir, 'data'),
     // Long enough that no message is received again while a loaded machine still processes it: this test counts
     // each URL's outcome once (worker-faults.test.ts covers redelivery).
-    visibilityTimeoutSeconds: 20,
+    visibilityTimeoutSeconds: 120,
     print: () => undefined,
   });
   baseUrl = `http://127.0.0.1:${port}`;
