@@ -45,12 +45,24 @@ export async function openPage(
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, locale: 'en-US', reducedMotion: 'reduce', colorScheme });
   const page = await context.newPage();
+  await throttleCpu(page);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
   return { context, page, errors };
+}
+
+/**
+ * `NEWSWEAVE_CPU_THROTTLE=6` runs the page's CPU that many times slower (Chromium's own throttling, as DevTools
+ * does): a slower or busier machine than this one, to find a test that reads a page before it has settled.
+ */
+async function throttleCpu(page: Page): Promise<void> {
+  const rate = Number(process.env.NEWSWEAVE_CPU_THROTTLE ?? '1');
+  if (!(rate > 1)) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 }
 
 const SCREENSHOTS_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');

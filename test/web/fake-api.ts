@@ -260,6 +260,15 @@ export interface FakeApi {
   stop(): Promise<void>;
 }
 
+/**
+ * `NEWSWEAVE_FAKE_API_JITTER_MS=300` answers each API request after a random wait of up to that long, as a busy
+ * machine might: answers then come in any order and late, which finds a test that reads a page before it has settled.
+ */
+function answerLate(): Promise<void> {
+  const jitter = Number(process.env.NEWSWEAVE_FAKE_API_JITTER_MS ?? '0');
+  return jitter > 0 ? new Promise((resolve) => setTimeout(resolve, Math.random() * jitter)) : Promise.resolve();
+}
+
 export async function startFakeApi(): Promise<FakeApi> {
   let mode: FakeMode = 'ok';
   const totalOverrides: Record<string, number> = {};
@@ -288,7 +297,9 @@ export async function startFakeApi(): Promise<FakeApi> {
     const isApi = /^\/(articles|topics|sources)(\/|$)/.test(path) || path === '/ops/metrics.json';
     if (isApi) {
       requests.push(`${path}${url.search}`);
-      if (mode === 'fail') return json(response, 500, { error: { code: 'internal', message: 'internal error' } });
+      const failing = mode === 'fail';
+      await answerLate();
+      if (failing) return json(response, 500, { error: { code: 'internal', message: 'internal error' } });
       return json(response, ...routeApi(path, url.searchParams, Date.now()));
     }
     if (path.startsWith('/img/')) return image(response, path.slice('/img/'.length));
