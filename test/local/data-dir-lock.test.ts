@@ -36,12 +36,24 @@ describe('lockDataDir', () => {
 
   it('waits for a holder that is ending, as a stack stopped a moment ago is', async () => {
     const dir = freshDir();
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 500)']);
-    writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n3000\n`);
-    expect(runningOwner(dir)).toEqual({ pid: holder.pid, port: 3000 });
-    const release = await lockDataDir(dir, { waitMs: 10_000 });
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n\n`);
-    release();
+    // The holder ends when told, not after a fixed time that a busy machine may spend before the checks below.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n3000\n`);
+      expect(runningOwner(dir)).toEqual({ pid: holder.pid, port: 3000 });
+      let settled = false;
+      const locking = lockDataDir(dir, { waitMs: 10_000 }).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      holder.kill('SIGTERM');
+      const release = await locking;
+      expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n\n`);
+      release();
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('takes over a lock whose process is gone, or that names nobody', async () => {
