@@ -16,8 +16,11 @@ export default {
     '/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@apidevtools/json-schema-ref-parser/)'],
-  // Hooks that start servers, browsers or a stack pass their own, longer timeout.
-  testTimeout: 30_000,
+  // A safety net against a test that hangs, not a speed check (benchmarks measure speed): the integration tests that
+  // store dozens of articles on dynalite, spawn the CLI or stop and restart a server took 30-40 s on a loaded machine
+  // (every suite at once beside other work) and failed at 30 s. Hooks that start servers, browsers or a stack pass
+  // their own timeout.
+  testTimeout: 120_000,
   // Most test files wait on servers, browsers and timers rather than compute: three workers on two cores.
   maxWorkers: 3,
   // npm run test:coverage
