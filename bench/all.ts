@@ -29,6 +29,12 @@ const size = (args: string[]) => (full ? [] : args);
 const FULL_SOAK =
   'At its default size, `npm run bench:ingest` (5,000 articles from 10 sources, commit f8bb439, nothing else running): ' +
   '5,000 queued = 5,000 stored + 0 duplicates + 0 rejected, 0 dead letters, 866 s, 5.8 articles per second.';
+/** The last related-articles load at its own default size (`npm run bench:related`), over an index seeded once. */
+const FULL_RELATED =
+  'At 10,000 articles (`npm run bench:related -- --data-dir <dir>`, its default size, 50 connections for 20 s, over an ' +
+  'index seeded earlier and kept in `<dir>`; 2026-12-06, at 88040a3, the machine otherwise idle): 5,832 calls, 292 a ' +
+  'second, p50 139 ms, p99 339 ms, 0 errors, 1.46 DynamoDB requests a call. The same run while another job used a core: ' +
+  'p50 202 ms, p99 465 ms.';
 /** The related-articles dev sets (../shared/data/related-dev), served as pages by bench/work.ts --corpus. */
 const REAL_TEXT_SETS = ['stories_basil', 'topics_wikiref220', 'stories_ecbplus_dev', 'categories_bbc_dev'];
 const corpusPath = (set: string) => join('..', 'shared', 'data', 'related-dev', `${set}.jsonl`);
@@ -243,7 +249,9 @@ ${row('`GET /articles/{id}/related` calls', related.calls, `${related.connection
 ${row('Requests per second', related.requestsPerSecond)}
 ${row('Latency p50 / p99', related.latencyP50Ms === undefined ? undefined : `${related.latencyP50Ms} / ${related.latencyP99Ms} ms`)}
 ${row('Errors', related.errors, 'must be 0')}
-${row('DynamoDB requests per call', related.dynamoRequestsPerCall)}`,
+${row('DynamoDB requests per call', related.dynamoRequestsPerCall)}
+
+${FULL_RELATED}`,
     `## API under load (${commandOf('api')})
 
 | Figure | Value | Compared with |
