@@ -21,17 +21,10 @@ import { beginView, createReaderState } from './store.js';
 
 const REFRESH_TIMES_MS = 30_000;
 
-/**
- * Who puts the page back where it was, for the history entry on screen: for a list, the reader itself (a list it goes
- * back to where it was left, list-memory.js; a reloaded one at the top: the browser's own restoring would scroll it to
- * where the old list was, once the page finishes loading after the new one is shown); for an article, the browser,
- * so that a reader who reloads it, or comes back to it from another page, is where they were reading.
- */
-function placeScrollRestoration(route) {
-  window.history.scrollRestoration = route.view === 'article' ? 'auto' : 'manual';
-}
-
-placeScrollRestoration(parseRoute(window.location.hash));
+// The reader puts every view where it belongs itself: a list it goes back to where it was left, an article and a list
+// loaded afresh (a reload among them) at the top. The browser's own restoring would scroll a reloaded list to where the
+// old one was, once the page finishes loading after the list is shown.
+window.history.scrollRestoration = 'manual';
 
 const storage = tabStorage();
 const api = createApi(resolveApiBase());
@@ -62,7 +55,6 @@ function keepListOnScreen(openedId, scrollY) {
  */
 async function render({ focus, arriving = false, note = null }) {
   const route = parseRoute(window.location.hash);
-  placeScrollRestoration(route);
   const href = hrefFor(route);
   const { leaving } = state;
   state.leaving = null;
