@@ -218,7 +218,7 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
   };
 }
 
-/** The `error.code` of an error answer's body, or null (a 304, a HEAD's empty body). */
+/** The `error.code` of an error answer's body, or null where it has none (a HEAD's answer carries no body). */
 function errorCode(result: Result): string | null {
   try {
     const code = (JSON.parse(result.body ?? '') as { error?: { code?: unknown } })?.error?.code;

@@ -210,7 +210,7 @@ describe('reader on the local stack with the demo sources', () => {
     };
     // The rate check below needs all six posts, from this one on, inside one minute window (the API's are fixed UTC
     // minutes): start them early in a minute. Here, after signing in (a page load, a slower machine's slowest step),
-    // so that the posts alone have those 20 seconds, some 15 times what they take here.
+    // so that those 20 seconds are left to the posts and the one reload among them.
     const second = new Date().getUTCSeconds();
     if (second > 40) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
     await post(hostile);

@@ -21,9 +21,10 @@ import { beginView, createReaderState } from './store.js';
 
 const REFRESH_TIMES_MS = 30_000;
 
-// The reader puts every view where it belongs itself: a list it goes back to where it was left, an article and a list
-// loaded afresh (a reload among them) at the top. The browser's own restoring would scroll a reloaded list to where the
-// old one was, once the page finishes loading after the list is shown.
+// The reader puts every view where it belongs itself: a list it goes back to where it was left (list-memory.js), an
+// article and a list loaded afresh (a reload among them) at the top. The browser's own restoring would scroll a
+// reloaded list to where the old one was, once the page finishes loading after the new list is shown; for an article,
+// whose text arrives after the page has loaded, it comes too late to place it anyway.
 window.history.scrollRestoration = 'manual';
 
 const storage = tabStorage();
@@ -91,7 +92,8 @@ function markHistoryEntry(href) {
 
 app.header.loadSources();
 installShortcuts({ main: app.shell.main, searchInput: app.header.searchInput });
-// Back and Forward scroll to the entry they go to after `popstate`, before `hashchange`: the list's place is taken here.
+// The list's place is taken at `popstate`, before anything moves the page: a browser that restores scroll itself (one
+// that ignores `scrollRestoration`) scrolls to the entry it goes to between `popstate` and `hashchange`.
 window.addEventListener('popstate', () => {
   state.leaving = { hash: window.location.hash, scrollY: window.scrollY };
 });

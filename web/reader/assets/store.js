@@ -16,8 +16,8 @@ export function createReaderState() {
     /** The href of a list its "← Back to the articles" link was followed to: it comes back as it was left. */
     returningTo: null,
     /**
-     * Where the page was scrolled at the last `popstate`, `{ hash, scrollY }`: Back and Forward scroll the page to
-     * the entry they go to before `hashchange`, so the place of the list being left is taken then.
+     * Where the page was scrolled at the last `popstate`, `{ hash, scrollY }`: the place of the list being left,
+     * taken before anything moves the page (a browser that restores scroll itself does so before `hashchange`).
      */
     leaving: null,
     /** When the page was last hidden (`pagehide`), to tell how long it waited in the back-forward cache. */
