@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually';
-import { launchChromium, openPage, type WatchedPage } from './browser';
+import { launchChromium, openPage, PHONE, type WatchedPage } from './browser';
 import { startFakeApi, type FakeApi } from './fake-api';
 import { openLatest } from './reader-checks';
 
@@ -219,6 +219,49 @@ describe('reader: back to a list that cannot be kept', () => {
     await page.reload({ waitUntil: 'load' });
     await eventually(async () => expect(await cards().count()).toBe(PAGE_SIZE));
     expect(await scrollY()).toBe(0);
+  });
+
+  it('opens a reloaded article, and one the reader comes back to from another page, where it was being read', async () => {
+    watched = await openPage(browser, PHONE);
+    page = watched.page;
+    page.setDefaultTimeout(10_000);
+    await openLatest(page, fake.origin);
+    await openArticleAt(0);
+    const articleUrl = page.url();
+    await eventually(async () => expect(await page.locator('#main [aria-busy="true"]').count()).toBe(0));
+    // Its text arrives after the page has loaded, as a real API's does: too late for the browser's own restoring.
+    await page.route(/\/articles\/[^/?]+$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    // Where the reader is, as what they see: the text's top against the window's (the lead image, above it, may come
+    // in after the place is restored, and the browser then keeps the text where it was).
+    const textTop = () => page.evaluate(() => Math.round(document.querySelector('.story-body')!.getBoundingClientRect().top));
+    const expectTextAt = (top: number) => eventually(async () => expect(Math.abs((await textTop()) - top)).toBeLessThanOrEqual(SCROLL_TOLERANCE));
+    await page.evaluate(() => window.scrollTo(0, Math.round((document.documentElement.scrollHeight - window.innerHeight) / 2)));
+    expect(await scrollY()).toBeGreaterThan(100);
+    const reading = await textTop();
+
+    await page.reload();
+    await eventually(async () => expect(await page.locator('#article-title').count()).toBe(1));
+    await expectTextAt(reading);
+    expect(await scrollY()).toBeGreaterThan(100);
+
+    const link = page.getByRole('link', { name: 'Operator page' });
+    await link.scrollIntoViewIfNeeded();
+    const further = await textTop();
+    await link.click();
+    await page.waitForURL(`${fake.origin}/ops/`);
+    await page.goBack();
+    expect(page.url()).toBe(articleUrl);
+    await eventually(async () => expect(await page.locator('#article-title').count()).toBe(1));
+    await expectTextAt(further);
+
+    // Opened from the list again, it starts at the top.
+    await page.getByRole('link', { name: '← Back to the articles' }).click();
+    await openArticleAt(0);
+    expect(await scrollY()).toBe(0);
+    expect(watched.errors).toEqual([]);
   });
 
   it('loads the list again from the top, without an error, when the API refuses the cursor it was kept with', async () => {

@@ -11,7 +11,12 @@ import { errorNotice } from './notices.js';
 import { relatedBox, requestRelated } from './related-box.js';
 import { hrefFor } from './routes.js';
 
-export async function renderArticle(app, route, signal, focus) {
+/**
+ * Shows the article of `route`. `place` is where the reader was in it when the page went away (readingOffset,
+ * article-place.js): on a page that comes back without focus moving (a reload, Back from another page), the article
+ * opens there.
+ */
+export async function renderArticle(app, route, signal, focus, { place = null } = {}) {
   const { api, auth, shell, state } = app;
   // The list comes back as it was left (reader.js); a click that opens a new tab or window leaves it alone.
   const returnToList = (event) => {
@@ -43,8 +48,11 @@ export async function renderArticle(app, route, signal, focus) {
   const comments = commentsSection({ api, articleId: article.id, commentCount: article.commentCount, auth, announce: shell.announce, signal });
   region.classList.add('article-view');
   region.replaceChildren(h('div', { class: 'story-column' }, story(article, topics), comments.element), box.element);
-  void comments.start();
+  const commentsLoaded = comments.start();
   shell.announce(`Article: ${article.title}`);
+  // A place in the comments or past the related box (on a phone) is there only once they are: the page goes the rest
+  // of the way then, unless the reader has moved it meanwhile.
+  const placing = !focus && place !== null && placeReading(place) ? watchReader() : null;
   if (focus) {
     document.getElementById('article-title')?.focus();
     window.scrollTo(0, 0);
@@ -52,6 +60,42 @@ export async function renderArticle(app, route, signal, focus) {
 
   const outcome = await related;
   if (!signal.aborted) box.show(outcome);
+  if (placing) {
+    await Promise.resolve(commentsLoaded).catch(() => undefined);
+    if (!signal.aborted && !placing.moved()) placeReading(place);
+    placing.stop();
+  }
+}
+
+/** Whether the reader has scrolled, typed or touched since: `{ moved(), stop() }`. */
+function watchReader() {
+  let moved = false;
+  const mark = () => {
+    moved = true;
+  };
+  const events = ['wheel', 'touchstart', 'keydown', 'pointerdown'];
+  for (const name of events) window.addEventListener(name, mark, { passive: true });
+  return {
+    moved: () => moved,
+    stop: () => events.forEach((name) => window.removeEventListener(name, mark)),
+  };
+}
+
+/** What the reader's place in an article is measured against: its text, else the whole story. */
+const readingAnchor = () => document.querySelector('#main .story-body') ?? document.querySelector('#main .story');
+
+/** How far the article's text is scrolled above the window's top (CSS pixels), or null at the top or with none shown. */
+export function readingOffset() {
+  const anchor = readingAnchor();
+  return anchor && window.scrollY > 0 ? -anchor.getBoundingClientRect().top : null;
+}
+
+/** Scrolls to `offset` (readingOffset) as far as the page goes yet; false when there is no text to place. */
+function placeReading(offset) {
+  const anchor = readingAnchor();
+  if (!anchor) return false;
+  window.scrollTo(0, Math.max(0, window.scrollY + anchor.getBoundingClientRect().top + offset));
+  return true;
 }
 
 function showFailure({ shell, retry }, region, error, focus) {

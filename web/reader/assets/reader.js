@@ -6,7 +6,8 @@
  * and keeps a list as the reader leaves it, for their way back to it (list-memory.js).
  */
 import { createApi, resolveApiBase } from './api.js';
-import { renderArticle } from './article-view.js';
+import { createArticlePlace } from './article-place.js';
+import { readingOffset, renderArticle } from './article-view.js';
 import { createAuth, readAuthConfig } from './auth.js';
 import { h } from './dom.js';
 import { createListMemory, KEEP_FOR_MS } from './list-memory.js';
@@ -21,10 +22,11 @@ import { beginView, createReaderState } from './store.js';
 
 const REFRESH_TIMES_MS = 30_000;
 
-// The reader puts every view where it belongs itself: a list it goes back to where it was left (list-memory.js), an
-// article and a list loaded afresh (a reload among them) at the top. The browser's own restoring would scroll a
-// reloaded list to where the old one was, once the page finishes loading after the new list is shown; for an article,
-// whose text arrives after the page has loaded, it comes too late to place it anyway.
+// The reader puts every view where it belongs itself: a list it goes back to where it was left (list-memory.js), a
+// list loaded afresh (a reload among them) at the top, an article opened at the top and one that comes back with the
+// page (a reload, Back from another page) where it was being read (article-place.js). The browser's own restoring
+// would scroll a reloaded list to where the old one was, once the page finishes loading after the new list is shown;
+// for an article, whose text arrives after the page has loaded, it comes too late.
 window.history.scrollRestoration = 'manual';
 
 const storage = tabStorage();
@@ -33,6 +35,7 @@ const api = createApi(resolveApiBase());
 const authConfig = storage ? readAuthConfig() : null;
 const state = createReaderState();
 const lists = createListMemory(storage);
+const articlePlace = createArticlePlace(storage, KEEP_FOR_MS);
 const app = {
   api,
   auth: authConfig ? createAuth(authConfig) : null,
@@ -54,7 +57,7 @@ function keepListOnScreen(openedId, scrollY) {
  * change, the page's load from the history), false where they asked for it afresh (a reload, Try again, a search
  * submitted again). `note` is said above a list that starts from the top again unasked.
  */
-async function render({ focus, arriving = false, note = null }) {
+async function render({ focus, arriving = false, note = null, place = null }) {
   const route = parseRoute(window.location.hash);
   const href = hrefFor(route);
   const { leaving } = state;
@@ -67,7 +70,7 @@ async function render({ focus, arriving = false, note = null }) {
   if (state.sourcesFailed) app.header.loadSources();
   app.header.syncControls(route);
   if (route.view === 'article') {
-    await renderArticle(app, route, signal, focus);
+    await renderArticle(app, route, signal, focus, { place });
   } else {
     state.listHref = href;
     markHistoryEntry(href);
@@ -105,6 +108,8 @@ setInterval(refreshRelativeTimes, REFRESH_TIMES_MS);
 window.addEventListener('pagehide', () => {
   state.hiddenAt = Date.now();
   keepListOnScreen(null, window.scrollY);
+  const offset = parseRoute(window.location.hash).view === 'article' ? readingOffset() : null;
+  if (offset !== null) articlePlace.keep(window.location.hash, offset);
 });
 window.addEventListener('pageshow', (event) => {
   if (!event.persisted) return;
@@ -116,8 +121,11 @@ window.addEventListener('pageshow', (event) => {
 // Back from the managed login (`?code=`): the code becomes the tab's session before the first view.
 const signIn = app.auth ? await app.auth.completeSignIn() : null;
 // A reload asks for the news afresh; a page loaded from the history (Back to it from another page) may go back to a list.
-const reloaded = performance.getEntriesByType('navigation')[0]?.type === 'reload';
-void render({ focus: false, arriving: !reloaded }).then(() => {
+// Either comes back to an article where it was being read.
+const navigation = performance.getEntriesByType('navigation')[0]?.type;
+const reloaded = navigation === 'reload';
+const place = reloaded || navigation === 'back_forward' ? articlePlace.take(window.location.hash) : null;
+void render({ focus: false, arriving: !reloaded, place }).then(() => {
   if (signIn && !signIn.ok) {
     app.shell.main.prepend(h('p', { class: 'notice notice-error', role: 'alert' }, signIn.error));
     app.shell.announce(signIn.error);
