@@ -4,6 +4,7 @@
  * is denied, full or holds something else.
  */
 import { describe, expect, it } from '@jest/globals';
+import { memoryStorage } from './memory-storage';
 
 interface ArticlePlace {
   keep(hash: string, offset: number): void;
@@ -16,24 +17,6 @@ const { createArticlePlace }: { createArticlePlace(storage: Storage | null, keep
 
 const KEY = 'newsweave.articlePlace';
 const KEEP_FOR_MS = 30 * 60_000;
-
-function memoryStorage(refuse = false): Storage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => {
-      if (refuse) throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
-      items.set(key, value);
-    },
-  };
-}
 
 function clock(start = Date.parse('2026-11-29T12:00:00Z')) {
   let time = start;
@@ -73,7 +56,7 @@ describe('article place', () => {
 
   it('keeps nothing, and throws nothing, where the storage is denied, full or holds something else', () => {
     expect(createArticlePlace(null, KEEP_FOR_MS).take('#/article/a1')).toBeNull();
-    const full = createArticlePlace(memoryStorage(true), KEEP_FOR_MS);
+    const full = createArticlePlace(memoryStorage(() => true), KEEP_FOR_MS);
     expect(() => full.keep('#/article/a1', 300)).not.toThrow();
     expect(full.take('#/article/a1')).toBeNull();
     for (const held of ['{not json', '"a string"', 'null', '{"hash":"#/article/a1","offset":"300","savedAt":0}']) {

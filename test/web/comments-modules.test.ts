@@ -4,6 +4,7 @@
  * comparison, when a read fails: notices.js).
  */
 import { describe, expect, it } from '@jest/globals';
+import { memoryStorage } from './memory-storage';
 
 interface Session {
   accessToken: string;
@@ -39,20 +40,6 @@ const notices: NoticesModule = await import(new URL('notices.js', assets).href);
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const token = (claims: Record<string, unknown>) => `${encode({ alg: 'RS256' })}.${encode(claims)}.sig`;
-
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, value),
-  };
-}
 
 describe('session', () => {
   const claims = { sub: 'sub-1', username: 'zoë', exp: 2_000_000_000, 'cognito:groups': ['moderators'] };

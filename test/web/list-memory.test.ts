@@ -4,6 +4,7 @@
  * denied, full or holds something else.
  */
 import { describe, expect, it } from '@jest/globals';
+import { memoryStorage } from './memory-storage';
 
 interface Item {
   id: string;
@@ -33,25 +34,6 @@ const assets = new URL('../../web/reader/assets/', import.meta.url);
 const { KEEP_FOR_MS, createListMemory }: ListMemoryModule = await import(new URL('list-memory.js', assets).href);
 
 const KEY = 'newsweave.lists';
-
-/** A Storage over a Map; `refuse(key, value)` returning true makes setItem throw as a full storage does. */
-function memoryStorage(refuse: (key: string, value: string) => boolean = () => false): Storage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => {
-      if (refuse(key, value)) throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
-      items.set(key, value);
-    },
-  };
-}
 
 const article = (n: number, summary = `Summary ${n}`): Item => ({
   id: `article-${n}`,
