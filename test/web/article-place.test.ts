@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { memoryStorage } from './memory-storage';
 
 interface ArticlePlace {
-  keep(hash: string, offset: number): void;
+  keep(hash: string, offset: number | null): void;
   take(hash: string): number | null;
 }
 const assets = new URL('../../web/reader/assets/', import.meta.url);
@@ -36,6 +36,13 @@ describe('article place', () => {
     const place = createArticlePlace(memoryStorage(), KEEP_FOR_MS);
     place.keep('#/article/a1', -120);
     expect(place.take('#/article/a1')).toBe(-120);
+  });
+
+  it('gives nothing for an article left at its top, even where an older place of it was kept', () => {
+    const place = createArticlePlace(memoryStorage(), KEEP_FOR_MS);
+    place.keep('#/article/a1', 600);
+    place.keep('#/article/a1', null);
+    expect(place.take('#/article/a1')).toBeNull();
   });
 
   it('gives nothing for another article, and forgets what it had', () => {

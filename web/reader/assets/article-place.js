@@ -13,10 +13,10 @@ const KEY = 'newsweave.articlePlace';
 /** `storage` is the tab's sessionStorage, or null where the browser denies it (session.js: tabStorage). */
 export function createArticlePlace(storage, keepForMs, now = () => Date.now()) {
   return {
-    /** Keeps the place (`offset`, in CSS pixels) of the article at `hash`, as the page goes away. */
+    /** Keeps the place (`offset`, in CSS pixels; null at the top) of the article at `hash`, as the page goes away. */
     keep(hash, offset) {
       try {
-        storage?.setItem(KEY, JSON.stringify({ hash, offset: Math.round(offset), savedAt: now() }));
+        storage?.setItem(KEY, JSON.stringify({ hash, offset: offset === null ? null : Math.round(offset), savedAt: now() }));
       } catch {
         // Full or refused: the article opens at the top.
       }

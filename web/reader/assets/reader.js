@@ -108,8 +108,8 @@ setInterval(refreshRelativeTimes, REFRESH_TIMES_MS);
 window.addEventListener('pagehide', () => {
   state.hiddenAt = Date.now();
   keepListOnScreen(null, window.scrollY);
-  const offset = parseRoute(window.location.hash).view === 'article' ? readingOffset() : null;
-  if (offset !== null) articlePlace.keep(window.location.hash, offset);
+  // At the top of an article too, so that an older place of it is not taken for this one.
+  if (parseRoute(window.location.hash).view === 'article') articlePlace.keep(window.location.hash, readingOffset());
 });
 window.addEventListener('pageshow', (event) => {
   if (!event.persisted) return;
