@@ -5,7 +5,7 @@
  * output cannot tell which stage wrote what. Their metrics stay their own too: an invocation publishes (as EMF) the
  * metrics it recorded, not those another handler has recorded meanwhile.
  */
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 import { loadHandlers, loadRedriveHandler, type Handlers, type RedriveHandler } from '../../local/handlers';
 import { createLambdaContext } from '../../local/lambda-context';
 import { createQueues, createSqsClient, startSqs, type LocalQueues, type LocalServer } from '../../local/servers';
+import { apiEvent } from '../api/events';
 import { captureOutput } from '../support/capture-output';
 import { articleMessage, sqsEvent } from '../support/events';
 import { eventually } from '../support/eventually';
@@ -165,30 +166,6 @@ const FETCHER_LINES = ['source fetched', 'source refreshed'];
 const WORKER_LINES = ['page rejected', 'article processed'];
 const API_LINES = ['API request refused'];
 const REDRIVE_LINES = ['dead letter sent back to the article queue'];
-
-function apiEvent(path: string): APIGatewayProxyEventV2 {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'localhost' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: `request-${now}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-    isBase64Encoded: false,
-  };
-}
 
 function fetchSources(feedPath: string, context: Context) {
   const source = { id: 'harbor-times', name: 'The Harbor Times', url: `${origin}${feedPath}`, schedule: 'rate(10 minutes)' };

@@ -2,22 +2,16 @@
  * Every state of both pages, in light and dark colours, passes axe-core's WCAG 2.1 A/AA rules (contrast included).
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { findAxeViolations } from './axe';
-import { launchChromium, openPage } from './browser';
-import { FAKE_COGNITO_USER, IDS, startFakeApi, type FakeApi } from './fake-api';
+import { openPage } from './browser';
+import { FAKE_COGNITO_USER, IDS, type FakeApi } from './fake-api';
+import { useFakeApiAndChromium } from './page-test-setup';
 
 let fake: FakeApi;
 let browser: Browser;
 
-beforeAll(async () => {
-  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.stop();
-});
+useFakeApiAndChromium((started) => ({ fake, browser } = started));
 
 /** Each state: where to go and what marks it as settled. */
 const STATES: { name: string; path: string; settled: string; fail?: boolean; signedIn?: boolean }[] = [

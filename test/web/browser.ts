@@ -65,6 +65,18 @@ async function throttleCpu(page: Page): Promise<void> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 }
 
+/** From the next load on, the page's sessionStorage throws as a browser that denies it does (all cookies blocked). */
+export async function denySessionStorage(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'sessionStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('Access is denied for this document.', 'SecurityError');
+      },
+    });
+  });
+}
+
 const SCREENSHOTS_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 /**

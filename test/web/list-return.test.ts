@@ -6,8 +6,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually';
-import { launchChromium, openPage, PHONE, type WatchedPage } from './browser';
-import { startFakeApi, type FakeApi } from './fake-api';
+import { denySessionStorage, launchChromium, openPage, PHONE, type WatchedPage } from './browser';
+import type { FakeApi } from './fake-api';
+import { useFakeApiAndChromium } from './page-test-setup';
 import { openLatest } from './reader-checks';
 
 /** The fake's lists answered in pages of 6 (whatever `limit` the page asks), so that 25 articles make five pages. */
@@ -20,14 +21,7 @@ let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
 
-beforeAll(async () => {
-  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.stop();
-});
+useFakeApiAndChromium((started) => ({ fake, browser } = started));
 
 afterEach(async () => {
   await watched?.context.close();
@@ -320,14 +314,7 @@ describe('reader: back to a list that cannot be kept', () => {
 
   it('works as before when the tab has no storage at all (denied, as some private modes do)', async () => {
     await open();
-    await page.addInitScript(() => {
-      Object.defineProperty(window, 'sessionStorage', {
-        configurable: true,
-        get() {
-          throw new DOMException('Access is denied for this document.', 'SecurityError');
-        },
-      });
-    });
+    await denySessionStorage(page);
     await openLatest(page, fake.origin);
     await loadMore();
     await openArticleAt(8);

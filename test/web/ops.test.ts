@@ -2,10 +2,11 @@
  * The operator page in Chromium against the fake runtime's /ops/metrics.json.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually';
-import { launchChromium, openPage, screenshotFile, type WatchedPage } from './browser';
-import { startFakeApi, type FakeApi } from './fake-api';
+import { openPage, screenshotFile, type WatchedPage } from './browser';
+import type { FakeApi } from './fake-api';
+import { useFakeApiAndChromium } from './page-test-setup';
 import { expectOpsPage } from './reader-checks';
 
 let fake: FakeApi;
@@ -13,14 +14,7 @@ let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
 
-beforeAll(async () => {
-  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.stop();
-});
+useFakeApiAndChromium((started) => ({ fake, browser } = started));
 
 async function open(): Promise<Page> {
   watched = await openPage(browser);

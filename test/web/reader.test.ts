@@ -3,10 +3,11 @@
  * when something is missing or broken.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually';
-import { launchChromium, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
+import { denySessionStorage, openPage, PHONE, saveSideBySide, type WatchedPage } from './browser';
 import { FAKE_COGNITO_USER, IDS, startFakeApi, type FakeApi } from './fake-api';
+import { useFakeApiAndChromium } from './page-test-setup';
 import { expectArticleOpens, expectCommentsSection, expectKeyboardReachesArticle, expectLatestList, openLatest } from './reader-checks';
 
 let fake: FakeApi;
@@ -14,14 +15,7 @@ let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
 
-beforeAll(async () => {
-  [fake, browser] = await Promise.all([startFakeApi(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.stop();
-});
+useFakeApiAndChromium((started) => ({ fake, browser } = started));
 
 async function open(viewport?: { width: number; height: number }): Promise<Page> {
   watched = await openPage(browser, viewport);
@@ -326,14 +320,7 @@ describe('reader: failures and settings', () => {
 
   it('works in a tab the browser denies storage (all cookies blocked): articles and comments, without signing in', async () => {
     await open();
-    await page.addInitScript(() => {
-      Object.defineProperty(window, 'sessionStorage', {
-        configurable: true,
-        get() {
-          throw new DOMException('Access is denied for this document.', 'SecurityError');
-        },
-      });
-    });
+    await denySessionStorage(page);
     await expectArticleOpens(page, fake.origin);
     expect(await page.locator('section.comments li.comment').count()).toBe(3);
     expect(await page.locator('section.comments .comment-account').textContent()).toBe('');
