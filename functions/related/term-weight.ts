@@ -4,28 +4,49 @@
  * weight(term) = saturation(count) x sqrt(information(term)), over the article's best VECTOR_TERMS terms, L2-normalised:
  * - count: the analyzer's weighted count of the term (a title mention counts 3, the lead 2, a name 1.5 times as much);
  * - saturation: BM25's `c (k1 + 1) / (c + k1)`: the first mentions count almost fully, the tenth far less;
- * - information: how rare the word is in general English, `ln(1 + rank) + 1`, from a reference frequency list
- *   (SUBTLEX-US, reference-words.ts). By Zipf's law a word's probability is about proportional to 1 / rank, so this
- *   is its information content up to constants. A word the list does not have (names, numbers, phrases, most
- *   non-English words) counts as rarer than every listed one. The square root puts the information once, not
- *   twice, into the dot product of two vectors: a shared term adds `saturation x saturation x information`.
+ * - information: how rare the word is in news, `ln(1 + rank) + 1`, with its frequency rank in a news corpus: the
+ *   order of GloVe's vocabulary (Wikipedia and Gigaword newswire), whose 10,000 most frequent words the embeddings
+ *   already carry (word-vectors.ts), Porter-stemmed as the analyzer stems keywords and one-word names (a stem at its
+ *   most frequent word's place). By Zipf's law a word's probability is about proportional to 1 / rank, so this is
+ *   its information content up to constants. A longer name (`vladimir putin`) is as rare as its rarest word, each
+ *   stemmed; a number, and a word the list does not have, counts as rarer than every word of the whole vocabulary.
+ *   The square root puts the information once, not twice, into the dot product of two vectors: a shared term adds
+ *   `saturation x saturation x information`.
  *
- * Why a reference list rather than the index's own document frequencies: it is the same for every article at
- * every moment, so two articles indexed a month apart are weighed alike, a young index weighs terms as a mature
- * one does, and indexing needs no count of every term (a read and a write per term per article). Measured on the
- * four related dev sets (docs/related.md) it ranks as well as or better than the corpus's own frequencies.
+ * Why a news corpus: names are most of what tells two news events apart, and a list of everyday English (the
+ * subtitles' list this replaced) has none of them, so `microsoft` and `capaldi` weighed alike; in news the first is
+ * common and the second rare. Why a reference list rather than the index's own document frequencies: it is the same
+ * for every article at every moment, so two articles indexed a month apart are weighed alike, a young index weighs
+ * terms as a mature one does, and indexing needs no count of every term (a read and a write per term per article).
+ * Measured on the four related dev sets: docs/related.md.
  */
+import { stemmer } from 'stemmer';
 import type { WeightedTerm } from '../contracts/model';
-import { REFERENCE_WORDS } from './reference-words';
+import { VECTOR_WORDS, WORD_VECTOR_VOCABULARY } from './word-vectors';
 
 /** Terms kept in an article's vector: its evidence for ranking, and the size of its index entry. */
 export const VECTOR_TERMS = 100;
 /** BM25's k1, in weighted mentions. */
 const SATURATION = 5;
 
-const RANKS: ReadonlyMap<string, number> = new Map(REFERENCE_WORDS.split(' ').map((word, index) => [word, index + 1]));
-/** A term missing from the list is taken as this far down it: rarer than any listed word. */
-const UNKNOWN_RANK = RANKS.size * 30;
+/** A word as the analyzer reads one (analyze-article.ts), without numbers: letters or digits, inner `'` or `-`. */
+const LIST_WORD = /^[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*$/u;
+const NUMBER = /^\p{N}+(?:[.,]\p{N}+)*$/u;
+/** A term the list does not have, or a number: rarer than every word of the whole vocabulary. */
+const UNKNOWN_RANK = WORD_VECTOR_VOCABULARY + 1;
+
+let ranks: ReadonlyMap<string, number> | undefined;
+/** Each stem's place in the list, counted in stems (built at the first use: about 15 ms here, once per container). */
+function listRanks(): ReadonlyMap<string, number> {
+  if (ranks) return ranks;
+  const built = new Map<string, number>();
+  for (const word of VECTOR_WORDS.split(' ')) {
+    if (!LIST_WORD.test(word) || !/\p{L}/u.test(word)) continue;
+    const stem = stemmer(word);
+    if (!built.has(stem)) built.set(stem, built.size + 1);
+  }
+  return (ranks = built);
+}
 
 /** A vector term: its weight is a coordinate of the unit vector. */
 export interface VectorTerm {
@@ -33,14 +54,22 @@ export interface VectorTerm {
   readonly weight: number;
 }
 
-/** How rare a term is in general English: `ln(1 + rank) + 1`, from about 1.7 (`you`) to about 13 (an unknown word). */
+/** How rare a term is in news: `ln(1 + rank) + 1`, from 1 + ln 2 (`the`) to about 13.7 (an unknown word). */
 export function termInformation(term: string): number {
-  return Math.log(1 + (RANKS.get(term) ?? UNKNOWN_RANK)) + 1;
+  return Math.log(1 + termRank(term)) + 1;
 }
 
-/** The frequency rank of a term in the reference list, or null when the list does not have it (a rare word). */
+/** A term's frequency rank: a stem's place in the list; a longer name's rarest word's; else past the vocabulary. */
+function termRank(term: string): number {
+  if (!term.includes(' ')) return (NUMBER.test(term) ? undefined : listRanks().get(term)) ?? UNKNOWN_RANK;
+  let rarest = 0;
+  for (const word of term.split(' ')) if (word) rarest = Math.max(rarest, listRanks().get(stemmer(word)) ?? UNKNOWN_RANK);
+  return rarest || UNKNOWN_RANK;
+}
+
+/** The frequency rank of a stem in the reference list, or null when the list does not have it (a rare word). */
 export function referenceRank(term: string): number | null {
-  return RANKS.get(term) ?? null;
+  return listRanks().get(term) ?? null;
 }
 
 export function saturate(count: number): number {

@@ -1,21 +1,41 @@
 import { describe, expect, it } from '@jest/globals';
+import { stemmer } from 'stemmer';
 import { referenceRank, saturate, termInformation, termVector, VECTOR_TERMS } from '../../functions/related/term-weight';
 
 describe('termInformation', () => {
-  it('grows with a word\'s rank in general English: common words say little, names and rare words much', () => {
-    expect(referenceRank('the')).toBeLessThan(10);
+  it('grows with a word\'s rank in news: common words say little, names and rare words much', () => {
+    expect(referenceRank('the')).toBe(1);
     expect(termInformation('the')).toBeLessThan(3);
     expect(termInformation('the')).toBeLessThan(termInformation('return'));
     expect(termInformation('return')).toBeLessThan(termInformation('flood'));
     expect(termInformation('flood')).toBeLessThan(termInformation('nepomniachtchi'));
     expect(referenceRank('nepomniachtchi')).toBeNull();
-    expect(termInformation('nepomniachtchi')).toBe(termInformation('magnus carlsen'));
     expect(termInformation('the')).toBeCloseTo(Math.log(1 + referenceRank('the')!) + 1, 12);
   });
 
-  it('ranks from 1: the most frequent word, `you`, carries 1 + ln 2 (about 1.7)', () => {
-    expect(referenceRank('you')).toBe(1);
-    expect(termInformation('you')).toBeCloseTo(1 + Math.LN2, 12);
+  it('ranks from 1: the most frequent word, `the`, carries 1 + ln 2 (about 1.7)', () => {
+    expect(termInformation('the')).toBeCloseTo(1 + Math.LN2, 12);
+  });
+
+  it('knows names as news does: a name in the news every day says less than a rare one', () => {
+    expect(referenceRank('microsoft')).not.toBeNull();
+    expect(referenceRank('capaldi')).toBeNull();
+    expect(termInformation('microsoft')).toBeLessThan(termInformation('capaldi') - 3);
+    expect(referenceRank(stemmer('elections'))).toBe(referenceRank(stemmer('election')));
+  });
+
+  it('weighs a longer name as its rarest word, each word stemmed, and an unknown one as the rarest', () => {
+    expect(referenceRank('vladimir')).toBeGreaterThan(referenceRank('putin')!);
+    expect(termInformation('vladimir putin')).toBe(termInformation('vladimir'));
+    expect(termInformation('putin vladimir')).toBe(termInformation('vladimir'));
+    expect(termInformation('united states')).toBe(Math.max(termInformation(stemmer('united')), termInformation(stemmer('states'))));
+    expect(termInformation('magnus carlsen')).toBe(termInformation('nepomniachtchi'));
+    expect(termInformation('vladimir  putin')).toBe(termInformation('vladimir'));
+  });
+
+  it('counts a number as rare, whatever the list holds', () => {
+    for (const number of ['2024', '3.25', '1800', '6,1']) expect(termInformation(number)).toBe(termInformation('nepomniachtchi'));
+    expect(termInformation('covid-19')).toBe(termInformation('nepomniachtchi'));
   });
 });
 
