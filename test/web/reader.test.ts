@@ -202,6 +202,29 @@ describe('reader: an article', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('keeps the lead image\'s place while it loads: the text under it does not move when it comes in', async () => {
+    await open();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/img\/[^/]+\.svg$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('.story-body p').first().waitFor();
+    const image = page.locator('.lead-image img');
+    expect(await image.evaluate((element: HTMLImageElement) => element.complete)).toBe(false);
+    const box = await image.boundingBox();
+    // A 16:9 frame as wide as the text, at most 24rem (384 px) high, before a byte of the image has come.
+    expect(box!.height).toBeCloseTo(Math.min((box!.width * 9) / 16, 384), 0);
+    const textTop = () => page.locator('.story-body').evaluate((element) => element.getBoundingClientRect().top);
+    const before = await textTop();
+    release();
+    await eventually(async () => expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0));
+    expect(await textTop()).toBe(before);
+    expect(watched.errors).toEqual([]);
+  });
+
   it('drops a lead image that fails to load and says when there is nothing related', async () => {
     await open();
     await page.goto(`${fake.origin}/#/article/${IDS.wildfire}`);
