@@ -217,7 +217,7 @@ describe('reader: an article', () => {
     const box = await image.boundingBox();
     // A 16:9 frame as wide as the text, at most 24rem (384 px) high, before a byte of the image has come.
     expect(box!.height).toBeCloseTo(Math.min((box!.width * 9) / 16, 384), 0);
-    const textTop = () => page.locator('.story-body').evaluate((element) => element.getBoundingClientRect().top);
+    const textTop = () => page.locator('.story-body').evaluate((element) => element.getBoundingClientRect().top + window.scrollY);
     const before = await textTop();
     release();
     await eventually(async () => expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0));
