@@ -13,7 +13,7 @@ import { Ingestion } from '../../lib/ingestion';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../lib/monitoring-alarms';
 import { NewsweaveStack } from '../../lib/newsweave-stack';
 import { Storage } from '../../lib/storage';
-import { removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
+import { quietly, removeAssembly, resourcesOfType, synthApp, writeSourcesFile, type SynthesizedApp } from './synth-app';
 
 let prod: SynthesizedApp;
 
@@ -100,7 +100,7 @@ describe('construct guards', () => {
     const warnings = (userAgent?: string) => {
       const stack = bareStack();
       new Ingestion(stack, 'Ingestion', { table: new Storage(stack, 'Storage').table, sources: loadSources('config/sources.json'), userAgent });
-      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('fetching as "Newsweave/.*-c userAgent='));
+      return quietly(() => Annotations.fromStack(stack)).findWarning('*', Match.stringLikeRegexp('fetching as "Newsweave/.*-c userAgent='));
     };
     expect(warnings()).toHaveLength(1);
     expect(warnings('AcmeNews/1.0 (+https://news.acme.example/bot)')).toHaveLength(0);

@@ -52,7 +52,9 @@ export function synthApp(context: Record<string, unknown>, options: SynthOptions
     policyChecks: options.policyChecks ?? false,
     builtinValidation: false,
   });
-  const assembly = app.synth();
+  // The policy plugins' report, which the CDK prints through console.error at synth (the default User-Agent and
+  // unwatched-schedule warnings of nearly every app here), stays out of the test log: it is read from its file.
+  const assembly = quietly(() => app.synth());
   const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
   const reportFile = join(assembly.directory, 'validation-report.json');
   const pluginReports = existsSync(reportFile)
@@ -66,6 +68,20 @@ export function synthApp(context: Record<string, unknown>, options: SynthOptions
     pluginReports,
     logicalId: (construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement),
   };
+}
+
+/**
+ * Runs `synthesize` (an app's `synth()`, or `Annotations.fromStack`, which synthesizes) without what it prints to the
+ * console's error stream: the policy plugins' validation report, which the tests read from the assembly instead.
+ */
+export function quietly<T>(synthesize: () => T): T {
+  const consoleError = console.error;
+  console.error = () => {};
+  try {
+    return synthesize();
+  } finally {
+    console.error = consoleError;
+  }
 }
 
 /** Deletes the cloud assembly (bundles included) once a file's tests are done. */
