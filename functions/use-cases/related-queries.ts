@@ -10,7 +10,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
-import { compareLinks, type RelatedLink } from '../related/rank-related';
+import { compareLinks, RELATIVE_FLOOR, strongLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
 /** What the API reads of the related index. */
@@ -54,10 +54,15 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
       let stored = await store.readRelated(articleId, read);
       if (!stored) return null;
       let links = collapseRelated(owner(stored), merged(stored), query.limit);
-      if (links.length < query.limit && stored.later.length >= read) {
+      // Read deeper only when the weakest later link read could still be shown (strongLinks, below).
+      const weakestRead = stored.later.at(-1)?.score ?? 0;
+      if (links.length < query.limit && stored.later.length >= read && weakestRead >= RELATIVE_FLOOR * (links[0]?.score ?? 0)) {
         stored = (await store.readRelated(articleId, Math.max(read, RELATED_DEEP_READ))) ?? stored;
         links = collapseRelated(owner(stored), merged(stored), query.limit);
       }
+      // An earlier article's list gains later links after it was ranked: what is shown is what scores at least a fifth
+      // of its best, as rankRelated keeps a new article's own list.
+      links = strongLinks(links);
       const byId = new Map((await articles.getSummaries(links.map((link) => link.id))).map((summary) => [summary.id, summary]));
       return links.flatMap((link) => {
         const summary = byId.get(link.id);

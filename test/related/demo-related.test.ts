@@ -129,4 +129,22 @@ describe('the demo related boxes', () => {
     expect(boxes.get(id('football'))!.map((item) => item.id)).not.toContain(id('strike'));
     expect(boxes.get(id('strike'))!.map((item) => item.id)).not.toContain(id('wildfire'));
   });
+
+  it('links none of the wildfire reports to any of the dock strike\'s, either way, whatever they share of common words', async () => {
+    // Every outlet's reports, not one of each: the residents' return report shares `return`, `lines` and `contained`
+    // (a stem with `container`) with the strike's, and listed three of them at 0.08-0.12 before RELATIVE_FLOOR.
+    const about = (words: RegExp) => drafts.filter((draft) => words.test(draft.title)).map((draft) => draft.id);
+    const fire = about(/Wrenfield|Sorrel Ridge/);
+    const strike = about(/Velmouth/);
+    expect(fire.length).toBeGreaterThanOrEqual(3);
+    expect(strike.length).toBeGreaterThanOrEqual(4);
+    for (const stored of [boxes, await storeAll([...drafts].reverse(), 8)]) {
+      for (const [owner, others] of [
+        [fire, strike],
+        [strike, fire],
+      ] as const) {
+        for (const article of owner) labelled(article, () => expect(stored.get(article)!.map((item) => item.id)).toEqual(expect.not.arrayContaining(others)));
+      }
+    }
+  });
 });

@@ -7,7 +7,9 @@ import {
   rankRelated,
   recencyFactor,
   RELATED_LIMIT,
+  RELATIVE_FLOOR,
   similarity,
+  strongLinks,
   type ArticleToRank,
   type IndexedArticle,
 } from '../../functions/related/rank-related';
@@ -185,6 +187,22 @@ describe('rankRelated', () => {
     expect(links).toEqual([]);
     const near = rankRelated(toRank({ ...many, shared: 1 }), [indexed('near', many)]);
     expect(near[0]!.score).toBeGreaterThanOrEqual(MIN_SCORE);
+  });
+
+  it('drops a link under a fifth of the best (RELATIVE_FLOOR), however far over MIN_SCORE: a story with close reports lists no weak one', () => {
+    const story = { fire: 3, wrenfield: 3, evacuation: 2, containment: 1, return: 1 };
+    const weak = indexed('strike', { containment: 1, return: 1, dock: 3, velmouth: 3, union: 2, cranes: 2 });
+    const alone = rankRelated(toRank(story), [weak]);
+    expect(alone.map((link) => link.id)).toEqual(['strike']);
+    const withReport = rankRelated(toRank(story), [weak, indexed('report', { fire: 3, wrenfield: 3, evacuation: 1 })]);
+    expect(withReport.map((link) => link.id)).toEqual(['report']);
+    expect(alone[0]!.score).toBeGreaterThan(MIN_SCORE);
+    expect(alone[0]!.score).toBeLessThan(RELATIVE_FLOOR * rankRelated(toRank(story), [indexed('report', { fire: 3, wrenfield: 3, evacuation: 1 })])[0]!.score);
+  });
+
+  it('keeps every link of at least a fifth of the best, best first', () => {
+    expect(strongLinks([{ score: 0.5 }, { score: 0.1 }, { score: 0.099 }])).toEqual([{ score: 0.5 }, { score: 0.1 }]);
+    expect(strongLinks([])).toEqual([]);
   });
 
   it('lifts a pair whose neighbourhoods agree: the neighbours an article read are its feedback', () => {

@@ -8,7 +8,7 @@ import type { Article } from '../../functions/contracts/model';
 import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
 import { analyzeArticle } from '../../functions/related/analyze-article';
 import { sketchText } from '../../functions/dedupe/text-sketch';
-import { RELATED_LIMIT } from '../../functions/related/rank-related';
+import { RELATED_LIMIT, RELATIVE_FLOOR } from '../../functions/related/rank-related';
 import { embedText } from '../../functions/related/text-embedding';
 import { silentTelemetry } from '../../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
@@ -308,14 +308,31 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
       ownerLink('other', 'other', 0.2),
       ownerLink('owner', 'owner', 0.95),
       ownerLink('mine', 'owner', 0.94),
-      ownerLink('last', 'last', 0.1),
+      ownerLink('last', 'last', 0.19),
     ]);
     const related = (await h.queries.findRelated('owner', { limit: 3 }))!;
     expect(related.map((item) => [item.id, item.score])).toEqual([
       ['copy-0', 0.9],
       ['other', 0.3],
-      ['last', 0.1],
+      ['last', 0.19],
     ]);
+  });
+
+  it('shows no link under a fifth of the best it shows (RELATIVE_FLOOR), at every limit', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'near', 'fair', 'edge', 'weak', 'weaker'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    await h.related.putLaterLinks([
+      ownerLink('near', 'near', 0.7),
+      ownerLink('fair', 'fair', 0.3),
+      ownerLink('edge', 'edge', 0.14),
+      ownerLink('weak', 'weak', 0.139),
+      ownerLink('weaker', 'weaker', 0.09),
+    ]);
+    expect(RELATIVE_FLOOR).toBe(0.2);
+    for (const limit of [50, 3, 2]) {
+      const related = (await h.queries.findRelated('owner', { limit }))!;
+      expect(related.map((item) => item.id)).toEqual(['near', 'fair', 'edge'].slice(0, limit));
+    }
   });
 
   it('takes every name a copy is known by as one story: its id, a story one link names and another does not', async () => {
