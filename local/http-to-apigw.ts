@@ -103,8 +103,10 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyStructur
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   if (result.cookies && result.cookies.length > 0) res.setHeader('set-cookie', result.cookies);
   const status = result.statusCode ?? 200;
-  // RFC 9110 §8.6: never on a 204, and on a 304 only the length the 200 would have had, which is not known here.
-  if (status !== 204 && status !== 304) res.setHeader('content-length', body.length);
+  // RFC 9110 §8.6: never on a 204; on a 304, and on the answer to a HEAD, only the length the GET's body would have
+  // had, which is not known here (the handler has left the body out): none, rather than a false 0.
+  const head = res.req?.method === 'HEAD';
+  if (status !== 204 && status !== 304 && !head) res.setHeader('content-length', body.length);
   res.statusCode = status;
   res.end(body);
 }

@@ -169,6 +169,18 @@ describe('the API handler behind the local transport', () => {
     }
   });
 
+  it('answers a HEAD with the GET\'s headers and no Content-Length, not a false 0', async () => {
+    answer = apiFixture().handler;
+    const url = `${origin}/articles/${articleId(0)}`;
+    const get = await rawRequest(url, 'GET');
+    const head = await rawRequest(url, 'HEAD');
+    expect(head).toMatchObject({ status: 200, body: '' });
+    expect(get.headers).toHaveProperty('content-length');
+    expect(head.headers).not.toHaveProperty('content-length');
+    expect(head.headers).not.toHaveProperty('transfer-encoding');
+    expect(head.headers).toMatchObject({ etag: get.headers.etag, 'content-type': get.headers['content-type'] });
+  });
+
   it('sends no Content-Length with a 204', async () => {
     answer = async () => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
     const response = await rawRequest(`${origin}/x`, 'DELETE');
