@@ -18,6 +18,8 @@ describe('checkCommentBody', () => {
     ['a next-line character (U+0085), a line break', 'one\u0085two'],
     ['exactly 2,000 characters', 'x'.repeat(MAX_COMMENT_LENGTH)],
     ['2,000 emoji (4,000 UTF-16 units)', '😀'.repeat(MAX_COMMENT_LENGTH)],
+    ['an emoji joined by zero-width joiners', '\u{1f469}\u200d\u{1f52c}'],
+    ['right-to-left text with a direction mark', '\u200fשלום'],
   ])('accepts %s, unchanged', (_, body) => {
     expect(checkCommentBody(body)).toEqual({ ok: true, body });
   });
@@ -26,6 +28,9 @@ describe('checkCommentBody', () => {
     ['an empty string', '', 'empty'],
     ['only whitespace', ' \n\t ', 'empty'],
     ['no body at all', undefined, 'empty'],
+    ['only zero-width spaces', '\u200b\u200b', 'empty'],
+    ['only format characters and spaces', ' \ufeff\u2060\u200d\u200e ', 'empty'],
+    ['only Hangul fillers and a blank Braille pattern', '\u3164\u115f\u2800', 'empty'],
     ['a number', 42, 'not-text'],
     ['null', null, 'not-text'],
     ['an array of text', ['hi'], 'not-text'],
