@@ -31,7 +31,10 @@ export interface RelatedQueries {
 const RELATED_READ_SLACK = 10;
 const RELATED_DEEP_READ = 200;
 const MAX_SEARCH_WORDS = 4;
-const MAX_SEARCH_TERMS = MAX_SEARCH_WORDS * 2;
+/** Each word as written and as a stem, a hyphenated one's parts too, within this many terms. */
+const MAX_WORD_TERMS = MAX_SEARCH_WORDS * 2;
+/** The words' terms, and each run of two words or more as a name (six runs in four words). */
+const MAX_SEARCH_TERMS = MAX_WORD_TERMS + ((MAX_SEARCH_WORDS - 1) * MAX_SEARCH_WORDS) / 2;
 /** Marks a topic cursor of the word as written (base64url, a cursor's alphabet, has no '.'). */
 const AS_WRITTEN = 'w.';
 /** Search ranks within the newest postings of each word; deeper pages are not offered. */
@@ -156,20 +159,25 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
 
 /**
  * The terms a search looks up: each word as written (texts in other languages are indexed unstemmed) and as an
- * English stem (English keywords and one-word names are indexed stemmed; a longer name's words are terms too); a
- * hyphenated word also by its parts, since one article writes `long-term` and another `long term` (at most
- * MAX_SEARCH_TERMS in all: one Query each).
+ * English stem (English keywords and one-word names are indexed stemmed); a hyphenated word also by its parts, since
+ * one article writes `long-term` and another `long term`; and each run of two words or more as a name of that many
+ * words is indexed (`Bank of England`: an article's topics are often names whose words alone are not among its
+ * posted terms). At most MAX_SEARCH_TERMS in all: one Query each.
  */
 export function searchTerms(words: string): string[] {
-  const found = textWords(words).map((word) => word.toLowerCase());
+  const found = textWords(words).map((word) => word.toLowerCase()).slice(0, MAX_SEARCH_WORDS);
   const terms = new Set<string>();
-  for (const word of found.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
+  for (const word of found.filter((w) => w.length >= 2)) {
     for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
       terms.add(form);
       terms.add(stemmer(form));
     }
   }
-  return [...terms].slice(0, MAX_SEARCH_TERMS);
+  const names = new Set<string>();
+  for (let size = found.length; size >= 2; size--) {
+    for (let start = 0; start + size <= found.length; start++) names.add(topicTerm(found.slice(start, start + size).join(' ')));
+  }
+  return [...[...terms].slice(0, MAX_WORD_TERMS), ...names];
 }
 
 /** Binds a search cursor to its query. */

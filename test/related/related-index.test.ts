@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Article } from '../../functions/contracts/model';
 import { InvalidCursorError, type ArticleStore, type IndexEntry, type RelatedStore } from '../../functions/ports';
-import { analyzeArticle } from '../../functions/related/analyze-article';
+import { analyzeArticle, topicTerm } from '../../functions/related/analyze-article';
 import { sketchText } from '../../functions/dedupe/text-sketch';
 import { RELATED_LIMIT, RELATIVE_FLOOR } from '../../functions/related/rank-related';
 import { embedText } from '../../functions/related/text-embedding';
@@ -39,6 +39,10 @@ const TEXTS = {
   ferry: [
     'Lake Seeborn ferry sails again after 41 years',
     'Captain Héloïse Marchetti steered the Ostrau-am-See boat across Lake Seeborn to Kelling on Saturday. Héloïse Marchetti said Ostrau-am-See and Kelling expect visitors, and Captain Marchetti thanked the Kelling council. The Ostrau-am-See pier was repaired by the Kelling council.',
+  ],
+  confidence: [
+    'German business confidence slides',
+    'German business confidence fell in February, the Ifo index showed, as exporters worried about the strong euro. The Ifo index of business confidence dropped to 95.5 from 97.5. "The economy is losing momentum," said Bernd Weidensteiner, an economist at DZ Bank. Business confidence in German industry fell most, and exporters expect fewer orders.',
   ],
   chess: [
     'Magnus Carlsen wins rapid chess title',
@@ -423,6 +427,19 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
       expect((await h.queries.search(words, { limit: 10 })).items.map((item) => item.id)).toEqual(['ferry']);
     }
   });
+
+  it('finds an article by a name among its topics, whose words alone are not posted', async () => {
+    const h = await harness(kind);
+    await h.store(draft('f1', 'flood1', 0));
+    const { article } = await h.store(draft('ifo', 'confidence', 1));
+    const topics = article.terms.map((term) => term.term);
+    expect(topics).toEqual(expect.arrayContaining(['bernd weidensteiner', 'dz bank']));
+    expect(topics).not.toEqual(expect.arrayContaining(['bernd']));
+    expect(topics).not.toEqual(expect.arrayContaining(['weidenstein']));
+    for (const words of ['Bernd Weidensteiner', 'bernd  weidensteiner', 'DZ Bank', 'economist Bernd Weidensteiner']) {
+      expect((await h.queries.search(words, { limit: 10 })).items.map((item) => item.id)).toEqual(['ifo']);
+    }
+  });
 });
 
 describe('searchTerms', () => {
@@ -435,11 +452,25 @@ describe('searchTerms', () => {
       expect(searchTerms(words!)).toContain(term);
       expect(article).toContain(term);
     }
-    expect(searchTerms('rate cuts')).toEqual(['rate', 'cuts', 'cut']);
-    // A hyphenated word by its parts too, for the articles that write it apart; never more than eight Queries.
+    expect(searchTerms('rate cuts')).toEqual(['rate', 'cuts', 'cut', 'rate cuts']);
+    // A hyphenated word by its parts too, for the articles that write it apart.
     expect(searchTerms('long-term')).toEqual(['long-term', 'long', 'term']);
-    expect(searchTerms('long-term dock-side cross-border free-trade')).toHaveLength(8);
-    expect(searchTerms('a 3 !!')).toEqual([]);
+    // Each run of two words or more as a name, as the analysis writes one (lowercased, one space, not stemmed).
+    expect(searchTerms("Bank of  England's")).toEqual(['bank', 'of', 'england', 'bank of england', 'bank of', 'of england']);
+    expect(searchTerms('DZ Bank')).toContain(topicTerm('DZ Bank'));
+    // Never more than fourteen Queries: eight for the words, six for their runs.
+    const many = searchTerms('long-term dock-side cross-border free-trade');
+    expect(many).toHaveLength(14);
+    expect(many.slice(8)).toEqual([
+      'long-term dock-side cross-border free-trade',
+      'long-term dock-side cross-border',
+      'dock-side cross-border free-trade',
+      'long-term dock-side',
+      'dock-side cross-border',
+      'cross-border free-trade',
+    ]);
+    expect(searchTerms('a 3 !!')).toEqual(['a 3']);
+    expect(searchTerms('!!')).toEqual([]);
   });
 });
 
