@@ -120,7 +120,7 @@ export function createWebServer(options: WebServerOptions): Server {
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here'));
+      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here', { allow: 'GET, HEAD' }));
       return;
     }
     if (path === '/ops/metrics.json') {
@@ -156,7 +156,7 @@ export function createWebServer(options: WebServerOptions): Server {
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here'));
+      writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here', { allow: 'GET, HEAD' }));
       return;
     }
     if (path === '/.well-known/openid-configuration') return json(200, issuer.discovery());
@@ -208,10 +208,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
   return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks);
 }
 
-function errorResult(statusCode: number, code: string, message: string): APIGatewayProxyStructuredResultV2 {
+/** The local server's own errors, in the API's shape: JSON, never cached. */
+function errorResult(statusCode: number, code: string, message: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extraHeaders },
     body: JSON.stringify({ error: { code, message } }),
   };
 }

@@ -279,4 +279,23 @@ describe('the local web server under hostile paths', () => {
     expect((await get('/')).status).toBe(200);
     expect((await get('/demo/harbor-times/rss.xml')).status).toBe(200);
   });
+
+  it('answers a page it does not have with a 404 that is never cached', async () => {
+    for (const path of ['/ARTICLES', '/no-such-page.html', '/local/oidc/nothing']) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      labelled(path, () => expect(response.status).toBe(404));
+      labelled(path, () => expect(response.headers.get('cache-control')).toBe('no-store'));
+      expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+    }
+  });
+
+  it('answers another method on a page with a 405 that says which methods are served (Allow), never cached', async () => {
+    for (const [method, path] of [['POST', '/'], ['DELETE', '/ops/'], ['PUT', '/ops/metrics.json'], ['POST', '/local/oidc/sign-in']]) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: method === 'DELETE' ? undefined : 'x' });
+      labelled(`${method} ${path}`, () => expect(response.status).toBe(405));
+      labelled(`${method} ${path}`, () => expect(response.headers.get('allow')).toBe('GET, HEAD'));
+      labelled(`${method} ${path}`, () => expect(response.headers.get('cache-control')).toBe('no-store'));
+      expect(await response.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+    }
+  });
 });
