@@ -10,6 +10,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
+import { stopWordsFor } from '../related/stop-words';
 import { compareLinks, RELATIVE_FLOOR, strongLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
@@ -33,7 +34,9 @@ const RELATED_DEEP_READ = 200;
 const MAX_SEARCH_WORDS = 4;
 /** Each word as written and as a stem, a hyphenated one's parts too, within this many terms. */
 const MAX_WORD_TERMS = MAX_SEARCH_WORDS * 2;
-/** The words' terms, and each run of two words or more as a name (six runs in four words). */
+/** The words a search reads for names: a name's words, one-letter ones too (`Group B`, `James R`). */
+const MAX_NAME_WORDS = 5;
+/** The words' terms, and runs of two words or more as names (six runs in four words). */
 const MAX_SEARCH_TERMS = MAX_WORD_TERMS + ((MAX_SEARCH_WORDS - 1) * MAX_SEARCH_WORDS) / 2;
 /** Marks a topic cursor of the word as written (base64url, a cursor's alphabet, has no '.'). */
 const AS_WRITTEN = 'w.';
@@ -158,27 +161,35 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
 }
 
 /**
- * The terms a search looks up: each word as written (texts in other languages are indexed unstemmed) and as an
- * English stem (English keywords and one-word names are indexed stemmed); a hyphenated word also by its parts, since
- * one article writes `long-term` and another `long term`; and each run of two words or more as a name of that many
- * words is indexed (`Bank of England`: an article's topics are often names whose words alone are not among its
- * posted terms). At most MAX_SEARCH_TERMS in all: one Query each.
+ * The terms a search looks up: its first MAX_SEARCH_WORDS words of two characters or more, each as written (texts in
+ * other languages are indexed unstemmed) and as an English stem (English keywords and one-word names are indexed
+ * stemmed), a hyphenated one by its parts too, since one article writes `long-term` and another `long term`; and the
+ * runs of two words or more among its first MAX_NAME_WORDS words as names, which are terms of their own (`Bank of
+ * England`, `Group B`: an article's topics are often names whose words alone are not among its posted terms). A run
+ * that begins or ends with an English stop word is left out, as the analysis never makes such a name (`New York City`
+ * is indexed `york city`). At most MAX_SEARCH_TERMS in all, the longest runs first: one Query each.
  */
 export function searchTerms(words: string): string[] {
-  const found = textWords(words).map((word) => word.toLowerCase()).slice(0, MAX_SEARCH_WORDS);
+  const all = textWords(words).map((word) => word.toLowerCase());
   const terms = new Set<string>();
-  for (const word of found.filter((w) => w.length >= 2)) {
+  for (const word of all.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
     for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
       terms.add(form);
       terms.add(stemmer(form));
     }
   }
+  const span = all.slice(0, MAX_NAME_WORDS);
   const names = new Set<string>();
-  for (let size = found.length; size >= 2; size--) {
-    for (let start = 0; start + size <= found.length; start++) names.add(topicTerm(found.slice(start, start + size).join(' ')));
+  for (let size = span.length; size >= 2; size--) {
+    for (let start = 0; start + size <= span.length; start++) {
+      const run = span.slice(start, start + size);
+      if (!ENGLISH_STOP_WORDS.has(run[0]!) && !ENGLISH_STOP_WORDS.has(run.at(-1)!)) names.add(topicTerm(run.join(' ')));
+    }
   }
-  return [...[...terms].slice(0, MAX_WORD_TERMS), ...names];
+  return [...[...terms].slice(0, MAX_WORD_TERMS), ...names].slice(0, MAX_SEARCH_TERMS);
 }
+
+const ENGLISH_STOP_WORDS = stopWordsFor('en');
 
 /** Binds a search cursor to its query. */
 const queryTag = (terms: readonly string[]) => createHash('sha256').update(terms.join('\n')).digest('base64url').slice(0, 12);
