@@ -104,9 +104,9 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyStructur
   if (result.cookies && result.cookies.length > 0) res.setHeader('set-cookie', result.cookies);
   const status = result.statusCode ?? 200;
   // RFC 9110 §8.6: never on a 204; on a 304, and on the answer to a HEAD, only the length the GET's body would have
-  // had, which is not known here (the handler has left the body out): none, rather than a false 0.
-  const head = res.req?.method === 'HEAD';
-  if (status !== 204 && status !== 304 && !head) res.setHeader('content-length', body.length);
+  // had. The API's handler leaves a HEAD's body out, so its length is not known here: none, rather than a false 0.
+  const bodiless = res.req?.method === 'HEAD' && body.length === 0;
+  if (status !== 204 && status !== 304 && !bodiless) res.setHeader('content-length', body.length);
   res.statusCode = status;
   res.end(body);
 }

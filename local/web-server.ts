@@ -59,7 +59,9 @@ export function createWebServer(options: WebServerOptions): Server {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.onError(`http: ${(error as Error).message}`);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      }
       response.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
     });
   });
@@ -119,13 +121,19 @@ export function createWebServer(options: WebServerOptions): Server {
       response.end(JSON.stringify(summary));
       return;
     }
+    if (path === '/ops/redrive') {
+      writeResult(response, errorResult(405, 'method_not_allowed', 'the redrive is a POST', { allow: 'POST' }));
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       writeResult(response, errorResult(405, 'method_not_allowed', 'only GET and HEAD are served here', { allow: 'GET, HEAD' }));
       return;
     }
     if (path === '/ops/metrics.json') {
+      // Read before the head is written: a snapshot that fails is a 500, not a 200 with an error for its body.
+      const snapshot = await options.opsSnapshot();
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(JSON.stringify(await options.opsSnapshot()));
+      response.end(JSON.stringify(snapshot));
       return;
     }
     await serveStatic(path, response);
@@ -153,6 +161,10 @@ export function createWebServer(options: WebServerOptions): Server {
         if (!(error instanceof RangeError)) throw error;
         json(400, { error: 'invalid_request', error_description: error.message });
       }
+      return;
+    }
+    if (path === '/token') {
+      writeResult(response, errorResult(405, 'method_not_allowed', 'a token is asked for with a POST', { allow: 'POST' }));
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

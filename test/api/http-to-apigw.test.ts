@@ -181,6 +181,13 @@ describe('the API handler behind the local transport', () => {
     expect(head.headers).toMatchObject({ etag: get.headers.etag, 'content-type': get.headers['content-type'] });
   });
 
+  it('gives a HEAD answer that carries its body (an error of the local server) its length', async () => {
+    answer = async () => ({ statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"error":{}}' });
+    const head = await rawRequest(`${origin}/x`, 'HEAD');
+    expect(head).toMatchObject({ status: 404, body: '' });
+    expect(head.headers).toMatchObject({ 'content-length': String('{"error":{}}'.length) });
+  });
+
   it('sends no Content-Length with a 204', async () => {
     answer = async () => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
     const response = await rawRequest(`${origin}/x`, 'DELETE');

@@ -290,12 +290,47 @@ describe('the local web server under hostile paths', () => {
   });
 
   it('answers another method on a page with a 405 that says which methods are served (Allow), never cached', async () => {
-    for (const [method, path] of [['POST', '/'], ['DELETE', '/ops/'], ['PUT', '/ops/metrics.json'], ['POST', '/local/oidc/sign-in']]) {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: method === 'DELETE' ? undefined : 'x' });
+    const cases = [
+      ['POST', '/', 'GET, HEAD'],
+      ['DELETE', '/ops/', 'GET, HEAD'],
+      ['PUT', '/ops/metrics.json', 'GET, HEAD'],
+      ['POST', '/local/oidc/sign-in', 'GET, HEAD'],
+      ['PUT', '/ops/redrive', 'POST'],
+      ['GET', '/ops/redrive', 'POST'],
+      ['GET', '/local/oidc/token', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: method === 'DELETE' || method === 'GET' ? undefined : 'x' });
       labelled(`${method} ${path}`, () => expect(response.status).toBe(405));
-      labelled(`${method} ${path}`, () => expect(response.headers.get('allow')).toBe('GET, HEAD'));
+      labelled(`${method} ${path}`, () => expect(response.headers.get('allow')).toBe(allow));
       labelled(`${method} ${path}`, () => expect(response.headers.get('cache-control')).toBe('no-store'));
       expect(await response.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+    }
+  });
+});
+
+describe('the local web server when its own work fails', () => {
+  it('answers a 500 in the API\'s shape, never cached, and reports the failure', async () => {
+    const errors: string[] = [];
+    const server = createWebServer({
+      api: handler,
+      identity: {} as never,
+      opsSnapshot: async () => {
+        throw new Error('metrics unreadable');
+      },
+      onError: (message) => errors.push(message),
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ops/metrics.json`);
+      expect(response.status).toBe(500);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await response.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+      expect(errors).toEqual(['http: metrics unreadable']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
     }
   });
 });

@@ -34,11 +34,20 @@ describe('eventually', () => {
         await sleep(60);
         throw new Error('element not found');
       },
-      { tries: 20, interval: 10 },
+      { tries: 30, interval: 10 },
     );
     await expect(failing).rejects.toThrow(/still failing after \d+ tries in \d+ ms \(10 ms apart\): element not found/);
-    // Each try takes 60 ms and more: 20 of them would take 1.4 s, past the budget of 20 x 10 x 4 = 800 ms.
-    expect(calls).toBeLessThan(20);
+    // Each try takes 60 ms and more: 30 of them would take 2.1 s, past the budget of 30 x 10 x 4 = 1.2 s.
+    expect(calls).toBeLessThan(30);
+  });
+
+  it('tries more than once with no interval (its window is at least a second)', async () => {
+    let calls = 0;
+    await eventually(() => {
+      calls += 1;
+      if (calls < 3) throw new Error('not yet');
+    }, { tries: 5, interval: 0 });
+    expect(calls).toBe(3);
   });
 
   it('keeps a string thrown as it is', async () => {

@@ -7,14 +7,14 @@ import { isNativeError } from 'node:util/types';
  * fake API or a render can take over a second, and a window of one second failed then. A check that passes returns
  * at once, so the window costs only a failing test its time.
  *
- * No try starts once `within` ms have gone by (four times that window: 20 s by default): a try can itself
+ * No try starts once `within` ms have gone by (four times that window, and at least a second: 20 s by default): a try can itself
  * wait, as a Playwright read of an element that is not there waits its page's timeout (10-15 s), and a hundred such
  * tries would outlast jest's timeout, so that a failing check showed as a hang with no message instead of as the
  * assertion that failed.
  */
 export async function eventually(
   check: () => unknown,
-  { tries = 100, interval = 50, within = tries * interval * 4 }: { tries?: number; interval?: number; within?: number } = {},
+  { tries = 100, interval = 50, within = Math.max(1_000, tries * interval * 4) }: { tries?: number; interval?: number; within?: number } = {},
 ): Promise<void> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
