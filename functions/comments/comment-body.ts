@@ -14,11 +14,12 @@ export type CommentBodyCheck =
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF, CR and NEL stay)
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
 /**
- * What shows nothing on a page: white space, the format characters (zero-width space U+200B, joiners, direction
- * marks, the byte-order mark U+FEFF, the word joiner U+2060) and the blanks drawn as nothing (the Hangul fillers
- * U+115F, U+1160, U+3164 and U+FFA0, the blank Braille pattern U+2800). A text of these alone is empty to a reader.
+ * What shows nothing on a page: white space, Unicode's default-ignorable characters (zero-width spaces and joiners,
+ * direction marks, the byte-order mark, variation selectors, the soft hyphen, the Hangul fillers: a font draws none
+ * of them) and the blank Braille pattern U+2800. A text of these alone is empty to a reader; the format characters
+ * that are drawn (U+06DD, the end of an ayah) are not among them.
  */
-const INVISIBLE = /[\p{White_Space}\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
+const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 /** A surrogate without its pair: valid in a JS string and in JSON, not in UTF-8, so DynamoDB would refuse it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

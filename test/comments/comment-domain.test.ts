@@ -20,6 +20,7 @@ describe('checkCommentBody', () => {
     ['2,000 emoji (4,000 UTF-16 units)', '😀'.repeat(MAX_COMMENT_LENGTH)],
     ['an emoji joined by zero-width joiners', '\u{1f469}\u200d\u{1f52c}'],
     ['right-to-left text with a direction mark', '\u200fשלום'],
+    ['a format character that is drawn (U+06DD, the end of an ayah)', '\u06dd'],
   ])('accepts %s, unchanged', (_, body) => {
     expect(checkCommentBody(body)).toEqual({ ok: true, body });
   });
@@ -31,6 +32,7 @@ describe('checkCommentBody', () => {
     ['only zero-width spaces', '\u200b\u200b', 'empty'],
     ['only format characters and spaces', ' \ufeff\u2060\u200d\u200e ', 'empty'],
     ['only Hangul fillers and a blank Braille pattern', '\u3164\u115f\u2800', 'empty'],
+    ['only variation selectors, a grapheme joiner and a soft hyphen', '\ufe0f\ufe0e\u034f\u00ad\u{e0100}', 'empty'],
     ['a number', 42, 'not-text'],
     ['null', null, 'not-text'],
     ['an array of text', ['hi'], 'not-text'],
