@@ -126,7 +126,7 @@ export interface TopicQuery {
 export interface IndexEntry extends IndexedArticle {
   /** Its text's sketch, to recognise copies; null for a text too short to judge. */
   readonly sketch: TextSketch | null;
-  /** The last score of its own list when that list is full, else 0 (rank-related.ts: listFloor). */
+  /** The least score a later link must have to be shown on its side, else 0 (rank-related.ts: listFloor). */
   readonly floor: number;
 }
 

@@ -67,9 +67,11 @@ const MIN_TERMS_SCORE = MIN_SCORE / 2;
  * A link must score at least this share of the best link of the list it enters: a short list of strong items beats a
  * long weak one. An article on a story many outlets cover lists only what is comparably close (the demo's wildfire
  * reports, near each other at 0.64-0.72, no longer list the dock strike at 0.08-0.12 through `container`, `return`
- * and `lines`), while one with no close neighbour keeps its best weak ones. Applied to the new article's list here,
- * and to every list as it is read (related-queries.ts: an earlier article's list gains later links). Measured on the
- * four related dev sets (docs/related.md): the same ranking within 0.001-0.003, 2-8 fewer items written an article.
+ * and `lines`), while one with no close neighbour keeps its best weak ones. Applied to the new article's own list
+ * (indexArticle), to the later links written on an earlier article's side (its floor, listFloor), and to every list
+ * as it is read (related-queries.ts: an earlier article's list gains later links). rankRelated itself keeps every
+ * link: one under a fifth of this list's best may be the best of the other article's. Measured on the four related
+ * dev sets (docs/related.md): the same ranking within 0.001-0.004, up to 4 fewer write units an article.
  */
 export const RELATIVE_FLOOR = 0.2;
 /** How much more the pair's own cosine counts than its smoothed one. */
@@ -119,8 +121,9 @@ export function rankRelated(article: ArticleToRank, candidates: readonly Indexed
       reasons: pickReasons(shared.map(({ term }) => article.labels.get(term) ?? term)),
     });
   });
-  // Copies of one story each keep their link: each is pushed to its own side; readers show one per story.
-  return strongLinks(links.sort(compareLinks)).slice(0, RELATED_LIMIT);
+  // Copies of one story each keep their link: each is pushed to its own side; readers show one per story. Every link
+  // over MIN_SCORE: one under RELATIVE_FLOOR of this list may be the best of the other article's (indexArticle).
+  return links.sort(compareLinks).slice(0, RELATED_LIMIT);
 }
 
 /** The links, best first, that score at least RELATIVE_FLOOR of the first (the best). */
@@ -135,11 +138,16 @@ export function similarity(a: readonly VectorTerm[], b: readonly VectorTerm[]): 
 }
 
 /**
- * The floor of an article's own list: its last score when the list is full (the most the API shows), else 0. A
- * later pair that scores below it could never be shown on that article's side, so it is not written.
+ * The floor of an article's list, its ranked links best first: a later pair that scores below it could never be
+ * shown on that article's side, so it is not written. The last score when the list is full (the most the API
+ * shows), and RELATIVE_FLOOR of its best (the best only rises as later links come: a later link under it never
+ * shows, but for the rare list whose best link turns out at read time to be a copy of the article itself and is
+ * collapsed away); 0 when that is no more than MIN_SCORE, which every link passes anyway.
  */
-export function listFloor(links: readonly { readonly score: number }[]): number {
-  return links.length >= RELATED_LIMIT ? links.at(-1)!.score : 0;
+export function listFloor(bestFirst: readonly { readonly score: number }[]): number {
+  const full = bestFirst.length >= RELATED_LIMIT ? bestFirst.at(-1)!.score : 0;
+  const floor = Math.max(full, RELATIVE_FLOOR * (bestFirst[0]?.score ?? 0));
+  return floor > MIN_SCORE ? floor : 0;
 }
 
 export function recencyFactor(a: string, b: string): number {

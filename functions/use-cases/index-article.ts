@@ -11,14 +11,14 @@
  *    related to (the second hop), which shares the lesser terms it did not look up.
  * 4. assignStory (functions/dedupe/assign-story.ts), pure, over the candidates.
  * 5. indexArticle: rank the candidates, write each pair on the related article's side (unless it falls below
- *    that article's floor), then the article's own list, last and once: the list says the indexing is done; then
- *    the floor of that list.
+ *    that article's floor), then the article's own list (its links of at least RELATIVE_FLOOR of its best), last and
+ *    once: the list says the indexing is done; then the floor of that list.
  */
 import { analyzeArticle, type ArticleText } from '../related/analyze-article';
 import { sketchText } from '../dedupe/text-sketch';
 import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
-import { listFloor, rankRelated, RELATED_LIMIT, similarity, type RelatedLink } from '../related/rank-related';
+import { listFloor, rankRelated, RELATED_LIMIT, similarity, strongLinks, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
 import { embedText } from '../related/text-embedding';
 import { guessLanguage } from '../related/guess-language';
@@ -159,17 +159,20 @@ export async function indexArticle(
   const { entry } = article;
   const related = rankRelated({ ...entry, labels: article.labels }, candidates);
   if (entry.storyId !== entry.id) await store.updateEntry(entry.id, { storyId: entry.storyId });
-  // The pair seen from the related article: same score and reasons, unless that article's list is full of better ones.
+  // The pair seen from the related article: same score and reasons, unless it is under that article's floor. A link
+  // under RELATIVE_FLOOR of this article's best is not in its own list, but may be in the other's: the other article's
+  // best is its own, and weak when it has no close neighbour.
   const floors = new Map(candidates.map((candidate) => [candidate.id, candidate.floor]));
   await store.putLaterLinks(
     related
       .filter((link) => link.score >= (floors.get(link.id) ?? 0))
       .map((link) => ({ ownerId: link.id, link: { id: entry.id, storyId: entry.storyId, score: link.score, reasons: link.reasons } })),
   );
-  const created = await store.putOwnList(entry.id, entry.storyId, related);
+  const own = strongLinks(related);
+  const created = await store.putOwnList(entry.id, entry.storyId, own);
   // The floor belongs to the list that was stored, so it is recorded by the delivery that stored it, after it. One
   // that dies in between leaves no floor: later articles then write links the list had no room for (cost, not loss).
   const floor = listFloor(related);
   if (created && floor > 0) await store.updateEntry(entry.id, { floor });
-  return { created, related };
+  return { created, related: own };
 }

@@ -189,15 +189,17 @@ describe('rankRelated', () => {
     expect(near[0]!.score).toBeGreaterThanOrEqual(MIN_SCORE);
   });
 
-  it('drops a link under a fifth of the best (RELATIVE_FLOOR), however far over MIN_SCORE: a story with close reports lists no weak one', () => {
+  it('ranks every link over MIN_SCORE, and strongLinks keeps those of a fifth of the best (RELATIVE_FLOOR): a story with close reports lists no weak one', () => {
     const story = { fire: 3, wrenfield: 3, evacuation: 2, containment: 1, return: 1 };
     const weak = indexed('strike', { containment: 1, return: 1, dock: 3, velmouth: 3, union: 2, cranes: 2 });
     const alone = rankRelated(toRank(story), [weak]);
     expect(alone.map((link) => link.id)).toEqual(['strike']);
+    // The weak link is still ranked: it may be the best of the other article's list (indexArticle writes it there).
     const withReport = rankRelated(toRank(story), [weak, indexed('report', { fire: 3, wrenfield: 3, evacuation: 1 })]);
-    expect(withReport.map((link) => link.id)).toEqual(['report']);
+    expect(withReport.map((link) => link.id)).toEqual(['report', 'strike']);
+    expect(strongLinks(withReport).map((link) => link.id)).toEqual(['report']);
     expect(alone[0]!.score).toBeGreaterThan(MIN_SCORE);
-    expect(alone[0]!.score).toBeLessThan(RELATIVE_FLOOR * rankRelated(toRank(story), [indexed('report', { fire: 3, wrenfield: 3, evacuation: 1 })])[0]!.score);
+    expect(alone[0]!.score).toBeLessThan(RELATIVE_FLOOR * withReport[0]!.score);
   });
 
   it('keeps every link of at least a fifth of the best, best first', () => {
@@ -243,11 +245,22 @@ describe('recencyFactor', () => {
 });
 
 describe('listFloor', () => {
-  it('is the last score of a full list, and 0 for a list that is not full', () => {
-    const list = (length: number) => Array.from({ length }, (_, i) => ({ score: 1 - i / 100 }));
+  const list = (length: number, best = 1) => Array.from({ length }, (_, i) => ({ score: best - i / 100 }));
+
+  it('is the last score of a full list, when that is more than a fifth of the best', () => {
     expect(listFloor(list(RELATED_LIMIT))).toBe(list(RELATED_LIMIT).at(-1)!.score);
     expect(listFloor(list(RELATED_LIMIT + 1))).toBe(list(RELATED_LIMIT + 1).at(-1)!.score);
-    expect(listFloor(list(RELATED_LIMIT - 1))).toBe(0);
+  });
+
+  it('is a fifth of the best (RELATIVE_FLOOR) for a list that is not full, or whose last is under it', () => {
+    expect(listFloor(list(RELATED_LIMIT - 1))).toBeCloseTo(RELATIVE_FLOOR, 12);
+    expect(listFloor([{ score: 0.9 }, { score: 0.1 }])).toBeCloseTo(0.18, 12);
+    expect(listFloor([{ score: 0.9 }, ...list(RELATED_LIMIT - 1, 0.59)])).toBeCloseTo(0.18, 12);
+  });
+
+  it('is 0 when that is no more than MIN_SCORE, which every link passes, and for an empty list', () => {
+    expect(listFloor([{ score: MIN_SCORE / RELATIVE_FLOOR }])).toBe(0);
+    expect(listFloor([{ score: 0.3 }, { score: 0.2 }])).toBe(0);
     expect(listFloor([])).toBe(0);
   });
 });

@@ -217,6 +217,23 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(entry!.floor).toBeGreaterThan(0);
   });
 
+  it('records a fifth of the best link as the floor, and writes no later link under it: it would never be shown', async () => {
+    const h = await harness(kind);
+    await h.index(entryWith('c', [...range('b', 6), 'c0'], 0));
+    await h.index(entryWith('b', [...range('b', 6), 'w'], 1));
+    const [best] = (await h.related.readRelated('b', RELATED_LIMIT))!.own;
+    expect(best!.id).toBe('c');
+    const [entry] = await h.related.readEntries(['b']);
+    expect(entry!.floor).toBeCloseTo(RELATIVE_FLOOR * best!.score, 12);
+    // d's only neighbour is b, weakly: the link is in d's box, and not written under b, whose box it could not enter.
+    await h.index(entryWith('d', ['w', ...range('d', 6)], 2));
+    const weak = (await h.related.readRelated('d', RELATED_LIMIT))!.own;
+    expect(weak.map((link) => [link.id, link.score < entry!.floor])).toEqual([['b', true]]);
+    expect((await h.related.readRelated('b', RELATED_LIMIT))!.later).toEqual([]);
+    expect(await h.ids('d')).toEqual(['b']);
+    expect(await h.ids('b')).toEqual(['c']);
+  });
+
   it("keeps the story and floor an earlier delivery's indexing set when a second one begins, and takes its vector", async () => {
     const h = await harness(kind);
     const first = entryWith('late', ['alpha', 'beta', 'gamma'], 1);
@@ -336,6 +353,19 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     for (const limit of [50, 3, 2]) {
       const related = (await h.queries.findRelated('owner', { limit }))!;
       expect(related.map((item) => item.id)).toEqual(['near', 'fair', 'edge'].slice(0, limit));
+    }
+  });
+
+  it("lists an article's weak best link whatever the order: a link under a fifth of one side's best is the other's", async () => {
+    // b is close to c and far from a, a's only neighbour: b's box shows c alone, a's shows b, in either order.
+    const a = entryWith('a', ['w', ...range('a', 6)], 0);
+    const c = entryWith('c', [...range('b', 6), 'c0'], 1);
+    const b = entryWith('b', [...range('b', 6), 'w'], 2);
+    for (const order of [[a, c, b], [b, c, a]]) {
+      const h = await harness(kind);
+      for (const entry of order) await h.index(entry);
+      expect(await h.ids('b')).toEqual(['c']);
+      expect(await h.ids('a')).toEqual(['b']);
     }
   });
 
