@@ -54,7 +54,9 @@ export const HONORIFICS = new Set(
 /** Lower-case words allowed inside a name (`Bank of England`, `Charles de Gaulle`). */
 export const NAME_CONNECTORS = new Set(['of', 'de', 'del', 'da', 'di', 'van', 'von', 'der', 'la', 'le', 'al', 'bin']);
 
-const englishStopWords = new Set([...eng, ...NEWS_STOP_WORDS]);
+/** English's and news copy's: no name begins or ends with one (search reads names by this: related-queries.ts). */
+export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([...eng, ...NEWS_STOP_WORDS]);
+const englishStopWords = ENGLISH_STOP_WORDS;
 const stopWordCache = new Map<string, ReadonlySet<string>>();
 
 /** The language's stop words (ISO 639-1) and the English and news ones; the English and news ones alone for another language. */

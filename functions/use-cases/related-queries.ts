@@ -10,7 +10,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
-import { stopWordsFor } from '../related/stop-words';
+import { ENGLISH_STOP_WORDS } from '../related/stop-words';
 import { compareLinks, RELATIVE_FLOOR, strongLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
 
@@ -188,8 +188,6 @@ export function searchTerms(words: string): string[] {
   }
   return [...[...terms].slice(0, MAX_WORD_TERMS), ...names].slice(0, MAX_SEARCH_TERMS);
 }
-
-const ENGLISH_STOP_WORDS = stopWordsFor('en');
 
 /** Binds a search cursor to its query. */
 const queryTag = (terms: readonly string[]) => createHash('sha256').update(terms.join('\n')).digest('base64url').slice(0, 12);
