@@ -36,7 +36,7 @@ const MAX_SEARCH_WORDS = 4;
 const MAX_WORD_TERMS = MAX_SEARCH_WORDS * 2;
 /** The words a search reads for names: a name's words, one-letter ones too (`Group B`, `James R`). */
 const MAX_NAME_WORDS = 5;
-/** The words' terms, and runs of two words or more as names (six runs in four words). */
+/** The words' terms, and runs of two words or more as names: six or more (six runs in four words). */
 const MAX_SEARCH_TERMS = MAX_WORD_TERMS + ((MAX_SEARCH_WORDS - 1) * MAX_SEARCH_WORDS) / 2;
 /** Marks a topic cursor of the word as written (base64url, a cursor's alphabet, has no '.'). */
 const AS_WRITTEN = 'w.';
@@ -67,7 +67,7 @@ export function createRelatedQueries(deps: { readonly store: RelatedStore; reado
         links = collapseRelated(owner(stored), merged(stored), query.limit);
       }
       // An earlier article's list gains later links after it was ranked: what is shown is what scores at least a fifth
-      // of its best, as rankRelated keeps a new article's own list.
+      // of its best, as a new article's own list is stored (indexArticle).
       links = strongLinks(links);
       const byId = new Map((await articles.getSummaries(links.map((link) => link.id))).map((summary) => [summary.id, summary]));
       return links.flatMap((link) => {
@@ -167,7 +167,8 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
  * runs of two words or more among its first MAX_NAME_WORDS words as names, which are terms of their own (`Bank of
  * England`, `Group B`: an article's topics are often names whose words alone are not among its posted terms). A run
  * that begins or ends with an English stop word is left out, as the analysis never makes such a name (`New York City`
- * is indexed `york city`). At most MAX_SEARCH_TERMS in all, the longest runs first: one Query each.
+ * is indexed `york city`). At most MAX_SEARCH_TERMS in all, the shortest runs first (most names are of two or three
+ * words): one Query each.
  */
 export function searchTerms(words: string): string[] {
   const all = textWords(words).map((word) => word.toLowerCase());
@@ -180,7 +181,7 @@ export function searchTerms(words: string): string[] {
   }
   const span = all.slice(0, MAX_NAME_WORDS);
   const names = new Set<string>();
-  for (let size = span.length; size >= 2; size--) {
+  for (let size = 2; size <= span.length; size++) {
     for (let start = 0; start + size <= span.length; start++) {
       const run = span.slice(start, start + size);
       if (!ENGLISH_STOP_WORDS.has(run[0]!) && !ENGLISH_STOP_WORDS.has(run.at(-1)!)) names.add(topicTerm(run.join(' ')));

@@ -488,20 +488,27 @@ describe('searchTerms', () => {
     // Each run of two words or more as a name, as the analysis writes one (lowercased, one space, not stemmed).
     expect(searchTerms("Bank of  England's")).toEqual(['bank', 'of', 'england', 'bank of england']);
     expect(searchTerms('DZ Bank')).toContain(topicTerm('DZ Bank'));
-    // Never more than fourteen Queries: eight for the words, six for their runs.
+    // Never more than fourteen Queries: eight for the words, six for their runs, the shortest first.
     const many = searchTerms('long-term dock-side cross-border free-trade');
     expect(many).toHaveLength(14);
     expect(many.slice(8)).toEqual([
-      'long-term dock-side cross-border free-trade',
-      'long-term dock-side cross-border',
-      'dock-side cross-border free-trade',
       'long-term dock-side',
       'dock-side cross-border',
       'cross-border free-trade',
+      'long-term dock-side cross-border',
+      'dock-side cross-border free-trade',
+      'long-term dock-side cross-border free-trade',
+    ]);
+    // Five words: the first four's terms, then the names of all five, two words first; the whole five do not fit.
+    expect(searchTerms('economist Bernd Weidensteiner DZ Bank')).toEqual([
+      'economist', 'bernd', 'weidensteiner', 'weidenstein', 'dz',
+      'economist bernd', 'bernd weidensteiner', 'weidensteiner dz', 'dz bank',
+      'economist bernd weidensteiner', 'bernd weidensteiner dz', 'weidensteiner dz bank',
+      'economist bernd weidensteiner dz', 'bernd weidensteiner dz bank',
     ]);
     // One-letter words take no place among the four words, but are a name's (`Group B`); no run begins or ends with
     // an English stop word, as no name does (the analysis indexes `New York City` as `york city`).
-    expect(searchTerms('I love New York City')).toEqual(['love', 'new', 'york', 'city', 'citi', 'love new york city', 'love new york', 'york city']);
+    expect(searchTerms('I love New York City')).toEqual(['love', 'new', 'york', 'city', 'citi', 'york city', 'love new york', 'love new york city']);
     expect(analyzeArticle({ title: 'New York City', body: 'New York City.' }).map((term) => term.term)).toContain('york city');
     expect(searchTerms('the Bank of England')).toEqual(['the', 'bank', 'of', 'england', 'bank of england']);
     expect(searchTerms('Group B')).toEqual(['group', 'group b']);
