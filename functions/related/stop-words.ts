@@ -56,17 +56,16 @@ export const NAME_CONNECTORS = new Set(['of', 'de', 'del', 'da', 'di', 'van', 'v
 
 /** English's and news copy's: no name begins or ends with one (search reads names by this: related-queries.ts). */
 export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([...eng, ...NEWS_STOP_WORDS]);
-const englishStopWords = ENGLISH_STOP_WORDS;
 const stopWordCache = new Map<string, ReadonlySet<string>>();
 
 /** The language's stop words (ISO 639-1) and the English and news ones; the English and news ones alone for another language. */
 export function stopWordsFor(language: string): ReadonlySet<string> {
-  if (language === 'en') return englishStopWords;
+  if (language === 'en') return ENGLISH_STOP_WORDS;
   const cached = stopWordCache.get(language);
   if (cached) return cached;
   const list = STOP_WORDS_BY_LANGUAGE[language] ?? [];
   // English words are common in every language's news (names of programmes, quotes): keep them out too.
-  const words = new Set([...list, ...englishStopWords]);
+  const words = new Set([...list, ...ENGLISH_STOP_WORDS]);
   stopWordCache.set(language, words);
   return words;
 }

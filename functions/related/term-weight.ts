@@ -29,10 +29,9 @@ export const VECTOR_TERMS = 100;
 /** BM25's k1, in weighted mentions. */
 const SATURATION = 5;
 
-/** A word as the analyzer reads one (analyze-article.ts), without numbers: letters or digits, inner `'` or `-`. */
+/** A word as the analyzer reads one (analyze-article.ts): letters or digits, inner `'` or `-`. */
 const LIST_WORD = /^[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*$/u;
-const NUMBER = /^\p{N}+(?:[.,]\p{N}+)*$/u;
-/** A term the list does not have, or a number: rarer than every word of the whole vocabulary. */
+/** A term the list does not have (a number among them: the list keeps stems with a letter): rarer than every word. */
 const UNKNOWN_RANK = WORD_VECTOR_VOCABULARY + 1;
 
 let ranks: ReadonlyMap<string, number> | undefined;
@@ -41,9 +40,10 @@ function listRanks(): ReadonlyMap<string, number> {
   if (ranks) return ranks;
   const built = new Map<string, number>();
   for (const word of VECTOR_WORDS.split(' ')) {
-    if (!LIST_WORD.test(word) || !/\p{L}/u.test(word)) continue;
+    if (!LIST_WORD.test(word)) continue;
     const stem = stemmer(word);
-    if (!built.has(stem)) built.set(stem, built.size + 1);
+    // A stem with a letter: a number (`1990` of `1990s`) stays unknown, as every number is.
+    if (/\p{L}/u.test(stem) && !built.has(stem)) built.set(stem, built.size + 1);
   }
   return (ranks = built);
 }
@@ -61,7 +61,7 @@ export function termInformation(term: string): number {
 
 /** A term's frequency rank: a stem's place in the list; a longer name's rarest word's; else past the vocabulary. */
 function termRank(term: string): number {
-  if (!term.includes(' ')) return (NUMBER.test(term) ? undefined : listRanks().get(term)) ?? UNKNOWN_RANK;
+  if (!term.includes(' ')) return listRanks().get(term) ?? UNKNOWN_RANK;
   let rarest = 0;
   for (const word of term.split(' ')) if (word) rarest = Math.max(rarest, listRanks().get(stemmer(word)) ?? UNKNOWN_RANK);
   return rarest || UNKNOWN_RANK;
