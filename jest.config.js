@@ -7,6 +7,9 @@ env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testEnvironment: 'node',
+  // Every temporary file of a run in one directory, deleted at its end (test/support/temp-dir-setup.js).
+  globalSetup: '<rootDir>/test/support/temp-dir-setup.js',
+  globalTeardown: '<rootDir>/test/support/temp-dir-teardown.js',
   // ESM as the project is: swc strips the types and keeps the imports; jest runs them as ES modules.
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
