@@ -8,7 +8,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -72,8 +72,13 @@ function run(pages: readonly Page[], extract: (page: Page) => string): Run {
 function score(name: string, bodies: Run['bodies']): { f1: number; precision: number; recall: number } {
   const dir = mkdtempSync(join(tmpdir(), 'newsweave-bench-'));
   const predictions = join(dir, `${name}.json`);
-  writeFileSync(predictions, JSON.stringify(bodies));
-  const output = execFileSync('python3', [join(dataDir, 'score.py'), predictions, '--per-page', join(outDir, `${name}-per-page.tsv`)], { encoding: 'utf8' });
+  let output: string;
+  try {
+    writeFileSync(predictions, JSON.stringify(bodies));
+    output = execFileSync('python3', [join(dataDir, 'score.py'), predictions, '--per-page', join(outDir, `${name}-per-page.tsv`)], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const figure = (key: string): number => Number(new RegExp(`^${key}\\s+([0-9.]+)`, 'm').exec(output)?.[1] ?? Number.NaN);
   return { f1: figure('F1'), precision: figure('precision'), recall: figure('recall') };
 }

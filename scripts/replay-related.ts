@@ -13,7 +13,7 @@
  * another one. On stderr: the items written per article and the requests per article by kind.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapLimited } from '../functions/shared/concurrency';
@@ -90,10 +90,15 @@ async function main(): Promise<void> {
     writeFileSync(options.out, json);
     return;
   }
-  const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'pred.json');
-  writeFileSync(file, json);
-  const scorer = new URL('../../shared/data/related-dev/score_related.py', import.meta.url).pathname;
-  process.stdout.write(execFileSync('python3', [scorer, options.corpus, file], { encoding: 'utf8' }));
+  const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+  try {
+    const file = join(dir, 'pred.json');
+    writeFileSync(file, json);
+    const scorer = new URL('../../shared/data/related-dev/score_related.py', import.meta.url).pathname;
+    process.stdout.write(execFileSync('python3', [scorer, options.corpus, file], { encoding: 'utf8' }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) await main();

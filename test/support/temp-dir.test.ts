@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 
