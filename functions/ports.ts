@@ -89,9 +89,17 @@ export interface SourceStore {
   listSources(): Promise<SourceState[]>;
 }
 
+export interface QueueSendResult {
+  readonly failed: readonly ArticleMessage[];
+  readonly cause?: string;
+}
+
 export interface ArticleQueue {
-  /** Sends in batches of at most 10 (SendMessageBatch). Returns the messages that could not be sent. */
-  sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }>;
+  /**
+   * Sends in batches of at most 10 (SendMessageBatch). Returns the messages that could not be sent, and with them the
+   * first failure's reason (`cause`: an error code and message, for the log; it may name the account's resources).
+   */
+  sendArticles(messages: readonly ArticleMessage[]): Promise<QueueSendResult>;
 }
 
 /** A message that failed every delivery, as the redrive sees it. */

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ArticleMessage } from '../contracts/model';
-import type { ArticleQueue } from '../ports';
+import type { ArticleQueue, QueueSendResult } from '../ports';
 
 const SQS_BATCH_LIMIT = 10;
 /**
@@ -23,8 +23,9 @@ interface Entry {
 export class SqsArticleQueue implements ArticleQueue {
   constructor(private readonly props: { readonly client: SQSClient; readonly queueUrl: string }) {}
 
-  async sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }> {
+  async sendArticles(messages: readonly ArticleMessage[]): Promise<QueueSendResult> {
     const failed: ArticleMessage[] = [];
+    let cause: string | undefined;
     const batches: Entry[][] = [];
     let batch: Entry[] = [];
     let batchBytes = 0;
@@ -33,6 +34,7 @@ export class SqsArticleQueue implements ArticleQueue {
       const bytes = Buffer.byteLength(body, 'utf8');
       if (bytes > SQS_PAYLOAD_LIMIT_BYTES) {
         failed.push(message);
+        cause ??= `message of ${bytes} bytes, over ${SQS_PAYLOAD_LIMIT_BYTES}`;
         continue;
       }
       if (batch.length === SQS_BATCH_LIMIT || batchBytes + bytes > SQS_PAYLOAD_LIMIT_BYTES) {
@@ -45,11 +47,15 @@ export class SqsArticleQueue implements ArticleQueue {
     }
     if (batch.length > 0) batches.push(batch);
 
-    for (const entries of batches) failed.push(...(await this.sendBatch(entries)));
-    return { failed };
+    for (const entries of batches) {
+      const result = await this.sendBatch(entries);
+      failed.push(...result.failed);
+      cause ??= result.cause;
+    }
+    return cause === undefined ? { failed } : { failed, cause };
   }
 
-  private async sendBatch(entries: readonly Entry[]): Promise<ArticleMessage[]> {
+  private async sendBatch(entries: readonly Entry[]): Promise<QueueSendResult> {
     try {
       const result = await this.props.client.send(
         new SendMessageBatchCommand({
@@ -57,10 +63,15 @@ export class SqsArticleQueue implements ArticleQueue {
           Entries: entries.map((entry, index) => ({ Id: String(index), MessageBody: entry.body })),
         }),
       );
-      return (result.Failed ?? []).flatMap((failure) => entries[Number(failure.Id)]?.message ?? []);
-    } catch {
-      // The whole call failed (throttled, network): the caller decides; these URLs stay unseen and come back next run.
-      return entries.map((entry) => entry.message);
+      const refused = result.Failed ?? [];
+      const failed = refused.flatMap((failure) => entries[Number(failure.Id)]?.message ?? []);
+      const first = refused[0];
+      return first ? { failed, cause: [first.Code, first.Message].filter(Boolean).join(': ') || 'refused' } : { failed };
+    } catch (error) {
+      // The whole call failed (denied, throttled, network): the caller decides; these URLs stay unseen and come back
+      // next run.
+      const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { failed: entries.map((entry) => entry.message), cause };
     }
   }
 }

@@ -268,12 +268,20 @@ async function queueUnseen(
     correlationId: newCorrelationId(),
     entry: entries.get(url),
   }));
-  const { failed } = await deps.queue.sendArticles(messages);
+  const { failed, cause } = await deps.queue.sendArticles(messages);
+  if (failed.length > 0) deps.telemetry.count('QueueSendFailures', failed.length);
+  if (failed.length > 0 && failed.length === messages.length) {
+    // The queue took none of them (denied, throttled, unreachable): our failure, not the source's. Saved as `internal`
+    // (FetcherInternalErrors alarms on it) with the old validators, as any failure of our own stores is. The cause
+    // goes to the log only: it names the account's resources, and the source's `lastError` is public.
+    deps.telemetry.log.error('the article queue took none of the new articles', { sourceId: source.id, failed: failed.length, cause });
+    throw new Error(`the article queue took none of the ${messages.length} new articles`);
+  }
   if (failed.length > 0) {
-    deps.telemetry.count('QueueSendFailures', failed.length);
     deps.telemetry.log.warn('some article messages could not be queued; the next refresh reads the feed again and queues them', {
       sourceId: source.id,
       failed: failed.length,
+      cause,
     });
   }
   return { queued: messages.length - failed.length, failed: failed.length };

@@ -1,7 +1,7 @@
 /** In-memory fakes of the ports the refresh-source use case talks to. */
 import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '../../functions/ports';
 import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/contracts/model';
-import type { ArticleQueue, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
+import type { ArticleQueue, QueueSendResult, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
 import type { Log, Telemetry } from '../../functions/shared/telemetry';
 import type { CountMetric, GaugeMetric, MetricName } from '../../functions/shared/telemetry-contract';
 
@@ -122,11 +122,12 @@ export class RecordingQueue implements ArticleQueue {
   rejects: (message: ArticleMessage) => boolean = () => false;
   broken = false;
 
-  async sendArticles(messages: readonly ArticleMessage[]): Promise<{ readonly failed: readonly ArticleMessage[] }> {
+  async sendArticles(messages: readonly ArticleMessage[]): Promise<QueueSendResult> {
     if (this.broken) throw new Error('queue unavailable');
     const failed = messages.filter((message) => this.rejects(message));
     this.sent.push(...messages.filter((message) => !failed.includes(message)));
-    return { failed };
+    // As SqsArticleQueue reports a refusal: the first one's code and message.
+    return failed.length > 0 ? { failed, cause: 'AccessDenied: User arn:aws:sts::123456789012:assumed-role/fetcher is not authorized' } : { failed };
   }
 }
 

@@ -360,6 +360,27 @@ describe('refreshSource', () => {
     expect(telemetry.total('FetchErrors', 'internal')).toBe(1);
   });
 
+  it('records a queue that takes none of the new articles as our failure, not a success, and reads the feed again next time', async () => {
+    // SQS answers a denied or throttled call with an error the adapter turns into "every message failed"; the run
+    // must not then look like a success (no alarm would fire: FetcherInternalErrors watches kind internal).
+    fetcher.replies.set(FEED_URL, (request) => (request.etag === '"v1"' ? notModified(FEED_URL) : ok(FEED_URL, fixture('rss2.xml'), { etag: '"v1"' })));
+    queue.rejects = () => true;
+    const outcome = await refreshSource(source, deps());
+    expect(outcome).toMatchObject({ status: 'failed', queued: 0, error: 'the article queue took none of the 4 new articles' });
+    expect(sources.states.get('example')).toMatchObject({ lastErrorKind: 'internal', errorCount: 0, nextAttemptAt: null, etag: null, lastSuccessAt: null });
+    expect(telemetry.total('FetchErrors', 'internal')).toBe(1);
+    expect(telemetry.total('QueueSendFailures')).toBe(4);
+    expect(telemetry.total('SourcesFetched')).toBe(0);
+    // The cause (it names the account's role) goes to the log, never to the public lastError.
+    expect(telemetry.logs).toContainEqual(expect.objectContaining({ level: 'error', extra: expect.objectContaining({ cause: expect.stringContaining('AccessDenied') }) }));
+    expect(sources.states.get('example')?.lastError).not.toContain('arn:');
+
+    queue.rejects = () => false;
+    clock = minutes(10);
+    expect(await refreshSource(source, deps())).toMatchObject({ status: 'fetched', queued: 4 });
+    expect(sources.states.get('example')).toMatchObject({ lastErrorKind: null, etag: '"v1"' });
+  });
+
   it('never throws, even when the source store is down', async () => {
     sources.failRegister = true;
     expect(await refreshSource(source, deps())).toMatchObject({ status: 'failed', error: expect.stringContaining('table unavailable') });

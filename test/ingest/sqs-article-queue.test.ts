@@ -24,12 +24,13 @@ describe('SqsArticleQueue', () => {
   it('sends in batches of ten and returns the entries SQS refused, by their batch id', async () => {
     sqs
       .on(SendMessageBatchCommand)
-      .resolvesOnce({ Successful: [], Failed: [{ Id: '3', SenderFault: false, Code: 'InternalError' }] })
+      .resolvesOnce({ Successful: [], Failed: [{ Id: '3', SenderFault: false, Code: 'InternalError', Message: 'try again' }] })
       .resolvesOnce({ Successful: [], Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidParameterValue' }] });
 
-    const { failed } = await queue().sendArticles(messages);
+    const { failed, cause } = await queue().sendArticles(messages);
 
     expect(failed).toEqual([messages[3], messages[11]]);
+    expect(cause).toBe('InternalError: try again');
     expect(sentBatches()).toEqual([messages.slice(0, 10).map((m) => m.url), messages.slice(10).map((m) => m.url)]);
     expect(sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input).toMatchObject({
       QueueUrl: QUEUE_URL,
@@ -43,9 +44,10 @@ describe('SqsArticleQueue', () => {
       .rejectsOnce(new RequestThrottled({ message: 'Request is throttled.', $metadata: {} }))
       .resolves({ Successful: [], Failed: [] });
 
-    const { failed } = await queue().sendArticles(messages);
+    const { failed, cause } = await queue().sendArticles(messages);
 
     expect(failed).toEqual(messages.slice(0, 10));
+    expect(cause).toBe('RequestThrottled: Request is throttled.');
     expect(sentBatches()).toHaveLength(2);
   });
 
