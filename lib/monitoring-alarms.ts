@@ -89,28 +89,31 @@ export interface AlarmSpec {
 
 /** A run missed, and time for a slow one: the operator page calls a source stale after as long (two intervals and 5). */
 const STALE_MARGIN_MINUTES = 5;
-/**
- * The longest a metric alarm may look back (period times evaluation periods): 7 days, or one day when its period is
- * under an hour, which a window under an hour never reaches.
- */
-const MAX_ALARM_LOOKBACK_MINUTES = 7 * 24 * 60;
 /** The redrive's schedule is watched as a fetch schedule is: two of its intervals and 5 minutes. */
 const REDRIVE_STOPPED_MINUTES = 2 * REDRIVE_SETTINGS.everyMinutes + STALE_MARGIN_MINUTES;
 /** The longest warm-up CloudWatch allows: 2 days. */
 const MAX_WARM_UP_MINUTES = 2 * 24 * 60;
+/** From a run to its data point in the rule's metric (EventBridge publishes them a few minutes late), with room. */
+const FIRST_RUN_DATA_MARGIN_MINUTES = 15;
+/**
+ * The longest interval an alarm can watch: a rule's first run comes up to an interval after it is created (a `rate`
+ * one exactly one interval after), and its data point must arrive before the alarm's warm-up ends, or the alarm,
+ * seeing no data and counting that as breaching, fires on a new rule that is fine (with `rate(3 days)`, from the
+ * second day to the third). 2,865 minutes: every daily schedule, not `rate(2 days)`.
+ */
+export const MAX_WATCHED_INTERVAL_MINUTES = MAX_WARM_UP_MINUTES - FIRST_RUN_DATA_MARGIN_MINUTES;
 
 /**
  * How long a schedule's alarm waits for a run before it fires: two of its intervals and 5 minutes, as the operator
  * page judges a source stale, so that one missed run (or one data point EventBridge failed to send: its metrics are
  * best effort) is no alarm. Null when no alarm can watch it: a cron that runs on some days only has no one interval,
- * and a window over 7 days (an interval over 5,037 minutes, `rate(4 days)` and longer) is more than an alarm may
- * look back.
+ * and an interval over MAX_WATCHED_INTERVAL_MINUTES (`rate(2 days)` and longer) would alarm on every new rule before
+ * its first run. (The window then stays under the 7 days an alarm may look back: at most 5,735 minutes.)
  */
 export function scheduleAlarmWindowMinutes(schedule: string): number | null {
   const interval = refreshMinutes(schedule);
-  if (interval === null) return null;
-  const window = 2 * interval + STALE_MARGIN_MINUTES;
-  return window <= MAX_ALARM_LOOKBACK_MINUTES ? window : null;
+  if (interval === null || interval > MAX_WATCHED_INTERVAL_MINUTES) return null;
+  return 2 * interval + STALE_MARGIN_MINUTES;
 }
 
 /** The schedules no alarm can watch (scheduleAlarmWindowMinutes), which the synth warns of. */
@@ -124,8 +127,9 @@ export function unwatchedSchedules(schedules: readonly WatchedSchedule[]): Watch
  * the rule was disabled or deleted (no data at all, hence breaching) or its target fails (the permission gone, the
  * function gone). Keyed by the rule's construct ID. Then one on the fetcher itself not running once in the shortest
  * window: events handed to Lambda that it never runs (reserved concurrency 0, throttled past the event's age).
- * A rule's first run comes up to an interval after its creation, so each warms up for its window (2 days at most):
- * silence before a new rule could have run is no alarm, and the warm-up ends at its first run.
+ * A rule's first run comes up to an interval after its creation, so each warms up for its window (2 days at most,
+ * which its first run's data point always beats: MAX_WATCHED_INTERVAL_MINUTES): silence before a new rule could have
+ * run is no alarm, and the warm-up ends at its first run.
  */
 function scheduleSpecs(watched: WatchedResources): Record<string, AlarmSpec> {
   const specs: Record<string, AlarmSpec> = {};
@@ -216,6 +220,16 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       severity: 'critical',
       summary: 'the fetcher cannot use the table or the queue (FetchErrors of kind internal): new articles are not queued.',
       metric: pipelineMetricOf('FetchErrors', { name: 'kind', value: 'internal' }, Duration.minutes(15)),
+      threshold: 0,
+      periods: 2,
+      breaching: 2,
+    },
+    // Some messages of a run refused by the queue (a run whose every message was refused is FetcherInternalErrors):
+    // their feeds are read again in full until they go, so articles arrive late; lasting, it is ours to mend.
+    QueueSendFailing: {
+      severity: 'warning',
+      summary: 'the article queue refuses some of the fetcher\'s messages (QueueSendFailures): their articles wait for a later run.',
+      metric: pipelineMetric('QueueSendFailures', Duration.minutes(15)),
       threshold: 0,
       periods: 2,
       breaching: 2,

@@ -54,7 +54,7 @@ export class Monitoring extends Construct {
       // The operator should know that nothing tells them when these sources stop being fetched.
       const why = refreshMinutes(schedule.expression) === null
         ? 'it runs on some days only, so it has no one interval to wait for'
-        : 'two of its intervals are more than the 7 days an alarm may look back';
+        : 'its first run comes more than 2 days after its rule is created, later than an alarm may wait for it (CloudWatch\'s warm-up), so the alarm would fire on every new rule';
       Annotations.of(this).addWarningV2(
         `newsweave:schedule-not-alarmed:${schedule.expression}`,
         `no alarm watches the schedule "${schedule.expression}" (${schedule.sourceCount} source(s)): ${why}. ` +

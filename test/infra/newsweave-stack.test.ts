@@ -532,15 +532,15 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    // 18, one per schedule (2), FetcherNotRunning and RedriveStopped.
-    expect(alarms).toHaveLength(22);
+    // 19, one per schedule (2), FetcherNotRunning and RedriveStopped.
+    expect(alarms).toHaveLength(23);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
     }
   });
 
-  it("alarms on the fetcher's failures of our own table or queue, and on a comment left uncounted, as the functions emit them", () => {
+  it("alarms on the fetcher's failures of our own table or queue, on messages the queue refused, and on a comment left uncounted, as the functions emit them", () => {
     type Stat = { MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] }; Period: number; Stat: string } };
     const statOf = (name: string) => ((alarm(name).Properties.Metrics as Stat[])[0]!).MetricStat;
     // FetchErrors of kind internal, with the dimensions telemetry writes ([service, kind]); the runs still succeed.
@@ -554,6 +554,13 @@ describe('monitoring', () => {
         { Name: 'kind', Value: 'internal' },
       ]),
     );
+    // Messages the queue refused in runs that queued others, with the dimension telemetry writes ([service]).
+    expect(alarm('QueueSendFailing').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(statOf('QueueSendFailing')).toEqual({
+      Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'QueueSendFailures', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+      Period: 900,
+      Stat: 'Sum',
+    });
     expect(alarm('CommentCountFailed').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
     expect(statOf('CommentCountFailed')).toEqual({
       Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'CommentCountFailed', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },

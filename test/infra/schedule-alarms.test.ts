@@ -15,6 +15,7 @@ const sources = [
   source('hourly', 'cron(0 * * * ? *)'),
   source('every-ten-too', 'rate(10 minutes)'),
   source('daily', 'cron(0 9 * * ? *)'),
+  source('every-47-hours', 'rate(47 hours)'),
   source('every-three-days', 'rate(3 days)'),
   source('weekdays', 'cron(30 6 ? * MON-FRI *)'),
   source('weekly', 'rate(7 days)'),
@@ -69,16 +70,19 @@ describe('scheduleAlarmWindowMinutes', () => {
     ['cron(0 9,17 * * ? *)', 2 * 960 + 5],
     ['cron(0 9 * * ? *)', 2 * 1440 + 5],
     ['rate(1 day)', 2 * 1440 + 5],
-    ['rate(3 days)', 2 * 4320 + 5],
-    // The longest an alarm with periods of an hour or more may look back is 7 days (10,080 minutes).
-    ['rate(5037 minutes)', 10_079],
+    ['rate(47 hours)', 2 * 2820 + 5],
+    // The longest interval whose first run's data point comes within the 2 days an alarm may warm up, with 15 minutes
+    // to spare.
+    ['rate(2865 minutes)', 5735],
   ])('gives %s two intervals and 5 minutes: %i', (schedule, minutes) => {
     expect(scheduleAlarmWindowMinutes(schedule)).toBe(minutes);
   });
 
   it.each([
-    // Two intervals and 5 minutes would be more than the 7 days an alarm may look back.
-    ['rate(5038 minutes)'],
+    // A new rule's first run would come after the alarm's warm-up (2 days at most): it would fire on every new rule.
+    ['rate(2866 minutes)'],
+    ['rate(2 days)'],
+    ['rate(3 days)'],
     ['rate(4 days)'],
     ['rate(7 days)'],
     // No one interval: runs on some days only.
@@ -94,7 +98,7 @@ describe('an alarm per schedule on the runs its rule delivered to the fetcher', 
     ['rate(10 minutes)', 25 * 60, 25],
     ['cron(0 * * * ? *)', 125 * 60, 125],
     ['cron(0 9 * * ? *)', (2 * 1440 + 5) * 60, 2880],
-    ['rate(3 days)', (2 * 4320 + 5) * 60, 2880],
+    ['rate(47 hours)', (2 * 2820 + 5) * 60, 2880],
   ])('%s: fires when no run of its rule reached the fetcher in two intervals and 5 minutes, silence included', (schedule, seconds, warmUpMinutes) => {
     const found = deliveryAlarmOf(synth, schedule);
     expect(found).toBeDefined();
@@ -137,7 +141,7 @@ describe('an alarm per schedule on the runs its rule delivered to the fetcher', 
   });
 
   it('keeps each alarm, its logical ID and its properties, when sources are reordered or added to a schedule (keyed like the rules)', () => {
-    for (const schedule of ['rate(10 minutes)', 'cron(0 * * * ? *)', 'cron(0 9 * * ? *)', 'rate(3 days)']) {
+    for (const schedule of ['rate(10 minutes)', 'cron(0 * * * ? *)', 'cron(0 9 * * ? *)', 'rate(47 hours)']) {
       labelled(schedule, () => {
         expect(ruleIdOf(reordered, schedule)).toBe(ruleIdOf(synth, schedule));
         const alarmId = deliveryAlarmOf(synth, schedule)?.[0];
@@ -152,10 +156,15 @@ describe('an alarm per schedule on the runs its rule delivered to the fetcher', 
 });
 
 describe('schedules an alarm cannot watch', () => {
-  it.each([['rate(7 days)'], ['cron(30 6 ? * MON-FRI *)']])('%s: no alarm, and a synth warning that says so', (schedule) => {
+  it.each([
+    ['rate(3 days)', /first run comes more than 2 days after its rule is created/],
+    ['rate(7 days)', /first run comes more than 2 days after its rule is created/],
+    ['cron(30 6 ? * MON-FRI *)', /runs on some days only/],
+  ])('%s: no alarm, and a synth warning that says so and why', (schedule, why) => {
     expect(deliveryAlarmOf(synth, schedule)).toBeUndefined();
     const warnings = quietly(() => Annotations.fromStack(synth.stack)).findWarning('*', Match.stringLikeRegexp(`no alarm watches the schedule "${schedule.replace(/[()*?]/g, '\\$&')}"`));
     expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0]?.entry.data)).toMatch(why);
   });
 
   it('warns of nothing when every schedule is watched', () => {
