@@ -126,7 +126,10 @@ export class Ingestion extends Construct {
       enforceSSL: true,
       visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount },
-      removalPolicy,
+      // Deleted with the stack in every stage: it holds only messages on their way, which mean nothing to a new stack
+      // (its table is a new one), and a retained queue would keep its fixed name, so that the stage could not be
+      // deployed again until someone deleted it by hand. The dead-letter queue, named by CloudFormation, is kept.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.fetcher = new NewsweaveFunction(this, 'Fetcher', {

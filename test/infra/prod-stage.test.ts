@@ -29,15 +29,23 @@ describe('prod stage', () => {
     prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'newsweave-prod' });
   });
 
-  it('retains the table, the queues, the logs, the key and the readers\' user pool when the stack goes away', () => {
+  it('retains the table, the dead-letter queue, the logs, the key and the readers\' user pool when the stack goes away', () => {
+    const articleQueue = prod.logicalId(prod.stack.ingestion.queue);
     for (const type of ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key', 'AWS::Cognito::UserPool']) {
-      const resources = Object.values(prod.template.findResources(type));
+      const resources = Object.entries(prod.template.findResources(type))
+        .filter(([id]) => id !== articleQueue)
+        .map(([, resource]) => resource);
       labelled(type, () => expect(resources.length).toBeGreaterThan(0));
       for (const resource of resources) {
         labelled(type, () => expect(resource.DeletionPolicy).toBe('Retain'));
         labelled(type, () => expect(resource.UpdateReplacePolicy).toBe('Retain'));
       }
     }
+  });
+
+  it('deletes the article queue with the stack: it has a fixed name, which a retained one would keep from the next deployment', () => {
+    const queue = prod.template.toJSON().Resources[prod.logicalId(prod.stack.ingestion.queue)];
+    expect(queue).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { QueueName: expect.stringMatching(/-articles$/) } });
   });
 
   it('protects the table from deletion, besides retaining it, and keeps point-in-time recovery on', () => {
