@@ -17,6 +17,7 @@ import {
   pipelineMetric,
   ruleMetric,
   sourceFailureAge,
+  TABLE_INDEX_NAMES,
   tableThrottleEvents,
   watchedFunctions,
   withLabel,
@@ -239,7 +240,11 @@ function tableWidgets({ table }: DashboardProps): IWidget[] {
     new GraphWidget({
       title: 'DynamoDB throttle events',
       width: 12,
-      left: [tableThrottleEvents(table, 'Read'), tableThrottleEvents(table, 'Write')],
+      left: [
+        tableThrottleEvents(table, 'Read'),
+        tableThrottleEvents(table, 'Write'),
+        ...TABLE_INDEX_NAMES.flatMap((index) => [tableThrottleEvents(table, 'Read', index), tableThrottleEvents(table, 'Write', index)]),
+      ],
     }),
   ];
 }

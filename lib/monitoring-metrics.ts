@@ -17,6 +17,7 @@ import {
   type DimensionOf,
   type MetricName,
 } from '../functions/shared/telemetry-contract';
+import { TABLE_KEYS } from '../functions/contracts/table-schema';
 
 export const FIVE_MINUTES = Duration.minutes(5);
 
@@ -139,23 +140,39 @@ export function errorRate(errors: IMetric, total: IMetric, label: string): MathE
   });
 }
 
+/** The table's global secondary indexes (the listing indexes, which the API queries), whose throttling CloudWatch reports apart. */
+export const TABLE_INDEX_NAMES = [TABLE_KEYS.byTimeIndex.name, TABLE_KEYS.bySourceIndex.name] as const;
+
 /**
- * The table's throttled reads and writes. Not `ThrottledRequests` by operation: for BatchGetItem and BatchWriteItem
- * DynamoDB counts a request there only when every item of it is throttled, and the worker and the API retry the
- * items of a partly throttled one (UnprocessedKeys, UnprocessedItems): the throttle events count those too, for
- * every operation. A series with no data in a period counts 0 (FILL), so that the sum is not left empty.
+ * The table's throttled reads and writes, its indexes' included. Not `ThrottledRequests` by operation: for
+ * BatchGetItem and BatchWriteItem DynamoDB counts a request there only when every item of it is throttled, and the
+ * worker and the API retry the items of a partly throttled one (UnprocessedKeys, UnprocessedItems): the throttle
+ * events count those too, for every operation. An index's throttle events are their own series (dimension
+ * `GlobalSecondaryIndexName`): the API's listings read the indexes, and a write the table takes can be throttled by
+ * an index's. A series with no data in a period counts 0 (FILL), so that the sum is not left empty.
  */
 export function tableThrottles(table: ITable): IMetric {
+  const usingMetrics: Record<string, IMetric> = { reads: tableThrottleEvents(table, 'Read'), writes: tableThrottleEvents(table, 'Write') };
+  TABLE_INDEX_NAMES.forEach((index, i) => {
+    usingMetrics[`index${i}reads`] = tableThrottleEvents(table, 'Read', index);
+    usingMetrics[`index${i}writes`] = tableThrottleEvents(table, 'Write', index);
+  });
   return new MathExpression({
-    expression: 'FILL(reads, 0) + FILL(writes, 0)',
-    usingMetrics: { reads: tableThrottleEvents(table, 'Read'), writes: tableThrottleEvents(table, 'Write') },
+    expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+    usingMetrics,
     period: FIVE_MINUTES,
     label: 'Throttled reads and writes',
   });
 }
 
-export function tableThrottleEvents(table: ITable, kind: 'Read' | 'Write'): Metric {
-  return table.metric(`${kind}ThrottleEvents`, { statistic: 'Sum', period: FIVE_MINUTES, label: `${kind} throttle events` });
+/** The table's throttle events of one kind, or one index's (dimension `GlobalSecondaryIndexName`). */
+export function tableThrottleEvents(table: ITable, kind: 'Read' | 'Write', index?: string): Metric {
+  return table.metric(`${kind}ThrottleEvents`, {
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+    label: index ? `${index} ${kind.toLowerCase()} throttle events` : `${kind} throttle events`,
+    ...(index ? { dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: index } } : {}),
+  });
 }
 
 export function withLabel(metric: IMetric, label: string): IMetric {

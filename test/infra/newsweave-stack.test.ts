@@ -708,17 +708,30 @@ describe('monitoring', () => {
     });
   });
 
-  it("alarms on DynamoDB throttling: the table's throttled reads and writes, partly throttled batches included", () => {
+  it("alarms on DynamoDB throttling: the table's and its listing indexes' throttled reads and writes, partly throttled batches included", () => {
     const metrics = alarm('TableThrottled').Properties.Metrics as {
+      Id: string;
       Expression?: string;
-      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown }; Stat: string };
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] }; Stat: string };
     }[];
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(reads, 0) + FILL(writes, 0)');
-    const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat] : []));
-    expect(new Set(stats.map((stat) => stat.Metric.MetricName))).toEqual(new Set(['ReadThrottleEvents', 'WriteThrottleEvents']));
-    for (const stat of stats) {
-      expect(stat).toMatchObject({ Stat: 'Sum', Metric: { Dimensions: [{ Name: 'TableName', Value: { Ref: synth.logicalId(synth.stack.storage.table) } }] } });
-    }
+    const expression = metrics.find((m) => m.Expression)?.Expression ?? '';
+    const stats = metrics.filter((m) => m.MetricStat);
+    // Every series is in the sum, each filled with 0 where it has no data.
+    expect(expression.split(' + ').sort()).toEqual(stats.map((m) => `FILL(${m.Id}, 0)`).sort());
+    const tableRef = { Ref: synth.logicalId(synth.stack.storage.table) };
+    const series = stats.map(({ MetricStat: stat }) => {
+      expect(stat?.Stat).toBe('Sum');
+      const index = stat?.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table';
+      expect(stat?.Metric.Dimensions).toContainEqual({ Name: 'TableName', Value: tableRef });
+      return `${index} ${stat?.Metric.MetricName}`;
+    });
+    expect(series.sort()).toEqual(
+      ['table', 'GSI1', 'GSI2'].flatMap((index) => [`${index} ReadThrottleEvents`, `${index} WriteThrottleEvents`]).sort(),
+    );
+    // The indexes are the table's own (storage.ts).
+    const indexNames = (resourcesOfType(synth.template, 'AWS::DynamoDB::Table')[synth.logicalId(synth.stack.storage.table)]?.Properties
+      .GlobalSecondaryIndexes as { IndexName: string }[]).map((index) => index.IndexName);
+    expect(indexNames.sort()).toEqual(['GSI1', 'GSI2']);
     expect(alarm('TableThrottled').Properties.Threshold).toBe(10);
   });
 
