@@ -194,7 +194,9 @@ export class Ingestion extends Construct {
       const id = scheduleId(schedule);
       const rule = new Rule(this, id, {
         schedule: Schedule.expression(schedule),
-        description: `Newsweave: fetch ${sources.length} source(s) on ${schedule}`,
+        // The same whatever its sources (their list is in its targets' input): a changed description is an update of
+        // the rule (PutRule), which adding a source to its schedule need not make.
+        description: `Newsweave: fetch the sources on ${schedule}`,
       });
       for (const batch of splitForTargets(sources, schedule)) {
         rule.addTarget(

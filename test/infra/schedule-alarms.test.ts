@@ -140,10 +140,14 @@ describe('an alarm per schedule on the runs its rule delivered to the fetcher', 
     expect(alarms.filter(([, alarm]) => JSON.stringify(alarm.Properties.Dimensions).includes(redriveRef))).toHaveLength(1);
   });
 
-  it('keeps each alarm, its logical ID and its properties, when sources are reordered or added to a schedule (keyed like the rules)', () => {
+  it('keeps each rule and alarm, their logical IDs and properties, when sources are reordered or added to a schedule (keyed like the rules)', () => {
     for (const schedule of ['rate(10 minutes)', 'cron(0 * * * ? *)', 'cron(0 9 * * ? *)', 'rate(47 hours)']) {
       labelled(schedule, () => {
         expect(ruleIdOf(reordered, schedule)).toBe(ruleIdOf(synth, schedule));
+        // The rule itself unchanged (its description names no count of sources): only its targets' input changes.
+        const ruleOf = (app: SynthesizedApp) => resourcesOfType(app.template, 'AWS::Events::Rule')[ruleIdOf(app, schedule)]?.Properties;
+        expect({ ...ruleOf(reordered), Targets: undefined }).toEqual({ ...ruleOf(synth), Targets: undefined });
+        expect(ruleOf(synth)?.Description).toBe(`Newsweave: fetch the sources on ${schedule}`);
         const alarmId = deliveryAlarmOf(synth, schedule)?.[0];
         expect(alarmId).toBeDefined();
         expect(deliveryAlarmOf(reordered, schedule)?.[0]).toBe(alarmId);
