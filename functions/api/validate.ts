@@ -3,6 +3,7 @@
  * a clean value or throws a RequestError that the handler turns into a 4xx, so that no hostile input reaches a store.
  */
 import { COMMENT_ID_PATTERN } from '../comments/comment-id';
+import { showsNothing } from '../shared/invisible-marks';
 
 /** The fetch stage makes ids of 22 base64url characters; the range leaves room without admitting anything else. */
 export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9_-]{16,32}$/;
@@ -180,7 +181,8 @@ export function parseSourceId(raw: string | undefined): string | undefined {
 /** Search words: trimmed, whitespace collapsed, 1 to 200 characters. */
 export function parseSearchWords(raw: string): string {
   const words = collapse(raw);
-  if (words.length === 0) throw new RequestError(400, 'invalid_query', 'q must contain at least one word');
+  // Nothing a reader could see (white space, zero-width characters) is no word.
+  if (showsNothing(words)) throw new RequestError(400, 'invalid_query', 'q must contain at least one word');
   // Counted in code points, as the topic is: an emoji is one character, not two UTF-16 units.
   if ([...words].length > MAX_SEARCH_LENGTH) {
     throw new RequestError(400, 'invalid_query', `q must be at most ${MAX_SEARCH_LENGTH} characters`);
@@ -190,13 +192,13 @@ export function parseSearchWords(raw: string): string {
 
 /**
  * The `{topic}` path segment as a reader wrote it: decoded, trimmed, whitespace collapsed, lowercase, NFC; 1 to 100
- * characters and no control characters. The related index looks it up under its term (related/analyze-article.ts:
+ * characters, no control characters and not only invisible ones. The related index looks it up under its term (related/analyze-article.ts:
  * topicTerm).
  */
 export function parseTopic(segment: string): string {
   const topic = collapse(decodeSegment(segment, 'invalid_topic', 'topic')).toLowerCase();
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (topic.length === 0 || [...topic].length > MAX_TOPIC_LENGTH || /[\u0000-\u001f\u007f]/.test(topic)) {
+  // Control characters: C0, DEL and C1 (\p{Cc}); a topic of nothing visible (zero-width characters) is empty.
+  if (showsNothing(topic) || [...topic].length > MAX_TOPIC_LENGTH || /\p{Cc}/u.test(topic)) {
     throw new RequestError(400, 'invalid_topic', `topic must be 1 to ${MAX_TOPIC_LENGTH} printable characters`);
   }
   return topic;

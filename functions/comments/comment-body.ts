@@ -2,6 +2,7 @@
  * What a comment's text may be. Bodies are plain text, stored exactly as written (no trimming, no HTML handling:
  * every page renders them as text); the only changes refused are the ones no reader could see or DynamoDB store.
  */
+import { showsNothing } from '../shared/invisible-marks';
 
 /** Counted in Unicode code points, as a reader counts characters (an emoji is one), not UTF-16 units. */
 export const MAX_COMMENT_LENGTH = 2000;
@@ -13,13 +14,6 @@ export type CommentBodyCheck =
 // C0, DEL and C1 (U+009B is a one-character ESC [), but for U+0085 (NEL), a line break.
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point (tab, LF, CR and NEL stay)
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
-/**
- * What shows nothing on a page: white space, Unicode's default-ignorable characters (zero-width spaces and joiners,
- * direction marks, the byte-order mark, variation selectors, the soft hyphen, the Hangul fillers: a font draws none
- * of them) and the blank Braille pattern U+2800. A text of these alone is empty to a reader; the format characters
- * that are drawn (U+06DD, the end of an ayah) are not among them.
- */
-const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 /** A surrogate without its pair: valid in a JS string and in JSON, not in UTF-8, so DynamoDB would refuse it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -33,7 +27,7 @@ export function checkCommentBody(value: unknown): CommentBodyCheck {
   if (value !== undefined && typeof value !== 'string') {
     return { ok: false, problem: 'not-text', message: 'the comment\'s "body" must be a string' };
   }
-  if (value === undefined || value.replace(INVISIBLE, '') === '') {
+  if (value === undefined || showsNothing(value)) {
     return { ok: false, problem: 'empty', message: 'a comment needs some text' };
   }
   if (commentLength(value) > MAX_COMMENT_LENGTH) {

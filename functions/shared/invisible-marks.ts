@@ -12,3 +12,16 @@ const INVISIBLE_IN_WORDS = /(?!\u200b)\p{Default_Ignorable_Code_Point}/gu;
 export function withoutInvisibleMarks(text: string): string {
   return text.replace(INVISIBLE_IN_WORDS, '');
 }
+
+/**
+ * What shows nothing on a page: white space, Unicode's default-ignorable characters (zero-width spaces and joiners,
+ * direction marks, the byte-order mark, variation selectors, the soft hyphen, the Hangul fillers: a font draws none
+ * of them) and the blank Braille pattern U+2800. A text of these alone is empty to a reader; the format characters
+ * that are drawn (U+06DD, the end of an ayah) are not among them.
+ */
+const SHOWS_NOTHING = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/** True for a text a reader would see as empty (a comment's body, a search, a topic). */
+export function showsNothing(text: string): boolean {
+  return SHOWS_NOTHING.test(text);
+}

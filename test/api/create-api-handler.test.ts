@@ -90,6 +90,7 @@ describe('GET /articles', () => {
   it.each([
     ['q=', 'empty q'],
     ['q=%20%20', 'blank q'],
+    ['q=%E2%80%8B%E2%80%8C', 'a q of zero-width characters only'],
     [`q=${'a'.repeat(201)}`, 'q over 200 characters'],
     ['q=news&source=bbc-news', 'q with source'],
     ['limt=5', 'an unknown parameter'],
@@ -190,7 +191,9 @@ describe('GET /topics/{topic}/articles', () => {
     expect(response.json).toEqual({ items: [], nextCursor: null });
   });
 
-  it.each(['%20%20', 'x'.repeat(101), '%E0%A4%A', 'a%00b', 'a%1Fb'])('refuses the topic %s with 400 invalid_topic', async (topic) => {
+  // Empty, too long, bad encoding; control characters of C0, DEL and C1 (U+0085, U+009B); nothing visible (a zero-width
+  // space, a word joiner and a soft hyphen).
+  it.each(['%20%20', 'x'.repeat(101), '%E0%A4%A', 'a%00b', 'a%1Fb', 'a%7Fb', '%C2%85', 'rovers%C2%85', 'a%C2%9Bb', '%E2%80%8B', '%E2%81%A0%C2%AD%20'])('refuses the topic %s with 400 invalid_topic', async (topic) => {
     const response = await call(`/topics/${topic}/articles`);
     expect(response.statusCode).toBe(400);
     expect(response.json.error.code).toBe('invalid_topic');
