@@ -73,6 +73,10 @@ export function createWebServer(options: WebServerOptions): Server {
   return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A request target in absolute form (`GET http://host/articles HTTP/1.1`, which HTTP/1.1 servers must accept, as
+    // proxies send it) is read as its path and query.
+    const absolute = /^https?:\/\/[^/?#]*/i.exec(request.url ?? '');
+    if (absolute) request.url = `/${(request.url ?? '').slice(absolute[0].length).replace(/^\//, '')}`;
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     // The API is chosen by the path as sent, as API Gateway routes it: the URL parser's normalised path would turn
     // `/articles/..` into `/` (the reader page) where the API answers that the id is not one.
@@ -80,7 +84,9 @@ export function createWebServer(options: WebServerOptions): Server {
     if (API_PREFIXES.has(first)) {
       const body = await readBody(request);
       if (body === null) {
-        writeResult(response, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: '{"message":"Request Entity Too Large"}' });
+        // The API's own answer to a body it will not take (the handler's, past 64 KiB), so that a client reads the
+        // same error code whatever the size; not read any further.
+        writeResult(response, errorResult(413, 'payload_too_large', `request body over ${MAX_BODY_BYTES} bytes`));
         return;
       }
       const authorized = await authorizeEvent(toApiGatewayEvent(request, body), options.identity.authorizer);

@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -303,9 +303,30 @@ describe('the local adapter over HTTP', () => {
     expect((await fetch(`${base}/local/oidc/nothing`)).status).toBe(404);
   });
 
-  it('refuses a body over a megabyte before reading it all', async () => {
+  it('refuses a body over a megabyte before reading it all, with the API\'s error (its code, no-store)', async () => {
     const response = await post(undefined, { body: 'x'.repeat(1_100_000) });
     expect(response.status).toBe(413);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await response.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('reads a request target in absolute form (as proxies send it) as its path and query', async () => {
+    handled = [];
+    const { port } = new URL(base);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.end(`GET ${base}/articles/${articleId(3)}?x=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    // The API's answer (an article route with a query it does not take), not the reader page's 404.
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('invalid_query');
+    expect(handled).toEqual([expect.objectContaining({ rawPath: `/articles/${articleId(3)}`, rawQueryString: 'x=1' })]);
   });
 
   it('keeps an idle connection open for 65 s, longer than clients wait to reuse one (Node says 5 s unless told)', async () => {
