@@ -18,7 +18,13 @@ export interface LocalConfig {
   readonly dynamoEndpoint?: string;
   /** An SQS server to use instead of the embedded one (`AWS_ENDPOINT_URL_SQS`); its queues are created if absent. */
   readonly sqsEndpoint?: string;
+  /** The handlers' log level (`LOG_LEVEL`, any case); the runtime's default (WARN) when absent. */
+  readonly logLevel?: LogLevel;
 }
+
+/** The levels the README names for `LOG_LEVEL` (SILENT: none), as Powertools' logger takes them. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A variable that cannot be used; the message names it. */
 export class LocalConfigError extends Error {
@@ -36,7 +42,16 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     dataDir: env.NEWSWEAVE_DATA_DIR || DEFAULT_DATA_DIR,
     dynamoEndpoint: parseEndpoint('AWS_ENDPOINT_URL_DYNAMODB', env.AWS_ENDPOINT_URL_DYNAMODB),
     sqsEndpoint: parseEndpoint('AWS_ENDPOINT_URL_SQS', env.AWS_ENDPOINT_URL_SQS),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
   };
+}
+
+/** A level of LOG_LEVELS, in any case; undefined when unset. Anything else would be taken as INFO, silently. */
+function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const level = LOG_LEVELS.find((each) => each === value.trim().toUpperCase());
+  if (!level) throw new LocalConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  return level;
 }
 
 /** An http(s) URL with no path, query or credentials, as the SDK takes an endpoint; undefined when unset. */

@@ -16,7 +16,7 @@ import { createDemoSite, DEMO_PATH, type DemoSite } from './demo-site';
 import { loadHandlers, loadRedriveHandler, type RedriveHandler } from './handlers';
 import { createLambdaContext } from './lambda-context';
 import { createJwtAuthorizer } from './jwt-authorizer';
-import { loadLocalIssuer } from './oidc-issuer';
+import { LOCAL_OIDC_PATH, loadLocalIssuer } from './oidc-issuer';
 import { collectOpsMetrics } from './ops-metrics';
 import { createWebServer } from './web-server';
 import { presentSource } from '../functions/api/present';
@@ -24,6 +24,7 @@ import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
 import { lockDataDir } from './data-dir-lock';
+import type { LogLevel } from './config';
 import {
   createDynamoClients,
   localAwsIdentity,
@@ -51,6 +52,8 @@ export interface LocalStackOptions {
   readonly dynamoEndpoint?: string;
   /** An SQS server to use instead of starting local-aws-sqs; the queues are created there if absent. */
   readonly sqsEndpoint?: string;
+  /** The handlers' log level. @default WARN */
+  readonly logLevel?: LogLevel;
 }
 
 export interface LocalStack {
@@ -128,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     });
     const { fetchSources, processArticles, httpApi } = await loadHandlers();
     const redriveHandler = await loadRedriveHandler();
@@ -192,7 +195,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     });
     stoppers.push(() => scheduler.stop());
-    print(`local sign-in: ${issuer.issuer}/sign-in, or a token from \`npm run --silent token -- <username>\``);
+    // At the address the stack listens on (HOST); the tokens' issuer stays localhost, whichever address served them.
+    print(`local sign-in: ${url}${LOCAL_OIDC_PATH}/sign-in, or a token from \`npm run --silent token -- <username>\``);
     return { port: options.port, url, sources, tableName: TABLE_NAME, dynamo, redrive, stop };
   } catch (error) {
     await stop();

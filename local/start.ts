@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole pipeline on this machine. Contract (README, "Local stack"):
  * PORT (default 3000), HOST (default 127.0.0.1), NEWSWEAVE_SOURCES (a sources file; the bundled demo by default),
- * NEWSWEAVE_DATA_DIR (default .newsweave/), NEWSWEAVE_USER_AGENT (the fetches' User-Agent, with a contact).
+ * NEWSWEAVE_DATA_DIR (default .newsweave/), NEWSWEAVE_USER_AGENT (the fetches' User-Agent, with a contact), LOG_LEVEL
+ * (default WARN), AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS (servers to use instead of the embedded ones).
  * SIGINT or SIGTERM stops it within 5 s, whether sent to this process, to its process group or to the npm process
  * above it.
  */

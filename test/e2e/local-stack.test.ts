@@ -243,4 +243,13 @@ describe('local stack with the demo sources', () => {
     expect(failed).toContain('local stack exited early');
     expect(failed).toContain('NEWSWEAVE_USER_AGENT: the User-Agent must name a contact');
   }, 30_000);
+
+  it('refuses a LOG_LEVEL it does not know (Powertools would take it as INFO, silently), and says which it takes', async () => {
+    const failed = await startStackProcess({ env: { LOG_LEVEL: 'verbose' }, readyTimeoutMs: 20_000 }).then(
+      () => null,
+      (error: unknown) => (error as Error).message,
+    );
+    expect(failed).toContain('local stack exited early');
+    expect(failed).toContain('LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT, not "verbose"');
+  }, 30_000);
 });

@@ -30,6 +30,21 @@ describe('readLocalConfig', () => {
   );
 });
 
+describe('readLocalConfig: LOG_LEVEL', () => {
+  it('takes the levels the README names, in any case, and none when unset', () => {
+    expect(readLocalConfig({ LOG_LEVEL: 'info' }).logLevel).toBe('INFO');
+    expect(readLocalConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('DEBUG');
+    expect(readLocalConfig({ LOG_LEVEL: 'SILENT' }).logLevel).toBe('SILENT');
+    expect(readLocalConfig({}).logLevel).toBeUndefined();
+    expect(readLocalConfig({ LOG_LEVEL: '' }).logLevel).toBeUndefined();
+  });
+
+  it.each(['verbose', 'WARNING', '3'])('refuses %s, naming the variable and the levels it takes', (value) => {
+    expect(() => readLocalConfig({ LOG_LEVEL: value })).toThrow(LocalConfigError);
+    expect(() => readLocalConfig({ LOG_LEVEL: value })).toThrow(`LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT, not "${value}"`);
+  });
+});
+
 describe('npm start with external servers', () => {
   let dynamo: LocalServer;
   let sqs: LocalServer;

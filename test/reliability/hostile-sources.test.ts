@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { restoreEnv, stubEnv } from '../support/stub-env';
+import { restoreEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
 import type { SourceConfig } from '../../functions/contracts/model';
 import { loadHandlers } from '../../local/handlers';
@@ -173,7 +173,6 @@ beforeAll(async () => {
     ...Object.entries(BAD_FEEDS).map(([id, { path }]) => ({ id, name: id, url: `${pages.origin}${path}`, schedule: 'rate(1 hour)' })),
   ];
   writeFileSync(join(dir, 'sources.json'), JSON.stringify(sources));
-  stubEnv('LOG_LEVEL', 'SILENT');
   const port = await freePort();
   startedAt = Date.now();
   stack = await startLocalStack({
@@ -183,6 +182,7 @@ beforeAll(async () => {
     // Long enough that no message is received again while a loaded machine still processes it: this test counts
     // each URL's outcome once (worker-faults.test.ts covers redelivery).
     visibilityTimeoutSeconds: 120,
+    logLevel: 'SILENT',
     print: () => undefined,
   });
   baseUrl = `http://127.0.0.1:${port}`;
