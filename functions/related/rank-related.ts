@@ -96,24 +96,32 @@ type Sparse = ReadonlyMap<string, number>;
 
 export function rankRelated(article: ArticleToRank, candidates: readonly IndexedArticle[]): RelatedLink[] {
   const pool = uniqueCandidates(article, candidates);
-  const own = toSparse(article.vector);
-  const vectors = pool.map((candidate) => toSparse(candidate.vector));
-  const similarities = vectors.map((vector) => dot(own, vector));
+  // Every vector of this ranking over one numbering of its terms: the pairs' products over typed arrays, not maps
+  // keyed by strings (the ranking's cost is the candidates' pairwise cosines, 90 x 90 of 100 terms).
+  const space = new TermSpace();
+  const own = space.pack(article.vector);
+  const vectors = pool.map((candidate) => space.pack(candidate.vector));
+  const scratch = new Float64Array(space.size);
+  const similarities = scatteredProducts(own, vectors, scratch);
+  const neighbourhoods = pairwiseProducts(vectors, scratch);
+  const n = vectors.length;
 
-  const ownSmoothed = smooth(own, vectors, similarities);
+  const ownSmoothed = new Float64Array(space.size);
+  scatter(smooth(own, vectors, similarities, scratch), ownSmoothed);
   const links: RelatedLink[] = [];
   pool.forEach((candidate, i) => {
     if (candidate.storyId === article.storyId || similarities[i]! <= 0) return;
     // The candidate's neighbourhood among what was read, the new article included.
-    const neighbourSimilarities = vectors.map((other, j) => (j === i ? -1 : dot(vectors[i]!, other)));
-    const smoothed = smooth(vectors[i]!, [...vectors, own], [...neighbourSimilarities, similarities[i]!]);
-    const terms = (dot(ownSmoothed, smoothed) + COSINE_WEIGHT * similarities[i]!) / (1 + COSINE_WEIGHT);
+    const neighbourSimilarities = Array.from({ length: n + 1 }, (_, j) => (j === n ? similarities[i]! : j === i ? -1 : neighbourhoods[i * n + j]!));
+    const smoothed = smooth(vectors[i]!, [...vectors, own], neighbourSimilarities, scratch);
+    const terms = (gather(smoothed, ownSmoothed) + COSINE_WEIGHT * similarities[i]!) / (1 + COSINE_WEIGHT);
     const meaning = embeddingSimilarity(article.embedding, candidate.embedding);
     const pair = meaning === null ? terms : (1 - EMBEDDING_WEIGHT) * terms + EMBEDDING_WEIGHT * Math.max(0, meaning);
     const recency = recencyFactor(article.publishedAt, candidate.publishedAt);
     const score = pair * recency;
     if (score < MIN_SCORE || terms * recency < MIN_TERMS_SCORE) return;
-    const shared = sharedTerms(own, vectors[i]!);
+    const shared = sharedTerms(own, vectors[i]!, scratch).map(({ id, value }) => ({ term: space.termOf(id), value }));
+    shared.sort((x, y) => y.value - x.value || (x.term < y.term ? -1 : 1));
     links.push({
       id: candidate.id,
       storyId: candidate.storyId,
@@ -162,33 +170,64 @@ export function compareLinks(a: Pick<RelatedLink, 'score' | 'id'>, b: Pick<Relat
 }
 
 /** The vector plus its nearest neighbours, each weighted by its similarity (Rocchio), renormalised. */
-function smooth(vector: Sparse, neighbours: readonly Sparse[], similarities: readonly number[]): Sparse {
-  const nearest = similarities
-    .map((value, index) => ({ value, index }))
-    .filter(({ value }) => value > 0)
-    // Stable: among equally near neighbours, the first read.
-    .sort((a, b) => b.value - a.value)
-    .slice(0, FEEDBACK_NEIGHBOURS);
-  const sum = new Map(vector);
-  for (const { value, index } of nearest) {
-    const share = (FEEDBACK_WEIGHT * value) / FEEDBACK_NEIGHBOURS;
-    for (const [term, weight] of neighbours[index]!) sum.set(term, (sum.get(term) ?? 0) + share * weight);
+function smooth(vector: Packed, neighbours: readonly Packed[], similarities: ArrayLike<number>, scratch: Float64Array): Packed {
+  // Summed in the scratch array, its terms in the order first met (the vector's, then each neighbour's new ones).
+  // Every weight is positive (TermSpace.pack), so a term's sum is never 0 once met.
+  const order: number[] = [];
+  for (let k = 0; k < vector.ids.length; k++) {
+    order.push(vector.ids[k]!);
+    scratch[vector.ids[k]!] = vector.weights[k]!;
   }
+  for (const index of nearest(similarities)) {
+    const share = (FEEDBACK_WEIGHT * similarities[index]!) / FEEDBACK_NEIGHBOURS;
+    const neighbour = neighbours[index]!;
+    for (let k = 0; k < neighbour.ids.length; k++) {
+      const id = neighbour.ids[k]!;
+      if (scratch[id] === 0) order.push(id);
+      scratch[id] = scratch[id]! + share * neighbour.weights[k]!;
+    }
+  }
+  const ids = Int32Array.from(order);
+  const weights = new Float64Array(ids.length);
   let norm = 0;
-  for (const weight of sum.values()) norm += weight * weight;
+  for (let k = 0; k < ids.length; k++) {
+    weights[k] = scratch[ids[k]!]!;
+    norm += weights[k]! * weights[k]!;
+    scratch[ids[k]!] = 0;
+  }
   norm = Math.sqrt(norm) || 1;
-  for (const [term, weight] of sum) sum.set(term, weight / norm);
-  return sum;
+  for (let k = 0; k < weights.length; k++) weights[k] = weights[k]! / norm;
+  return { ids, weights };
 }
 
-/** Shared terms, the ones that weigh most in the pair first. */
-function sharedTerms(a: Sparse, b: Sparse): { term: string; value: number }[] {
-  const shared: { term: string; value: number }[] = [];
-  for (const [term, weight] of a) {
-    const other = b.get(term);
-    if (other !== undefined) shared.push({ term, value: weight * other });
+/**
+ * The places of the FEEDBACK_NEIGHBOURS greatest similarities over 0, greatest first; among equal ones, the first
+ * read (as a stable sort would order them).
+ */
+function nearest(similarities: ArrayLike<number>): number[] {
+  const best: number[] = [];
+  for (let index = 0; index < similarities.length; index++) {
+    const value = similarities[index]!;
+    if (!(value > 0)) continue;
+    let place = best.length;
+    while (place > 0 && similarities[best[place - 1]!]! < value) place--;
+    if (place >= FEEDBACK_NEIGHBOURS) continue;
+    best.splice(place, 0, index);
+    if (best.length > FEEDBACK_NEIGHBOURS) best.pop();
   }
-  return shared.sort((x, y) => y.value - x.value || (x.term < y.term ? -1 : 1));
+  return best;
+}
+
+/** The terms two vectors share, with their product, in the order of the first's terms. */
+function sharedTerms(a: Packed, b: Packed, scratch: Float64Array): { id: number; value: number }[] {
+  scatter(b, scratch);
+  const shared: { id: number; value: number }[] = [];
+  for (let k = 0; k < a.ids.length; k++) {
+    const other = scratch[a.ids[k]!]!;
+    if (other !== 0) shared.push({ id: a.ids[k]!, value: a.weights[k]! * other });
+  }
+  clear(b, scratch);
+  return shared;
 }
 
 /**
@@ -229,6 +268,90 @@ function dot(a: Sparse, b: Sparse): number {
     if (other !== undefined) sum += weight * other;
   }
   return sum;
+}
+
+/** A vector over a TermSpace's numbering: its terms' numbers and weights, in its own order (best first). */
+interface Packed {
+  readonly ids: Int32Array;
+  readonly weights: Float64Array;
+}
+
+/** One numbering of the terms of the vectors ranked together. */
+class TermSpace {
+  private readonly numbers = new Map<string, number>();
+  private readonly terms: string[] = [];
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  termOf(id: number): string {
+    return this.terms[id]!;
+  }
+
+  /**
+   * A vector's terms numbered, in its order, a repeated term's last weight kept. A weight that is not a positive
+   * number (none of a vector term-weight.ts made; a damaged entry's) is left out: it could only take from a score.
+   */
+  pack(vector: readonly VectorTerm[]): Packed {
+    const at = new Map<number, number>();
+    const ids: number[] = [];
+    const weights: number[] = [];
+    for (const { term, weight } of vector) {
+      if (!(weight > 0 && Number.isFinite(weight))) continue;
+      let id = this.numbers.get(term);
+      if (id === undefined) {
+        id = this.terms.push(term) - 1;
+        this.numbers.set(term, id);
+      }
+      const place = at.get(id);
+      if (place === undefined) {
+        at.set(id, ids.length);
+        ids.push(id);
+        weights.push(weight);
+      } else weights[place] = weight;
+    }
+    return { ids: Int32Array.from(ids), weights: Float64Array.from(weights) };
+  }
+}
+
+function scatter(vector: Packed, into: Float64Array): void {
+  for (let k = 0; k < vector.ids.length; k++) into[vector.ids[k]!] = vector.weights[k]!;
+}
+
+function clear(vector: Packed, scratch: Float64Array): void {
+  for (let k = 0; k < vector.ids.length; k++) scratch[vector.ids[k]!] = 0;
+}
+
+/** The dot product of a vector with the one scattered in `dense`. */
+function gather(vector: Packed, dense: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < vector.ids.length; k++) sum += vector.weights[k]! * dense[vector.ids[k]!]!;
+  return sum;
+}
+
+/** The dot products of one vector with each of the others. */
+function scatteredProducts(one: Packed, others: readonly Packed[], scratch: Float64Array): Float64Array {
+  scatter(one, scratch);
+  const products = Float64Array.from(others, (other) => gather(other, scratch));
+  clear(one, scratch);
+  return products;
+}
+
+/** The dot products of every pair of the vectors, row by row (`n x n`, the diagonal left 0). */
+function pairwiseProducts(vectors: readonly Packed[], scratch: Float64Array): Float64Array {
+  const n = vectors.length;
+  const products = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    scatter(vectors[i]!, scratch);
+    for (let j = i + 1; j < n; j++) {
+      const product = gather(vectors[j]!, scratch);
+      products[i * n + j] = product;
+      products[j * n + i] = product;
+    }
+    clear(vectors[i]!, scratch);
+  }
+  return products;
 }
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;

@@ -50,6 +50,30 @@ describe('similarity', () => {
 });
 
 describe('rankRelated', () => {
+  it('reads a damaged stored vector (a weight not a positive number, a term twice) as the terms it can use', () => {
+    const article = toRank({ danube: 4, vienna: 3, flood: 2 });
+    const clean = indexed('clean', { danube: 4, vienna: 3, rain: 1 });
+    const damaged: IndexedArticle = {
+      ...clean,
+      id: 'damaged',
+      storyId: 'damaged',
+      vector: [
+        ...clean.vector.slice(0, 1),
+        { term: 'flood', weight: -0.5 },
+        { term: 'vienna', weight: 0.1 },
+        ...clean.vector.slice(1),
+        { term: 'boat', weight: Number.NaN },
+        { term: 'harbour', weight: Number.POSITIVE_INFINITY },
+        { term: 'lock', weight: 0 },
+      ],
+    };
+    // A repeated term keeps its last weight, in its first place; the rest counts for nothing.
+    const [fromClean] = rankRelated(article, [clean]);
+    const [fromDamaged] = rankRelated(article, [damaged]);
+    expect(fromDamaged).toEqual({ ...fromClean, id: 'damaged', storyId: 'damaged' });
+    expect(fromDamaged?.reasons).toEqual(['danube', 'vienna']);
+  });
+
   it('ranks by shared evidence, best first, with the shared terms that weigh most as reasons, as the text wrote them', () => {
     const article = toRank({ danube: 4, vienna: 3, flood: 2, rain: 1 }, { labels: new Map([['danube', 'Danube'], ['vienna', 'Vienna']]) });
     const links = rankRelated(article, [
