@@ -68,6 +68,12 @@ describe('readQueryParameters', () => {
     expect(readQueryParameters('q=100%+rise%2', ['q']).get('q')).toBe('100% rise%2');
   });
 
+  it('refuses a lone % inside a UTF-8 sequence: it is a byte of its own, which breaks the sequence (not a mark dropped)', () => {
+    // URLSearchParams reads `%C3%%A9` as the bytes C3 25 A9: U+FFFD, %, U+FFFD.
+    expect(new URLSearchParams('q=%C3%%A9').get('q')).toBe('\uFFFD%\uFFFD');
+    expect(refusal(() => readQueryParameters('q=%C3%%A9', ['q']))).toMatchObject({ statusCode: 400, code: 'invalid_query' });
+  });
+
   it('names an unknown parameter and the accepted ones', () => {
     expect(refusal(() => readQueryParameters('limt=5', ['limit', 'cursor']))).toEqual({
       name: 'RequestError',

@@ -401,6 +401,81 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(related.map((item) => item.id)).toEqual(['copy-00', 'other-1', 'other-2']);
   });
 
+  it("reads deeper when the owner's own copies fill the first read and leave nothing to show", async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'other'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    // Later links to copies of the owner itself (its story), more than the first read takes, all better than `other`.
+    const copies = range('copy-', 15);
+    for (const [i, id] of copies.entries()) await h.index(entryWith(id, [`only-${id}`], 10 + i));
+    await h.related.putLaterLinks([...copies.map((id, i) => ownerLink(id, 'owner', 0.9 - i / 1000)), ownerLink('other', 'other', 0.3)]);
+    expect(await h.ids('owner', 3)).toEqual(['other']);
+  });
+
+  it('reads deeper when the weakest link read scores exactly a fifth of the best, which is shown', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'near', 'other'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    // Twelve copies of one wire story at exactly RELATIVE_FLOOR x 0.5 fill the first read (3 + 10) with `near`;
+    // `other`, of the same score, sorts after them by id.
+    const copies = range('copy-', 12);
+    for (const [i, id] of copies.entries()) await h.index(entryWith(id, [`only-${id}`], 10 + i));
+    await h.related.putLaterLinks([ownerLink('near', 'near', 0.5), ...copies.map((id) => ownerLink(id, 'wire', 0.1)), ownerLink('other', 'other', 0.1)]);
+    expect(RELATIVE_FLOOR * 0.5).toBe(0.1);
+    expect(await h.ids('owner', 3)).toEqual(['near', 'copy-0', 'other']);
+  });
+
+  it('reads the links once unless the list is short, the first read was full, and its weakest link could still be shown', async () => {
+    const h = await harness(kind);
+    const reads: number[] = [];
+    const store: RelatedStore = new Proxy(h.related, {
+      get(target, property) {
+        if (property === 'readRelated') {
+          return (id: string, limit: number) => {
+            reads.push(limit);
+            return target.readRelated(id, limit);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const queries = createRelatedQueries({ store, articles: h.articles });
+    const readsFor = async (owner: string, limit: number) => {
+      reads.length = 0;
+      await queries.findRelated(owner, { limit });
+      return [...reads];
+    };
+    const ids = [...range('story-', 13), ...range('copy-', 13), 'weak'];
+    for (const [i, id] of ['full', 'all-read', 'weak-last', 'deep', ...ids].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    const under = (ownerId: string, id: string, storyId: string, score: number) => ({ ownerId, link: { id, storyId, score, reasons: [] } });
+    await h.related.putLaterLinks([
+      // Thirteen stories, each within a fifth of the best: the list of three is full after the first read.
+      ...range('story-', 13).map((id, i) => under('full', id, id, 0.9 - i / 100)),
+      // Six links, fewer than the first read asks for: there is nothing more to read.
+      under('all-read', 'story-0', 'story-0', 0.9),
+      ...range('copy-', 5).map((id, i) => under('all-read', id, 'wire', 0.8 - i / 100)),
+      // A full first read whose weakest link is under a fifth of the best (0.9), though the one after the best is not.
+      under('weak-last', 'story-0', 'story-0', 0.9),
+      ...range('copy-', 12).map((id, i) => under('weak-last', id, 'wire', i === 11 ? 0.17 : 0.5 - i / 100)),
+      under('weak-last', 'weak', 'weak', 0.05),
+      // The same, its weakest link read within a fifth: read deeper, once.
+      under('deep', 'story-0', 'story-0', 0.9),
+      ...range('copy-', 12).map((id, i) => under('deep', id, 'wire', 0.5 - i / 100)),
+      under('deep', 'weak', 'weak', 0.2),
+    ]);
+    expect(await readsFor('full', 3)).toEqual([13]);
+    expect(await readsFor('all-read', 3)).toEqual([13]);
+    expect(await readsFor('weak-last', 3)).toEqual([13]);
+    expect(await readsFor('deep', 3)).toEqual([13, 200]);
+    expect((await queries.findRelated('deep', { limit: 3 }))!.map((item) => item.id)).toEqual(['story-0', 'copy-0', 'weak']);
+  });
+
+  it('leaves out a related article that is gone from the article store', async () => {
+    const h = await harness(kind);
+    for (const [i, id] of ['owner', 'kept'].entries()) await h.index(entryWith(id, [`only-${id}`], i));
+    await h.related.putLaterLinks([ownerLink('gone', 'gone', 0.9), ownerLink('kept', 'kept', 0.8)]);
+    expect(await h.ids('owner')).toEqual(['kept']);
+  });
+
   it('lists a topic newest first, page by page, and refuses forged cursors', async () => {
     const h = await harness(kind);
     for (const [i, [id, text]] of ([['f1', 'flood1'], ['c1', 'chess'], ['f2', 'flood2'], ['f3', 'flood3']] as const).entries()) {
@@ -514,6 +589,20 @@ describe('searchTerms', () => {
     expect(searchTerms('Group B')).toEqual(['group', 'group b']);
     expect(searchTerms('a 3 !!')).toEqual([]);
     expect(searchTerms('!!')).toEqual([]);
+  });
+
+  it("looks up a hyphenated word's parts of two characters or more: a one-letter part takes no Query nor a later word's place", () => {
+    expect(searchTerms('covid-19')).toEqual(['covid-19', 'covid', '19']);
+    expect(searchTerms('e-mail')).toEqual(['e-mail', 'mail']);
+    // `x` and `e` would fill the eight word terms before `scam` and `alert`.
+    expect(searchTerms('x-ray e-mail scam alert')).toEqual(['x-ray', 'x-rai', 'ray', 'rai', 'e-mail', 'mail', 'scam', 'alert', 'x-ray e-mail', 'e-mail scam', 'scam alert', 'x-ray e-mail scam', 'e-mail scam alert', 'x-ray e-mail scam alert']);
+  });
+
+  it('takes names from the first five words only: a sixth word is in no run', () => {
+    expect(searchTerms('Royal Bank of Scotland Group Edinburgh')).toEqual([
+      'royal', 'bank', 'of', 'scotland',
+      'royal bank', 'scotland group', 'bank of scotland', 'royal bank of scotland', 'bank of scotland group', 'royal bank of scotland group',
+    ]);
   });
 });
 
