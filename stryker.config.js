@@ -14,6 +14,7 @@ export default {
     'functions/shared/withhold-addresses.ts',
     'functions/fetch/canonical-url.ts',
     'functions/api/validate.ts',
+    'functions/shared/invisible-marks.ts',
     'functions/dedupe/text-sketch.ts',
     'functions/dedupe/assign-story.ts',
     'functions/related/term-weight.ts',

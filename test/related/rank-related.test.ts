@@ -14,6 +14,7 @@ import {
   type IndexedArticle,
 } from '../../functions/related/rank-related';
 import type { VectorTerm } from '../../functions/related/term-weight';
+import { embeddingSimilarity } from '../../functions/related/text-embedding';
 
 const DAY = '2026-11-20T10:00:00.000Z';
 /** A unit vector over the terms, the given raw weights (1 each by default). */
@@ -49,6 +50,88 @@ describe('similarity', () => {
   });
 });
 
+/**
+ * The score of every candidate as docs/related.md writes it, computed the plainest way (maps, a sorted neighbourhood):
+ * `(0.9 x (smoothed + 2 x cosine) / 3 + 0.1 x meaning) x recency`, each vector smoothed by its 5 nearest among the
+ * candidates and the new article (similarity over 0, the first read among equals), at total weight 4.
+ */
+function referenceScores(article: IndexedArticle, candidates: readonly IndexedArticle[]): Map<string, number> {
+  return new Map([...referencePairs(article, candidates)].map(([id, { score }]) => [id, score]));
+}
+
+function referencePairs(article: IndexedArticle, candidates: readonly IndexedArticle[]): Map<string, { score: number; words: number; cosine: number }> {
+  const sparse = (vector: readonly VectorTerm[]) => new Map(vector.map(({ term, weight }) => [term, weight] as const));
+  const dotOf = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => [...a].reduce((sum, [term, weight]) => sum + weight * (b.get(term) ?? 0), 0);
+  const smoothOf = (vector: ReadonlyMap<string, number>, neighbours: { vector: ReadonlyMap<string, number>; similarity: number }[]) => {
+    const sum = new Map(vector);
+    const nearest = neighbours.filter(({ similarity }) => similarity > 0).sort((a, b) => b.similarity - a.similarity).slice(0, 5);
+    for (const { vector: other, similarity } of nearest) {
+      for (const [term, weight] of other) sum.set(term, (sum.get(term) ?? 0) + ((4 * similarity) / 5) * weight);
+    }
+    const norm = Math.sqrt([...sum.values()].reduce((total, weight) => total + weight * weight, 0));
+    return new Map([...sum].map(([term, weight]) => [term, weight / norm] as const));
+  };
+  const own = sparse(article.vector);
+  const vectors = candidates.map((candidate) => sparse(candidate.vector));
+  const ownSmoothed = smoothOf(own, vectors.map((vector) => ({ vector, similarity: dotOf(own, vector) })));
+  const scores = new Map<string, { score: number; words: number; cosine: number }>();
+  candidates.forEach((candidate, i) => {
+    const cosine = dotOf(own, vectors[i]!);
+    const neighbours = [...vectors.map((vector, j) => ({ vector, similarity: j === i ? -1 : dotOf(vectors[i]!, vector) })), { vector: own, similarity: cosine }];
+    const terms = (dotOf(ownSmoothed, smoothOf(vectors[i]!, neighbours)) + 2 * cosine) / 3;
+    const meaning = embeddingSimilarity(article.embedding, candidate.embedding);
+    const recency = recencyFactor(article.publishedAt, candidate.publishedAt);
+    scores.set(candidate.id, { score: (meaning === null ? terms : 0.9 * terms + 0.1 * Math.max(0, meaning)) * recency, words: terms * recency, cosine });
+  });
+  return scores;
+}
+
+/** A generator of numbers in [0, 1) fixed by its seed (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('rankRelated against the score as written', () => {
+  it.each([1, 2, 3, 4, 5])('scores random candidates as the plain formula does (seed %i)', (seed) => {
+    const random = seeded(seed);
+    const vocabulary = Array.from({ length: 14 }, (_, i) => `t${i}`);
+    const randomTerms = () => Object.fromEntries(vocabulary.filter(() => random() < 0.4).map((term) => [term, 0.2 + random()]));
+    const randomEmbedding = () => (random() < 0.8 ? Array.from({ length: 100 }, () => Math.round(random() * 254 - 127)) : null);
+    const day = (n: number) => new Date(Date.parse(DAY) - n * 86_400_000).toISOString();
+    const candidates = Array.from({ length: 12 }, (_, i) =>
+      indexed(`c${i}`, { ...randomTerms(), t0: 1 }, { embedding: randomEmbedding(), publishedAt: day(Math.floor(random() * 60)) }),
+    );
+    const article = toRank({ ...randomTerms(), t0: 1 }, { embedding: randomEmbedding() });
+    const expected = referencePairs(article, candidates);
+    const links = rankRelated(article, candidates);
+    expect(links.length).toBeGreaterThan(3);
+    for (const link of links) expect(link.score).toBeCloseTo(expected.get(link.id)!.score, 5);
+    // Listed: every pair that shares a word, scores MIN_SCORE and whose shared words score half of it; no other.
+    const kept = [...expected].filter(([, pair]) => pair.cosine > 0 && pair.score >= MIN_SCORE && pair.words >= MIN_SCORE / 2);
+    expect(links.map((link) => link.id).sort()).toEqual(kept.map(([id]) => id).sort());
+  });
+
+  it('smooths with the first read among equally near neighbours, five at most', () => {
+    // Seven candidates equally near the new article (one shared word, the same weights), each with a word of its own;
+    // `probe` shares the words of the first five only, so its score depends on which five smooth the new article.
+    const equals = Array.from({ length: 7 }, (_, i) => indexed(`e${i}`, { shared: 1, [`own${i}`]: 1 }));
+    const probe = indexed('probe', { own0: 1, own1: 1, own2: 1, own3: 1, own4: 1, lone: 1 });
+    const article = toRank({ shared: 1, lone: 1 });
+    const expected = referenceScores(article, [...equals, probe]);
+    const link = rankRelated(article, [...equals, probe]).find((each) => each.id === 'probe');
+    expect(link?.score).toBeCloseTo(expected.get('probe')!, 6);
+    // Read in the other order, the last five smooth it instead: another score.
+    const reversed = referenceScores(article, [...equals].reverse().concat(probe));
+    expect(reversed.get('probe')).not.toBeCloseTo(expected.get('probe')!, 3);
+  });
+});
+
 describe('rankRelated', () => {
   it('reads a damaged stored vector (a weight not a positive number, a term twice) as the terms it can use', () => {
     const article = toRank({ danube: 4, vienna: 3, flood: 2 });
@@ -72,6 +155,9 @@ describe('rankRelated', () => {
     const [fromDamaged] = rankRelated(article, [damaged]);
     expect(fromDamaged).toEqual({ ...fromClean, id: 'damaged', storyId: 'damaged' });
     expect(fromDamaged?.reasons).toEqual(['danube', 'vienna']);
+    // A weight of 0 on the new article's side makes no reason either.
+    const zeroed = toRank({ danube: 4, vienna: 3, flood: 2 }, { vector: [...unit({ danube: 4, vienna: 3, flood: 2 }), { term: 'rain', weight: 0 }] });
+    expect(rankRelated(zeroed, [clean])[0]?.reasons).toEqual(['danube', 'vienna']);
   });
 
   it('ranks by shared evidence, best first, with the shared terms that weigh most as reasons, as the text wrote them', () => {
