@@ -192,8 +192,8 @@ export function parseSearchWords(raw: string): string {
 
 /**
  * The `{topic}` path segment as a reader wrote it: decoded, trimmed, whitespace collapsed, lowercase, NFC; 1 to 100
- * characters, no control characters and not only invisible ones. The related index looks it up under its term (related/analyze-article.ts:
- * topicTerm).
+ * characters, no control characters and not only invisible ones. The related index looks it up under its term
+ * (related/analyze-article.ts: topicTerm).
  */
 export function parseTopic(segment: string): string {
   const topic = collapse(decodeSegment(segment, 'invalid_topic', 'topic')).toLowerCase();

@@ -92,8 +92,6 @@ const RECENCY_HALF_LIFE_DAYS = 30;
 /** Old articles about the same subject stay related, only ranked lower. */
 const RECENCY_FLOOR = 0.5;
 
-type Sparse = ReadonlyMap<string, number>;
-
 export function rankRelated(article: ArticleToRank, candidates: readonly IndexedArticle[]): RelatedLink[] {
   const pool = uniqueCandidates(article, candidates);
   // Every vector of this ranking over one numbering of its terms: the pairs' products over typed arrays, not maps
@@ -140,9 +138,13 @@ export function strongLinks<T extends { readonly score: number }>(bestFirst: rea
   return bestFirst.filter((link) => link.score >= floor);
 }
 
-/** The cosine of two unit vectors. */
+/** The cosine of two unit vectors, each read as rankRelated reads it (TermSpace.pack). */
 export function similarity(a: readonly VectorTerm[], b: readonly VectorTerm[]): number {
-  return dot(toSparse(a), toSparse(b));
+  const space = new TermSpace();
+  const [first, second] = [space.pack(a), space.pack(b)];
+  const scratch = new Float64Array(space.size);
+  scatter(first, scratch);
+  return gather(second, scratch);
 }
 
 /**
@@ -252,22 +254,6 @@ export function pickReasons(labels: readonly string[]): string[] {
 function uniqueCandidates(article: IndexedArticle, candidates: readonly IndexedArticle[]): IndexedArticle[] {
   const seen = new Set<string>([article.id]);
   return candidates.filter((candidate) => !seen.has(candidate.id) && Boolean(seen.add(candidate.id)));
-}
-
-function toSparse(vector: readonly VectorTerm[]): Map<string, number> {
-  const sparse = new Map<string, number>();
-  for (const { term, weight } of vector) if (Number.isFinite(weight)) sparse.set(term, weight);
-  return sparse;
-}
-
-function dot(a: Sparse, b: Sparse): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [term, weight] of small) {
-    const other = large.get(term);
-    if (other !== undefined) sum += weight * other;
-  }
-  return sum;
 }
 
 /** A vector over a TermSpace's numbering: its terms' numbers and weights, in its own order (best first). */
