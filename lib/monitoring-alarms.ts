@@ -224,8 +224,8 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       periods: 2,
       breaching: 2,
     },
-    // Some messages of a run refused by the queue (a run whose every message was refused is FetcherInternalErrors):
-    // their feeds are read again in full until they go, so articles arrive late; lasting, it is ours to mend.
+    // Messages the queue refused: their feeds are read again in full until they go, so articles arrive late; lasting,
+    // it is ours to mend. A queue that takes none of a run's messages fires FetcherInternalErrors too (critical).
     QueueSendFailing: {
       severity: 'warning',
       summary: 'the article queue refuses some of the fetcher\'s messages (QueueSendFailures): their articles wait for a later run.',
