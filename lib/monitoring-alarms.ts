@@ -101,7 +101,7 @@ const FIRST_RUN_DATA_MARGIN_MINUTES = 15;
  * seeing no data and counting that as breaching, fires on a new rule that is fine (with `rate(3 days)`, from the
  * second day to the third). 2,865 minutes: every daily schedule, not `rate(2 days)`.
  */
-export const MAX_WATCHED_INTERVAL_MINUTES = MAX_WARM_UP_MINUTES - FIRST_RUN_DATA_MARGIN_MINUTES;
+const MAX_WATCHED_INTERVAL_MINUTES = MAX_WARM_UP_MINUTES - FIRST_RUN_DATA_MARGIN_MINUTES;
 
 /**
  * How long a schedule's alarm waits for a run before it fires: two of its intervals and 5 minutes, as the operator

@@ -138,13 +138,12 @@ export function strongLinks<T extends { readonly score: number }>(bestFirst: rea
   return bestFirst.filter((link) => link.score >= floor);
 }
 
-/** The cosine of two unit vectors, each read as rankRelated reads it (TermSpace.pack). */
-export function similarity(a: readonly VectorTerm[], b: readonly VectorTerm[]): number {
+/** The cosines of a unit vector with each of others, every vector read as rankRelated reads it (TermSpace.pack). */
+export function similarities(one: readonly VectorTerm[], others: readonly (readonly VectorTerm[])[]): number[] {
   const space = new TermSpace();
-  const [first, second] = [space.pack(a), space.pack(b)];
-  const scratch = new Float64Array(space.size);
-  scatter(first, scratch);
-  return gather(second, scratch);
+  const packed = space.pack(one);
+  const rest = others.map((vector) => space.pack(vector));
+  return [...scatteredProducts(packed, rest, new Float64Array(space.size))];
 }
 
 /**

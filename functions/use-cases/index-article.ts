@@ -18,7 +18,7 @@ import { analyzeArticle, type ArticleText } from '../related/analyze-article';
 import { sketchText } from '../dedupe/text-sketch';
 import type { WeightedTerm } from '../contracts/model';
 import type { IndexEntry, Posting, RelatedStore } from '../ports';
-import { listFloor, rankRelated, RELATED_LIMIT, similarity, strongLinks, type RelatedLink } from '../related/rank-related';
+import { listFloor, rankRelated, RELATED_LIMIT, similarities, strongLinks, type RelatedLink } from '../related/rank-related';
 import { termVector } from '../related/term-weight';
 import { embedText } from '../related/text-embedding';
 import { guessLanguage } from '../related/guess-language';
@@ -119,8 +119,9 @@ export async function findCandidates(store: RelatedStore, entry: IndexEntry, sea
   const first = await store.readEntries(firstIds);
 
   // Second hop: what the best candidates are related to shares the lesser terms that were not looked up.
+  const cosines = similarities(entry.vector, first.map((candidate) => candidate.vector));
   const sources = first
-    .map((candidate) => ({ candidate, value: similarity(entry.vector, candidate.vector) }))
+    .map((candidate, i) => ({ candidate, value: cosines[i]! }))
     .sort((a, b) => b.value - a.value || (a.candidate.id < b.candidate.id ? -1 : 1))
     .slice(0, search.secondHopSources)
     .map(({ candidate }) => candidate.id);

@@ -8,7 +8,7 @@ import {
   recencyFactor,
   RELATED_LIMIT,
   RELATIVE_FLOOR,
-  similarity,
+  similarities,
   strongLinks,
   type ArticleToRank,
   type IndexedArticle,
@@ -38,7 +38,18 @@ const toRank = (terms: Record<string, number> | readonly string[], options: Part
   ...options,
 });
 
-describe('similarity', () => {
+/** The cosine of two unit vectors, as similarities gives it. */
+const similarity = (a: readonly VectorTerm[], b: readonly VectorTerm[]) => similarities(a, [b])[0]!;
+
+describe('similarities', () => {
+  it('gives the cosine of a vector with each other one, in order', () => {
+    const a = unit({ flood: 3, dam: 2, rain: 1 });
+    expect(similarities(a, [a, unit(['chess']), unit({ flood: 1, vienna: 1 })]).map((value) => Number(value.toFixed(12)))).toEqual(
+      [1, 0, 3 / Math.sqrt(14) / Math.sqrt(2)].map((value) => Number(value.toFixed(12))),
+    );
+    expect(similarities(a, [])).toEqual([]);
+  });
+
   it('is the cosine of two unit vectors: 1 for one vector, 0 with nothing shared, symmetric', () => {
     const a = unit({ flood: 3, dam: 2, rain: 1 });
     expect(similarity(a, a)).toBeCloseTo(1, 12);
