@@ -1,8 +1,9 @@
 /**
  * What API Gateway's JWT authorizer does, for the local stack: the token from `Authorization` (with or without
- * `Bearer `), signed RS256 by a key of the issuer's JWKS (found by `kid`), from the configured issuer, for one of the
- * configured audiences (`aud`, or `client_id` when there is no `aud`, as Cognito access tokens have), within `exp`
- * and `nbf`. The claims reach the handler as API Gateway passes them: every value a string, an array as `[a b]`.
+ * `Bearer `), signed RS256 by a key of the issuer's JWKS (found by `kid`, which the header must name: jose alone would
+ * try the only key of a one-key set), from the configured issuer, for one of the configured audiences (`aud`, or
+ * `client_id` when there is no `aud`, as Cognito access tokens have), within `exp` and `nbf`, and issued (`iat`) no
+ * later than now. The claims reach the handler as API Gateway passes them: every value a string, an array as `[a b]`.
  * jose does the cryptography and the standard checks.
  */
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
@@ -29,9 +30,15 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     if (token === '') return { ok: false, reason: 'no token' };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { algorithms: ['RS256'], issuer: config.issuer, requiredClaims: ['exp'] }));
+      const verified = await jwtVerify(token, keys, { algorithms: ['RS256'], issuer: config.issuer, requiredClaims: ['exp'] });
+      if (typeof verified.protectedHeader.kid !== 'string') return { ok: false, reason: 'the token names no key ("kid")' };
+      payload = verified.payload;
     } catch (error) {
       return { ok: false, reason: describe(error) };
+    }
+    // jose checks `iat` only against a maximum age; API Gateway refuses a token issued after now.
+    if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000)) {
+      return { ok: false, reason: 'the token\'s "iat" claim is not accepted' };
     }
     const audiences = payload.aud === undefined ? [payload.client_id] : ([] as unknown[]).concat(payload.aud);
     if (!audiences.some((audience) => typeof audience === 'string' && config.audience.includes(audience))) {

@@ -143,6 +143,26 @@ describe('the local JWT authorizer', () => {
     expect(await refused(await signWithIssuerKey({ nbf: Math.floor(Date.now() / 1000) + 600 }))).toMatch(/"nbf"/);
   });
 
+  it('refuses a token issued in the future, as API Gateway does ("iat" must be before now)', async () => {
+    const jwk = JSON.parse(readFileSync(join(dir, 'oidc', 'signing-key.json'), 'utf8')) as JWK;
+    const key = await importJWK(jwk, 'RS256');
+    const issuedAt = (seconds: number) =>
+      new SignJWT({ username: 'ada', client_id: LOCAL_CLIENT_ID, token_use: 'access' })
+        .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
+        .setIssuer(issuer.issuer)
+        .setSubject('sub-ada')
+        .setIssuedAt(seconds)
+        .setExpirationTime(seconds + 3600)
+        .sign(key);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refused(await issuedAt(now + 600))).toMatch(/"iat"/);
+    expect((await authorizer(await issuedAt(now - 5))).ok).toBe(true);
+  });
+
+  it('refuses a token whose header names no key, as API Gateway does ("kid" must match a key of the JWKS)', async () => {
+    expect(await refused(await signWithIssuerKey({}, { kid: undefined }))).toMatch(/kid/);
+  });
+
   it('refuses another audience, by aud or by client_id', async () => {
     expect(await refused(await signWithIssuerKey({ aud: 'someone-else' }))).toMatch(/audience/);
     expect(await refused(await signWithIssuerKey({ client_id: 'someone-else' }))).toMatch(/audience/);
