@@ -86,7 +86,16 @@ export interface SourceStore {
   /** Records that one of the source's pages was refused (`lastPageError`, `lastPageErrorAt`, `pageErrorCount + 1`). */
   recordPageError(sourceId: string, error: { readonly message: string; readonly at: string }): Promise<void>;
   incrementArticleCount(sourceId: string, by?: number): Promise<void>;
+  /**
+   * The records of the configured sources (functions/sources/configured-sources.ts): a removed source's record stays
+   * in the table, unlisted; every record when no configuration was recorded.
+   */
   listSources(): Promise<SourceState[]>;
+  /**
+   * Records which sources the deployment runs (`npm start` at its start; a deployment writes the same item through a
+   * custom resource, lib/ingestion.ts).
+   */
+  recordConfiguredSources(sourceIds: readonly string[]): Promise<void>;
 }
 
 export interface QueueSendResult {

@@ -3,15 +3,20 @@ import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { configuredSourcesItem, SOURCES_PARTITION } from '../functions/contracts/table-schema';
 import { DEFAULT_USER_AGENT, validateUserAgent } from '../functions/fetch/user-agent';
 import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
 import type { SourceConfig } from '../functions/contracts/model';
 import { ENV } from '../functions/shared/config';
 import { NewsweaveFunction } from './newsweave-function';
+import { acknowledgeLambda, acknowledgeLogGroup } from './policy-acknowledgements';
 
 /** EventBridge refuses a target input larger than 8192 characters; sources are split across targets below it. */
 const MAX_TARGET_INPUT = 8192;
@@ -76,6 +81,8 @@ export class Ingestion extends Construct {
   /** One per distinct schedule of the sources. */
   readonly schedules: readonly FetchSchedule[];
   readonly redriveRule: Rule;
+  /** Records the deployed sources' ids in the table (recordConfiguredSources). */
+  readonly configuredSources: AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
@@ -210,7 +217,60 @@ export class Ingestion extends Construct {
       }
       return { id, expression: schedule, rule, sourceCount: sources.length };
     });
+
+    this.configuredSources = recordConfiguredSources(this, props.table, props.sources, {
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
   }
+}
+
+/**
+ * Writes the ids of the deployed sources to the table at every deployment that changes them (a custom resource's
+ * PutItem, the item `configuredSourcesItem` describes), so that `GET /sources` lists the sources this deployment runs
+ * and not one removed from the sources file, whose record stays with its articles. A failed write fails the
+ * deployment, which CloudFormation rolls back.
+ */
+function recordConfiguredSources(
+  scope: Construct,
+  table: ITable,
+  sources: readonly SourceConfig[],
+  options: { readonly logRetention: RetentionDays; readonly removalPolicy: RemovalPolicy },
+): AwsCustomResource {
+  const logGroup = new LogGroup(scope, 'ConfiguredSourcesLogs', {
+    retention: options.logRetention,
+    removalPolicy: options.removalPolicy,
+  });
+  acknowledgeLogGroup(logGroup);
+  const putItem = {
+    service: 'DynamoDB',
+    action: 'PutItem',
+    parameters: { TableName: table.tableName, Item: configuredSourcesItem(sources.map((source) => source.id)) },
+    physicalResourceId: PhysicalResourceId.of('configured-sources'),
+  };
+  const resource = new AwsCustomResource(scope, 'ConfiguredSources', {
+    resourceType: 'Custom::NewsweaveConfiguredSources',
+    onCreate: putItem,
+    onUpdate: putItem,
+    // Nothing on delete: the item describes the table's sources for the API, and goes with the table.
+    policy: AwsCustomResourcePolicy.fromStatements([
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SOURCES_PARTITION] } },
+      }),
+    ]),
+    installLatestAwsSdk: false,
+    logGroup,
+    timeout: Duration.minutes(2),
+  });
+  // aws-cdk-lib's provider function, one per stack, beside the resource's own policy.
+  const provider = Stack.of(scope).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  acknowledgeLambda(provider, provider instanceof LambdaFn ? provider.role : undefined, {
+    whose: "aws-cdk-lib's custom-resource function",
+    noVpc: 'The function runs only during deployment and calls the DynamoDB API; a VPC would add NAT cost.',
+  });
+  return resource;
 }
 
 function checkedUserAgent(userAgent: string): string {

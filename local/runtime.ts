@@ -149,6 +149,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { document } = createDynamoClients(dynamo.endpoint, identity);
     stoppers.push(() => document.destroy());
     const sourceStore = new DynamoSourceStore({ client: document, tableName: TABLE_NAME });
+    // As a deployment records its sources file: GET /sources lists these, not a source an earlier run read from
+    // another file (its record stays, with its articles).
+    await sourceStore.recordConfiguredSources(sources.map((source) => source.id));
     // The local stand-in for the Cognito user pool and API Gateway's JWT authorizer, over the same kind of tokens.
     const issuer = await loadLocalIssuer({ dataDir, port: options.port });
     const authorizer = createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.clientId], jwks: issuer.jwks });

@@ -121,6 +121,21 @@ export const sourceListingPartition = (sourceId: string) => `SOURCE#${sourceId}`
 /** Every source's record sits in one partition, listed by one Query. */
 export const SOURCES_PARTITION = 'SOURCES';
 export const sourceKey = (sourceId: string): Key => ({ PK: SOURCES_PARTITION, SK: sourceId });
+/**
+ * The ids of the sources the deployment runs, as its last deployment (a custom resource, lib/ingestion.ts) or
+ * `npm start` wrote them, in the sources' partition under a sort key no source id can have (ids begin with a letter
+ * or digit), first in key order: the Query that lists the records reads it with them.
+ */
+export const CONFIGURED_SOURCES_SORT_KEY = '#CONFIGURED';
+export const configuredSourcesKey: Key = { PK: SOURCES_PARTITION, SK: CONFIGURED_SOURCES_SORT_KEY };
+/** The configured sources' item in DynamoDB's JSON, as both its writers put it: `sourceIds`, a list of strings. */
+export function configuredSourcesItem(sourceIds: readonly string[]): Record<string, unknown> {
+  return {
+    PK: { S: SOURCES_PARTITION },
+    SK: { S: CONFIGURED_SOURCES_SORT_KEY },
+    sourceIds: { L: sourceIds.map((id) => ({ S: id })) },
+  };
+}
 
 /** A robots.txt as the fetchers share it (dynamo-robots-store.ts). */
 export const robotsKey = (origin: string): Key => ({ PK: `${ROBOTS_PARTITION_PREFIX}${origin}`, SK: 'ROBOTS' });

@@ -9,6 +9,7 @@ import type { ArticleStore, ArticleWithCommentCount, ListArticlesQuery, Page, Se
 import { getItems } from './batch-io';
 import { articleToItem, itemToArticle, itemToSourceState, itemToSummary } from './items';
 import { cursorAfter, decodeCursor } from '../contracts/cursor';
+import { configuredOnly, readConfiguredIds } from '../sources/configured-sources';
 import {
   ALL_ARTICLES_PARTITION,
   articleKey,
@@ -17,6 +18,8 @@ import {
   sourceKey,
   sourceListingPartition,
   SOURCES_PARTITION,
+  CONFIGURED_SOURCES_SORT_KEY,
+  configuredSourcesKey,
   TABLE_KEYS,
   urlKey,
 } from '../contracts/table-schema';
@@ -190,6 +193,7 @@ export class DynamoSourceStore implements SourceStore {
 
   async listSources(): Promise<SourceState[]> {
     const sources: SourceState[] = [];
+    let configured: string[] | null = null;
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.props.client.send(
@@ -200,10 +204,22 @@ export class DynamoSourceStore implements SourceStore {
           ExclusiveStartKey: start,
         }),
       );
-      sources.push(...(page.Items ?? []).map(itemToSourceState));
+      for (const item of page.Items ?? []) {
+        if (item.SK === CONFIGURED_SOURCES_SORT_KEY) configured = readConfiguredIds(item.sourceIds);
+        else sources.push(itemToSourceState(item));
+      }
       start = page.LastEvaluatedKey;
     } while (start);
-    return sources;
+    return configuredOnly(sources, configured);
+  }
+
+  async recordConfiguredSources(sourceIds: readonly string[]): Promise<void> {
+    await this.props.client.send(
+      new PutCommand({
+        TableName: this.props.tableName,
+        Item: { ...configuredSourcesKey, sourceIds: [...sourceIds] },
+      }),
+    );
   }
 }
 

@@ -69,6 +69,10 @@ export class FakeSourceStore implements SourceStore {
   async listSources(): Promise<SourceState[]> {
     return [...this.sources.values()];
   }
+
+  async recordConfiguredSources(): Promise<void> {
+    throw new Error('the API never records the configuration');
+  }
 }
 
 /** Related lists are set by the test; topics and search read the articles' terms and titles. */
@@ -204,7 +208,7 @@ export function failingPorts(error = new Error('ProvisionedThroughputExceededExc
     getSummaries: fail,
     listArticles: fail,
   };
-  const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, recordPageError: fail, listSources: fail };
+  const sources: SourceStore = { registerSource: fail, getSource: fail, saveFetchState: fail, incrementArticleCount: fail, recordPageError: fail, listSources: fail, recordConfiguredSources: fail };
   const related: RelatedQueries = { findRelated: fail, listTopic: fail, search: fail };
   const comments: CommentStore = { putComment: fail, getComment: fail, deleteComment: fail, countComment: fail, listComments: fail };
   const rateLimiter: RateLimiter = { take: fail };

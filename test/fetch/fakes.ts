@@ -3,6 +3,7 @@ import { FetchError, type FetchRequest, type FetchResult, type Fetcher } from '.
 import type { ArticleMessage, SourceConfig, SourceState } from '../../functions/contracts/model';
 import type { ArticleQueue, QueueSendResult, SeenUrlStore, SourceStore, UrlOutcome } from '../../functions/ports';
 import type { Log, Telemetry } from '../../functions/shared/telemetry';
+import { configuredOnly } from '../../functions/sources/configured-sources';
 import type { CountMetric, GaugeMetric, MetricName } from '../../functions/shared/telemetry-contract';
 
 export class InMemorySourceStore implements SourceStore {
@@ -68,8 +69,15 @@ export class InMemorySourceStore implements SourceStore {
     if (existing) this.states.set(sourceId, { ...existing, articleCount: existing.articleCount + by });
   }
 
+  /** As the DynamoDB store records it; null until recorded. */
+  configured: readonly string[] | null = null;
+
   async listSources(): Promise<SourceState[]> {
-    return [...this.states.values()];
+    return configuredOnly([...this.states.values()], this.configured);
+  }
+
+  async recordConfiguredSources(sourceIds: readonly string[]): Promise<void> {
+    this.configured = [...sourceIds];
   }
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
-import { LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
+import { configuredSourcesItem, LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
 import { buildApp } from '../../lib/app';
 import { WORKER_ITEM_FAMILIES } from '../../lib/newsweave-function';
 import { ACCESS_LOG_FIELDS, ACCESS_LOG_PERSONAL_DATA, API_ROUTES, SIGNED_IN_ROUTES } from '../../lib/read-api';
@@ -181,6 +181,38 @@ describe('ingestion', () => {
     const byFunction = new Map(configs.map((config) => [(config.Properties.FunctionName as { Ref: string }).Ref, config.Properties]));
     expect(byFunction.get(fn('fetcher').id)).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 600 });
     expect(byFunction.get(fn('redriver').id)).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 });
+  });
+});
+
+describe('configured sources', () => {
+  it("records the deployed sources' ids at every deployment that changes them, in the item the API lists by, and may put nothing else", () => {
+    const tableId = synth.logicalId(synth.stack.storage.table);
+    const resource = only(resourcesOfType(synth.template, 'Custom::NewsweaveConfiguredSources') as Record<string, Resource>);
+    // The call's JSON, with the table's name standing where CloudFormation puts it.
+    const call = (property: unknown) => {
+      const [, parts] = (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === JSON.stringify({ Ref: tableId }) ? 'TABLE' : '?')).join(''));
+    };
+    const expected = {
+      service: 'DynamoDB',
+      action: 'PutItem',
+      parameters: { TableName: 'TABLE', Item: configuredSourcesItem(sources.map((source) => source.id)) },
+      physicalResourceId: { id: 'configured-sources' },
+    };
+    expect(call(resource.Properties.Create)).toEqual(expected);
+    expect(call(resource.Properties.Update)).toEqual(expected);
+    expect(resource.Properties.Delete).toBeUndefined();
+    expect(resource.Properties.InstallLatestAwsSdk).toBe(false);
+    const policies = Object.values(synth.template.findResources('AWS::IAM::Policy')) as Resource[];
+    const policy = policies.find((candidate) => JSON.stringify(candidate.Properties.PolicyName).includes('ConfiguredSources'));
+    expect((policy?.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Action: 'dynamodb:PutItem',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SOURCES'] } },
+      },
+    ]);
   });
 });
 

@@ -8,9 +8,9 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoArticleStore } from '../../functions/store/dynamo-stores';
+import { DynamoArticleStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { LocalConfigError, readLocalConfig } from '../../local/config';
-import { createDynamoClients, createSqsClient, startDynamo, startSqs, type LocalServer } from '../../local/servers';
+import { createDynamoClients, createSqsClient, ensureTable, startDynamo, startSqs, type LocalServer } from '../../local/servers';
 import { REPO_ROOT, freePort, getJson, startStackProcess, waitFor, type StackProcess } from '../support/local-stack-process';
 
 describe('readLocalConfig', () => {
@@ -46,12 +46,18 @@ describe('readLocalConfig: LOG_LEVEL', () => {
 });
 
 describe('npm start with external servers', () => {
+  const RETIRED = { id: 'retired-outlet', name: 'Retired Outlet', url: 'https://retired.example/rss', schedule: 'rate(1 hour)' };
   let dynamo: LocalServer;
   let sqs: LocalServer;
   let stack: StackProcess;
 
   beforeAll(async () => {
     [dynamo, sqs] = await Promise.all([startDynamo(), startSqs()]);
+    // A shared server that an earlier run with another sources file wrote to: its source's record is there.
+    const { raw, document } = createDynamoClients(dynamo.endpoint);
+    await ensureTable(raw, 'newsweave');
+    await new DynamoSourceStore({ client: document, tableName: 'newsweave' }).registerSource(RETIRED);
+    raw.destroy();
     stack = await startStackProcess({ env: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SQS: sqs.endpoint } });
   }, 60_000);
 
@@ -80,6 +86,19 @@ describe('npm start with external servers', () => {
       sqsClient.destroy();
     }
   }, 120_000);
+
+  it("lists the sources it runs in GET /sources, not an earlier run's source, whose record it keeps", async () => {
+    const { body } = await getJson(`${stack.baseUrl}/sources`);
+    const listed = body.items.map((item: { id: string }) => item.id);
+    expect(listed).toEqual(expect.arrayContaining(['harbor-times', 'meridian-post']));
+    expect(listed).not.toContain(RETIRED.id);
+    const { document } = createDynamoClients(dynamo.endpoint);
+    try {
+      expect(await new DynamoSourceStore({ client: document, tableName: 'newsweave' }).getSource(RETIRED.id)).toMatchObject({ name: RETIRED.name });
+    } finally {
+      document.destroy();
+    }
+  });
 
   it('stops with a message naming the variable when the server cannot be reached', async () => {
     const env = { ...process.env, PORT: String(await freePort()), AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' };

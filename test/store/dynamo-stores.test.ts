@@ -1,9 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidCursorError } from '../../functions/ports';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
 import { encodeCursor } from '../../functions/contracts/cursor';
-import { urlKey } from '../../functions/contracts/table-schema';
+import { configuredSourcesItem, configuredSourcesKey, urlKey } from '../../functions/contracts/table-schema';
 import { makeArticle } from '../support/articles';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
@@ -112,6 +113,40 @@ describe('DynamoSourceStore', () => {
     await sources.registerSource({ ...config, id: 'second' });
     expect((await sources.listSources()).map((s) => s.sourceId).sort()).toEqual(['harbor', 'second']);
     expect(await sources.getSource('missing')).toBeNull();
+  });
+
+  it("lists only the configured sources once a configuration is recorded, as a deployment's custom resource writes it", async () => {
+    const table = await startLocalDynamo('newsweave-configured');
+    try {
+      const sources = new DynamoSourceStore(table);
+      const config = { name: 'Outlet', url: 'https://outlet.example/rss', schedule: 'rate(5 minutes)' };
+      for (const sourceId of ['kept', 'removed', 'zz-kept']) await sources.registerSource({ ...config, id: sourceId });
+      await sources.incrementArticleCount('removed', 4);
+      // No configuration yet (a table written before they were recorded): every record.
+      expect((await sources.listSources()).map((s) => s.sourceId).sort()).toEqual(['kept', 'removed', 'zz-kept']);
+
+      // The item exactly as lib/ingestion.ts's PutItem writes it, in DynamoDB's JSON.
+      await table.raw.send(
+        new PutItemCommand({
+          TableName: table.tableName,
+          Item: configuredSourcesItem(['kept', 'zz-kept', 'not-run-yet']) as PutItemCommandInput['Item'],
+        }),
+      );
+      expect((await sources.listSources()).map((s) => s.sourceId).sort()).toEqual(['kept', 'zz-kept']);
+      // The removed source's record stays, with its count, for a configuration that names it again.
+      expect(await sources.getSource('removed')).toMatchObject({ articleCount: 4 });
+
+      await sources.recordConfiguredSources(['removed']);
+      expect((await sources.listSources()).map((s) => s.sourceId)).toEqual(['removed']);
+
+      // A configuration damaged by hand hides nothing.
+      await table.client.send(
+        new PutCommand({ TableName: table.tableName, Item: { ...configuredSourcesKey, sourceIds: 'kept' } }),
+      );
+      expect((await sources.listSources()).map((s) => s.sourceId).sort()).toEqual(['kept', 'removed', 'zz-kept']);
+    } finally {
+      await table.stop();
+    }
   });
 });
 
