@@ -99,7 +99,9 @@ function extractFile(file: string, url: string | undefined): Line {
   if (bytes === 'too-large') return rejected('too-large');
   if ('error' in bytes) {
     // The line says "unreadable"; why (no such file, a folder, not gzip...) is for the person running it.
-    process.stderr.write(`extract: ${file}: ${bytes.error}\n`);
+    // A web address given as a file: extract reads saved pages, it fetches nothing.
+    const hint = isHttpUrl(file) ? ` (extract reads saved pages: save it first, \`curl -so page.html '${file}'\`, then \`npm run --silent extract -- page.html --url '${file}'\`)` : '';
+    process.stderr.write(`extract: ${file}: ${bytes.error}${hint}\n`);
     return rejected('unreadable');
   }
   const result = extractFromBytes(bytes, { url });

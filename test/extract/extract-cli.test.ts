@@ -80,6 +80,13 @@ describe('scripts/extract.ts', () => {
     expect(stderr).toContain(`extract: ${folder}: EISDIR`);
   });
 
+  it('says how to extract a page at a web address given in place of a file: it fetches nothing, and rejects it as any unreadable file', async () => {
+    const { code, lines, stderr } = await extract('https://news.example/story');
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.objectContaining({ file: 'https://news.example/story', rejected: 'unreadable' })]);
+    expect(stderr).toContain("extract reads saved pages: save it first, `curl -so page.html 'https://news.example/story'`, then `npm run --silent extract -- page.html --url 'https://news.example/story'`");
+  });
+
   it('stops quietly when its reader does (| head)', async () => {
     const pages = Array.from({ length: 40 }, () => join(fixtures, 'meta-dates.html'));
     const { code, stderr } = await run('bash', ['-c', 'set -o pipefail; npx tsx scripts/extract.ts "$@" | head -c 10 > /dev/null', 'extract', ...pages], { cwd: root })
