@@ -9,6 +9,12 @@ const SQS_BATCH_LIMIT = 10;
  * 256 KiB; our messages are a few KB (feed entries are bounded when parsed), so the lower bound costs nothing.
  */
 export const SQS_PAYLOAD_LIMIT_BYTES = 256 * 1024;
+/**
+ * The characters of Unicode that SQS refuses in a message body (it takes #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD and
+ * #x10000-#x10FFFF) and that JSON.stringify leaves as they are: it escapes the C0 controls and lone surrogates, not the
+ * two noncharacters. A feed can carry them in a title or summary (`&#xFFFF;`, `"\uffff"` in a JSON Feed).
+ */
+const REFUSED_BY_SQS = /[\uFFFE\uFFFF]/g;
 
 interface Entry {
   readonly message: ArticleMessage;
@@ -30,7 +36,7 @@ export class SqsArticleQueue implements ArticleQueue {
     let batch: Entry[] = [];
     let batchBytes = 0;
     for (const message of messages) {
-      const body = JSON.stringify(message);
+      const body = messageBody(message);
       const bytes = Buffer.byteLength(body, 'utf8');
       if (bytes > SQS_PAYLOAD_LIMIT_BYTES) {
         failed.push(message);
@@ -74,4 +80,12 @@ export class SqsArticleQueue implements ArticleQueue {
       return { failed: entries.map((entry) => entry.message), cause };
     }
   }
+}
+
+/**
+ * The message as JSON that SQS takes: the noncharacters it refuses are written as JSON escapes, which they can only be
+ * inside a string, and which JSON.parse reads back as the same characters.
+ */
+export function messageBody(message: ArticleMessage): string {
+  return JSON.stringify(message).replace(REFUSED_BY_SQS, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }

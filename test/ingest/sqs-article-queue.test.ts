@@ -6,6 +6,8 @@
 import { RequestThrottled, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parseArticleMessage } from '../../functions/contracts/article-message';
+import { parseFeed } from '../../functions/feeds/parse-feed';
 import { SqsArticleQueue } from '../../functions/queue/sqs-article-queue';
 import { articleMessage } from '../support/events';
 
@@ -55,4 +57,27 @@ describe('SqsArticleQueue', () => {
     expect(await queue().sendArticles([])).toEqual({ failed: [] });
     expect(sentBatches()).toEqual([]);
   });
+
+  it('sends only characters SQS takes, whatever a feed put in an entry, and the worker reads the entry back unchanged', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    // SQS refuses a body with a character outside #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
+    const outsideSqs = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+    const feed = parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [{ url: 'https://news.example.com/odd', title: 'Odd \uffff title', summary: 'A \ufffe summary \u0001 with \ud800 bits', authors: [{ name: 'Ana\uffff' }] }],
+      }),
+      'https://news.example.com/feed.json',
+    );
+    const [entry] = feed.entries;
+    expect(entry?.title).toContain('\uffff');
+    const message = articleMessage({ url: 'https://news.example.com/odd', entry });
+
+    expect(await queue().sendArticles([message])).toEqual({ failed: [] });
+
+    const body = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries?.[0]?.MessageBody ?? '';
+    expect(body).not.toMatch(outsideSqs);
+    expect(parseArticleMessage(body)).toEqual(message);
+  });
 });
+
