@@ -2,6 +2,8 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { decodeDocument } from '../charset/decode-document';
 import type { ExtractedArticle, ExtractionResult, FeedEntry, RejectionReason } from '../contracts/model';
+import { truncateAtWord } from '../feeds/feed-text';
+import { MAX_URL_CHARS } from '../feeds/parsed-feed';
 import { removeBoilerplateElements, removeBoilerplateParagraphs } from './boilerplate';
 import { cleanTitle } from './clean-title';
 import { blockParagraphs, type TextParagraph } from './html-to-text';
@@ -30,6 +32,15 @@ export const MAX_HTML_BYTES = 5 * 1024 * 1024;
 export const MAX_NESTING_DEPTH = 256;
 /** Fewer characters of body than this is not an article (a caption, a teaser, an error page). */
 export const MIN_BODY_CHARS = 250;
+/**
+ * Bounds on what a page puts in its article, which is one DynamoDB item of at most 400 KB: a page's title, image and
+ * canonical URL and text are the publisher's to make as long as it likes, and an item over the limit is refused at
+ * every delivery, as a store failing. The body keeps its first paragraphs up to 100,000 characters (at most 400 KB of
+ * UTF-8 before compression; a long feature is some 60,000; the related index reads the first 60,000), the title is
+ * cut as a feed's is, and a URL longer than a feed entry's may be is left out.
+ */
+export const MAX_ARTICLE_BODY_CHARS = 100_000;
+export const MAX_ARTICLE_TITLE_CHARS = 500;
 
 const HTML_TYPES = /^(?:text\/html|application\/xhtml\+xml|text\/plain|application\/xml|text\/xml)$/i;
 
@@ -76,8 +87,8 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
   const readable = new Readability(document as unknown as Document, { serializer: (node: Node) => node, charThreshold: 500 }).parse();
   const readableParagraphs = readable?.content ? blockParagraphs(readable.content) : [];
   const paragraphs = chooseBody(readableParagraphs, metadata);
-  const title = chooseTitle(metadata, readable?.title ?? null, options.feedEntry, url);
-  const body = dropRepeatedHeading(removeBoilerplateParagraphs(paragraphs).map((paragraph) => paragraph.text), title).join('\n\n');
+  const title = truncateAtWord(chooseTitle(metadata, readable?.title ?? null, options.feedEntry, url), MAX_ARTICLE_TITLE_CHARS);
+  const body = boundedBody(dropRepeatedHeading(removeBoilerplateParagraphs(paragraphs).map((paragraph) => paragraph.text), title));
 
   const rejection = judge(body, html, pageText, readable?.content ?? null);
   if (rejection) return rejection;
@@ -89,11 +100,11 @@ function extractOrReject(html: string, options: ExtractOptions): ExtractionResul
     publishedAt: metadata.publishedAt ?? toIsoDate(entry?.publishedAt),
     modifiedAt: metadata.modifiedAt,
     language: metadata.language ?? normaliseLanguage(entry?.language),
-    imageUrl: metadata.imageUrl ?? entry?.imageUrl ?? null,
+    imageUrl: boundedUrl(metadata.imageUrl) ?? entry?.imageUrl ?? null,
     description: metadata.description ?? entry?.summary ?? null,
     summary: summarize(metadata.description ?? entry?.summary ?? null, body),
     body,
-    canonicalUrl: metadata.canonicalUrl,
+    canonicalUrl: boundedUrl(metadata.canonicalUrl),
     siteName: metadata.siteName ?? readable?.siteName ?? null,
   };
   return { ok: true, article };
@@ -140,6 +151,26 @@ function chooseTitle(metadata: PageMetadata, readableTitle: string | null, entry
   const heading = metadata.headings.length === 1 ? metadata.headings[0] : undefined;
   if (heading && heading.length >= 10 && cleaned !== heading && cleaned.includes(heading)) return heading;
   return cleaned;
+}
+
+/** The paragraphs up to MAX_ARTICLE_BODY_CHARS, whole; a first paragraph longer than that is cut at a word. */
+function boundedBody(paragraphs: readonly string[]): string {
+  const kept: string[] = [];
+  let length = 0;
+  for (const paragraph of paragraphs) {
+    const added = (kept.length > 0 ? 2 : 0) + paragraph.length;
+    if (length + added > MAX_ARTICLE_BODY_CHARS) {
+      if (kept.length === 0) kept.push(truncateAtWord(paragraph, MAX_ARTICLE_BODY_CHARS - 1));
+      break;
+    }
+    kept.push(paragraph);
+    length += added;
+  }
+  return kept.join('\n\n');
+}
+
+function boundedUrl(url: string | null): string | null {
+  return url !== null && url.length <= MAX_URL_CHARS ? url : null;
 }
 
 /** The headline repeated near the top of the text (often with the site's chrome around it) is not body text. */
