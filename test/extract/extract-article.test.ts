@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from '@jest/globals';
-import { extractArticle, extractFromBytes } from '../../functions/extract/extract-article';
+import { extractArticle, extractFromBytes, MAX_ELEMENTS } from '../../functions/extract/extract-article';
 import { cleanByline } from '../../functions/extract/page-metadata';
 import type { ExtractedArticle, ExtractionResult } from '../../functions/contracts/model';
 
@@ -199,6 +199,19 @@ describe('rejections', () => {
     { name: 'hostile nesting, thousands of levels deep', run: () => extractArticle(`<div>${'<div>'.repeat(5000)}${'<p>text of a page. </p>'.repeat(50)}`, {}), reason: 'not-an-article' },
     { name: 'a truncated document', run: () => extractArticle(fixture('truncated.html'), {}), reason: 'truncated' },
   ];
+
+  it('refuses a page of more elements than Readability gets through in time before parsing it, and keeps one just under', () => {
+    // Runs of inline links cost Readability most: 50,000 (1.35 MB) took 15 s on a shared core, more than a sixth of a
+    // worker batch's 90 s.
+    const links = (count: number) => `<html><body><article>${'<p>The council met on Tuesday to approve the budget of the old town.</p>'.repeat(8)}</article>${'<a href="/x">link text</a> '.repeat(count)}</body></html>`;
+    const started = performance.now();
+    const refused = extractArticle(links(50_000), {});
+    expect(refused).toMatchObject({ ok: false, reason: 'too-large', detail: `the page has more than ${MAX_ELEMENTS} elements` });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The whole tree counts, the article and its paragraphs too.
+    expect(extractArticle(links(MAX_ELEMENTS), {})).toMatchObject({ reason: 'too-large' });
+    expect(extractArticle(links(MAX_ELEMENTS - 20), {})).not.toMatchObject({ reason: 'too-large' });
+  }, 60_000);
 
   it.each(cases)('$name -> $reason', ({ run, reason }) => {
     const result = run();
