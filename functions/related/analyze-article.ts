@@ -59,7 +59,12 @@ const WORD = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
  * Only in English: in German or French `3,250` is three and a quarter, and is kept as written.
  */
 const THOUSANDS = /^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u;
-const SENTENCE_END = /[.!?:;"“”]\s*$|\n\s*$/;
+/**
+ * A gap that ends a sentence: closing punctuation before its trailing white space, or a line break anywhere in it (a
+ * separate test). Not `\n\s*$` here: tried from every break of a long run of them (paragraphs of invisible marks,
+ * which normaliseText takes out) it is quadratic in the run.
+ */
+const SENTENCE_END = /[.!?:;"“”]\s*$/;
 
 /**
  * Marks never drawn out of words (`gov&shy;ernment` is `government`), `U.S.` -> `US`, possessives off (`MARCHETTI'S`
@@ -84,7 +89,7 @@ function tokenize(text: string, language: string): Token[] {
       text: language === 'en' && THOUSANDS.test(match[0]) ? match[0].replaceAll(',', '') : match[0],
       start,
       end: start + match[0].length,
-      sentenceStart: tokens.length === 0 || SENTENCE_END.test(gap) || /\n/.test(gap),
+      sentenceStart: tokens.length === 0 || gap.includes('\n') || SENTENCE_END.test(gap),
     });
     previousEnd = start + match[0].length;
   }
