@@ -40,6 +40,7 @@ const REAL_TEXT_SETS = ['stories_basil', 'topics_wikiref220', 'stories_ecbplus_d
 const corpusPath = (set: string) => join('..', 'shared', 'data', 'related-dev', `${set}.jsonl`);
 const STEPS: Step[] = [
   { name: 'extract', command: ['npm', 'run', '-s', 'bench:extract', '--', '--json'] },
+  { name: 'hostile', command: ['npm', 'run', '-s', 'bench:hostile', '--', '--json'] },
   { name: 'related', command: ['npm', 'run', '-s', 'bench:related', ...(full ? [] : ['--', '--articles', '1500', '--duration', '10'])], file: '.bench/related.json' },
   { name: 'api', command: ['npm', 'run', '-s', 'bench:api', '--', '--json', ...size(['--connections', '50', '--duration', '15'])] },
   { name: 'ingest', command: ['npm', 'run', '-s', 'bench:ingest', '--', '--json', ...size(['--articles', '500'])] },
@@ -181,6 +182,16 @@ interface Scores {
   meanMs: number;
   medianMs: number;
 }
+/** One row of bench/hostile.ts's JSON. */
+interface HostileFigure {
+  readonly shape: string;
+  readonly bytes: number;
+  readonly outcome: string;
+  readonly extractMs: number;
+  readonly analyseMs: number | null;
+  readonly batchShare: number;
+}
+
 interface ExtractFigures {
   pages: number;
   ours: Scores;
@@ -220,6 +231,7 @@ function benchmarksDocument(all: Result[], header: string): string {
     .map((r) => `| ${r.step.name} | ${commandOf(r.step.name)} | ${r.ok ? 'ok' : '**failed**'} | ${r.seconds} s |`)
     .join('\n');
   const extract = get<ExtractFigures>('extract');
+  const hostile = get<{ workerTimeoutSeconds: number; shapes: HostileFigure[] }>('hostile');
   const related = get<Record<string, number>>('related');
   const api = get<Record<string, number> & { conditional?: Record<string, number> }>('api');
   const revalidated: Record<string, number> = api.conditional ?? {};
@@ -257,6 +269,15 @@ Readability over jsdom.
 | Median ms per page | ${fixed(extract.ours?.medianMs)} | ${fixed(extract.readabilityJsdom?.medianMs)} |
 
 Speed ratio (Readability + jsdom / ours): mean ${extract.speedupMean}x, median ${extract.speedupMedian}x.`,
+    `## Hostile pages (${commandOf('hostile')})
+
+Pages an outlet could serve to make the worker spend its time: extraction and, for a page it accepts, the analysis that
+indexing begins with, the best of three runs on one core. A batch of ten records has the worker's timeout
+(${hostile.workerTimeoutSeconds ?? 'n/a'} s), and one that overruns it sends the whole batch back; the last column is one page's share of it.
+
+| Shape | Bytes | Outcome | Extraction ms | Analysis ms | Share of a batch |
+|---|---:|---|---:|---:|---:|
+${(hostile.shapes ?? []).map((f) => `| ${f.shape} | ${f.bytes.toLocaleString('en-US')} | ${f.outcome} | ${f.extractMs} | ${f.analyseMs ?? '-'} | ${f.batchShare} |`).join('\n')}`,
     `## Related articles (${commandOf('related')})
 
 | Figure | Value | Compared with |

@@ -202,12 +202,10 @@ describe('rejections', () => {
 
   it('refuses a page of more elements than Readability gets through in time before parsing it, and keeps one just under', () => {
     // Runs of inline links cost Readability most: 50,000 (1.35 MB) took 15 s on a shared core, more than a sixth of a
-    // worker batch's 90 s.
+    // worker batch's 90 s. How long each shape takes now: `npm run bench:hostile` (docs/benchmarks.md).
     const links = (count: number) => `<html><body><article>${'<p>The council met on Tuesday to approve the budget of the old town.</p>'.repeat(8)}</article>${'<a href="/x">link text</a> '.repeat(count)}</body></html>`;
-    const started = performance.now();
     const refused = extractArticle(links(50_000), {});
     expect(refused).toMatchObject({ ok: false, reason: 'too-large', detail: `the page has more than ${MAX_ELEMENTS} elements` });
-    expect(performance.now() - started).toBeLessThan(5_000);
     // The whole tree counts, the article and its paragraphs too.
     expect(extractArticle(links(MAX_ELEMENTS), {})).toMatchObject({ reason: 'too-large' });
     expect(extractArticle(links(MAX_ELEMENTS - 20), {})).not.toMatchObject({ reason: 'too-large' });

@@ -97,16 +97,15 @@ describe('analyzeArticle', () => {
     expect(terms.map((term) => term.weight)).toEqual([...terms.map((term) => term.weight)].sort((a, b) => b - a));
   });
 
-  it('reads a body of paragraphs of invisible marks in linear time: they leave one long run of line breaks', () => {
+  it('reads the words of a body of paragraphs of invisible marks, one long run of line breaks once they are taken out', () => {
     // Extraction keeps a paragraph of a lone zero-width joiner (it is no white space); the analyzer takes the mark out,
     // so 20,000 of them are 40,000 line breaks between two words. Matched against `\n\s*$` from each break, that
-    // gap took 1.8 s a pass (three passes an article: 5.5 s), so ten such pages overran a worker batch's 90 s.
+    // gap took 1.8 s a pass (three passes an article: 5.5 s), so ten such pages overran a worker batch's 90 s. How
+    // long it takes now: `npm run bench:hostile` (docs/benchmarks.md); here, that it still reads the words.
     const hostile = `Alpha said.${'\n\n\u200d'.repeat((MAX_BODY_CHARS - 20) / 3)}\n\n(Beta)`;
     expect(hostile.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
-    const started = performance.now();
     const terms = analyzeArticle({ title: 'x', body: hostile }).map(({ term }) => term);
     expect(textWords(hostile)).toEqual(['Alpha', 'said', 'Beta']);
-    expect(performance.now() - started).toBeLessThan(1_000);
     // A word after a line break still starts a sentence: `Beta` alone there is no name.
     expect(terms).toEqual(expect.arrayContaining(['alpha', 'beta']));
   });
