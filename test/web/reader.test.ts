@@ -635,6 +635,28 @@ describe('reader: keyboard and small screens', () => {
     expect(await fits()).toBe(true);
   });
 
+  it('fits the narrowest phones too (320 and 360 px): the header\'s forms shrink and a long topic name wraps', async () => {
+    const label = 'Calderhaven Dockworkers Union and Port Authority Joint Mediation Committee';
+    for (const width of [320, 360]) {
+      await watched?.context.close();
+      await open({ width, height: 740 });
+      await page.route(`**/articles/${IDS.strike}`, async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { topics: unknown[] };
+        await route.fulfill({ response, json: { ...body, topics: [...body.topics, { topic: label.toLowerCase(), label }] } });
+      });
+      const rightEdge = (selector: string) => page.locator(selector).evaluate((element) => element.getBoundingClientRect().right);
+      await openLatest(page, fake.origin);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+      expect(await rightEdge('#search-form button')).toBeLessThanOrEqual(width);
+      expect(await rightEdge('#topic-form button')).toBeLessThanOrEqual(width);
+      await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+      await page.locator('section.comments:not([aria-busy])').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+      expect(await rightEdge(`.topics .chip >> text=${label}`)).toBeLessThanOrEqual(await rightEdge('.story-footer'));
+    }
+  });
+
   it('fits a phone-sized screen without sideways scrolling, and saves the screenshots', async () => {
     const settledArticle = async () => {
       await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
