@@ -408,6 +408,22 @@ describe('reader: comments', () => {
     await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(3));
   });
 
+  it('keeps keyboard focus in the comments after their "Try again": on the next "Try again", then on the first comment', async () => {
+    await open();
+    await page.route(/\/articles\/[^/]+\/comments/, (route) => route.abort('connectionrefused'));
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    const focused = () => page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent }));
+    await comments().locator('.comment-state button').focus();
+    await page.keyboard.press('Enter');
+    // Failed again: focus is on the new "Try again", not dropped to the top of the page.
+    await eventually(async () => expect(await focused()).toEqual({ tag: 'BUTTON', text: 'Try again' }));
+    await page.unroute(/\/articles\/[^/]+\/comments/);
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await comments().locator('li.comment').count()).toBe(3));
+    await eventually(async () => expect(await page.evaluate(() => document.activeElement?.matches('li.comment:first-child'))).toBe(true));
+  });
+
   /** The page's config.js pointing sign-in at the fake's stand-in for the managed login. */
   async function useFakeCognito(redirectUri: string) {
     await page.route(`${fake.origin}/config.js`, (route) =>

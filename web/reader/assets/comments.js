@@ -172,18 +172,24 @@ export function commentsSection({ api, articleId, commentCount, auth, announce, 
     return items;
   }
 
-  async function start() {
+  /**
+   * Loads the first page. `retried`: asked for again with "Try again", whose button went with the failure notice, so
+   * focus goes on to the first comment (the heading when there is none), or to the next "Try again" if this fails too.
+   */
+  async function start({ retried = false } = {}) {
     showSession();
     try {
-      await load(undefined);
+      const items = await load(undefined);
+      if (retried && items) restoreFocus(items[0] ? focusable(items[0]) : heading);
     } catch {
       if (signal?.aborted) return;
       const retry = h('button', { type: 'button' }, 'Try again');
       retry.addEventListener('click', () => {
         state.replaceChildren(h('p', { class: 'loading' }, 'Loading comments…'));
-        void start();
+        void start({ retried: true });
       });
       state.replaceChildren(h('div', { class: 'notice' }, h('p', {}, 'Comments could not be loaded right now.'), retry));
+      if (retried) restoreFocus(retry);
     } finally {
       section.removeAttribute('aria-busy');
     }
