@@ -277,6 +277,24 @@ describe('reader: an article', () => {
     expect(await direction('.story .meta')).toBe('ltr');
   });
 
+  it('marks the article\'s own text with its language, and leaves the page\'s words (meta line, Topics, the link) in English', async () => {
+    await open();
+    await page.route(`**/articles/${IDS.strike}`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...((await response.json()) as object), language: 'fr' } });
+    });
+    await page.goto(`${fake.origin}/#/article/${IDS.strike}`);
+    await page.locator('section.comments:not([aria-busy])').waitFor();
+    // The language a screen reader reads an element in: its nearest `lang`.
+    const language = (selector: string) => page.locator(selector).first().evaluate((element) => element.closest('[lang]')?.getAttribute('lang'));
+    expect(await language('#article-title')).toBe('fr');
+    expect(await language('.story-body p')).toBe('fr');
+    expect(await language('.story .meta time')).toBe('en');
+    expect(await language('.story .byline')).toBe('en');
+    expect(await language('.story-footer .filter-label')).toBe('en');
+    expect(await language('.story-footer a[href^="https:"]')).toBe('en');
+  });
+
   it('never sends "." or ".." as a path segment: a topic or article of that name is nothing, not the latest news', async () => {
     await open();
     const before = fake.requests.length;

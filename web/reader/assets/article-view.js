@@ -129,6 +129,9 @@ function story(article, topics) {
   const imageUrl = safeHttpUrl(article.imageUrl);
   const originalUrl = safeHttpUrl(article.url);
   const paragraphs = splitParagraphs(article.body);
+  // The article's language marks its own text only: the page's words around it (the meta line, "Topics", the link to
+  // the original) stay in the page's, so that a screen reader does not read them in the article's voice.
+  const lang = typeof article.language === 'string' ? article.language : undefined;
   let figure = null;
   if (imageUrl) {
     const image = h('img', { src: imageUrl, alt: `Lead image for: ${article.title}`, loading: 'lazy', decoding: 'async' });
@@ -138,17 +141,17 @@ function story(article, topics) {
   }
   return h(
     'article',
-    { class: 'story', 'aria-labelledby': 'article-title', lang: typeof article.language === 'string' ? article.language : undefined },
+    { class: 'story', 'aria-labelledby': 'article-title' },
     h(
       'header',
       {},
-      h('h1', { id: 'article-title', tabindex: '-1', dir: 'auto' }, article.title || 'Untitled'),
+      h('h1', { id: 'article-title', tabindex: '-1', dir: 'auto', lang }, article.title || 'Untitled'),
       metaLine(article, typeof article.byline === 'string' && article.byline ? `By ${article.byline}` : null),
     ),
     figure,
     paragraphs.length > 0
-      ? h('div', { class: 'story-body' }, paragraphs.map((paragraph) => h('p', { dir: 'auto' }, paragraph)))
-      : h('p', { class: 'notice', dir: 'auto' }, article.summary || 'This article has no text to show.'),
+      ? h('div', { class: 'story-body', lang }, paragraphs.map((paragraph) => h('p', { dir: 'auto' }, paragraph)))
+      : h('p', { class: 'notice', dir: 'auto', lang: article.summary ? lang : undefined }, article.summary || 'This article has no text to show.'),
     h(
       'footer',
       { class: 'story-footer' },
