@@ -9,6 +9,7 @@ interface FormatModule {
   splitParagraphs(body: unknown): string[];
   safeHttpUrl(value: unknown): string | null;
   formatMillis(value: unknown): string;
+  countOf(count: number, plural: string): string;
 }
 type Route = { view: 'latest'; source?: string } | { view: 'topic'; topic: string } | { view: 'search'; q: string } | { view: 'article'; id: string };
 interface RoutesModule {
@@ -89,6 +90,15 @@ describe('formatMillis', () => {
     ['7', '–'],
   ])('%s -> %s', (value, expected) => {
     expect(format.formatMillis(value)).toBe(expected);
+  });
+});
+
+describe('countOf', () => {
+  it('says one thing in the singular, and none or many in the plural, as the status line announces them', () => {
+    expect(format.countOf(1, 'articles')).toBe('1 article');
+    expect(format.countOf(1, 'more comments')).toBe('1 more comment');
+    expect(format.countOf(0, 'articles')).toBe('0 articles');
+    expect(format.countOf(20, 'more articles')).toBe('20 more articles');
   });
 });
 

@@ -72,6 +72,11 @@ export function formatCount(value) {
   return typeof value === 'number' && Number.isFinite(value) ? countFormat.format(value) : '–';
 }
 
+/** "1 article", "2 articles": `plural` is the noun with its final "s". */
+export function countOf(count, plural) {
+  return `${count} ${count === 1 ? plural.slice(0, -1) : plural}`;
+}
+
 /** A wait of whole seconds: "1 second", "42 seconds", "60 minutes", "10 hours". */
 export function formatWait(seconds) {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -4,6 +4,7 @@
  * ("Load more articles"), with loading, empty and error states; shown again as the reader left them on the way back.
  */
 import { h } from './dom.js';
+import { countOf } from './format.js';
 import { metaLine } from './meta-line.js';
 import { moreButton } from './load-more.js';
 import { errorNotice } from './notices.js';
@@ -93,7 +94,7 @@ export async function renderList(app, route, signal, { focus, kept = null, note 
   const list = h('ol', { class: 'article-list', 'aria-labelledby': 'view-title' }, cards);
   const more = h('div', { class: 'more' });
   region.replaceChildren(...(note ? [h('p', { class: 'notice' }, note)] : []), list, more);
-  shell.announce(`${note ? `${note} ` : ''}${page.items.length} articles shown.`);
+  shell.announce(`${note ? `${note} ` : ''}${countOf(page.items.length, 'articles')} shown.`);
   // What going back to this list will need, kept up to date as pages come in.
   const shown = { href: hrefFor(route), items: [...page.items], cursor: page.nextCursor };
   app.state.list = shown;

@@ -4,6 +4,7 @@
  * reader is told and where their focus goes while it comes, once it is in, and when it fails.
  */
 import { h } from './dom.js';
+import { countOf } from './format.js';
 import { explainError } from './notices.js';
 
 /**
@@ -26,7 +27,7 @@ export function moreButton({ container, what, cursor, loadPage, announce, signal
     try {
       const added = await loadPage(cursor);
       if (!added || signal?.aborted) return;
-      announce(`${added.length} more ${what} shown.`);
+      announce(`${countOf(added.length, `more ${what}`)} shown.`);
       focusIfLost(added[0] ? focusable(added[0]) : container.querySelector('button'));
     } catch (error) {
       if (signal?.aborted) return;
