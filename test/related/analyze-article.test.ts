@@ -110,6 +110,23 @@ describe('analyzeArticle', () => {
     expect(terms).toEqual(expect.arrayContaining(['alpha', 'beta']));
   });
 
+  it('keeps the marks that combine with letters inside words: Devanagari vowel signs, Arabic vowel marks', () => {
+    const hindi = {
+      title: 'नई शिक्षा नीति पर संसद में बहस',
+      body: 'भारत सरकार ने आज नई शिक्षा नीति की घोषणा की। शिक्षा मंत्री ने संसद में शिक्षा नीति पर बहस शुरू की।',
+      language: 'hi',
+    };
+    const terms = analyzeArticle(hindi).map(({ term }) => term);
+    expect(terms.slice(0, 2)).toEqual(['शिक्षा', 'नीति']);
+    expect(terms.every((term) => !/^\p{M}|\s\p{M}/u.test(term))).toBe(true);
+    // What search and topic pages look up is the same word.
+    expect(textWords('शिक्षा नीति')).toEqual(['शिक्षा', 'नीति']);
+    expect(topicTerm('शिक्षा')).toBe('शिक्षा');
+    expect(textWords('زار مُحَمَّد القاهرة', 'ar')).toEqual(['زار', 'مُحَمَّد', 'القاهرة']);
+    // A mark alone, or at the start of a run, is no word of its own.
+    expect(textWords('\u0301abc \u093f')).toEqual(['abc']);
+  });
+
   it('survives hostile text', () => {
     expect(analyzeArticle({ title: '', body: '' })).toEqual([]);
     expect(() => analyzeArticle({ title: '\u0000'.repeat(10), body: '\uFFFF '.repeat(10_000), language: '???' })).not.toThrow();
