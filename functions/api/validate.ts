@@ -209,5 +209,6 @@ function collapse(text: string): string {
 }
 
 function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const characters = [...text];
+  return characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : text;
 }

@@ -156,10 +156,12 @@ export const UNSTEMMED = 'und';
 /**
  * The term under which the analyzer indexes a topic typed by a reader: lowercase, single spaces, and one word
  * stemmed as one-word names and keywords are (`Danube` -> `danub`); longer names as written (`magnus carlsen`).
+ * Never cut: a topic longer than a term may be is no article's term (the analyzer leaves such terms out), and a cut
+ * could fall inside a character written as two UTF-16 units.
  */
 export function topicTerm(topic: string, language?: string | null): string {
   const lang = languageOf(language);
-  let term = topic.normalize('NFC').replaceAll('’', "'").toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_TERM_LENGTH);
+  let term = topic.normalize('NFC').replaceAll('’', "'").toLowerCase().replace(/\s+/g, ' ').trim();
   if (lang === 'en' && THOUSANDS.test(term)) term = term.replaceAll(',', '');
   return term.includes(' ') ? term : stemmerFor(lang)(term);
 }

@@ -91,6 +91,11 @@ describe('readQueryParameters', () => {
     const forty = 'n'.repeat(40);
     expect(refusal(() => readQueryParameters(`${forty}=1`, ['limit'])).message).toBe(`unknown query parameter "${forty}" (accepted: limit)`);
     expect(refusal(() => readQueryParameters(`${forty}EXTRA=1`, ['limit'])).message).toBe(`unknown query parameter "${forty}…" (accepted: limit)`);
+    // Forty characters, not UTF-16 units: never half of a character written as two.
+    const astral = '𝐚'.repeat(45);
+    expect(refusal(() => readQueryParameters(`${encodeURIComponent(astral)}=1`, ['limit'])).message).toBe(
+      `unknown query parameter "${'𝐚'.repeat(40)}…" (accepted: limit)`,
+    );
   });
 
   it('refuses a parameter given twice', () => {

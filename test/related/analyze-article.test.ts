@@ -38,6 +38,10 @@ describe('analyzeArticle', () => {
     expect(byTerm.has(topicTerm('Vladimir  Putin'))).toBe(true);
     expect(byTerm.has(topicTerm('Pipelines'))).toBe(true);
     expect(topicTerm('München', 'de')).toBe('münchen');
+    // A topic longer than any term is looked up whole (it finds nothing), never cut inside a character of two units.
+    const astral = '𝐚'.repeat(45);
+    expect(topicTerm(astral)).toBe(astral);
+    expect(/[\uD800-\uDFFF]/.test(topicTerm(astral).replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))).toBe(false);
     // Written as the analyser writes the article's terms: thousands folded, the typographic apostrophe plain.
     const named = analyzeArticle({ title: 'Cup', body: 'Rory O’Brien scored twice before 41,000 fans. O’Brien was man of the match.' });
     expect(named.map((term) => term.term)).toEqual(expect.arrayContaining([topicTerm('O’Brien'), topicTerm("o'brien"), topicTerm('41,000')]));
