@@ -199,9 +199,11 @@ export class ReaderSite extends Construct {
         responseHeadersPolicy: securityHeaders,
       }),
       // CloudFront would keep an error for 10 s by default; the API says no-store (an article missing now may be
-      // stored a second later), and the next request after a failure should reach the API again. 429 is not a code
-      // CloudFront takes here (CloudFormation refuses the distribution), and it caches none.
-      errorResponses: [400, 403, 404, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
+      // stored a second later), and the next request after a failure should reach the API again. CloudFront honours
+      // no-store only on 404, 414 and 501, so every code it caches is here, 405 too (a GET on the DELETE-only comment
+      // path). 429 is not a code CloudFront takes here (CloudFormation refuses the distribution), and it caches none;
+      // nor does it cache 416.
+      errorResponses: [400, 403, 404, 405, 414, 500, 501, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       enableLogging: true,
