@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { apiPathBehaviors } from './api-edge-behaviors';
 
 /** CloudFront takes only web ACLs of scope CLOUDFRONT, and those exist in us-east-1 alone. */
 export const EDGE_REGION = 'us-east-1';
@@ -36,13 +37,24 @@ const COUNTED_RULES: Record<(typeof MANAGED_RULE_GROUPS)[number], readonly strin
   AWSManagedRulesKnownBadInputsRuleSet: COUNTED_KNOWN_BAD_INPUTS_RULES,
 };
 export const RATE_RULE_NAME = 'RequestsPerClientIp';
+/**
+ * What the rate rule counts: requests for the API, by the first segment of its routes' paths (`/articles`, `/topics`,
+ * `/sources`). The reader page's own files are left out: a page load asks for some thirty of them (revalidated at
+ * every load), which would spend a reader's allowance thirty times faster than the API calls it makes, and readers
+ * behind one address (an office, a mobile carrier) would be blocked after a few dozen page loads. Those files are
+ * static, answered by CloudFront or S3; a flood of them costs requests, not functions.
+ */
+export const RATE_LIMITED_PATH_PREFIXES: readonly string[] = [
+  ...new Set(apiPathBehaviors().map(({ pattern }) => `/${pattern.split('/')[1]}`)),
+];
 
 export interface EdgeShieldProps {
   /** Names the web ACL and its metrics (`newsweave-<stage>-edge`). */
   readonly stage: string;
   /**
-   * Requests one client IP address may make in five minutes before WAF blocks it, until its rate falls below again.
-   * Cached answers count too: WAF looks at every request before the cache.
+   * API requests one client IP address may make in five minutes before WAF blocks it, until its rate falls below
+   * again (RATE_LIMITED_PATH_PREFIXES; the reader page's files do not count). Cached answers count too: WAF looks at
+   * every request before the cache.
    * @default 2000
    */
   readonly requestsPerIpPer5Minutes?: number;
@@ -89,7 +101,9 @@ export class EdgeShield extends Construct {
         {
           name: RATE_RULE_NAME,
           priority: MANAGED_RULE_GROUPS.length,
-          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          statement: {
+            rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300, scopeDownStatement: apiRequests() },
+          },
           action: { block: {} },
           visibilityConfig: visibility(RATE_RULE_NAME),
         },
@@ -143,4 +157,18 @@ export class EdgeStack extends Stack {
   get webAclArnForOtherStacks(): string {
     return Fn.getStackOutput(this.stackName, EdgeStack.WEB_ACL_ARN_OUTPUT, EDGE_REGION);
   }
+}
+
+/** A request for one of the API's paths (RATE_LIMITED_PATH_PREFIXES), as a WAF statement. */
+function apiRequests(): CfnWebACL.StatementProperty {
+  const startsWith = (prefix: string): CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'STARTS_WITH',
+      searchString: prefix,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  });
+  const statements = RATE_LIMITED_PATH_PREFIXES.map(startsWith);
+  return statements.length === 1 ? statements[0]! : { orStatement: { statements } };
 }

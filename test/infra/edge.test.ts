@@ -82,7 +82,26 @@ describe('WAF in prod', () => {
       expect.objectContaining({
         Name: RATE_RULE_NAME,
         Priority: 2,
-        Statement: { RateBasedStatement: { Limit: 1500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        // API requests only: the reader page's own files (some thirty a load) would block readers who share an address.
+        Statement: {
+          RateBasedStatement: {
+            Limit: 1500,
+            AggregateKeyType: 'IP',
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: {
+              OrStatement: {
+                Statements: ['/articles', '/topics', '/sources'].map((prefix) => ({
+                  ByteMatchStatement: {
+                    FieldToMatch: { UriPath: {} },
+                    PositionalConstraint: 'STARTS_WITH',
+                    SearchString: prefix,
+                    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                  },
+                })),
+              },
+            },
+          },
+        },
         Action: { Block: {} },
       }),
     ]);
