@@ -44,22 +44,23 @@ export function apiBehaviors(scope: Construct, props: ApiBehaviorsProps): Record
     ...(props.originSecret ? { customHeaders: { [ORIGIN_HEADER]: props.originSecret } } : {}),
   });
   // One cache policy per set of query parameters a route reads (ROUTES in functions/api/match-route.ts): the key is
-  // the path, those parameters and Authorization, so a parameter nobody reads cannot split the cache; the TTL is
-  // whatever the API's Cache-Control says, capped. Authorization is in the key so that CloudFront passes it on (an
-  // origin request policy may not): the page sends it only on comment writes, which are never cached, so public
-  // reads still share one entry.
+  // the path and those parameters, so a parameter nobody reads cannot split the cache; the TTL is whatever the API's
+  // Cache-Control says, capped. On the comment paths, Authorization too, so that CloudFront passes it on to the JWT
+  // authorizer (an origin request policy may not): the page sends it only on comment writes, which are never cached,
+  // so public reads still share one entry. On the other paths nothing reads it, and a client that sends its token
+  // with every read would otherwise have a cache of its own, every read a miss.
   const cachePolicies = new Map<string, CachePolicy>();
-  const cachePolicyFor = (query: readonly string[]): CachePolicy => {
-    const key = query.length > 0 ? query.join('-') : 'none';
+  const cachePolicyFor = (query: readonly string[], signed: boolean): CachePolicy => {
+    const key = `${signed ? 'Signed' : ''}Cache-${query.length > 0 ? query.join('-') : 'none'}`;
     const existing = cachePolicies.get(key);
     if (existing) return existing;
-    const policy = new CachePolicy(scope, `ApiCache-${key}`, {
-      comment: `Newsweave reader: the API, cached as its Cache-Control says; query parameters in the key: ${query.join(', ') || 'none'}`,
+    const policy = new CachePolicy(scope, `Api${key}`, {
+      comment: `Newsweave reader: the API, cached as its Cache-Control says; in the key: query ${query.join(', ') || 'none'}${signed ? '; Authorization' : ''}`,
       defaultTtl: Duration.seconds(0),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.minutes(5),
       queryStringBehavior: query.length > 0 ? CacheQueryStringBehavior.allowList(...query) : CacheQueryStringBehavior.none(),
-      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+      headerBehavior: signed ? CacheHeaderBehavior.allowList('Authorization') : CacheHeaderBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
@@ -80,7 +81,7 @@ export function apiBehaviors(scope: Construct, props: ApiBehaviorsProps): Record
     viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
     // Only the comment paths take more than GET and HEAD (CloudFront never caches those).
     allowedMethods: writes ? AllowedMethods.ALLOW_ALL : AllowedMethods.ALLOW_GET_HEAD,
-    cachePolicy: cachePolicyFor(query),
+    cachePolicy: cachePolicyFor(query, writes),
     originRequestPolicy: apiOriginRequest,
     responseHeadersPolicy: props.responseHeadersPolicy,
   });

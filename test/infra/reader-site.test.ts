@@ -158,7 +158,7 @@ describe('reader site: the distribution', () => {
     for (const file of ['/', '/index.html', '/config.js', '/assets/reader.js', '/assets/site.css']) labelled(file, () => expect(firstMatch(file)).toBeUndefined());
   });
 
-  it('keys each API path\'s cache on the query parameters its route reads, Authorization, and nothing else', () => {
+  it('keys each API path\'s cache on the query parameters its route reads, Authorization on the comment paths only, and nothing else', () => {
     const config = distribution();
     const apiOriginId = config.Origins.find((origin) => origin.CustomOriginConfig)!.Id;
     const apiBehaviors = config.CacheBehaviors.filter((behavior) => behavior.TargetOriginId === apiOriginId);
@@ -184,17 +184,19 @@ describe('reader site: the distribution', () => {
       const get = API_ROUTES.find((route) => route.method === 'GET' && route.template.replace(/\{[^}]+\}/g, '*') === behavior.pattern);
       labelled(behavior.pattern, () => expect(behavior.query).toEqual(get?.query ?? []));
     }
-    // One policy per distinct list: four.
-    expect(Object.keys(policies)).toHaveLength(4);
+    // One policy per distinct list, with Authorization or without: six.
+    expect(Object.keys(policies)).toHaveLength(6);
     for (const behavior of apiBehaviors) {
+      // In the key of the comment paths so that CloudFront passes it on to the comment writes (the page sends it on
+      // nothing else); elsewhere a client's token would only give it a cache of its own.
+      const signed = behavior.PathPattern!.includes('/comments');
       labelled(behavior.PathPattern!, () =>
         expect(keyOf(behavior)).toMatchObject({
           DefaultTTL: 0,
           MinTTL: 0,
           MaxTTL: 300,
           ParametersInCacheKeyAndForwardedToOrigin: {
-            // In the key so that CloudFront passes it on to the comment writes; the page sends it on nothing else.
-            HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
+            HeadersConfig: signed ? { HeaderBehavior: 'whitelist', Headers: ['Authorization'] } : { HeaderBehavior: 'none' },
             CookiesConfig: { CookieBehavior: 'none' },
             EnableAcceptEncodingGzip: true,
             EnableAcceptEncodingBrotli: true,
