@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { costDocument, type ApiLoadFigures, type BundleFigures, type WorkFigures } from './cost-model';
+import type { HostileFigure } from './hostile';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } } });
 const full = values.full === true;
@@ -182,16 +183,6 @@ interface Scores {
   meanMs: number;
   medianMs: number;
 }
-/** One row of bench/hostile.ts's JSON. */
-interface HostileFigure {
-  readonly shape: string;
-  readonly bytes: number;
-  readonly outcome: string;
-  readonly extractMs: number;
-  readonly analyseMs: number | null;
-  readonly batchShare: number;
-}
-
 interface ExtractFigures {
   pages: number;
   ours: Scores;

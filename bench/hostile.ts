@@ -35,7 +35,8 @@ const SHAPES: { readonly name: string; readonly html: string }[] = [
   { name: 'a 1 MB word without spaces', html: page(`<p>${'a'.repeat(2 ** 20)}</p>`) },
 ];
 
-interface Figure {
+/** One shape's row (bench/all.ts reads them from `--json`). */
+export interface HostileFigure {
   readonly shape: string;
   readonly bytes: number;
   readonly outcome: string;
@@ -56,7 +57,7 @@ function best<T>(run: () => T): { value: T; ms: number } {
   return { value, ms };
 }
 
-const figures: Figure[] = SHAPES.map(({ name, html }) => {
+const figures: HostileFigure[] = SHAPES.map(({ name, html }) => {
   const bytes = new TextEncoder().encode(html);
   const extracted = best(() => extractFromBytes(bytes, { url: 'https://outlet.example/council', contentType: 'text/html' }));
   const result = extracted.value;
