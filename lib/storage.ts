@@ -1,6 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { LISTING_ATTRIBUTES, TABLE_KEYS } from '../functions/contracts/table-schema';
 
@@ -16,11 +15,6 @@ export interface StorageProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
-  /**
-   * Customer managed key for the table. Without one the table uses the AWS managed key (aws/dynamodb).
-   * @default - AWS managed key
-   */
-  readonly encryptionKey?: IKey;
   /**
    * DynamoDB's deletion protection: the table cannot be deleted, by CloudFormation or anyone else, until it is turned
    * off. Not allowed with `removalPolicy: DESTROY`, which it would defeat.
@@ -51,9 +45,9 @@ export class Storage extends Construct {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      ...(props.encryptionKey
-        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
-        : { encryption: TableEncryption.AWS_MANAGED }),
+      // The AWS managed key (aws/dynamodb): a customer managed one would need kms grants on every role that reads or
+      // writes the table, which table.grant does not add.
+      encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
       deletionProtection,
