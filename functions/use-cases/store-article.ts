@@ -36,10 +36,11 @@ export async function storeArticle(
   let article: Article = { ...draft, storyId: assignStory(prepared.entry, candidates), terms: prepared.terms };
   if (!(await deps.articles.putArticleIfAbsent(article))) {
     // Stored but not indexed: a worker died before the end of the indexing and this is SQS delivering the message
-    // again, or another worker is storing the same article right now. Keep the story it was stored with; indexing
+    // again, or another worker is storing the same article right now. Keep the article as it was stored: its story,
+    // and its source, which counts it (another feed's URL of the same canonical one may be this delivery's); indexing
     // is idempotent, so finish it, and the own list decides which of them counts the article.
     const existing = await deps.articles.getArticle(draft.id);
-    if (existing) article = { ...article, storyId: existing.storyId };
+    if (existing) article = existing;
     deps.telemetry.log.warn('completing a store that another delivery began', { articleId: article.id });
   }
   const result = await indexArticle(

@@ -1,0 +1,93 @@
+/**
+ * The worker's use case under the failures SQS and DynamoDB bring (docs/guarantees.md): a write that fails half-way
+ * through an article's storing, the redelivery that completes it, and a second URL of the same article completing
+ * it instead. In-memory stores, a page fetcher from a map and a clock, with one store method failing once as a
+ * throttled DynamoDB would make it fail.
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { FetchError, type FetchedPage, type PageFetcher, type RelatedStore, type SourceStore } from '../../functions/ports';
+import { MemoryArticleStore } from '../../functions/store/memory-article-store';
+import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
+import { ingestArticle, type IngestArticleDeps } from '../../functions/use-cases/ingest-article';
+import { articleMessage } from '../support/events';
+import { articlePage } from '../support/pages';
+import { InMemorySeenUrlStore, InMemorySourceStore, RecordingTelemetry } from '../fetch/fakes';
+
+const CANONICAL = 'https://news.example.com/story';
+
+/** The store, whose `method` fails once. */
+function failingOnce<T extends object>(store: T, method: string): T {
+  let failNext = true;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('ProvisionedThroughputExceededException');
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+let clock: number;
+let pages: Map<string, string | FetchError>;
+let articles: MemoryArticleStore;
+let related: MemoryRelatedStore;
+let sources: InMemorySourceStore;
+let seen: InMemorySeenUrlStore;
+let telemetry: RecordingTelemetry;
+
+const fetcher: PageFetcher = {
+  async fetchPage(url: string): Promise<FetchedPage> {
+    const page = pages.get(url);
+    if (page === undefined) throw new FetchError('http', 'HTTP 404', { status: 404 });
+    if (page instanceof FetchError) throw page;
+    return { status: 200, url, contentType: 'text/html; charset=utf-8', body: Buffer.from(page) };
+  },
+};
+
+const deps = (overrides: { related?: RelatedStore; sources?: Pick<SourceStore, 'incrementArticleCount' | 'recordPageError'> } = {}): IngestArticleDeps => ({
+  articles,
+  related: overrides.related ?? related,
+  sources: overrides.sources ?? sources,
+  seen,
+  fetcher,
+  telemetry,
+  now: () => new Date(clock),
+});
+
+beforeEach(async () => {
+  clock = Date.parse('2026-11-28T10:00:00Z');
+  pages = new Map();
+  articles = new MemoryArticleStore();
+  related = new MemoryRelatedStore();
+  sources = new InMemorySourceStore();
+  seen = new InMemorySeenUrlStore(() => clock);
+  telemetry = new RecordingTelemetry();
+  for (const id of ['a', 'b']) await sources.registerSource({ id, name: id, url: `https://${id}.example/rss`, schedule: 'rate(1 hour)' });
+});
+
+describe('an article stored by one delivery and completed by another', () => {
+  it('is counted on the source it is stored under when another feed\'s URL of it completes the indexing', async () => {
+    // Two feeds' URLs that the page declares one canonical URL for: the first is interrupted after its conditional
+    // put, the second finds the article stored and completes its indexing, so it is the one to count it.
+    const urlA = `${CANONICAL}?from=a`;
+    const urlB = `${CANONICAL}?from=b`;
+    pages.set(urlA, articlePage('Dockworkers return', CANONICAL, 'the strike'));
+    pages.set(urlB, articlePage('Dockworkers return', CANONICAL, 'the strike'));
+    await expect(
+      ingestArticle(articleMessage({ url: urlA, sourceId: 'a', sourceName: 'a' }), deps({ related: failingOnce(related, 'putLaterLinks') })),
+    ).rejects.toThrow('ProvisionedThroughputExceededException');
+
+    expect(await ingestArticle(articleMessage({ url: urlB, sourceId: 'b', sourceName: 'b' }), deps())).toMatchObject({ kind: 'stored' });
+    const [stored] = [...articles.articles.values()];
+    expect(stored!.source.id).toBe('a');
+    expect((await sources.getSource('a'))!.articleCount).toBe(1);
+    expect((await sources.getSource('b'))!.articleCount).toBe(0);
+    expect(telemetry.total('ArticlesStored')).toBe(1);
+  });
+});
