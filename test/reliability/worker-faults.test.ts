@@ -91,3 +91,21 @@ describe('an article stored by one delivery and completed by another', () => {
     expect(telemetry.total('ArticlesStored')).toBe(1);
   });
 });
+
+describe('a failure after the own list is stored', () => {
+  it('counts the article stored once and settles its URL when the source\'s count cannot be incremented', async () => {
+    // The own list decides which delivery counts the article: a redelivery would find it indexed, a duplicate, and
+    // the article would be counted nowhere.
+    pages.set(CANONICAL, articlePage('Dockworkers return', CANONICAL, 'the strike'));
+    const message = articleMessage({ url: CANONICAL, sourceId: 'a', sourceName: 'a' });
+    expect(await ingestArticle(message, deps({ sources: failingOnce(sources, 'incrementArticleCount') }))).toMatchObject({ kind: 'stored' });
+    expect(telemetry.total('ArticlesStored')).toBe(1);
+    expect(seen.outcomes.get(CANONICAL)).toMatchObject({ kind: 'stored' });
+    expect(telemetry.logs).toContainEqual(
+      expect.objectContaining({ level: 'error', extra: expect.objectContaining({ sourceId: 'a', error: expect.stringContaining('ProvisionedThroughputExceeded') }) }),
+    );
+    // A delivery of it again is a duplicate, counted nowhere.
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'duplicate' });
+    expect(telemetry.total('ArticlesStored')).toBe(1);
+  });
+});
