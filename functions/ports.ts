@@ -172,11 +172,13 @@ export interface StoredRelated {
  */
 export interface RelatedStore {
   /**
-   * The article's entry and its postings, written when its indexing begins: the entry's time, vector, sketch and
-   * embedding are set (the last delivery to begin wins); the story and floor an earlier delivery's indexing set
-   * are kept. Postings are written blind.
+   * The article's entry and its postings, written when its indexing begins: the entry's vector, sketch and embedding
+   * are set (the last delivery to begin wins); the story and floor an earlier delivery's indexing set are kept, and so
+   * is its time, under which the postings are written (blind) and which is returned: two deliveries of a page without
+   * a date fall back to two fetch times, and the postings of the second, under a key of their own, would list the
+   * article twice under a term.
    */
-  putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void>;
+  putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<string>;
   /** Changes an entry's story or floor (an entry that is not there is left so). */
   updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void>;
   /**

@@ -46,25 +46,29 @@ const MAX_REASON_CHARS = 60;
 export class DynamoRelatedStore implements RelatedStore {
   constructor(private readonly props: DynamoRelatedStoreProps) {}
 
-  async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
-    await Promise.all([this.putEntryContent(entry), putItems(this.props, postings.map(postingToItem))]);
+  async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<string> {
+    // The postings' keys hold the entry's time, so they wait for it.
+    const publishedAt = await this.putEntryContent(entry);
+    await putItems(this.props, postings.map((posting) => postingToItem({ ...posting, publishedAt })));
+    return publishedAt;
   }
 
   /**
-   * The entry's text-derived part (time, vector, sketch, embedding), from the delivery that began last (two deliveries of one
-   * page differ at most in a publication time that fell back to their fetch times); its story and floor, which
-   * indexing sets, are left as they are: a second delivery beginning late does not put them back.
+   * The entry's text-derived part (vector, sketch, embedding), from the delivery that began last; its time from the
+   * first (two deliveries of one page differ at most in a publication time that fell back to their fetch times),
+   * returned; its story and floor, which indexing sets, are left as they are: a second delivery beginning late does
+   * not put them back.
    */
-  private async putEntryContent(entry: IndexEntry): Promise<void> {
+  private async putEntryContent(entry: IndexEntry): Promise<string> {
     const optional = { sketch: entry.sketch ? encodeSketch(entry.sketch) : null, embedding: entry.embedding ? encodeEmbedding(entry.embedding) : null };
     const present = Object.entries(optional).filter(([, value]) => value !== null);
     const absent = Object.entries(optional).filter(([, value]) => value === null);
-    await this.props.client.send(
+    const result = await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
         Key: entryKey(entry.id),
         UpdateExpression: [
-          `SET ${['publishedAt = :publishedAt', 'vector = :vector', ...present.map(([name]) => `${name} = :${name}`)].join(', ')}`,
+          `SET ${['publishedAt = if_not_exists(publishedAt, :publishedAt)', 'vector = :vector', ...present.map(([name]) => `${name} = :${name}`)].join(', ')}`,
           ...(absent.length > 0 ? [`REMOVE ${absent.map(([name]) => name).join(', ')}`] : []),
         ].join(' '),
         ExpressionAttributeValues: {
@@ -72,8 +76,10 @@ export class DynamoRelatedStore implements RelatedStore {
           ':vector': encodeVector(entry.vector),
           ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
         },
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    return text(result.Attributes?.publishedAt) ?? entry.publishedAt;
   }
 
   async updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void> {

@@ -20,17 +20,19 @@ export class MemoryRelatedStore implements RelatedStore {
   /** Items written by putEntry (the entry and its postings), putOwnList and putLaterLinks. */
   itemsWritten = 0;
 
-  async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<void> {
+  async putEntry(entry: IndexEntry, postings: readonly Posting[]): Promise<string> {
     this.count('putEntry');
-    // As on the table: this delivery's time, vector, sketch and embedding; the story and floor indexing set are kept.
+    // As on the table: this delivery's vector, sketch and embedding; the time, story and floor already there are kept.
     const existing = this.entries.get(entry.id);
-    this.entries.set(entry.id, existing ? { ...entry, storyId: existing.storyId, floor: existing.floor } : entry);
+    const publishedAt = existing?.publishedAt ?? entry.publishedAt;
+    this.entries.set(entry.id, existing ? { ...entry, publishedAt, storyId: existing.storyId, floor: existing.floor } : entry);
     for (const posting of postings) {
       let byKey = this.postings.get(posting.term);
       if (!byKey) this.postings.set(posting.term, (byKey = new Map()));
-      byKey.set(timeSortKey(posting.publishedAt, posting.id), posting);
+      byKey.set(timeSortKey(publishedAt, posting.id), { ...posting, publishedAt });
     }
     this.itemsWritten += 1 + postings.length;
+    return publishedAt;
   }
 
   async updateEntry(id: string, change: { readonly storyId?: string; readonly floor?: number }): Promise<void> {

@@ -32,9 +32,11 @@ export async function storeArticle(
   const prepared = prepareIndexing({ ...draft, siteName: draft.source.name });
   if (await deps.related.isIndexed(draft.id)) return duplicate({ ...draft, storyId: draft.id, terms: prepared.terms }, deps);
 
-  await deps.related.putEntry(prepared.entry, prepared.postings);
-  const candidates = unifyCopies(await findCandidates(deps.related, prepared.entry, deps.search));
-  let article: Article = { ...draft, storyId: assignStory(prepared.entry, candidates), terms: prepared.terms };
+  // An earlier delivery's time, if one began: a page without a date falls back to each delivery's fetch time.
+  const publishedAt = await deps.related.putEntry(prepared.entry, prepared.postings);
+  const entry = { ...prepared.entry, publishedAt };
+  const candidates = unifyCopies(await findCandidates(deps.related, entry, deps.search));
+  let article: Article = { ...draft, publishedAt, storyId: assignStory(entry, candidates), terms: prepared.terms };
   if (!(await deps.articles.putArticleIfAbsent(article))) {
     // Stored but not indexed: a worker died before the end of the indexing and this is SQS delivering the message
     // again, or another worker is storing the same article right now. Keep the article as it was stored: its story,
@@ -46,7 +48,7 @@ export async function storeArticle(
   }
   const result = await indexArticle(
     deps.related,
-    { entry: { ...prepared.entry, storyId: article.storyId }, labels: prepared.labels },
+    { entry: { ...entry, storyId: article.storyId }, labels: prepared.labels },
     candidates,
   );
   deps.telemetry.count('RelatedIndexUpdates');

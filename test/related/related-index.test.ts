@@ -234,7 +234,7 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     expect(await h.ids('b')).toEqual(['c']);
   });
 
-  it("keeps the story and floor an earlier delivery's indexing set when a second one begins, and takes its vector", async () => {
+  it("keeps the time, story and floor an earlier delivery set when a second one begins, and takes its vector", async () => {
     const h = await harness(kind);
     const first = entryWith('late', ['alpha', 'beta', 'gamma'], 1);
     const posting = { term: 'alpha', weight: first.vector[0]!.weight, id: 'late', publishedAt: first.publishedAt };
@@ -242,9 +242,11 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     await h.related.updateEntry('late', { storyId: 'story-of-copies', floor: 0.25 });
     // The redelivery begins as the first did, with the article as its own story and no floor, from an edited page.
     const edited = entryWith('late', ['alpha', 'beta', 'delta'], 2);
-    await h.related.putEntry(edited, [{ ...posting, publishedAt: edited.publishedAt }]);
+    // Its time (an undated page's fetch time) is the first's, and so are its postings' keys: the article is listed once.
+    expect(await h.related.putEntry(edited, [{ ...posting, publishedAt: edited.publishedAt }])).toBe(first.publishedAt);
     const [entry] = await h.related.readEntries(['late']);
-    expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25, publishedAt: edited.publishedAt });
+    expect(entry).toMatchObject({ id: 'late', storyId: 'story-of-copies', floor: 0.25, publishedAt: first.publishedAt });
+    expect((await h.related.readPostings('alpha', { limit: 10 })).items.map(({ id, publishedAt }) => [id, publishedAt])).toEqual([['late', first.publishedAt]]);
     expect(entry!.vector.map((term) => term.term)).toEqual(['alpha', 'beta', 'delta']);
   });
 

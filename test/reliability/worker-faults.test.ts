@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { FetchError, type FetchedPage, type PageFetcher, type RelatedStore, type SourceStore } from '../../functions/ports';
 import { MemoryArticleStore } from '../../functions/store/memory-article-store';
 import { MemoryRelatedStore } from '../../functions/store/memory-related-store';
+import { createRelatedQueries } from '../../functions/use-cases/related-queries';
 import { ingestArticle, type IngestArticleDeps } from '../../functions/use-cases/ingest-article';
 import { articleMessage } from '../support/events';
 import { articlePage } from '../support/pages';
@@ -89,6 +90,41 @@ describe('an article stored by one delivery and completed by another', () => {
     expect((await sources.getSource('a'))!.articleCount).toBe(1);
     expect((await sources.getSource('b'))!.articleCount).toBe(0);
     expect(telemetry.total('ArticlesStored')).toBe(1);
+  });
+});
+
+describe('a page without a date', () => {
+  const undated = () => articlePage('Dockworkers return', CANONICAL, 'the strike').replace(/<meta property="article:published_time"[^>]*>/, '');
+
+  it.each(['findCandidates', 'putLaterLinks'] as const)(
+    'is listed once under its topics when a delivery interrupted at %s is completed minutes later',
+    async (step) => {
+      // Its time falls back to each delivery's fetch time; the postings' keys hold it.
+      pages.set(CANONICAL, undated());
+      const message = articleMessage({ url: CANONICAL, sourceId: 'a', sourceName: 'a' });
+      const failing = failingOnce(related, step === 'findCandidates' ? 'readPostings' : 'putLaterLinks');
+      await expect(ingestArticle(message, deps({ related: failing }))).rejects.toThrow('ProvisionedThroughputExceededException');
+      clock += 9 * 60_000;
+      expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'stored' });
+
+      const [stored] = [...articles.articles.values()];
+      const term = stored!.terms[0]!.term;
+      expect([...related.postings.get(term)!.values()].map((posting) => posting.publishedAt)).toEqual([stored!.publishedAt]);
+      const topic = await createRelatedQueries({ store: related, articles }).listTopic(term, { limit: 10 });
+      expect(topic.items.map((item) => item.id)).toEqual([stored!.id]);
+      expect((await related.readEntries([stored!.id]))[0]!.publishedAt).toBe(stored!.publishedAt);
+    },
+  );
+
+  it('is listed once under its topics when two deliveries of it race', async () => {
+    pages.set(CANONICAL, undated());
+    const message = articleMessage({ url: CANONICAL, sourceId: 'a', sourceName: 'a' });
+    // In one batch: the second fetches it a second later.
+    const outcomes = await Promise.all([ingestArticle(message, deps()), ingestArticle(message, { ...deps(), now: () => new Date(clock + 1000) })]);
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['duplicate', 'stored']);
+    const [stored] = [...articles.articles.values()];
+    const term = stored!.terms[0]!.term;
+    expect(related.postings.get(term)!.size).toBe(1);
   });
 });
 

@@ -86,11 +86,11 @@ describe('DynamoRelatedStore.putEntry', () => {
     dynamo.on(BatchWriteCommand).resolves({});
     await new DynamoRelatedStore(props).putEntry(entry, [posting]);
     const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(update.UpdateExpression).toBe('SET publishedAt = :publishedAt, vector = :vector REMOVE sketch, embedding');
+    expect(update.UpdateExpression).toBe('SET publishedAt = if_not_exists(publishedAt, :publishedAt), vector = :vector REMOVE sketch, embedding');
     // With a sketch and no embedding (a text that is not English): the one set, the other removed.
     await new DynamoRelatedStore(props).putEntry({ ...entry, sketch: { shingles: 40, hashes: [1, 2, 3] } }, [posting]);
     const mixed = dynamo.commandCalls(UpdateCommand)[1]!.args[0].input;
-    expect(mixed.UpdateExpression).toBe('SET publishedAt = :publishedAt, vector = :vector, sketch = :sketch REMOVE embedding');
+    expect(mixed.UpdateExpression).toBe('SET publishedAt = if_not_exists(publishedAt, :publishedAt), vector = :vector, sketch = :sketch REMOVE embedding');
     expect(mixed.ExpressionAttributeValues).toEqual({ ':publishedAt': entry.publishedAt, ':vector': 'danube\t10000', ':sketch': '40:1,2,3' });
     expect(update.UpdateExpression).not.toMatch(/storyId|floor/);
     expect(dynamo.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems?.[TABLE]).toHaveLength(1);
