@@ -128,15 +128,38 @@ const FETCH_STATE_FIELDS = [
 export class DynamoSourceStore implements SourceStore {
   constructor(private readonly props: DynamoStoreProps) {}
 
+  /**
+   * A source whose URL changed in the config starts afresh at that URL: its backoff, error count and validators were
+   * the old URL's. Kept, they put a fixed URL off for up to 12 hours, and sent the old feed's ETag and Last-Modified to
+   * the new one, which may answer 304 to them until the next full fetch. The usual case costs one update as before,
+   * conditional on the URL; a changed URL, a second.
+   */
   async registerSource(source: SourceConfig): Promise<SourceState> {
+    try {
+      return await this.register(source, false);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.register(source, true);
+    }
+  }
+
+  private async register(source: SourceConfig, urlChanged: boolean): Promise<SourceState> {
+    const set = ['#name = :name', '#url = :url', 'schedule = :schedule', 'articleCount = if_not_exists(articleCount, :zero)'];
+    const values: Record<string, unknown> = { ':name': source.name, ':url': source.url, ':schedule': source.schedule, ':zero': 0 };
+    if (urlChanged) {
+      set.push('errorCount = :zero', 'nextAttemptAt = :null', 'etag = :null', 'lastModified = :null', 'lastFullFetchAt = :null');
+      values[':null'] = null;
+    } else {
+      set.push('errorCount = if_not_exists(errorCount, :zero)');
+    }
     const result = await this.props.client.send(
       new UpdateCommand({
         TableName: this.props.tableName,
         Key: sourceKey(source.id),
-        UpdateExpression:
-          'SET #name = :name, #url = :url, schedule = :schedule, errorCount = if_not_exists(errorCount, :zero), articleCount = if_not_exists(articleCount, :zero)',
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ...(!urlChanged && { ConditionExpression: 'attribute_not_exists(#url) OR #url = :url' }),
         ExpressionAttributeNames: { '#name': 'name', '#url': 'url' },
-        ExpressionAttributeValues: { ':name': source.name, ':url': source.url, ':schedule': source.schedule, ':zero': 0 },
+        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );

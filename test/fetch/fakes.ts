@@ -14,7 +14,14 @@ export class InMemorySourceStore implements SourceStore {
     if (this.failRegister) throw new Error('table unavailable');
     const existing = this.states.get(source.id);
     const state: SourceState = existing
-      ? { ...existing, name: source.name, url: source.url, schedule: source.schedule }
+      ? {
+          ...existing,
+          name: source.name,
+          url: source.url,
+          schedule: source.schedule,
+          // Like the DynamoDB store: a changed URL starts afresh, without the old one's backoff and validators.
+          ...(existing.url !== source.url && { errorCount: 0, nextAttemptAt: null, etag: null, lastModified: null, lastFullFetchAt: null }),
+        }
       : {
           sourceId: source.id,
           name: source.name,

@@ -115,6 +115,37 @@ describe('DynamoSourceStore', () => {
     expect(await sources.getSource('missing')).toBeNull();
   });
 
+  it("starts a source afresh at a changed URL: the old URL's backoff and validators are not carried over", async () => {
+    const sources = new DynamoSourceStore(dynamo);
+    const config = { id: 'moved', name: 'Moved', url: 'https://moved.example/old.rss', schedule: 'rate(5 minutes)' };
+    const fresh = await sources.registerSource(config);
+    await sources.saveFetchState({
+      ...fresh,
+      lastError: 'HTTP 404 from https://moved.example/old.rss',
+      lastErrorKind: 'http-404',
+      errorCount: 11,
+      nextAttemptAt: '2026-11-22T13:00:00.000Z',
+      etag: '"old"',
+      lastModified: 'Tue, 10 Nov 2026 09:00:00 GMT',
+      lastFullFetchAt: '2026-11-22T00:00:00.000Z',
+    });
+    await sources.incrementArticleCount('moved', 4);
+    // The same URL keeps all of it (a changed name or schedule is no reason to forget).
+    expect(await sources.registerSource({ ...config, name: 'Moved Times' })).toMatchObject({ errorCount: 11, etag: '"old"' });
+    const moved = await sources.registerSource({ ...config, url: 'https://moved.example/new.rss' });
+    expect(moved).toMatchObject({
+      url: 'https://moved.example/new.rss',
+      errorCount: 0,
+      nextAttemptAt: null,
+      etag: null,
+      lastModified: null,
+      lastFullFetchAt: null,
+      lastError: 'HTTP 404 from https://moved.example/old.rss',
+      articleCount: 4,
+    });
+    expect(await sources.getSource('moved')).toEqual(moved);
+  });
+
   it("lists only the configured sources once a configuration is recorded, as a deployment's custom resource writes it", async () => {
     const table = await startLocalDynamo('newsweave-configured');
     try {
