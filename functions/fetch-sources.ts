@@ -6,7 +6,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createFetcher } from './fetch/http-fetch';
+import { randomInt } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { FETCH_DEFAULTS, createFetcher } from './fetch/http-fetch';
 import { SqsArticleQueue } from './queue/sqs-article-queue';
 import { readFetcherConfig } from './shared/config';
 import { createDocumentClient, createFunctionTelemetry, tracer } from './shared/lambda-runtime';
@@ -41,9 +43,21 @@ export interface FetchSourcesEvent {
   readonly force?: boolean;
 }
 
-export const lambdaHandler = async (event: FetchSourcesEvent): Promise<{ outcomes: RefreshOutcome[] }> => {
+/**
+ * How long before the invocation's end the fetcher stops starting sources: the longest one feed's fetch may take once
+ * started (its wait for the host's slot, then its own deadline), so that a run ends, and reports the sources it did
+ * not reach, before Lambda stops it with nothing logged. A sitemap index's children can still take longer.
+ */
+export const START_RESERVE_MS = FETCH_DEFAULTS.maxSlotWaitMs + FETCH_DEFAULTS.deadlineMs;
+
+export const lambdaHandler = async (event: FetchSourcesEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ outcomes: RefreshOutcome[] }> => {
   const sources = parseSources(event.sources, 'event.sources');
-  const outcomes = await refreshSources(sources, deps, { force: event.force === true });
+  const outcomes = await refreshSources(sources, deps, {
+    force: event.force === true,
+    ...(context && { startBy: Date.now() + context.getRemainingTimeInMillis() - START_RESERVE_MS }),
+    // A different start each run: a run cut short leaves out different sources, not the same tail every time.
+    rotate: randomInt(Math.max(sources.length, 1)),
+  });
   // With its interval, so that the dashboard's per-source table tells a daily source from a 5-minute one gone quiet.
   outcomes.forEach((outcome, index) => logger.info('source refreshed', { ...outcome, refreshMinutes: refreshMinutes(sources[index]?.schedule) }));
   return { outcomes };

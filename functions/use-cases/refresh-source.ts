@@ -37,7 +37,8 @@ export interface RefreshOptions {
 
 export interface RefreshOutcome {
   readonly sourceId: string;
-  readonly status: 'skipped-backoff' | 'not-modified' | 'fetched' | 'failed';
+  /** `not-reached`: the run's time for starting sources was up before this one's turn (refreshSources' `startBy`). */
+  readonly status: 'skipped-backoff' | 'not-modified' | 'fetched' | 'failed' | 'not-reached';
   /** Distinct article URLs in the feed. */
   readonly found: number;
   /** New URLs sent to the queue. */
@@ -301,11 +302,64 @@ function validator(value: string | undefined): string | null {
   return value && value.length <= MAX_VALIDATOR_CHARS ? value : null;
 }
 
-/** Refreshes many sources, a few at a time; every source gets an outcome, in the order given. */
+export interface RefreshManyOptions extends RefreshOptions {
+  /** Sources refreshed at once. @default DEFAULT_REFRESH_CONCURRENCY */
+  readonly concurrency?: number;
+  /**
+   * Time (ms since the epoch) after which no source is started: the rest get `not-reached`, with nothing written on
+   * their records, so that the run ends within its invocation and reports them. @default no limit
+   */
+  readonly startBy?: number;
+  /** Where in the run's order to begin (taken modulo the number of sources), so that runs cut short by `startBy` do not always leave out the same sources. @default 0 */
+  readonly rotate?: number;
+}
+
+/**
+ * Refreshes many sources, a few at a time; every source gets an outcome, in the order given. They are taken one host
+ * at a time in turn (a newspaper's twenty section feeds are spread through the run), so that one host's feeds, held
+ * back by its per-host limit, Crawl-delay or slowness, do not take every lane while the other hosts wait.
+ */
 export async function refreshSources(
   sources: readonly SourceConfig[],
   deps: RefreshSourceDeps,
-  options: RefreshOptions & { readonly concurrency?: number } = {},
+  options: RefreshManyOptions = {},
 ): Promise<RefreshOutcome[]> {
-  return mapLimited(sources, options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, (source) => refreshSource(source, deps, options));
+  const outcomes = new Array<RefreshOutcome>(sources.length);
+  const order = interleavedByHost(sources);
+  const shift = order.length === 0 ? 0 : (((Math.trunc(options.rotate ?? 0) % order.length) + order.length) % order.length);
+  const turns = [...order.slice(shift), ...order.slice(0, shift)];
+  await mapLimited(turns, options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, async (index) => {
+    const source = sources[index]!;
+    outcomes[index] =
+      options.startBy !== undefined && Date.now() > options.startBy
+        ? { sourceId: source.id, status: 'not-reached', found: 0, queued: 0 }
+        : await refreshSource(source, deps, options);
+  });
+  const notReached = outcomes.filter((outcome) => outcome.status === 'not-reached').map((outcome) => outcome.sourceId);
+  if (notReached.length > 0) {
+    deps.telemetry.log.warn('sources not reached in this run: its time for starting sources was up', { notReached, count: notReached.length });
+  }
+  return outcomes;
+}
+
+/** The sources' indexes, one host at a time in turn: each host's first source, then each one's second, and so on. */
+function interleavedByHost(sources: readonly SourceConfig[]): number[] {
+  const byHost = new Map<string, number[]>();
+  sources.forEach((source, index) => {
+    let host: string;
+    try {
+      host = new URL(source.url).hostname;
+    } catch {
+      host = source.url;
+    }
+    const list = byHost.get(host);
+    if (list) list.push(index);
+    else byHost.set(host, [index]);
+  });
+  const lists = [...byHost.values()];
+  const order: number[] = [];
+  for (let round = 0; order.length < sources.length; round += 1) {
+    for (const list of lists) if (round < list.length) order.push(list[round]!);
+  }
+  return order;
 }
