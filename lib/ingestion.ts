@@ -12,7 +12,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import { Construct } from 'constructs';
 import { configuredSourcesItem, SOURCES_PARTITION } from '../functions/contracts/table-schema';
 import { DEFAULT_USER_AGENT, validateUserAgent } from '../functions/fetch/user-agent';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
+import { FETCHER_SETTINGS, QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
 import type { SourceConfig } from '../functions/contracts/model';
 import { ENV } from '../functions/shared/config';
 import { NewsweaveFunction } from './newsweave-function';
@@ -144,7 +144,7 @@ export class Ingestion extends Construct {
       entry: 'functions/fetch-sources.ts',
       description: 'Newsweave: fetch the scheduled sources and queue new article URLs',
       memorySize: 512,
-      timeout: Duration.seconds(120),
+      timeout: Duration.seconds(FETCHER_SETTINGS.timeoutSeconds),
     });
     // The rules' retry policy only covers handing the event to Lambda; Lambda itself would run a failed asynchronous
     // invocation twice more (and keep a throttled one for up to 6 hours). A failed run is repeated by the next one.

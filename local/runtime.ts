@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
+import { FETCHER_SETTINGS, QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
 import type { SourceConfig } from '../functions/contracts/model';
 import { handlerEnvironment } from '../functions/shared/config';
 import { loadSources } from '../functions/sources/parse-sources';
@@ -188,7 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       try {
         const { outcomes } = await fetchSources(
           { sources: group, force: firstRun },
-          createLambdaContext('newsweave-fetcher', 120),
+          createLambdaContext('newsweave-fetcher', FETCHER_SETTINGS.timeoutSeconds),
         );
         for (const outcome of outcomes) {
           print(`fetched ${outcome.sourceId}: ${outcome.status}, ${outcome.queued} queued${outcome.error ? ` (${outcome.error})` : ''}`);

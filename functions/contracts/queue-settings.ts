@@ -18,6 +18,16 @@ export const QUEUE_SETTINGS = {
 } as const;
 
 /**
+ * The fetcher's invocation, shared by the CDK stack and the local runtime's scheduler. It starts no source in its last
+ * 90 s (functions/fetch-sources.ts, START_RESERVE_MS: a started feed may wait 60 s for its host's slot and then take
+ * 30 s), so that a run ends, and reports the sources it did not reach, before Lambda stops it: 180 s leave 90 s to
+ * start sources, some 300 feeds at 4 at a time at a second each, more than an EventBridge target's input holds.
+ */
+export const FETCHER_SETTINGS = {
+  timeoutSeconds: 180,
+} as const;
+
+/**
  * The dead-letter redrive (functions/use-cases/redrive-dead-letters.ts), shared by the CDK stack's schedule and the
  * local runtime. A dead letter is sent back to the article queue once it has cooled down: an hour after it was
  * last sent, doubling with each redrive up to 12 hours, at most 6 times; so a page whose site is down for a day

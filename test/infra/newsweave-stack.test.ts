@@ -5,7 +5,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
-import { QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
+import { FETCHER_SETTINGS, QUEUE_SETTINGS } from '../../functions/contracts/queue-settings';
 import { METRICS_NAMESPACE, PIPELINE_COUNTS, SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 import { configuredSourcesItem, LISTING_ATTRIBUTES } from '../../functions/contracts/table-schema';
 import { buildApp } from '../../lib/app';
@@ -235,7 +235,7 @@ describe('alarm delivery', () => {
 
 describe('functions', () => {
   it.each([
-    ['fetcher', 512, 120, 'Active'],
+    ['fetcher', 512, FETCHER_SETTINGS.timeoutSeconds, 'Active'],
     // The worker's timeout is shared with the local poller (functions/contracts/queue-settings.ts).
     ['worker', 1024, QUEUE_SETTINGS.workerTimeoutSeconds, 'Active'],
     ['redriver', 256, 120, 'Active'],
