@@ -234,6 +234,16 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       periods: 2,
       breaching: 2,
     },
+    // Sources a run had no time to start, in two hours running: a schedule with more sources, or slower ones, than one
+    // run reaches (each run starts at a random place, so each is left out now and then: stale, not failing).
+    SourcesNotReached: {
+      severity: 'warning',
+      summary: 'fetcher runs end before starting every source of their schedule (SourcesNotReached): those sources are fetched less often than scheduled.',
+      metric: pipelineMetric('SourcesNotReached', Duration.hours(1)),
+      threshold: 0,
+      periods: 2,
+      breaching: 2,
+    },
     // A comment stored but not counted: the count needs a manual recount (docs/operations.md).
     CommentCountFailed: {
       severity: 'warning',

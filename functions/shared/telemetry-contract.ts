@@ -23,6 +23,8 @@ export const METRICS = {
   FetchErrors: { unit: 'Count', dimension: 'kind' },
   UrlsQueued: { unit: 'Count' },
   QueueSendFailures: { unit: 'Count' },
+  /** Sources a run had no time to start (refreshSources' `startBy`): its schedule holds more than one run can reach. */
+  SourcesNotReached: { unit: 'Count' },
   /** URLs left for another delivery (by the worker) or held or sent back (by the redrive) whose queued mark could not be written. */
   QueuedMarkFailures: { unit: 'Count' },
   /**
@@ -78,6 +80,7 @@ export const PIPELINE_COUNTS = [
   'PagesRejected',
   'RelatedIndexUpdates',
   'QueueSendFailures',
+  'SourcesNotReached',
   'QueuedMarkFailures',
   'PagesDeferred',
   'DeadLettersRedriven',

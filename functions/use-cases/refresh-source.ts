@@ -310,6 +310,8 @@ export interface RefreshManyOptions extends RefreshOptions {
    * their records, so that the run ends within its invocation and reports them. @default no limit
    */
   readonly startBy?: number;
+  /** The clock `startBy` is read against. @default Date.now */
+  readonly now?: () => number;
   /** Where in the run's order to begin (taken modulo the number of sources), so that runs cut short by `startBy` do not always leave out the same sources. @default 0 */
   readonly rotate?: number;
 }
@@ -331,12 +333,13 @@ export async function refreshSources(
   await mapLimited(turns, options.concurrency ?? DEFAULT_REFRESH_CONCURRENCY, async (index) => {
     const source = sources[index]!;
     outcomes[index] =
-      options.startBy !== undefined && Date.now() > options.startBy
+      options.startBy !== undefined && (options.now ?? Date.now)() > options.startBy
         ? { sourceId: source.id, status: 'not-reached', found: 0, queued: 0 }
         : await refreshSource(source, deps, options);
   });
   const notReached = outcomes.filter((outcome) => outcome.status === 'not-reached').map((outcome) => outcome.sourceId);
   if (notReached.length > 0) {
+    deps.telemetry.count('SourcesNotReached', notReached.length);
     deps.telemetry.log.warn('sources not reached in this run: its time for starting sources was up', { notReached, count: notReached.length });
   }
   return outcomes;

@@ -564,8 +564,8 @@ describe('monitoring', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = Object.values(resourcesOfType(synth.template, 'AWS::CloudWatch::Alarm'));
-    // 19, one per schedule (2), FetcherNotRunning and RedriveStopped.
-    expect(alarms).toHaveLength(23);
+    // 20, one per schedule (2), FetcherNotRunning and RedriveStopped.
+    expect(alarms).toHaveLength(24);
     for (const each of alarms) {
       expect(each.Properties.AlarmActions).toEqual([topicRef()]);
       expect(each.Properties.OKActions).toEqual([topicRef()]);
@@ -591,6 +591,13 @@ describe('monitoring', () => {
     expect(statOf('QueueSendFailing')).toEqual({
       Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'QueueSendFailures', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
       Period: 900,
+      Stat: 'Sum',
+    });
+    // Sources runs had no time to start, two hours running.
+    expect(alarm('SourcesNotReached').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(statOf('SourcesNotReached')).toEqual({
+      Metric: { Namespace: METRICS_NAMESPACE, MetricName: 'SourcesNotReached', Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+      Period: 3600,
       Stat: 'Sum',
     });
     expect(alarm('CommentCountFailed').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
