@@ -37,7 +37,10 @@ export interface RefreshOptions {
 
 export interface RefreshOutcome {
   readonly sourceId: string;
-  /** `not-reached`: the run's time for starting sources was up before this one's turn (refreshSources' `startBy`). */
+  /**
+   * `not-reached`: the run's time for starting sources was up before this one's turn (refreshSources' `startBy`), or
+   * its host's slot did not free up in time (`host-busy`): the feed was not asked for, and nothing is held against it.
+   */
   readonly status: 'skipped-backoff' | 'not-modified' | 'fetched' | 'failed' | 'not-reached';
   /** Distinct article URLs in the feed. */
   readonly found: number;
@@ -137,6 +140,13 @@ export async function refreshSource(
     telemetry.log.info('source fetched', { sourceId: source.id, found, queued, notQueued: failed });
     return outcome('fetched', found, queued);
   } catch (error) {
+    if (asSourceFailure(error)?.kind === 'host-busy') {
+      // Our own queueing, not the source's failing: its host's slot did not free up in time (the run's other feeds of
+      // that host, its Crawl-delay). The feed was not asked for: nothing is held against it, and the run reports it
+      // with the sources it did not reach.
+      telemetry.log.info('no slot for the host in time: the source is left to the next run', { sourceId: source.id, error: messageOf(error) });
+      return outcome('not-reached');
+    }
     return outcome('failed', found, 0, await recordFailure(error, state, deps, now));
   }
 }
@@ -340,7 +350,7 @@ export async function refreshSources(
   const notReached = outcomes.filter((outcome) => outcome.status === 'not-reached').map((outcome) => outcome.sourceId);
   if (notReached.length > 0) {
     deps.telemetry.count('SourcesNotReached', notReached.length);
-    deps.telemetry.log.warn('sources not reached in this run: its time for starting sources was up', { notReached, count: notReached.length });
+    deps.telemetry.log.warn('sources not reached in this run: its time for starting sources was up, or their host was busy', { notReached, count: notReached.length });
   }
   return outcomes;
 }

@@ -106,6 +106,26 @@ describe('one run of many sources', () => {
     );
   });
 
+  it("reports a feed whose host's slot did not free up in time as not reached, not as the source failing", async () => {
+    hits.length = 0;
+    handlers = {
+      'slow-crawl.test': (request, response) => {
+        if (request.url === '/robots.txt') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nCrawl-delay: 5\n');
+        serveFeeds('slow-crawl.test')(request, response);
+      },
+    };
+    const sources = Array.from({ length: 3 }, (_, i) => src(`section-${i}`, 'slow-crawl.test'));
+    // A 5 s Crawl-delay and a slot wait of at most 100 ms: the host's second and third feeds get no slot in time.
+    const d = deps(fetcherOf({ maxSlotWaitMs: 100 }));
+    const outcomes = await refreshSources(sources, d, { concurrency: 1 });
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fetched', 'not-reached', 'not-reached']);
+    for (const id of ['section-1', 'section-2']) {
+      expect(d.sources.states.get(id)).toMatchObject({ errorCount: 0, lastError: null, nextAttemptAt: null });
+    }
+    expect(d.telemetry.total('FetchErrors')).toBe(0);
+    expect(d.telemetry.total('SourcesNotReached')).toBe(2);
+  });
+
   it('begins where rotate says, so that runs cut short leave out different sources', async () => {
     hits.length = 0;
     handlers = { 'quick.test': serveFeeds('quick.test') };
