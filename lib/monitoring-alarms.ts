@@ -234,11 +234,11 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
       periods: 2,
       breaching: 2,
     },
-    // Sources a run had no time to start, in two hours running: a schedule with more sources, or slower ones, than one
-    // run reaches (each run starts at a random place, so each is left out now and then: stale, not failing).
+    // Sources runs left untried, two hours running: a schedule with more sources, or slower ones, than one run reaches,
+    // or one host's many feeds behind its Crawl-delay (each run starts at a random place: stale, not failing).
     SourcesNotReached: {
       severity: 'warning',
-      summary: 'fetcher runs end before starting every source of their schedule (SourcesNotReached): those sources are fetched less often than scheduled.',
+      summary: 'fetcher runs leave sources untried (SourcesNotReached): out of time, or their host busy (its other feeds, its Crawl-delay); they are fetched less often than scheduled.',
       metric: pipelineMetric('SourcesNotReached', Duration.hours(1)),
       threshold: 0,
       periods: 2,
