@@ -32,6 +32,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry-c
 import { articleKey, TABLE_KEYS } from '../functions/contracts/table-schema';
 import { loadHandlers } from '../local/handlers';
 import { createLambdaContext } from '../local/lambda-context';
+import { FETCHER_SETTINGS } from '../functions/contracts/queue-settings';
 import { createDynamoClients, LOCAL_AWS } from '../local/servers';
 import { PRICES } from './cost-model';
 import { installAwsMeter, itemSize, itemType, projectedSize, totalRequests } from './support/aws-meter';
@@ -84,7 +85,7 @@ try {
   let usage = meter.snapshot();
   let logs = logBytes.total();
   let cpu = process.cpuUsage();
-  const { outcomes } = await fetchSources({ sources: infra.sources, force: true }, createLambdaContext('bench-fetcher', 120));
+  const { outcomes } = await fetchSources({ sources: infra.sources, force: true }, createLambdaContext('bench-fetcher', FETCHER_SETTINGS.timeoutSeconds));
   const fetcherCpuMs = cpuMs(cpu);
   const fetcherUsage = meter.since(usage);
   const fetcherLogBytes = logBytes.total() - logs;

@@ -14,6 +14,7 @@ import { handlerEnvironment } from '../../functions/shared/config';
 import { SERVICE_NAME } from '../../functions/shared/telemetry-contract';
 import { loadHandlers, loadRedriveHandler, type Handlers, type RedriveHandler } from '../../local/handlers';
 import { createLambdaContext } from '../../local/lambda-context';
+import { FETCHER_SETTINGS } from '../../functions/contracts/queue-settings';
 import { createQueues, createSqsClient, startSqs, type LocalQueues, type LocalServer } from '../../local/servers';
 import { apiEvent } from '../api/events';
 import { captureOutput } from '../support/capture-output';
@@ -177,7 +178,7 @@ describe('log lines of handlers whose invocations overlap in one process', () =>
   it('name the fetcher while the worker, the API and the redrive run during its fetch', async () => {
     output.length = 0;
     const slowFeed = hold('/slow-feed.xml');
-    const fetcher = createLambdaContext('newsweave-fetcher', 120);
+    const fetcher = createLambdaContext('newsweave-fetcher', FETCHER_SETTINGS.timeoutSeconds);
     const fetching = fetchSources('/slow-feed.xml', fetcher);
     await slowFeed.arrived;
 
@@ -212,7 +213,7 @@ describe('log lines of handlers whose invocations overlap in one process', () =>
     // The batch's first article is stored, and counted, before the fetcher runs.
     await eventually(() => expect(logLines().map((line) => line.message)).toContain('article stored'));
 
-    const fetcher = createLambdaContext('newsweave-fetcher', 120);
+    const fetcher = createLambdaContext('newsweave-fetcher', FETCHER_SETTINGS.timeoutSeconds);
     await fetchSources('/feed.xml', fetcher);
     const publishedByFetcher = publishedMetrics();
 

@@ -9,6 +9,7 @@ import { stubEnv } from '../support/stub-env';
 import { labelled } from '../support/labelled';
 import type { SourceConfig } from '../../functions/contracts/model';
 import { createLambdaContext } from '../../local/lambda-context';
+import { FETCHER_SETTINGS } from '../../functions/contracts/queue-settings';
 import { articleMessage, sqsEvent } from '../support/events';
 import { startPageServer, type PageServer } from './support/page-server';
 import { startPipelineHarness, type PipelineHarness } from './support/pipeline-harness';
@@ -76,7 +77,7 @@ describe('feed URLs aimed at the same addresses', () => {
     const sources = urls.map((url, n) => ({ id: `internal-${n}`, name: `Internal ${n}`, url, schedule: 'rate(1 hour)' }));
     const before = pages.connections();
 
-    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', 60));
+    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', FETCHER_SETTINGS.timeoutSeconds));
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(urls.map(() => 'failed'));
     for (const source of sources) {

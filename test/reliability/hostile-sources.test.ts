@@ -16,6 +16,7 @@ import { labelled } from '../support/labelled';
 import type { SourceConfig } from '../../functions/contracts/model';
 import { loadHandlers } from '../../local/handlers';
 import { createLambdaContext } from '../../local/lambda-context';
+import { FETCHER_SETTINGS } from '../../functions/contracts/queue-settings';
 import { startLocalStack, type LocalStack } from '../../local/runtime';
 import { freePort, getJson } from '../support/local-stack-process';
 import { articlePage, startPageServer, type PageServer } from './support/page-server';
@@ -267,7 +268,7 @@ describe('sources that misbehave', () => {
     // The stack's own fetcher, invoked as its scheduler invokes it.
     const { fetchSources } = await loadHandlers();
     const hitsBefore = Object.values(BAD_FEEDS).map(({ path }) => pages.hits(path));
-    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', 120));
+    const { outcomes } = await fetchSources({ sources }, createLambdaContext('newsweave-fetcher', FETCHER_SETTINGS.timeoutSeconds));
     const status = Object.fromEntries(outcomes.map((outcome) => [outcome.sourceId, outcome.status]));
     for (const id of Object.keys(BAD_FEEDS)) labelled(id, () => expect(status[id]).toBe('skipped-backoff'));
     expect(status['good-outlet']).toMatch(/^(fetched|not-modified)$/);
