@@ -54,7 +54,9 @@ export const lambdaHandler = async (event: FetchSourcesEvent, context?: Pick<Con
   const sources = parseSources(event.sources, 'event.sources');
   const outcomes = await refreshSources(sources, deps, {
     force: event.force === true,
-    ...(context && { startBy: Date.now() + context.getRemainingTimeInMillis() - START_RESERVE_MS }),
+    // A third of the time at least, should the function be given less than twice the reserve (a misconfigured
+    // timeout): a run that starts nothing would fetch nothing, ever.
+    ...(context && { startBy: Date.now() + Math.max(context.getRemainingTimeInMillis() - START_RESERVE_MS, context.getRemainingTimeInMillis() / 3) }),
     // A different start each run: a run cut short leaves out different sources, not the same tail every time.
     rotate: randomInt(Math.max(sources.length, 1)),
   });

@@ -108,6 +108,13 @@ it('queues each new, canonical article URL once and records the source state', a
   expect(feedRequests[0]?.ifNoneMatch).toBe('"v1"');
 });
 
+it('starts its sources even with less time than it keeps in reserve for the ones started (a shorter timeout)', async () => {
+  const sources = [{ id: 'harbor-times', name: 'The Harbor Times', url: `${origin}/rss.xml`, schedule: 'rate(5 minutes)' }];
+  const { outcomes } = await handler({ sources, force: true }, createLambdaContext('fetcher', 60));
+  expect(outcomes[0]?.status).not.toBe('not-reached');
+  await drainQueue();
+});
+
 it('writes each source\'s schedule on its record, and its interval in its "source refreshed" line for the dashboard', async () => {
   // Each entry point has a Logger of its own (createFunctionTelemetry): watched through the class.
   const info = jest.spyOn(Logger.prototype, 'info');
