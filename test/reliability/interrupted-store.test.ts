@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { labelled } from '../support/labelled';
 import { createPageFetcher } from '../../functions/fetch/page-fetcher';
-import type { RelatedStore } from '../../functions/ports';
 import { silentTelemetry, type Telemetry } from '../../functions/shared/telemetry';
 import { DynamoRelatedStore } from '../../functions/store/dynamo-related-store';
 import { DynamoArticleStore, DynamoSeenUrlStore, DynamoSourceStore } from '../../functions/store/dynamo-stores';
@@ -17,6 +16,7 @@ import { articleMessage } from '../support/events';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { ensureTable } from '../../local/servers';
 import { startPageServer, type PageServer } from './support/page-server';
+import { failingOnce } from '../support/failing-once';
 
 let dynamo: LocalDynamo;
 let pages: PageServer;
@@ -31,23 +31,6 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-/** The related store, whose `method` fails once, as a throttled or unreachable DynamoDB would make it fail. */
-function failingOnce(store: RelatedStore, method: 'putLaterLinks' | 'putOwnList'): RelatedStore {
-  let failNext = true;
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (property !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error('ProvisionedThroughputExceededException');
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 describe('an ingest interrupted after the conditional put', () => {
   it.each(['putLaterLinks', 'putOwnList'] as const)(

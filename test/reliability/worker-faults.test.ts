@@ -13,26 +13,10 @@ import { ingestArticle, type IngestArticleDeps } from '../../functions/use-cases
 import { articleMessage } from '../support/events';
 import { articlePage } from '../support/pages';
 import { InMemorySeenUrlStore, InMemorySourceStore, RecordingTelemetry } from '../fetch/fakes';
+import { failingOnce } from '../support/failing-once';
 
 const CANONICAL = 'https://news.example.com/story';
 
-/** The store, whose `method` fails once. */
-function failingOnce<T extends object>(store: T, method: string): T {
-  let failNext = true;
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (property !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error('ProvisionedThroughputExceededException');
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 let clock: number;
 let pages: Map<string, string | FetchError>;
