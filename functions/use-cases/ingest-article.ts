@@ -80,6 +80,8 @@ async function ingest(message: ArticleMessage, deps: IngestArticleDeps): Promise
   }
 
   const reject = async (reason: RejectionReason, detail: string): Promise<IngestOutcome> => {
+    const completed = await completeInterruptedStore(message.url, deps);
+    if (completed) return completed;
     telemetry.count('PagesRejected', 1, { name: 'reason', value: reason });
     telemetry.log.warn('page rejected', { url: message.url, reason, detail });
     await deps.seen.markSeen(message.url, { kind: 'rejected', reason });
@@ -139,6 +141,35 @@ async function ingest(message: ArticleMessage, deps: IngestArticleDeps): Promise
   await deps.seen.markSeen(message.url, { kind: stored ? 'stored' : 'duplicate', articleId: article.id });
   if (!stored) return { kind: 'duplicate', articleId: article.id, why: 'same-canonical-url' };
   telemetry.log.info('article stored', { articleId: article.id, storyId: article.storyId, url: article.url });
+  return { kind: 'stored', articleId: article.id, storyId: article.storyId };
+}
+
+/**
+ * A delivery that stored the article (its conditional put) and failed before the end of its indexing leaves it listed
+ * and not yet indexed, for the redelivery to finish. When the redelivery cannot have the page again (gone, refused,
+ * no longer an article), the article stored under the message URL's own id is finished from what was stored: indexed,
+ * counted, and the URL's outcome `stored`, instead of a rejection that would leave it listed without related articles
+ * for good. It costs a rejection one read of the article (a second, of its own list, when it is stored). An article
+ * stored under another id (the page named another canonical URL) is not found this way.
+ */
+async function completeInterruptedStore(url: string, deps: IngestArticleDeps): Promise<IngestOutcome | null> {
+  let id: string;
+  try {
+    id = articleIdFor(canonicalizeUrl(url));
+  } catch {
+    return null;
+  }
+  // Nearly every rejected page was never stored: one read of the article (its absence) settles those.
+  const existing = await deps.articles.getArticle(id);
+  if (!existing || (await deps.related.isIndexed(id))) return null;
+  const { storyId: _storyId, terms: _terms, ...draft } = existing;
+  deps.telemetry.log.warn('the page is gone, but the article a delivery began storing is: its indexing is finished from what was stored', {
+    url,
+    articleId: id,
+  });
+  const { stored, article } = await storeArticle(draft, deps);
+  await deps.seen.markSeen(url, { kind: stored ? 'stored' : 'duplicate', articleId: article.id });
+  if (!stored) return { kind: 'duplicate', articleId: article.id, why: 'same-canonical-url' };
   return { kind: 'stored', articleId: article.id, storyId: article.storyId };
 }
 

@@ -28,6 +28,8 @@ let failure: unknown;
 const unreachable = async (): Promise<never> => {
   throw new Error('a failed fetch must not reach the stores');
 };
+/** The one read a rejection makes: whether a delivery of the URL began storing its article (none did here). */
+const noArticle = async () => null;
 const deps = (): IngestArticleDeps => ({
   fetcher: { fetchPage: async () => Promise.reject(failure) } satisfies PageFetcher,
   seen,
@@ -36,7 +38,7 @@ const deps = (): IngestArticleDeps => ({
   now: () => new Date(clock),
   articles: {
     putArticleIfAbsent: unreachable,
-    getArticle: unreachable,
+    getArticle: noArticle,
     getArticleWithCommentCount: unreachable,
     hasArticle: unreachable,
     getSummaries: unreachable,

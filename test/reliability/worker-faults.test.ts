@@ -129,3 +129,31 @@ describe('a failure after the own list is stored', () => {
     expect(telemetry.total('ArticlesStored')).toBe(1);
   });
 });
+
+describe('a page gone before the redelivery that would finish its article', () => {
+  it.each([
+    ['gone (404)', () => pages.delete(CANONICAL)],
+    ['no longer an article', () => pages.set(CANONICAL, '<html><body><p>Moved.</p></body></html>')],
+  ])('finishes the stored article from what was stored when the page is %s, instead of leaving it listed without related articles', async (_case, change) => {
+    pages.set(CANONICAL, articlePage('Dockworkers return', CANONICAL, 'the strike'));
+    const message = articleMessage({ url: CANONICAL, sourceId: 'a', sourceName: 'a' });
+    await expect(ingestArticle(message, deps({ related: failingOnce(related, 'putLaterLinks') }))).rejects.toThrow('ProvisionedThroughputExceededException');
+    const [begun] = [...articles.articles.values()];
+    expect(await related.isIndexed(begun!.id)).toBe(false);
+
+    change();
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'stored', articleId: begun!.id });
+    expect(await related.isIndexed(begun!.id)).toBe(true);
+    expect(seen.outcomes.get(CANONICAL)).toMatchObject({ kind: 'stored', articleId: begun!.id });
+    expect((await sources.getSource('a'))!.articleCount).toBe(1);
+    expect(telemetry.total('ArticlesStored')).toBe(1);
+    expect(telemetry.total('PagesRejected')).toBe(0);
+  });
+
+  it('rejects a page gone for good as before when nothing of it was stored, or it was finished', async () => {
+    const message = articleMessage({ url: CANONICAL, sourceId: 'a', sourceName: 'a' });
+    expect(await ingestArticle(message, deps())).toMatchObject({ kind: 'rejected' });
+    expect(articles.articles.size).toBe(0);
+    expect(telemetry.total('PagesRejected')).toBe(1);
+  });
+});
