@@ -53,7 +53,6 @@ export async function storeArticle(
   );
   deps.telemetry.count('RelatedIndexUpdates');
   if (!result.created) return duplicate(article, deps);
-  deps.telemetry.count('ArticlesStored');
   // The own list is stored: a redelivery would find the article indexed and count it no more, so a count that fails
   // is not thrown for SQS to retry (which could only end in a duplicate), but logged: the source's count stays one
   // short, as when the worker dies here (docs/guarantees.md, "Known gaps").
@@ -66,6 +65,8 @@ export async function storeArticle(
       error: messageOf(error),
     });
   }
+  // Counted last, as it was, the nearest to the URL's outcome, which ingestArticle writes next.
+  deps.telemetry.count('ArticlesStored');
   return { stored: true, article };
 }
 
