@@ -31,9 +31,10 @@ export interface ExtractBytesOptions extends ExtractOptions {
 export const MAX_HTML_BYTES = 5 * 1024 * 1024;
 export const MAX_NESTING_DEPTH = 256;
 /**
- * Readability's time grows with the number of elements, some 0.2-0.3 ms each on a shared core for the costliest
- * shapes (runs of inline links, deep wrappers), so a page of 5 MiB of tiny elements took 15-25 s: ten of them are more
- * than a worker batch's 90 s. The dev set's largest page has 1,400 elements.
+ * Readability's time grows faster than the number of elements for the costliest shapes (runs of inline links, deep
+ * wrappers): 50,000 inline links took 15 s on a shared core and 5 MiB of tiny elements 15-25 s, so ten such pages were
+ * more than a worker batch's 90 s; 20,000 take under a second (`npm run bench:hostile`). The dev set's largest page has
+ * 1,400 elements.
  */
 export const MAX_ELEMENTS = 20_000;
 /** Fewer characters of body than this is not an article (a caption, a teaser, an error page). */

@@ -50,13 +50,10 @@ interface Token {
 }
 
 /**
- * A number with its decimal point or thousands separators is one token (`3.25`, `1,800`, `6.1`): split at the point,
- * a rate of 3.25% would be the number `25`, and a magnitude 6.1 nothing at all.
- */
-/**
- * A word: a number with its separators (`3.25`, `1,800`), or letters and digits with the marks that combine with them
- * (a Devanagari vowel sign, an Arabic vowel mark, Thai's: Unicode's words carry their marks, UAX #29), joined by
- * apostrophes and hyphens. Without the marks, `शिक्षा` read as `श क` and `مُحَمَّد` as `م ح م د`.
+ * A word: a number with its decimal point or thousands separators, one token (`3.25`, `1,800`, `6.1`: split at the
+ * point, a rate of 3.25% would be the number `25`, and a magnitude 6.1 nothing at all); or letters and digits with the
+ * marks that combine with them (a Devanagari vowel sign, an Arabic vowel mark, Thai's: Unicode's words carry their
+ * marks, UAX #29), joined by apostrophes and hyphens. Without the marks, `शिक्षा` read as `श क` and `مُحَمَّد` as `م ح م د`.
  */
 const WORD = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*/gu;
 /**

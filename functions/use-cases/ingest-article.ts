@@ -137,10 +137,15 @@ async function ingest(message: ArticleMessage, deps: IngestArticleDeps): Promise
     modifiedAt: validDate(extracted.modifiedAt),
   };
 
+  return storeAndSettle(message.url, draft, deps);
+}
+
+/** Stores the article (or finds it stored) and writes the URL's outcome. */
+async function storeAndSettle(url: string, draft: ArticleDraft, deps: IngestArticleDeps): Promise<IngestOutcome> {
   const { stored, article } = await storeArticle(draft, deps);
-  await deps.seen.markSeen(message.url, { kind: stored ? 'stored' : 'duplicate', articleId: article.id });
+  await deps.seen.markSeen(url, { kind: stored ? 'stored' : 'duplicate', articleId: article.id });
   if (!stored) return { kind: 'duplicate', articleId: article.id, why: 'same-canonical-url' };
-  telemetry.log.info('article stored', { articleId: article.id, storyId: article.storyId, url: article.url });
+  deps.telemetry.log.info('article stored', { articleId: article.id, storyId: article.storyId, url: article.url });
   return { kind: 'stored', articleId: article.id, storyId: article.storyId };
 }
 
@@ -167,10 +172,7 @@ async function completeInterruptedStore(url: string, deps: IngestArticleDeps): P
     url,
     articleId: id,
   });
-  const { stored, article } = await storeArticle(draft, deps);
-  await deps.seen.markSeen(url, { kind: stored ? 'stored' : 'duplicate', articleId: article.id });
-  if (!stored) return { kind: 'duplicate', articleId: article.id, why: 'same-canonical-url' };
-  return { kind: 'stored', articleId: article.id, storyId: article.storyId };
+  return storeAndSettle(url, draft, deps);
 }
 
 /**
