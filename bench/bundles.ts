@@ -3,7 +3,7 @@
  * (lib/newsweave-function.ts, BUNDLING: ESM, minified, node24, UTF-8, source map without sources' text), and prints
  * its size, the SDK clients and largest packages in it, and its load time in a fresh Node process: the local proxy
  * for cold-start init, measured bare and with `--enable-source-maps` as the functions run it.
- * Targets: bench/support/bundle-targets.ts (fetcher 1,000,000 bytes, worker 2,500,000, API 420,000); exits non-zero
+ * Targets: bench/support/bundle-targets.ts (fetcher 1,000,000 bytes, worker 2,500,000, API 425,000); exits non-zero
  * when one is exceeded or a bundle carries an SDK client its function does not call.
  * Options: --loads N (fresh processes per bundle and mode, default 7), --json (print the figures as JSON only).
  * Writes `.bench/bundles.json`.

@@ -10,6 +10,7 @@
  * wire story whole and add as much again, which containment calls a copy and a reader does not.
  */
 import { withoutInvisibleMarks } from '../shared/invisible-marks';
+import { hasUnspacedLetters, runWords } from '../shared/unspaced-words';
 
 /** Word shingles: runs of this many words. */
 const SHINGLE = 4;
@@ -25,7 +26,13 @@ export const MIN_WORDS = 30;
  */
 export const COPY_RESEMBLANCE = 0.75;
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/**
+ * A run of letters and digits with the marks that combine with them (a Thai vowel, a Devanagari vowel sign): split at
+ * the marks, a Thai or Hindi text was read in fragments. A run of a script written without spaces (Chinese, Japanese,
+ * Thai) is then read in its words, as ICU segments it (`runWords`): whole, a Chinese paragraph was a few clause-long
+ * "words", too few for a sketch, and a copy with one edited clause lost every shingle around it.
+ */
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
 
 /** A text's sketch: how many distinct shingles it has, and the smallest hashes among them, ascending. */
 export interface TextSketch {
@@ -35,8 +42,10 @@ export interface TextSketch {
 
 /** The sketch of a text, or null when the text is too short to judge. */
 export function sketchText(text: string): TextSketch | null {
-  const words = withoutInvisibleMarks(text.normalize('NFC')).toLowerCase().match(WORD);
-  if (!words || words.length < MIN_WORDS) return null;
+  const words = (withoutInvisibleMarks(text.normalize('NFC')).toLowerCase().match(WORD) ?? []).flatMap((run) =>
+    hasUnspacedLetters(run) ? runWords(run).map((word) => word.text) : [run],
+  );
+  if (words.length < MIN_WORDS) return null;
   const hashes = new Set<number>();
   for (let i = 0; i + SHINGLE <= words.length; i++) hashes.add(hash32(words.slice(i, i + SHINGLE).join(' ')));
   const sorted = [...hashes].sort((a, b) => a - b);

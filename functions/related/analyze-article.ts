@@ -11,6 +11,7 @@ import { stemmer } from 'stemmer';
 import type { WeightedTerm } from '../contracts/model';
 import { HONORIFICS, NAME_CONNECTORS, stopWordsFor } from './stop-words';
 import { withoutInvisibleMarks } from '../shared/invisible-marks';
+import { hasUnspacedLetters, isGrammarWord, runWords } from '../shared/unspaced-words';
 
 export interface ArticleText {
   readonly title: string;
@@ -85,15 +86,18 @@ function tokenize(text: string, language: string): Token[] {
   const tokens: Token[] = [];
   let previousEnd = 0;
   for (const match of text.matchAll(WORD)) {
-    const start = match.index;
-    const gap = text.slice(previousEnd, start);
-    tokens.push({
-      text: language === 'en' && THOUSANDS.test(match[0]) ? match[0].replaceAll(',', '') : match[0],
-      start,
-      end: start + match[0].length,
-      sentenceStart: tokens.length === 0 || gap.includes('\n') || SENTENCE_END.test(gap),
-    });
-    previousEnd = start + match[0].length;
+    // A run of a script written without spaces (Chinese, Japanese, Thai) is a clause: its words as ICU segments it.
+    for (const word of runWords(match[0])) {
+      const start = match.index + word.index;
+      const gap = text.slice(previousEnd, start);
+      tokens.push({
+        text: language === 'en' && THOUSANDS.test(word.text) ? word.text.replaceAll(',', '') : word.text,
+        start,
+        end: start + word.text.length,
+        sentenceStart: tokens.length === 0 || gap.includes('\n') || SENTENCE_END.test(gap),
+      });
+      previousEnd = start + word.text.length;
+    }
   }
   return tokens;
 }
@@ -112,7 +116,15 @@ const isLetters = (word: string) => /\p{L}/u.test(word) && !/^\p{N}/u.test(word)
  * one event from another like a name does (`2024`, `6.1`, `3.25`; `1st`, `3`, `x2` are left out).
  */
 const isKeyword = (word: string) =>
-  (word.length >= 3 && isLetters(word)) || (/^\p{N}+(?:[.,]\p{N}+)*$/u.test(word) && /\p{N}\D*\p{N}/u.test(word));
+  hasUnspacedLetters(word)
+    ? isUnspacedKeyword(word)
+    : (word.length >= 3 && isLetters(word)) || (/^\p{N}+(?:[.,]\p{N}+)*$/u.test(word) && /\p{N}\D*\p{N}/u.test(word));
+/**
+ * A word of a script written without spaces, as ICU segments it: two characters or more (most Chinese words are two
+ * characters, and a single one is most often a particle or a measure word: `的`, `了`, `个`), not Japanese hiragana alone
+ * (particles, auxiliaries and endings: `による`, `ました`).
+ */
+const isUnspacedKeyword = (word: string) => [...word].length >= 2 && !isGrammarWord(word);
 
 interface Occurrences {
   weight: number;
@@ -183,9 +195,11 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
   // A capitalised word that also appears capitalised mid-sentence is a name even at the start of a sentence.
   const midSentenceNames = new Set<string>();
   const bodyNames = new Set<string>();
+  // Each section's words are read once, for both passes (a body in Chinese or Japanese is segmented by ICU).
+  const tokensOf = new Map(sections.map((section) => [section, tokenize(section.text, language)]));
   for (const section of sections) {
     if (section.titleCase) continue;
-    for (const token of tokenize(section.text, language)) {
+    for (const token of tokensOf.get(section)!) {
       if (!token.sentenceStart && isNameWord(token.text)) midSentenceNames.add(token.text);
     }
   }
@@ -196,7 +210,7 @@ export function analyzeArticle(text: ArticleText): WeightedTerm[] {
 
   for (const section of sections) {
     if (section.weight <= 0) continue;
-    const tokens = tokenize(section.text, language);
+    const tokens = tokensOf.get(section)!;
     for (let i = 0; i < tokens.length; ) {
       const run = nameRunAt(tokens, i, section.text, isNameWord);
       if (run.length > 0) {

@@ -1,5 +1,7 @@
 /**
  * The language of a text whose page did not say, among those the analyzer has stop words for (stop-words.ts). Pure.
+ * A text mostly in Chinese characters, kana or Thai letters is told by its script (`languageOfScript`); any other by
+ * its function words.
  *
  * Function words are the commonest words of every language and its own, so the stop-word list that covers most of a
  * text's words names its language: the classic stop-word profile of language identification, over the lists the
@@ -27,8 +29,39 @@ const LISTS: readonly (readonly [string, ReadonlySet<string>])[] = Object.entrie
   ([code, words]) => [code, new Set(words)] as const,
 );
 
-/** An ISO 639-1 code: `en` unless another language's function words clearly outnumber English's. */
+/** The characters read for the script: the opening of a text, as for the words. */
+const MAX_CHARS = 10_000;
+const LETTER = /\p{L}/gu;
+const HAN = /\p{Script=Han}/gu;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const THAI = /\p{Script=Thai}/gu;
+const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
+
+/**
+ * The language that a text's letters name by their script, among those written without spaces that the analyzer has
+ * stop words for: Japanese (kana, with or without Chinese characters: Japanese prose is never without kana), Chinese
+ * (Chinese characters without kana), Thai; null for a text most of whose letters are of another script. A stop-word
+ * profile cannot tell these: it counts words, and such texts have no spaces between theirs.
+ */
+function languageOfScript(text: string): string | null {
+  const sample = text.slice(0, MAX_CHARS);
+  const letters = count(sample, LETTER);
+  const han = count(sample, HAN);
+  const kana = count(sample, KANA);
+  const thai = count(sample, THAI);
+  if (letters === 0 || 2 * (han + kana + thai) < letters) return null;
+  if (thai > han + kana) return 'th';
+  // A Chinese text may quote a Japanese name in kana; Japanese prose writes a third of its letters or more in kana.
+  return kana >= 0.1 * (han + kana) ? 'ja' : 'zh';
+}
+
+/**
+ * An ISO 639-1 code: the language a text's script names when most of its letters are Chinese, Japanese or Thai;
+ * otherwise `en` unless another language's function words clearly outnumber English's.
+ */
 export function guessLanguage(text: string): string {
+  const byScript = languageOfScript(text);
+  if (byScript) return byScript;
   const words = (text.toLowerCase().match(WORD) ?? []).slice(0, MAX_WORDS);
   let best = 'en';
   let bestHits = 0;

@@ -10,6 +10,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
+import { hasUnspacedLetters, isGrammarWord } from '../shared/unspaced-words';
 import { ENGLISH_STOP_WORDS } from '../related/stop-words';
 import { compareLinks, RELATIVE_FLOOR, strongLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
@@ -171,7 +172,8 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
  * words): one Query each.
  */
 export function searchTerms(words: string): string[] {
-  const all = textWords(words).map((word) => word.toLowerCase());
+  // Japanese hiragana alone is grammar, which no article is indexed by.
+  const all = textWords(words).map((word) => word.toLowerCase()).filter((word) => !isGrammarWord(word));
   const terms = new Set<string>();
   for (const word of all.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
     for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
@@ -184,6 +186,9 @@ export function searchTerms(words: string): string[] {
   for (let size = 2; size <= span.length; size++) {
     for (let start = 0; start + size <= span.length; start++) {
       const run = span.slice(start, start + size);
+      // Names are runs of capitalised words: a script written without spaces has no capitals, and its words are
+      // segmented, never joined by a space.
+      if (run.some(hasUnspacedLetters)) continue;
       if (!ENGLISH_STOP_WORDS.has(run[0]!) && !ENGLISH_STOP_WORDS.has(run.at(-1)!)) names.add(topicTerm(run.join(' ')));
     }
   }

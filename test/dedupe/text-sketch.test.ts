@@ -12,6 +12,7 @@ import {
   type TextSketch,
 } from '../../functions/dedupe/text-sketch';
 import { sharedDataPath } from '../support/shared-data';
+import { UNSPACED_REPORTS } from '../support/unspaced-texts';
 
 const words = (count: number, prefix = 'w') => Array.from({ length: count }, (_, i) => `${prefix}${i}`).join(' ');
 const sketch = (text: string): TextSketch => {
@@ -79,6 +80,18 @@ describe('sketchText', () => {
     // marks one: the same words as with a space.
     expect(sketch(WIRE.replace('benchmark', 'bench-mark'))).not.toEqual(sketch(WIRE));
     expect(sketch(WIRE.replace('benchmark', 'bench\u200bmark'))).toEqual(sketch(WIRE.replace('benchmark', 'bench mark')));
+  });
+
+  it('reads Chinese and Japanese in words: a copy under a new headline, with an edited clause and an appeal, is a copy', () => {
+    const wire = `${UNSPACED_REPORTS.zh1.body}${UNSPACED_REPORTS.zh2.body}`;
+    // Read in runs from punctuation to punctuation, this text was 15 "words": too few for a sketch, no one's copy.
+    expect(wire.split(/[，。、]/).filter(Boolean).length).toBeLessThan(MIN_WORDS);
+    const copy = `央行今日宣布降准。${wire.replace('分析人士认为', '有专家认为')}欢迎订阅本报客户端。`;
+    expect(resemblance(sketch(wire), sketch(copy))).toBeGreaterThanOrEqual(COPY_RESEMBLANCE);
+    // Two outlets' own reports of the one event share words, not runs of them.
+    expect(resemblance(sketch(UNSPACED_REPORTS.zh1.body + UNSPACED_REPORTS.zh1.title), sketch(UNSPACED_REPORTS.zh2.body + UNSPACED_REPORTS.zh2.title))).toBeLessThan(0.3);
+    const japanese = `${UNSPACED_REPORTS.ja1.body}${UNSPACED_REPORTS.ja2.body}`;
+    expect(resemblance(sketch(japanese), sketch(`【速報】${japanese}（共同）`))).toBeGreaterThanOrEqual(COPY_RESEMBLANCE);
   });
 
   it('calls a real article and its hyphenated copy copies', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeArticle, MAX_BODY_CHARS, MAX_TERMS, textWords, topicTerm } from '../../functions/related/analyze-article';
+import { runWords } from '../../functions/shared/unspaced-words';
+import { UNSPACED_REPORTS } from '../support/unspaced-texts';
 
 const body = `Russian President Vladimir Putin met Chancellor Olaf Scholz in Moscow on Tuesday to discuss gas supplies.
 
@@ -129,6 +131,37 @@ describe('analyzeArticle', () => {
     expect(textWords('زار مُحَمَّد القاهرة', 'ar')).toEqual(['زار', 'مُحَمَّد', 'القاهرة']);
     // A mark alone, or at the start of a run, is no word of its own.
     expect(textWords('\u0301abc \u093f')).toEqual(['abc']);
+  });
+
+  it('reads Chinese, Japanese and Thai in words as ICU segments them, not in runs from punctuation to punctuation', () => {
+    // (ICU's dictionaries change a little from release to release: the words a test depends on, not every split.)
+    expect(textWords('中国人民银行周二宣布降息。')).toEqual(expect.arrayContaining(['中国', '人民', '银行', '周二', '宣布']));
+    expect(textWords('日本銀行は火曜日に金利を引き下げた')).toEqual(['日本', '銀行', 'は', '火曜日', 'に', '金利', 'を', '引き下げ', 'た']);
+    expect(textWords('ธนาคารแห่งประเทศไทยลดอัตราดอกเบี้ย')).toEqual(['ธนาคาร', 'แห่ง', 'ประเทศไทย', 'ลด', 'อัตรา', 'ดอกเบี้ย']);
+    // A Latin word inside such a run is a word of its own; other scripts are read as before.
+    expect(textWords('iPhone用のケース、Apple社')).toEqual(['iPhone', '用', 'の', 'ケース', 'Apple', '社']);
+    const terms = (text: { title: string; body: string }, language: string) =>
+      analyzeArticle({ ...text, language }).map(({ term }) => term);
+    // Single characters (particles, measure words) and Japanese hiragana alone (particles, endings) are no terms;
+    // nor are the languages' stop words and news copy (`我们`, `表示`, `今年`).
+    const chinese = terms(UNSPACED_REPORTS.zh2, 'zh');
+    expect(chinese.slice(0, 4)).toEqual(expect.arrayContaining(['央行', '释放', '资金']));
+    for (const word of ['的', '是', '这', '表示', '今年', '有关']) expect(chinese).not.toContain(word);
+    const japanese = terms(UNSPACED_REPORTS.ja1, 'ja');
+    expect(japanese[0]).toBe('金利');
+    for (const word of ['は', 'を', 'こと', 'ている', 'なる']) expect(japanese).not.toContain(word);
+    expect(japanese.every((term) => [...term].length >= 2)).toBe(true);
+  });
+
+  it('reads a long run of a script without spaces in pieces, each word whole and where it is', () => {
+    const letters = (text: string) => text.replace(/[^\p{L}\p{N}]/gu, '');
+    const run = Object.values(UNSPACED_REPORTS).map(({ title, body }) => letters(title + body)).join('').repeat(3);
+    expect(run.length).toBeGreaterThan(2_000);
+    const words = runWords(run);
+    for (const word of words) expect(run.slice(word.index, word.index + word.text.length)).toBe(word.text);
+    expect(words.map((word) => word.text).join('')).toBe(run);
+    expect(words.length).toBeGreaterThan(1_000);
+    expect(runWords('Estmark')).toEqual([{ text: 'Estmark', index: 0 }]);
   });
 
   it('survives hostile text', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import { guessLanguage } from '../../functions/related/guess-language';
 import { prepareIndexing } from '../../functions/use-cases/index-article';
 import { labelled } from '../support/labelled';
+import { UNSPACED_REPORTS } from '../support/unspaced-texts';
 import { sharedDataPath } from '../support/shared-data';
 
 // One report, an energy plan, in the languages the analyzer has stop words for (a sample of them): a short news
@@ -74,6 +75,19 @@ describe('guessLanguage', () => {
     expect(guessLanguage(`${REPORTS.en!}\n${REPORTS.de!}\n${REPORTS.de!}`)).toBe('de');
   });
 
+  it('names Chinese, Japanese and Thai by their script, which a count of words cannot tell', () => {
+    const text = ({ title, body }: { title: string; body: string }) => `${title}\n${body}`;
+    expect(guessLanguage(text(UNSPACED_REPORTS.zh1))).toBe('zh');
+    expect(guessLanguage(text(UNSPACED_REPORTS.ja1))).toBe('ja');
+    // Japanese written mostly in Chinese characters is Japanese by its kana; a Chinese text quoting a Japanese name in kana is not.
+    expect(guessLanguage('日本銀行総裁は記者会見で金融政策決定会合の議事要旨を公表した')).toBe('ja');
+    expect(guessLanguage(`${text(UNSPACED_REPORTS.zh2)}「ユニクロ」`)).toBe('zh');
+    expect(guessLanguage('ธนาคารแห่งประเทศไทยลดอัตราดอกเบี้ยนโยบายลงร้อยละ 0.25')).toBe('th');
+    // An English text naming a few Chinese characters is English; so is a text of Korean, whose words have spaces.
+    expect(guessLanguage(`${REPORTS.en!} (人民银行)`)).toBe('en');
+    expect(guessLanguage('한국은행은 기준금리를 동결했다')).toBe('en');
+  });
+
   it('does not count single letters, which several lists hold (a spec sheet is not German)', () => {
     const specs = 'Size 142 x 72.5 x 8.1 mm, weight 145 g, display 5.1 in, also known as S5, up to 128 GB with a card. '.repeat(6);
     expect(guessLanguage(specs)).toBe('en');
@@ -100,12 +114,12 @@ describe('guessLanguage', () => {
       const tag = /<html[^>]*\slang="([a-z]+)/i.exec(html)?.[1]?.toLowerCase() ?? null;
       const guessed = guessLanguage(page.articleBody);
       if (tag === null && !page.url.includes('autoracing.com.br')) continue; // untagged English pages: the dev sets above
-      // Japanese and Korean have no list: English, as before.
-      const expected = tag === null ? 'pt' : ['ja', 'ko'].includes(tag) ? 'en' : tag;
+      // Korean has no list: English, as before. Japanese is told by its kana.
+      const expected = tag === null ? 'pt' : tag === 'ko' ? 'en' : tag;
       labelled(`${page.url} (${tag})`, () => expect(guessed).toBe(expected));
       found.push(expected);
     }
-    expect(new Set(found)).toEqual(new Set(['en', 'pt', 'id', 'ru']));
+    expect(new Set(found)).toEqual(new Set(['en', 'pt', 'id', 'ru', 'ja']));
   });
 });
 

@@ -20,6 +20,7 @@ import { collapseRelated, createRelatedQueries, searchTerms, type RelatedQueries
 import { storeArticle, type ArticleDraft } from '../../functions/use-cases/store-article';
 import { ensureTable } from '../../local/servers';
 import { makeArticle } from '../support/articles';
+import { UNSPACED_REPORTS } from '../support/unspaced-texts';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
 const TEXTS = {
@@ -508,6 +509,29 @@ describe.each(['memory', 'dynamo'] as const)('the related index over the %s stor
     await h.store(draft('f1', 'flood1', 2));
     expect((await h.queries.listTopic('Danube', { limit: 5 })).items.map((item) => item.id)).toEqual(['f1']);
     await expect(h.queries.listTopic('élections', { limit: 1, cursor: 'w.bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('relates reports of one event in Chinese and in Japanese, in words as ICU segments them, and not other events', async () => {
+    const h = await harness(kind);
+    // Untagged but one (their language told by their script), in an order that mixes the languages.
+    const order = ['ja1', 'zh1', 'ja3', 'zh3', 'ja2', 'zh2'] as const;
+    for (const [i, id] of order.entries()) {
+      await h.store({ ...draft(id, 'flood1', i), ...UNSPACED_REPORTS[id], language: id === 'zh2' ? 'zh-CN' : null });
+    }
+    expect(await h.ids('ja1')).toEqual(['ja2']);
+    expect(await h.ids('ja2')).toEqual(['ja1']);
+    expect(await h.ids('zh1')).toEqual(['zh2']);
+    expect(await h.ids('zh2')).toEqual(['zh1']);
+    expect(await h.ids('ja3')).toEqual([]);
+    expect(await h.ids('zh3')).toEqual([]);
+    const reasons = (await h.queries.findRelated('zh2', { limit: 5 }))![0]!.reasons;
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(UNSPACED_REPORTS.zh1.title + UNSPACED_REPORTS.zh1.body).toContain(reason);
+    // Search and topics read the words alike: `人民银行` is two words, each an indexed term; `は` is grammar.
+    expect((await h.queries.search('人民银行', { limit: 5 })).items.map((item) => item.id).sort()).toEqual(['zh1', 'zh2']);
+    expect((await h.queries.search('台風は', { limit: 5 })).items.map((item) => item.id)).toEqual(['ja3']);
+    expect((await h.queries.listTopic('台風', { limit: 5 })).items.map((item) => item.id)).toEqual(['ja3']);
+    expect((await h.queries.listTopic('存款', { limit: 5 })).items.map((item) => item.id)).toEqual(['zh1']);
   });
 
   it('searches keywords over the same postings, best first, paginated, and refuses forged cursors', async () => {
