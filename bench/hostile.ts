@@ -21,6 +21,10 @@ const page = (body: string) => `<!doctype html><html lang="en"><head><title>Coun
 /** As many copies of `unit` as fit in `bytes` once inside the page. */
 const fill = (unit: string, bytes: number) => unit.repeat(Math.floor((bytes - page('').length) / unit.length));
 
+/** `count` Chinese characters, none repeated near another, from the `start`th run of them on. */
+const hanCharacters = (count: number, start: number) =>
+  Array.from({ length: count }, (_, i) => String.fromCharCode(0x4e00 + (((start * count + i) * 7919) % 20_000))).join('');
+
 const SHAPES: { readonly name: string; readonly html: string }[] = [
   { name: 'runs of inline links, just under the element limit', html: page('<a href="/x">link text</a> '.repeat(MAX_ELEMENTS - 30)) },
   {
@@ -33,6 +37,15 @@ const SHAPES: { readonly name: string; readonly html: string }[] = [
   { name: 'paragraphs of a zero-width joiner, 60,000 characters', html: page('<p>\u200d</p>'.repeat(19_000)) },
   { name: 'one word 50,000 times', html: page(`<p>${'harbour '.repeat(50_000)}</p>`) },
   { name: 'a 1 MB word without spaces', html: page(`<p>${'a'.repeat(2 ** 20)}</p>`) },
+  // Scripts written without spaces are read in words by ICU (functions/shared/unspaced-words.ts).
+  {
+    name: 'Chinese characters without punctuation, 99 paragraphs of 1,000',
+    html: page(Array.from({ length: 99 }, (_, i) => `<p>${hanCharacters(1_000, i)}</p>`).join('')),
+  },
+  {
+    name: 'Japanese prose, 99 paragraphs of 1,000 characters',
+    html: page(`<p>${'日本銀行は金融政策決定会合で短期金利の誘導目標を引き上げることを決めた。'.repeat(28)}</p>`.repeat(99)),
+  },
 ];
 
 /** One shape's row (bench/all.ts reads them from `--json`). */
