@@ -2,7 +2,7 @@
  * The alarms, as data: each one's severity, the metric it watches (monitoring-metrics.ts) and when it fires, with
  * the thresholds an operator may change from the CDK context. docs/operations.md says what to do about each.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type CfnAlarm, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
@@ -328,11 +328,18 @@ export function alarmSpecs(watched: WatchedResources, thresholds: AlarmThreshold
   };
 }
 
-/** The alarms, each sending its firing and its recovery to `action`. */
+/**
+ * The alarms, each sending its firing and its recovery to `action`. Each is named `<stack name>-<id>`
+ * (`Newsweave-prod-DeadLetterBacklog`), the name its notification carries and docs/operations.md lists it by: left to
+ * CloudFormation, the name would be the logical ID with a random suffix (`...-MonitoringSchedulerate10minutes7a9d0052StoppedE57C8A9F-1X2Y3Z`),
+ * which the runbook does not spell.
+ */
 export function createAlarms(scope: Construct, stage: string, specs: Record<string, AlarmSpec>, action: IAlarmAction): Record<string, Alarm> {
   const alarms: Record<string, Alarm> = {};
+  const stackName = Stack.of(scope).stackName;
   for (const [id, spec] of Object.entries(specs)) {
     const alarm = new Alarm(scope, id, {
+      alarmName: `${stackName}-${id}`,
       alarmDescription: `Newsweave ${stage}, ${spec.severity}: ${spec.summary}`,
       metric: spec.metric,
       threshold: spec.threshold,
