@@ -34,6 +34,9 @@ export const API_ROUTES: readonly Route[] = ROUTES;
 export const PUBLIC_ROUTES = ROUTES.filter((route) => route.access === 'public');
 export const SIGNED_IN_ROUTES = ROUTES.filter((route) => route.access === 'signed-in');
 
+/** How long the API function may answer a request: its p99 latency alarm is bounded by it (monitoring-alarms.ts). */
+export const API_FUNCTION_TIMEOUT = Duration.seconds(10);
+
 export interface ReadApiProps {
   /** The table the API reads. */
   readonly table: ITable;
@@ -147,7 +150,7 @@ export class ReadApi extends Construct {
       entry: 'functions/http-api.ts',
       description: 'Newsweave: the HTTP API',
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: API_FUNCTION_TIMEOUT,
       reservedConcurrency: props.reservedConcurrency ?? 20,
       tracing: props.tracing ?? Tracing.PASS_THROUGH,
       // API Gateway's metrics and access logs already account for every call.

@@ -176,6 +176,8 @@ describe('bad configuration', () => {
     // The API refuses whatever does not come through the distribution, which passes no Origin on: CORS could not apply.
     [{ corsOrigins: 'https://news.example.com' }, 'context "corsOrigins": a page on another origin calls the API directly, which it answers only with -c keepExecuteApi=true'],
     [{ apiLatencyP99Millis: 'fast' }, 'context "apiLatencyP99Millis": expected a number'],
+    // The API function stops at 10 s, so its p99 latency never reaches 10,000 ms: such an alarm could never fire.
+    [{ apiLatencyP99Millis: '15000' }, 'apiLatencyP99Millis: above 0 and below 10000 ms'],
     [{ noArticlesMinutes: '5' }, 'noArticlesMinutes: whole minutes from 10 to 1440'],
     [{ workerErrorRatePercent: '150' }, 'workerErrorRatePercent'],
     [{ deadLetterBacklog: '0' }, 'deadLetterBacklog: a whole number, 1 or more'],
