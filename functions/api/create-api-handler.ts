@@ -206,7 +206,8 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     const { route, result } = await answer(event);
     const status = result.statusCode ?? 200;
     telemetry.count('ApiRequests');
-    // ApiErrors is what an operator is paged for: the API's own failures, not clients' mistakes.
+    // The API's own failures apart from clients' mistakes (locally and in tests; deployed, operators are paged by
+    // API Gateway's own 5xx rate, ApiServerErrorRate, which also sees the failures this function never answers).
     if (status >= 500) telemetry.count('ApiErrors');
     else if (status >= 400) telemetry.count('ApiClientErrors');
     telemetry.timing('ApiLatency', performance.now() - started);
