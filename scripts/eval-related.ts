@@ -6,7 +6,9 @@
  *   python3 ../shared/data/related-dev/score_related.py <corpus.jsonl> pred.json
  *
  * Fetch and extraction are skipped: each line's title and body become an ArticleDraft with a synthetic URL, one of
- * eight synthetic sources, and a publication time one minute after the previous line's. Labels are never read.
+ * eight synthetic sources, and its publication time: the line's own `date` or `publishedAt` (ISO 8601) when every
+ * line has one, as an article carries its page's date; else one minute after the previous line's in the storing
+ * order. Labels are never read.
  * The corpora are sorted by label, so one story's articles arrive together; `--shuffle <seed>` stores them in an
  * order fixed by the seed instead, as a stream of news mixes stories (the output stays in file order).
  * On stderr: timings, and the DynamoDB requests and capacity units per ingested article and per related query
@@ -25,7 +27,7 @@ import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo
 import { createRelatedQueries } from '../functions/use-cases/related-queries';
 import { storeArticle } from '../functions/use-cases/store-article';
 import { createDynamoClients, ensureTable, startDynamoProcess } from '../local/servers';
-import { articleIdOf, draftOf, readCorpus, shuffled } from './support/corpus';
+import { articleIdOf, draftOf, isDated, readCorpus, shuffled } from './support/corpus';
 
 interface Usage {
   requests: number;
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
 
     const ingestStarted = performance.now();
     const corpusIdOf = new Map<string, string>();
-    // Each line's publication time follows its place in the storing order.
+    // Each line's publication time is its own, or follows its place in the storing order.
     const drafts = order.map((line, index) => {
       const draft = draftOf(line, index);
       corpusIdOf.set(draft.id, line.id);
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       [
         `articles ${lines.length}: ingest ${(ingest.ms / 1000).toFixed(1)} s, related queries ${(queryMs / 1000).toFixed(1)} s`,
+        `publication times: ${isDated(lines) ? "the lines' own (date or publishedAt)" : 'synthetic, one minute apart in the storing order'}`,
         `per ingested article (store + index): ${per(ingest.requests)} requests, ${per(ingest.readUnits)} RCU, ${per(ingest.writeUnits)} WCU`,
         `per related query: ${per(usage.requests - before.requests)} requests, ${per(usage.readUnits - before.readUnits)} RCU`,
       ].join('\n') + '\n',

@@ -13,7 +13,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readCorpus } from '../../scripts/support/corpus';
+import { publicationTime, readCorpus } from '../../scripts/support/corpus';
 
 const WORDS = (
   'government minister council city port harbour union strike wages talks agreement court ruling judge appeal ' +
@@ -108,7 +108,7 @@ export function outletCatalog(options: OutletOptions): OutletCatalog {
     const line = source < sources ? lines[index] : undefined;
     if (!line) return undefined;
     const paragraphs = line.body.split(/\n+/).map((paragraph) => paragraph.trim()).filter(Boolean);
-    return { title: line.title.replace(/\s+/g, ' ').trim(), paragraphs, publishedAt: new Date(START + index * 60_000) };
+    return { title: line.title.replace(/\s+/g, ' ').trim(), paragraphs, publishedAt: publicationTime(line, index) };
   };
   return {
     articleCount: lines.length,

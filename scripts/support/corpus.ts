@@ -1,7 +1,7 @@
 /**
- * A labelled related-articles corpus (`{ id, title, body, label }` per line, the format of ../shared/data/related-dev)
- * and how eval:related and the replay turn its lines into articles: the same ids, sources and publication times, so
- * that the two rank alike. Labels are never read.
+ * A labelled related-articles corpus (`{ id, title, body, label }` per line, the format of ../shared/data/related-dev,
+ * with an optional `date` or `publishedAt`) and how eval:related, the replay and the bench's outlets turn its lines
+ * into articles: the same ids, sources and publication times, so that they rank alike. Labels are never read.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,33 +11,62 @@ export interface CorpusLine {
   readonly id: string;
   readonly title: string;
   readonly body: string;
+  /**
+   * When the article was published (epoch milliseconds): the line's `date` or `publishedAt`, ISO 8601 (BASIL's
+   * `2011-04-07`), kept only when every line of the corpus has one (`readCorpus`).
+   */
+  readonly published?: number;
+}
+
+/** An ISO 8601 date, or date and time with an optional zone: `2011-04-07`, `2011-04-07T14:03:00Z`. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A line's publication time, or undefined when it gives none or none that reads as an ISO 8601 date. */
+function publishedOf(row: { date?: unknown; publishedAt?: unknown }): number | undefined {
+  const value = typeof row.publishedAt === 'string' ? row.publishedAt : typeof row.date === 'string' ? row.date : null;
+  if (value === null || !ISO_DATE.test(value.trim())) return undefined;
+  const time = Date.parse(value.trim());
+  return Number.isFinite(time) ? time : undefined;
 }
 
 /** Lines are spread over this many synthetic sources. */
 export const CORPUS_SOURCES = 8;
-/** The first line's publication time; each next line one minute later. */
+/** The first line's publication time in a corpus without dates; each next line one minute later. */
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 
+/**
+ * The corpus's lines. Each keeps its publication time (`published`) when every line gives one: a stream's articles
+ * carry their pages' dates, by which related articles rank events weeks apart (rank-related.ts: recency), so a
+ * corpus that has them is stored with them; one that lacks some is stored with synthetic times throughout, as
+ * articles of 2011 among articles timed one minute apart from 2026 on would be years older than their neighbours.
+ */
 export function readCorpus(path: string): CorpusLine[] {
-  return readFileSync(path, 'utf8')
+  const lines = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim())
     .map((line, i) => {
-      let row: Partial<CorpusLine>;
+      let row: Partial<CorpusLine> & { date?: unknown; publishedAt?: unknown };
       try {
-        row = JSON.parse(line) as Partial<CorpusLine>;
+        row = JSON.parse(line) as typeof row;
       } catch {
         throw new Error(`line ${i + 1}: not JSON`);
       }
       if (typeof row?.id !== 'string' || typeof row.title !== 'string' || typeof row.body !== 'string') {
         throw new Error(`line ${i + 1}: needs string id, title and body`);
       }
-      return { id: row.id, title: row.title, body: row.body };
+      return { id: row.id, title: row.title, body: row.body, published: publishedOf(row) };
     });
+  return isDated(lines) ? lines : lines.map(({ published: _published, ...line }) => line);
 }
+
+/** True when every line has its publication time (and there is a line). */
+export const isDated = (lines: readonly CorpusLine[]): boolean => lines.length > 0 && lines.every((line) => line.published !== undefined);
 
 /** Corpus ids may hold any character; article ids are URL-safe. */
 export const articleIdOf = (corpusId: string) => createHash('sha256').update(corpusId).digest('base64url').slice(0, 22);
+
+/** The publication time of the line at `index` of the storing order: its own, else one minute after the previous line's. */
+export const publicationTime = (line: CorpusLine, index: number): Date => new Date(line.published ?? START + index * 60_000);
 
 /** The id, source and publication time of the line at `index`. */
 export function corpusArticle(line: CorpusLine, index: number) {
@@ -47,13 +76,13 @@ export function corpusArticle(line: CorpusLine, index: number) {
     id,
     url: `https://outlet-${bucket}.example/articles/${id}`,
     source: { id: `outlet-${bucket}`, name: `Outlet ${bucket}` },
-    publishedAt: new Date(START + index * 60_000).toISOString(),
+    publishedAt: publicationTime(line, index).toISOString(),
   };
 }
 
 /**
  * The line at `index` as extraction would leave it: its title and body, a synthetic URL and source, English, and
- * a publication time one minute after the previous line's.
+ * its publication time (`publicationTime`).
  */
 export function draftOf(line: CorpusLine, index: number): ArticleDraft {
   const { id, url, source, publishedAt } = corpusArticle(line, index);

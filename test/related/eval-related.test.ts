@@ -28,14 +28,17 @@ describe('eval:related', () => {
     expect(stderr).toMatch(/per ingested article .*: [\d.]+ requests, [\d.]+ RCU, [\d.]+ WCU/);
     // Any limit: the Query of the article's related items, then one BatchGetItem of the summaries.
     expect(stderr).toMatch(/per related query: 2\.00 requests/);
+    expect(stderr).toMatch(/publication times: synthetic/);
   }, 150_000);
 
-  it('stores the corpus in a shuffled order on request, and still answers in file order', async () => {
+  it('stores the corpus in a shuffled order on request, and still answers in file order; with the lines\' dates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-related-'));
     const corpus = join(dir, 'corpus.jsonl');
     const out = join(dir, 'pred.json');
-    writeFileSync(corpus, lines.map((line) => JSON.stringify(line)).join('\n'));
-    await run('npx', ['tsx', 'scripts/eval-related.ts', corpus, '--shuffle', '7', '--out', out], { timeout: 120_000 });
+    const dates = ['2019-01-03', '2019-01-04', '2021-06-01', '2021-06-01T15:30:00Z'];
+    writeFileSync(corpus, lines.map((line, i) => JSON.stringify({ ...line, date: dates[i] })).join('\n'));
+    const { stderr } = await run('npx', ['tsx', 'scripts/eval-related.ts', corpus, '--shuffle', '7', '--out', out], { timeout: 120_000 });
+    expect(stderr).toMatch(/publication times: the lines' own/);
     const predictions = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string[]>;
     expect(Object.keys(predictions)).toEqual(['q:1', 'q:2', 'q:3', 'q:4']);
     expect(predictions['q:2']![0]).toBe('q:1');
