@@ -3,6 +3,7 @@
  * (README, "Local stack"): they must agree on the port (the local issuer's URL is derived from it) and the data dir
  * (where the signing key is kept).
  */
+import { isIP } from 'node:net';
 
 export interface LocalConfig {
   readonly port: number;
@@ -37,7 +38,7 @@ export const DEFAULT_DATA_DIR = '.newsweave';
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   return {
     port: parsePort(env.PORT),
-    host: env.HOST || undefined,
+    host: parseHost(env.HOST),
     sourcesPath: env.NEWSWEAVE_SOURCES || undefined,
     dataDir: env.NEWSWEAVE_DATA_DIR || DEFAULT_DATA_DIR,
     dynamoEndpoint: parseEndpoint('AWS_ENDPOINT_URL_DYNAMODB', env.AWS_ENDPOINT_URL_DYNAMODB),
@@ -68,6 +69,23 @@ function parseEndpoint(name: string, value: string | undefined): string | undefi
   }
   return url.origin;
 }
+
+/**
+ * An IP address or a host name, as `listen` takes it; undefined when unset. Checked here because the value also
+ * makes the URLs of the demo sources: a scheme or a port in it (`http://127.0.0.1`, `127.0.0.1:3000`) would
+ * otherwise be reported as a bad URL in the bundled sources file, which names neither HOST nor the mistake.
+ */
+function parseHost(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const host = value.trim();
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) {
+    throw new LocalConfigError(`HOST must be an IP address or a host name of this machine (127.0.0.1, ::1, 0.0.0.0, localhost), not "${value}"`);
+  }
+  return host;
+}
+
+/** A host name as RFC 1123 writes one: dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;
