@@ -87,9 +87,10 @@ function parseHost(value: string | undefined): string | undefined {
 /** A host name as RFC 1123 writes one: dot-separated labels of letters, digits and inner hyphens. */
 const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
+/** Decimal digits only: `Number` would also take `0x1F90`, `8e3` or `4700.0`, and listen on a port nobody typed. */
 function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT;
-  const port = Number(value);
+  if (value === undefined || value.trim() === '') return DEFAULT_PORT;
+  const port = /^[0-9]{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new LocalConfigError(`PORT must be an integer from 1 to 65535, not "${value}"`);
   }

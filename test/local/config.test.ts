@@ -24,3 +24,19 @@ describe('readLocalConfig: HOST', () => {
     },
   );
 });
+
+describe('readLocalConfig: PORT', () => {
+  it('takes a port in decimal digits, 3000 when unset or blank', () => {
+    expect(readLocalConfig({ PORT: '4700' }).port).toBe(4700);
+    expect(readLocalConfig({ PORT: ' 4700 ' }).port).toBe(4700);
+    expect(readLocalConfig({}).port).toBe(3000);
+    expect(readLocalConfig({ PORT: '' }).port).toBe(3000);
+    expect(readLocalConfig({ PORT: ' ' }).port).toBe(3000);
+  });
+
+  // Number() took the first three as 4700, 1000 and 4700: the stack listened on a port that was not typed.
+  it.each(['0x125C', '1e3', '4700.0', '-1', '0', '65536', 'abc', '47 00'])('refuses %s with a message that names PORT', (value) => {
+    expect(() => readLocalConfig({ PORT: value })).toThrow(LocalConfigError);
+    expect(() => readLocalConfig({ PORT: value })).toThrow(`PORT must be an integer from 1 to 65535, not "${value}"`);
+  });
+});
