@@ -5,12 +5,23 @@
  *   npm run --silent redrive          (the stack `npm start` runs, at HOST:PORT, 127.0.0.1:3000 by default)
  *
  * The local stack also redrives on its own, every 15 minutes, the letters that have cooled down. Exit 0 on success,
- * 1 when the stack cannot be reached or refuses, or when some letters could not be handled (they stay in the queue).
+ * 1 when the stack cannot be reached or refuses, or when some letters could not be handled (they stay in the queue),
+ * 2 when PORT or HOST is a value `npm start` refuses.
  */
-import { env } from 'node:process';
+import { LocalConfigError, readLocalConfig, type LocalConfig } from '../local/config';
 
-const host = env.HOST && !['0.0.0.0', '::'].includes(env.HOST) ? env.HOST : '127.0.0.1';
-const port = env.PORT || '3000';
+// PORT and HOST as `npm start` reads them, so that a value it refuses is refused here with the same message (not
+// turned into a URL that cannot be parsed).
+let config: LocalConfig;
+try {
+  config = readLocalConfig();
+} catch (error) {
+  if (!(error instanceof LocalConfigError)) throw error;
+  console.error(`redrive: ${error.message}`);
+  process.exit(2);
+}
+const host = config.host && !['0.0.0.0', '::'].includes(config.host) ? config.host : '127.0.0.1';
+const port = config.port;
 const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/ops/redrive`;
 
 let response: Response;
