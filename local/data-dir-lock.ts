@@ -5,12 +5,35 @@
  * `npm run token` can tell a reader whose PORT or data dir does not match a running stack.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'newsweave.pid';
 
 export class DataDirInUseError extends Error {}
+
+/** A data dir that cannot be a folder; the message names NEWSWEAVE_DATA_DIR. */
+export class DataDirError extends Error {
+  override readonly name = 'DataDirError';
+}
+
+/**
+ * Makes the data dir (and its parents) if absent. A file in its place or on its path, or a folder this user may not
+ * write in, is a DataDirError that says which variable to change: the bare EEXIST or ENOTDIR named neither.
+ */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const why = ['EEXIST', 'ENOTDIR'].includes(code)
+      ? 'a file is in the way (it or a folder above it is a file)'
+      : ['EACCES', 'EPERM', 'EROFS'].includes(code)
+        ? 'it cannot be created here (no permission, or a read-only file system)'
+        : (error as Error).message;
+    throw new DataDirError(`cannot use ${dataDir} as the data dir: ${why}; set NEWSWEAVE_DATA_DIR to a folder (${code || 'error'})`);
+  }
+}
 
 /** What linkSync answers on a file system that has no hard links. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);

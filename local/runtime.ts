@@ -4,7 +4,6 @@
  * each request into an API Gateway (payload 2.0) event for the same API handler.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { FETCHER_SETTINGS, QUEUE_SETTINGS, REDRIVE_SETTINGS } from '../functions/contracts/queue-settings';
@@ -23,7 +22,7 @@ import { presentSource } from '../functions/api/present';
 import { DynamoSourceStore } from '../functions/store/dynamo-stores';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 import { startScheduler, type Scheduler } from './scheduler';
-import { lockDataDir } from './data-dir-lock';
+import { ensureDataDir, lockDataDir } from './data-dir-lock';
 import type { LogLevel } from './config';
 import {
   createDynamoClients,
@@ -90,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    ensureDataDir(dataDir);
     stoppers.push(await lockDataDir(dataDir, { port: options.port, waitMs: DATA_DIR_WAIT_MS }));
     const identity = localAwsIdentity();
     const dynamo = options.dynamoEndpoint

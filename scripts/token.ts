@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LocalConfigError, readLocalConfig } from '../local/config';
-import { runningOwner } from '../local/data-dir-lock';
+import { DataDirError, ensureDataDir, runningOwner } from '../local/data-dir-lock';
 import { DEFAULT_TOKEN_SECONDS, loadLocalIssuer } from '../local/oidc-issuer';
 
 const USAGE = 'usage: npm run --silent token -- <username> [--moderator] [--expires-in <seconds>]';
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const rawSeconds = values['expires-in'];
   const expiresInSeconds = rawSeconds === undefined ? DEFAULT_TOKEN_SECONDS : /^[0-9]{1,6}$/.test(rawSeconds) ? Number(rawSeconds) : Number.NaN;
   const { dataDir, port } = readLocalConfig();
+  ensureDataDir(dataDir);
   const issuer = await loadLocalIssuer({ dataDir, port });
   console.log(await issuer.issueAccessToken({ username: positionals[0]!, moderator: values.moderator, expiresInSeconds }));
   const owner = runningOwner(dataDir);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof RangeError || error instanceof LocalConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known = error instanceof RangeError || error instanceof LocalConfigError || error instanceof DataDirError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(known ? `token: ${(error as Error).message}` : error);
   process.exit(known ? 2 : 1);
 });

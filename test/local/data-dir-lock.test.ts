@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUseError, isRunning, LOCK_FILE, lockDataDir, runningOwner } from '../../local/data-dir-lock';
+import { DataDirError, DataDirInUseError, ensureDataDir, isRunning, LOCK_FILE, lockDataDir, runningOwner } from '../../local/data-dir-lock';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'newsweave-lock-'));
 /** The pid of a process that has ended. */
@@ -103,5 +103,26 @@ describe('isRunning', () => {
     writeFileSync(join(dir, LOCK_FILE), `${other.pid}\n3000\n`);
     (await lockDataDir(dir))();
     other.kill('SIGKILL');
+  });
+});
+
+describe('ensureDataDir', () => {
+  it('makes the data dir and the folders above it, and takes one that exists', () => {
+    const dir = join(freshDir(), 'a', 'b');
+    ensureDataDir(dir);
+    expect(existsSync(dir)).toBe(true);
+    ensureDataDir(dir);
+  });
+
+  // mkdirSync's own EEXIST or ENOTDIR named neither the variable nor what to do.
+  it.each([
+    ['is a file', (file: string) => file],
+    ['is below a file', (file: string) => join(file, 'data')],
+  ])('refuses a data dir that %s, naming NEWSWEAVE_DATA_DIR', (_case, dirFor) => {
+    const file = join(freshDir(), 'a-file');
+    writeFileSync(file, '');
+    const dir = dirFor(file);
+    expect(() => ensureDataDir(dir)).toThrow(DataDirError);
+    expect(() => ensureDataDir(dir)).toThrow(`cannot use ${dir} as the data dir: a file is in the way (it or a folder above it is a file); set NEWSWEAVE_DATA_DIR to a folder`);
   });
 });
