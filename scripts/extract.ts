@@ -26,7 +26,8 @@ interface Line {
   readonly rejected?: string;
 }
 
-function parseArguments(argv: readonly string[]): { files: string[]; url?: string } | null {
+/** The files and the page's address, or what is wrong with the command line (said before the usage). */
+function parseArguments(argv: readonly string[]): { files: string[]; url?: string } | { problem: string } {
   const files: string[] = [];
   let url: string | undefined;
   let options = true;
@@ -34,24 +35,24 @@ function parseArguments(argv: readonly string[]): { files: string[]; url?: strin
     const argument = argv[index] ?? '';
     if (!options) {
       files.push(argument);
-    } else if (argument === '--url') {
-      const value = argv[index + 1];
-      if (!value || url !== undefined) return null;
+    } else if (argument === '--url' || argument.startsWith('--url=')) {
+      const value = argument === '--url' ? argv[index + 1] : argument.slice('--url='.length);
+      if (!value) return { problem: '--url needs a value' };
+      if (url !== undefined) return { problem: '--url is given twice' };
       url = value;
-      index += 1;
-    } else if (argument.startsWith('--url=')) {
-      if (url !== undefined) return null;
-      url = argument.slice('--url='.length);
+      if (argument === '--url') index += 1;
     } else if (argument === '--') {
       // What follows is files, even when a name starts with "-".
       options = false;
     } else if (argument.startsWith('-')) {
-      return null;
+      return { problem: `unknown option ${argument} (a file whose name starts with "-" goes after "--")` };
     } else {
       files.push(argument);
     }
   }
-  if (!files.length || (url !== undefined && (files.length !== 1 || !isHttpUrl(url)))) return null;
+  if (!files.length) return { problem: 'no file given' };
+  if (url !== undefined && files.length !== 1) return { problem: `--url needs exactly one file, not ${files.length}` };
+  if (url !== undefined && !isHttpUrl(url)) return { problem: `--url must be an http or https URL, not "${url}"` };
   return { files, url };
 }
 
@@ -131,8 +132,8 @@ function main(): number {
     return 0;
   }
   const parsed = parseArguments(argv);
-  if (!parsed) {
-    process.stderr.write(`${USAGE}\n`);
+  if ('problem' in parsed) {
+    process.stderr.write(`extract: ${parsed.problem}\n${USAGE}\n`);
     return 2;
   }
   for (const file of parsed.files) process.stdout.write(`${JSON.stringify(extractFile(file, parsed.url))}\n`);

@@ -108,14 +108,18 @@ describe('scripts/extract.ts', () => {
     expect(stdout).toMatch(/^usage: /);
   });
 
+  // Each says what is wrong before the usage: the usage alone left a reader to guess which part of the line it was.
   it.each([
-    ['no file', []],
-    ['--url with two files', [join(fixtures, 'meta-dates.html'), join(fixtures, 'time-element.html'), '--url', 'https://example.org/']],
-    ['--url without a value', [join(fixtures, 'meta-dates.html'), '--url']],
-    ['an unknown option', ['--frobnicate', join(fixtures, 'meta-dates.html')]],
-  ])('exits 2 with a usage message on bad usage: %s', async (_name, args) => {
+    ['no file', [], 'extract: no file given'],
+    ['--url with two files', [join(fixtures, 'meta-dates.html'), join(fixtures, 'time-element.html'), '--url', 'https://example.org/'], 'extract: --url needs exactly one file, not 2'],
+    ['--url without a value', [join(fixtures, 'meta-dates.html'), '--url'], 'extract: --url needs a value'],
+    ['--url twice', [join(fixtures, 'meta-dates.html'), '--url', 'https://example.org/', '--url=https://example.org/'], 'extract: --url is given twice'],
+    ['--url that is no web address', [join(fixtures, 'meta-dates.html'), '--url', 'example.org/story'], 'extract: --url must be an http or https URL, not "example.org/story"'],
+    ['an unknown option', ['--frobnicate', join(fixtures, 'meta-dates.html')], 'extract: unknown option --frobnicate'],
+  ])('exits 2 with what is wrong and the usage on bad usage: %s', async (_name, args, problem) => {
     const { code, stderr } = await extract(...args);
     expect(code).toBe(2);
+    expect(stderr).toContain(problem);
     expect(stderr).toContain('usage:');
   });
 });
