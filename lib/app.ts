@@ -56,11 +56,8 @@ export function buildApp(options: BuildAppOptions = {}): NewsweaveApp {
   const stage = readStage(context('stage'));
   const sources = loadSources(resolve(readString(context('sourcesFile'), 'sourcesFile') ?? 'config/sources.json'));
   const waf = readFlag(context('waf'), 'waf') ?? stage === 'prod';
-  const wafRateLimit = readPositiveInteger(context('wafRateLimit'), 'wafRateLimit');
-  // WAF's own lower bound for a rate-based rule (EdgeShield checks it too, but its error would not name the key).
-  if (wafRateLimit !== undefined && wafRateLimit < 10) {
-    throw new AppConfigError(`context "wafRateLimit": WAF takes 10 requests or more, not ${wafRateLimit}`);
-  }
+  // WAF's own lower bound for a rate-based rule, 10 (EdgeShield checks it too, but its error would not name the key).
+  const wafRateLimit = readPositiveInteger(context('wafRateLimit'), 'wafRateLimit', 10);
   const edge = waf
     ? new EdgeStack(app, `Newsweave-${stage}-edge`, {
         stage,
@@ -141,10 +138,10 @@ function readFlag(value: unknown, key: string): boolean | undefined {
   throw new AppConfigError(`context "${key}": expected true or false, not ${JSON.stringify(value)}`);
 }
 
-function readPositiveInteger(value: unknown, key: string): number | undefined {
+function readPositiveInteger(value: unknown, key: string, least = 1): number | undefined {
   if (value === undefined || value === '') return undefined;
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(number) || number < 1) throw new AppConfigError(`context "${key}": expected a whole number, 1 or more, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(number) || number < least) throw new AppConfigError(`context "${key}": expected a whole number, ${least} or more, not ${JSON.stringify(value)}`);
   return number;
 }
 

@@ -241,8 +241,8 @@ describe('context values of the read path', () => {
 
   it.each([
     [{ waf: 'yes' }, 'context "waf": expected true or false'],
-    [{ wafRateLimit: 'many' }, 'context "wafRateLimit": expected a whole number'],
-    [{ stage: 'prod', wafRateLimit: '5' }, 'context "wafRateLimit": WAF takes 10 requests or more'],
+    [{ wafRateLimit: 'many' }, 'context "wafRateLimit": expected a whole number, 10 or more, not "many"'],
+    [{ stage: 'prod', wafRateLimit: '5' }, 'context "wafRateLimit": expected a whole number, 10 or more, not "5"'],
     [{ apiReservedConcurrency: '0' }, 'context "apiReservedConcurrency": expected a whole number, 1 or more'],
     [{ apiDomain: 'api.news.example.org' }, 'give both or neither'],
     [{ apiDomain: 'API.example', apiCertificateArn: certificateArn }, 'context "apiDomain"'],
