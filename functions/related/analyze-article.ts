@@ -85,19 +85,22 @@ function normaliseText(text: string): string {
 function tokenize(text: string, language: string): Token[] {
   const tokens: Token[] = [];
   let previousEnd = 0;
+  const push = (word: string, start: number) => {
+    const gap = text.slice(previousEnd, start);
+    tokens.push({
+      text: language === 'en' && THOUSANDS.test(word) ? word.replaceAll(',', '') : word,
+      start,
+      end: start + word.length,
+      sentenceStart: tokens.length === 0 || gap.includes('\n') || SENTENCE_END.test(gap),
+    });
+    previousEnd = start + word.length;
+  };
+  // Most texts have no letter of a script written without spaces: one test for the whole text, not one a word.
+  const unspaced = hasUnspacedLetters(text);
   for (const match of text.matchAll(WORD)) {
     // A run of a script written without spaces (Chinese, Japanese, Thai) is a clause: its words as ICU segments it.
-    for (const word of runWords(match[0])) {
-      const start = match.index + word.index;
-      const gap = text.slice(previousEnd, start);
-      tokens.push({
-        text: language === 'en' && THOUSANDS.test(word.text) ? word.text.replaceAll(',', '') : word.text,
-        start,
-        end: start + word.text.length,
-        sentenceStart: tokens.length === 0 || gap.includes('\n') || SENTENCE_END.test(gap),
-      });
-      previousEnd = start + word.text.length;
-    }
+    if (unspaced && hasUnspacedLetters(match[0])) for (const word of runWords(match[0])) push(word.text, match.index + word.index);
+    else push(match[0], match.index);
   }
   return tokens;
 }
