@@ -13,7 +13,11 @@ export default {
   // ESM as the project is: swc strips the types and keeps the imports; jest runs them as ES modules.
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      // keepImportAttributes: a JSON import's `with { type: 'json' }` reaches jest, which warns without it.
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2023', experimental: { keepImportAttributes: true } }, module: { type: 'es6' } },
+    ],
     // swagger-parser (CommonJS) requires json-schema-ref-parser, which is ESM only: Node 20 loads it with require(esm),
     // which jest supports from Node 24.9 only, so swc makes it CommonJS for jest.
     '/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' } }],
