@@ -58,6 +58,14 @@ interface Token {
  */
 const WORD = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*/gu;
 /**
+ * In a text with letters of a script written without spaces: words joined by a decimal point or a thousands separator
+ * between two digits, read as one run. A number there is written against the letters (`下调至3.25%`, `造成1,800人`,
+ * `金利を0.5%に`), so WORD's letter run takes its first digits and leaves the point behind (`下调至3`, `25`); joined,
+ * the run goes whole to ICU, which keeps the number whole (`3.25`) as it does in an English text. A joined run without
+ * such letters is split by WORD again, as it always was.
+ */
+const JOINED_WORDS = new RegExp(`(?:${WORD.source})(?:(?<=\\p{N})[.,](?=\\p{N})(?:${WORD.source}))*`, 'gu');
+/**
  * English thousands separators: `1,800` and `1,800.5` as `1800` and `1800.5`, so that the forms of one number meet.
  * Only in English: in German or French `3,250` is three and a quarter, and is kept as written.
  */
@@ -97,10 +105,14 @@ function tokenize(text: string, language: string): Token[] {
   };
   // Most texts have no letter of a script written without spaces: one test for the whole text, not one a word.
   const unspaced = hasUnspacedLetters(text);
-  for (const match of text.matchAll(WORD)) {
+  if (!unspaced) {
+    for (const match of text.matchAll(WORD)) push(match[0], match.index);
+    return tokens;
+  }
+  for (const match of text.matchAll(JOINED_WORDS)) {
     // A run of a script written without spaces (Chinese, Japanese, Thai) is a clause: its words as ICU segments it.
-    if (unspaced && hasUnspacedLetters(match[0])) for (const word of runWords(match[0])) push(word.text, match.index + word.index);
-    else push(match[0], match.index);
+    if (hasUnspacedLetters(match[0])) for (const word of runWords(match[0])) push(word.text, match.index + word.index);
+    else for (const word of match[0].matchAll(WORD)) push(word[0], match.index + word.index);
   }
   return tokens;
 }

@@ -145,12 +145,25 @@ describe('analyzeArticle', () => {
     // Single characters (particles, measure words) and Japanese hiragana alone (particles, endings) are no terms;
     // nor are the languages' stop words and news copy (`我们`, `表示`, `今年`).
     const chinese = terms(UNSPACED_REPORTS.zh2, 'zh');
-    expect(chinese.slice(0, 4)).toEqual(expect.arrayContaining(['央行', '释放', '资金']));
+    expect(chinese.slice(0, 5)).toEqual(expect.arrayContaining(['央行', '释放', '资金']));
     for (const word of ['的', '是', '这', '表示', '今年', '有关']) expect(chinese).not.toContain(word);
     const japanese = terms(UNSPACED_REPORTS.ja1, 'ja');
     expect(japanese[0]).toBe('金利');
     for (const word of ['は', 'を', 'こと', 'ている', 'なる']) expect(japanese).not.toContain(word);
     expect(japanese.every((term) => [...term].length >= 2)).toBe(true);
+  });
+
+  it('keeps a number written against Chinese or Japanese letters whole, as in an English text', () => {
+    // WORD's letter run took the number's first digits and left the point behind: `下调至3` and `25`, `を0` and `5`.
+    expect(textWords('利率下调至3.25%，造成1,800人受伤')).toEqual(expect.arrayContaining(['3.25', '1800', '受伤']));
+    expect(textWords('利率下调至3.25%')).not.toContain('25');
+    expect(textWords('金利を0.5%に引き上げ、GDP成長率は1.2%')).toEqual(expect.arrayContaining(['0.5', '1.2']));
+    const terms = (text: { title: string; body: string }, language: string) =>
+      analyzeArticle({ ...text, language }).map(({ term }) => term);
+    expect(terms(UNSPACED_REPORTS.ja1, 'ja')).toEqual(expect.arrayContaining(['0.25', '0.5']));
+    expect(terms(UNSPACED_REPORTS.zh2, 'zh')).toContain('0.5');
+    // The words of other scripts in such a text are read as they always were.
+    expect(textWords('abc3.25 v2.0-beta 中国')).toEqual([...textWords('abc3.25 v2.0-beta'), '中国']);
   });
 
   it('reads a long run of a script without spaces in pieces, each word whole and where it is', () => {
