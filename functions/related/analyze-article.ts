@@ -78,12 +78,21 @@ const THOUSANDS = /^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u;
 const SENTENCE_END = /[.!?:;"“”]\s*$/;
 
 /**
+ * Full-width Latin letters and digits, and a full-width point or comma between two such digits: Chinese and Japanese
+ * copy writes numbers and Latin names in them (`台風１０号`, `５．２％`, `ＧＤＰ`), and another report of the same
+ * event, or a search, in the ASCII forms (`台風10号`, `5.2`, `GDP`). Folded only in a text with letters of a script
+ * written without spaces, so that every other text is read exactly as before.
+ */
+const FULL_WIDTH = /[０-９]+(?:[．，][０-９]+)*|[Ａ-Ｚａ-ｚ]+/g;
+const halfWidth = (run: string) => [...run].map((c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).join('');
+
+/**
  * Marks never drawn out of words (`gov&shy;ernment` is `government`), `U.S.` -> `US`, possessives off (`MARCHETTI'S`
- * too), the typographic apostrophe as the plain one (`O’Brien` and `O'Brien` are one word), so that the surface forms
- * of one name meet.
+ * too), the typographic apostrophe as the plain one (`O’Brien` and `O'Brien` are one word), full-width letters and
+ * digits as ASCII in Chinese and Japanese copy (FULL_WIDTH), so that the surface forms of one name meet.
  */
 function normaliseText(text: string): string {
-  return withoutInvisibleMarks(text)
+  return withoutInvisibleMarks(hasUnspacedLetters(text) ? text.replace(FULL_WIDTH, halfWidth) : text)
     .replace(/\b(?:\p{Lu}\.){2,}/gu, (abbr) => abbr.replace(/\./g, ''))
     .replace(/['’][sS]\b/g, '')
     .replaceAll('’', "'")

@@ -166,6 +166,17 @@ describe('analyzeArticle', () => {
     expect(textWords('abc3.25 v2.0-beta 中国')).toEqual([...textWords('abc3.25 v2.0-beta'), '中国']);
   });
 
+  it('reads full-width letters and digits in Chinese and Japanese copy as their ASCII forms, as another report writes them', () => {
+    expect(textWords('２０２４年，ＧＤＰ增长５．２％，造成１，８００人受伤')).toEqual(expect.arrayContaining(['2024', 'GDP', '5.2', '1800']));
+    const terms = (title: string, body: string) => analyzeArticle({ title, body, language: 'ja' }).map(({ term }) => term);
+    const fullWidth = terms('台風１０号、九州に上陸', '大型で強い台風１０号は２９日朝、鹿児島県に上陸した。停電は約２５万戸に及んでいる。');
+    expect(fullWidth).toEqual(terms('台風10号、九州に上陸', '大型で強い台風10号は29日朝、鹿児島県に上陸した。停電は約25万戸に及んでいる。'));
+    expect(fullWidth).toContain('10');
+    // Every other text is read as it was: full-width forms without such letters are left as written.
+    expect(textWords('ＧＤＰ ２０２４')).toEqual(['ＧＤＰ', '２０２４']);
+    expect(() => textWords(`中${'１'.repeat(200_000)}`)).not.toThrow();
+  });
+
   it('reads a long run of a script without spaces in pieces, each word whole and where it is', () => {
     const letters = (text: string) => text.replace(/[^\p{L}\p{N}]/gu, '');
     const run = Object.values(UNSPACED_REPORTS).map(({ title, body }) => letters(title + body)).join('').repeat(3);
