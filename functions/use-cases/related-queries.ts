@@ -175,7 +175,10 @@ export function searchTerms(words: string): string[] {
   // Japanese hiragana alone is grammar, which no article is indexed by.
   const all = textWords(words).map((word) => word.toLowerCase()).filter((word) => !isGrammarWord(word));
   const terms = new Set<string>();
-  for (const word of all.filter((w) => w.length >= 2).slice(0, MAX_SEARCH_WORDS)) {
+  // A word of a script written without spaces is a term from two characters (analyze-article.ts), counted in code
+  // points: a Chinese character outside the BMP (`𠀀`, two UTF-16 units) alone is no article's term.
+  const long = (w: string) => (hasUnspacedLetters(w) ? [...w].length >= 2 : w.length >= 2);
+  for (const word of all.filter(long).slice(0, MAX_SEARCH_WORDS)) {
     for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
       terms.add(form);
       terms.add(stemmer(form));

@@ -585,6 +585,8 @@ describe('searchTerms', () => {
       expect(article).toContain(term);
     }
     expect(searchTerms('rate cuts')).toEqual(['rate', 'cuts', 'cut', 'rate cuts']);
+    // A single Chinese character is no term, one outside the BMP (two UTF-16 units) too: it takes no word's place.
+    expect(searchTerms('𠀀 東京 大阪 京都 名古屋')).toEqual(['東京', '大阪', '京都', '名古屋']);
     // A hyphenated word by its parts too, for the articles that write it apart.
     expect(searchTerms('long-term')).toEqual(['long-term', 'long', 'term']);
     // Each run of two words or more as a name, as the analysis writes one (lowercased, one space, not stemmed).
