@@ -13,20 +13,44 @@ export interface CorpusLine {
   readonly body: string;
   /**
    * When the article was published (epoch milliseconds): the line's `date` or `publishedAt`, ISO 8601 (BASIL's
-   * `2011-04-07`), kept only when every line of the corpus has one (`readCorpus`).
+   * `2011-04-07`; `isoTime`), not after the time the corpus is read, kept only when every line of the corpus has
+   * one (`readCorpus`).
    */
   readonly published?: number;
 }
 
-/** An ISO 8601 date, or date and time with an optional zone: `2011-04-07`, `2011-04-07T14:03:00Z`. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * An ISO 8601 calendar date, or date and time with an optional zone: `2011-04-07`, `2011-04-07T14:03:00Z`,
+ * `2011-04-07 14:03+02:00`. The groups: year, month, day, time, zone.
+ */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** A line's publication time, or undefined when it gives none or none that reads as an ISO 8601 date. */
-function publishedOf(row: { date?: unknown; publishedAt?: unknown }): number | undefined {
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : month >= 1 && month <= 12 ? 31 : 0;
+
+/**
+ * The time an ISO 8601 date stands for, or undefined: not that form, a day the month has not (`2011-02-30`, which
+ * Date.parse reads as March 2nd), a time out of range. A time without a zone is UTC (Date.parse would read it in the
+ * machine's zone; a Lambda's is UTC), as a date alone is.
+ */
+export function isoTime(text: string): number | undefined {
+  const match = ISO_DATE.exec(text.trim());
+  if (!match) return undefined;
+  const [, year, month, day, time, zone] = match;
+  if (Number(day) < 1 || Number(day) > daysInMonth(Number(year), Number(month))) return undefined;
+  const offset = zone === undefined || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const parsed = Date.parse(`${year}-${month}-${day}T${time ?? '00:00'}${offset}`);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/**
+ * A line's publication time, or undefined when it gives none, none that reads as an ISO 8601 date, or one after
+ * `now`: the worker stores a page dated after its fetch at its fetch time (ingest-article.ts), so no stream holds it.
+ */
+function publishedOf(row: { date?: unknown; publishedAt?: unknown }, now: number): number | undefined {
   const value = typeof row.publishedAt === 'string' ? row.publishedAt : typeof row.date === 'string' ? row.date : null;
-  if (value === null || !ISO_DATE.test(value.trim())) return undefined;
-  const time = Date.parse(value.trim());
-  return Number.isFinite(time) ? time : undefined;
+  const time = value === null ? undefined : isoTime(value);
+  return time !== undefined && time <= now ? time : undefined;
 }
 
 /** Lines are spread over this many synthetic sources. */
@@ -41,6 +65,7 @@ const START = Date.parse('2026-01-01T00:00:00.000Z');
  * articles of 2011 among articles timed one minute apart from 2026 on would be years older than their neighbours.
  */
 export function readCorpus(path: string): CorpusLine[] {
+  const now = Date.now();
   const lines = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim())
@@ -54,7 +79,7 @@ export function readCorpus(path: string): CorpusLine[] {
       if (typeof row?.id !== 'string' || typeof row.title !== 'string' || typeof row.body !== 'string') {
         throw new Error(`line ${i + 1}: needs string id, title and body`);
       }
-      return { id: row.id, title: row.title, body: row.body, published: publishedOf(row) };
+      return { id: row.id, title: row.title, body: row.body, published: publishedOf(row, now) };
     });
   return isDated(lines) ? lines : lines.map(({ published: _published, ...line }) => line);
 }

@@ -2,9 +2,10 @@
  * How eval:related, the replay and the bench's outlets read a labelled corpus (scripts/support/corpus.ts): the
  * lines' own publication times when every line has one, synthetic ones otherwise.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { draftOf, isDated, readCorpus } from '../../scripts/support/corpus';
 
@@ -40,5 +41,27 @@ describe('readCorpus and draftOf', () => {
         '2026-01-01T00:02:00.000Z',
       ]);
     }
+  });
+
+  it('read a time without a zone as UTC, whatever the machine\'s zone, as a date alone is', () => {
+    // Date.parse reads such a time in the process's zone, which is fixed at its start: a child in another zone.
+    const path = corpusOf([row('a', { date: '2011-04-07T10:00' }), row('b', { date: '2011-04-07 10:00:30' }), row('c', { date: '2011-04-07T10:00+0200' })]);
+    const script = join(mkdtempSync(join(tmpdir(), 'corpus-')), 'times.ts');
+    writeFileSync(
+      script,
+      `import { draftOf, readCorpus } from ${JSON.stringify(resolve('scripts/support/corpus.ts'))};\n` +
+        `console.log(JSON.stringify(readCorpus(${JSON.stringify(path)}).map((line, i) => draftOf(line, i).publishedAt)));\n`,
+    );
+    const out = execFileSync('npx', ['tsx', script], { encoding: 'utf8', env: { ...process.env, TZ: 'America/New_York' } });
+    expect(JSON.parse(out)).toEqual(['2011-04-07T10:00:00.000Z', '2011-04-07T10:00:30.000Z', '2011-04-07T08:00:00.000Z']);
+  }, 60_000);
+
+  it('take as no date a day the month has not, a time out of range, or a date after now, which no stream holds', () => {
+    for (const odd of ['2011-02-30', '2011-04-31', '2010-02-29', '2011-04-07T24:30Z', '2011-04-07T10:00+25:00', '9999-01-01', '+275760-09-13']) {
+      expect(isDated(readCorpus(corpusOf([row('a', { date: '2011-04-07' }), row('b', { date: odd })])))).toBe(false);
+    }
+    // Leap days, before 1970, and the year 0000 are dates.
+    const lines = readCorpus(corpusOf([row('a', { date: '2012-02-29' }), row('b', { date: '1969-07-20T20:17Z' }), row('c', { date: '0000-01-01' })]));
+    expect(lines.map((line, i) => draftOf(line, i).publishedAt)).toEqual(['2012-02-29T00:00:00.000Z', '1969-07-20T20:17:00.000Z', '0000-01-01T00:00:00.000Z']);
   });
 });
