@@ -27,7 +27,7 @@ import { DynamoArticleStore, DynamoSourceStore } from '../functions/store/dynamo
 import { createRelatedQueries } from '../functions/use-cases/related-queries';
 import { storeArticle } from '../functions/use-cases/store-article';
 import { createDynamoClients, ensureTable, startDynamoProcess } from '../local/servers';
-import { articleIdOf, draftOf, isDated, readCorpus, shuffled } from './support/corpus';
+import { articleIdOf, draftOf, loadCorpus, shuffled } from './support/corpus';
 
 interface Usage {
   requests: number;
@@ -66,7 +66,7 @@ function parseArgs(argv: readonly string[]): { corpus: string; out: string | nul
 
 async function main(): Promise<void> {
   const { corpus, out, shuffle } = parseArgs(process.argv.slice(2));
-  const lines = readCorpus(corpus);
+  const { lines, times } = loadCorpus(corpus);
   const order = shuffle === null ? lines : shuffled(lines, shuffle);
   const server = await startDynamoProcess();
   const { raw, document: client } = createDynamoClients(server.endpoint);
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       [
         `articles ${lines.length}: ingest ${(ingest.ms / 1000).toFixed(1)} s, related queries ${(queryMs / 1000).toFixed(1)} s`,
-        `publication times: ${isDated(lines) ? "the lines' own (date or publishedAt)" : 'synthetic, one minute apart in the storing order'}`,
+        `publication times: ${times}`,
         `per ingested article (store + index): ${per(ingest.requests)} requests, ${per(ingest.readUnits)} RCU, ${per(ingest.writeUnits)} WCU`,
         `per related query: ${per(usage.requests - before.requests)} requests, ${per(usage.readUnits - before.readUnits)} RCU`,
       ].join('\n') + '\n',

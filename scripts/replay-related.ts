@@ -10,7 +10,8 @@
  * mimics). The corpora are sorted by label, so one story's articles arrive together; `--shuffle <seed>` mixes the
  * arrival order as a real stream does. Labels are never read. Without --out it prints score_related.py's scores.
  * `--search '{"terms":16}'` overrides fields of the candidate search (index-article.ts: CANDIDATE_SEARCH) to measure
- * another one. On stderr: the items written per article and the requests per article by kind.
+ * another one. On stderr: how the lines are timed (eval:related says it alike), the items written per article and the
+ * requests per article by kind.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { MemoryRelatedStore } from '../functions/store/memory-related-store';
 import { CANDIDATE_SEARCH, type CandidateSearch } from '../functions/use-cases/index-article';
 import { createRelatedQueries } from '../functions/use-cases/related-queries';
 import { storeArticle } from '../functions/use-cases/store-article';
-import { draftOf, readCorpus, shuffled, type CorpusLine } from './support/corpus';
+import { draftOf, loadCorpus, shuffled, type CorpusLine } from './support/corpus';
 
 interface Options {
   readonly corpus: string;
@@ -79,12 +80,12 @@ export async function replay(
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const read = readCorpus(options.corpus);
+  const { lines: read, times } = loadCorpus(options.corpus);
   const lines = options.shuffle === null ? read : shuffled(read, options.shuffle);
   const { predictions, store } = await replay(lines, options);
   const n = lines.length || 1;
   const calls = [...store.calls.entries()].map(([method, count]) => `${method} ${(count / n).toFixed(2)}`).join(', ');
-  process.stderr.write(`items written per article: ${(store.itemsWritten / n).toFixed(1)}; calls per article: ${calls}\n`);
+  process.stderr.write(`publication times: ${times}\nitems written per article: ${(store.itemsWritten / n).toFixed(1)}; calls per article: ${calls}\n`);
   const json = JSON.stringify(predictions);
   if (options.out) {
     writeFileSync(options.out, json);

@@ -43,14 +43,23 @@ export function isoTime(text: string): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
+const NO_DATE = 'it has no date or publishedAt';
+
 /**
- * A line's publication time, or undefined when it gives none, none that reads as an ISO 8601 date, or one after
- * `now`: the worker stores a page dated after its fetch at its fetch time (ingest-article.ts), so no stream holds it.
+ * A line's publication time, from its `publishedAt`, else its `date`; or why it has none: no such field, a value that
+ * is not an ISO 8601 date, or one after `now`: the worker stores a page dated after its fetch at its fetch time
+ * (ingest-article.ts), so no stream holds it.
  */
-function publishedOf(row: { date?: unknown; publishedAt?: unknown }, now: number): number | undefined {
-  const value = typeof row.publishedAt === 'string' ? row.publishedAt : typeof row.date === 'string' ? row.date : null;
-  const time = value === null ? undefined : isoTime(value);
-  return time !== undefined && time <= now ? time : undefined;
+function publishedOf(row: { date?: unknown; publishedAt?: unknown }, now: number): { time: number; why?: never } | { time?: never; why: string } {
+  const field = row.publishedAt !== undefined && row.publishedAt !== null ? 'publishedAt' : 'date';
+  const value = row[field];
+  if (value === undefined || value === null) return { why: NO_DATE };
+  if (typeof value !== 'string') return { why: `its ${field} is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not a string` };
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  const time = isoTime(value);
+  if (time === undefined) return { why: `its ${field} ${shown} is not an ISO 8601 date` };
+  if (time > now) return { why: `its ${field} ${shown} is after the time of this run` };
+  return { time };
 }
 
 /** Lines are spread over this many synthetic sources. */
@@ -58,31 +67,55 @@ export const CORPUS_SOURCES = 8;
 /** The first line's publication time in a corpus without dates; each next line one minute later. */
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 
+/** A corpus's lines, and how they are timed, in words (eval:related and the replay say it on stderr). */
+export interface Corpus {
+  readonly lines: CorpusLine[];
+  readonly times: string;
+}
+
 /**
  * The corpus's lines. Each keeps its publication time (`published`) when every line gives one: a stream's articles
  * carry their pages' dates, by which related articles rank events weeks apart (rank-related.ts: recency), so a
  * corpus that has them is stored with them; one that lacks some is stored with synthetic times throughout, as
  * articles of 2011 among articles timed one minute apart from 2026 on would be years older than their neighbours.
+ * `times` says which, and when lines lack a date, how many and why the first does.
  */
-export function readCorpus(path: string): CorpusLine[] {
+export function loadCorpus(path: string): Corpus {
   const now = Date.now();
-  const lines = readFileSync(path, 'utf8')
+  const read = readFileSync(path, 'utf8')
     .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
+    .map((text, i) => ({ text, number: i + 1 }))
+    .filter(({ text }) => text.trim())
+    .map(({ text, number }) => {
       let row: Partial<CorpusLine> & { date?: unknown; publishedAt?: unknown };
       try {
-        row = JSON.parse(line) as typeof row;
+        row = JSON.parse(text) as typeof row;
       } catch {
-        throw new Error(`line ${i + 1}: not JSON`);
+        throw new Error(`line ${number}: not JSON`);
       }
       if (typeof row?.id !== 'string' || typeof row.title !== 'string' || typeof row.body !== 'string') {
-        throw new Error(`line ${i + 1}: needs string id, title and body`);
+        throw new Error(`line ${number}: needs string id, title and body`);
       }
-      return { id: row.id, title: row.title, body: row.body, published: publishedOf(row, now) };
+      return { line: { id: row.id, title: row.title, body: row.body }, number, published: publishedOf(row, now) };
     });
-  return isDated(lines) ? lines : lines.map(({ published: _published, ...line }) => line);
+  const undated = read.filter(({ published }) => published.time === undefined);
+  if (read.length > 0 && undated.length === 0) {
+    return { lines: read.map(({ line, published }) => ({ ...line, published: published.time })), times: "the lines' own (date or publishedAt)" };
+  }
+  const synthetic = 'synthetic, one minute apart in the storing order';
+  const first = undated[0];
+  const none = !first || read.every(({ published }) => published.why === NO_DATE);
+  return {
+    lines: read.map(({ line }) => line),
+    times: none
+      ? `${synthetic} (no line has a date or publishedAt)`
+      : `${synthetic}: ${undated.length} of ${read.length} lines have no date to use (the first, line ${first.number}: ${first.published.why}), ` +
+        "and a corpus's own dates are used only when every line has one",
+  };
 }
+
+/** The corpus's lines (`loadCorpus`). */
+export const readCorpus = (path: string): CorpusLine[] => loadCorpus(path).lines;
 
 /** True when every line has its publication time (and there is a line). */
 export const isDated = (lines: readonly CorpusLine[]): boolean => lines.length > 0 && lines.every((line) => line.published !== undefined);

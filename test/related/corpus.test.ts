@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { draftOf, isDated, readCorpus } from '../../scripts/support/corpus';
+import { draftOf, isDated, loadCorpus, readCorpus } from '../../scripts/support/corpus';
 
 function corpusOf(rows: readonly Record<string, unknown>[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 'corpus-')), 'corpus.jsonl');
@@ -63,5 +63,36 @@ describe('readCorpus and draftOf', () => {
     // Leap days, before 1970, and the year 0000 are dates.
     const lines = readCorpus(corpusOf([row('a', { date: '2012-02-29' }), row('b', { date: '1969-07-20T20:17Z' }), row('c', { date: '0000-01-01' })]));
     expect(lines.map((line, i) => draftOf(line, i).publishedAt)).toEqual(['2012-02-29T00:00:00.000Z', '1969-07-20T20:17:00.000Z', '0000-01-01T00:00:00.000Z']);
+  });
+
+  it('say how the lines are timed, and when some lack a date, how many and why the first does', () => {
+    const dated = [row('a', { date: '2011-04-07' }), row('b', { date: '2011-04-08' })];
+    expect(loadCorpus(corpusOf(dated)).times).toBe("the lines' own (date or publishedAt)");
+    expect(loadCorpus(corpusOf([row('a'), row('b')])).times).toBe('synthetic, one minute apart in the storing order (no line has a date or publishedAt)');
+    const cases: [Record<string, unknown>, string][] = [
+      [row('c'), 'line 3: it has no date or publishedAt'],
+      [row('c', { date: null }), 'line 3: it has no date or publishedAt'],
+      [row('c', { date: '2011-02-30' }), 'line 3: its date "2011-02-30" is not an ISO 8601 date'],
+      [row('c', { date: '2011-04-07t10:00Z ' }), 'line 3: its date "2011-04-07t10:00Z " is not an ISO 8601 date'],
+      [row('c', { date: '' }), 'line 3: its date "" is not an ISO 8601 date'],
+      [row('c', { date: 20110407 }), 'line 3: its date is a number, not a string'],
+      [row('c', { date: { year: 2011 } }), 'line 3: its date is an object, not a string'],
+      [row('c', { date: ['2011-04-07'] }), 'line 3: its date is an array, not a string'],
+      [row('c', { publishedAt: 1302134400000, date: '2011-04-07' }), 'line 3: its publishedAt is a number, not a string'],
+      [row('c', { date: '9999-01-01' }), 'line 3: its date "9999-01-01" is after the time of this run'],
+    ];
+    for (const [odd, why] of cases) {
+      const { lines, times } = loadCorpus(corpusOf([...dated, odd, row('d')]));
+      expect(isDated(lines)).toBe(false);
+      expect(times).toBe(`synthetic, one minute apart in the storing order: 2 of 4 lines have no date to use (the first, ${why}), and a corpus's own dates are used only when every line has one`);
+    }
+  });
+
+  it('number lines as the file does, blank ones included', () => {
+    const path = corpusOf([row('a', { date: '2011-04-07' })]);
+    writeFileSync(path, `\n${JSON.stringify(row('a', { date: '2011-04-07' }))}\n\n${JSON.stringify(row('b', { date: 'soon' }))}\n{`);
+    expect(() => loadCorpus(path)).toThrow('line 5: not JSON');
+    writeFileSync(path, `\n${JSON.stringify(row('a', { date: '2011-04-07' }))}\n\n${JSON.stringify(row('b', { date: 'soon' }))}\n`);
+    expect(loadCorpus(path).times).toMatch(/the first, line 4: its date "soon"/);
   });
 });
