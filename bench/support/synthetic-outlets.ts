@@ -5,8 +5,9 @@
  * The text is either generated (deterministic news-like sentences over a vocabulary of about a hundred words,
  * `perSource` articles per outlet), or, with `corpus`, real articles: the lines of a JSONL file of `{ id, title,
  * body }` (the format of ../shared/data/related-dev), the first `articles` of them or all. Line i is article
- * floor(i / sources) of outlet i % sources, published one minute after line i - 1, so the feeds together list the
- * file in its order; its body's lines are the page's paragraphs. A small vocabulary keeps a word index small, so
+ * floor(i / sources) of outlet i % sources, published at the line's own date when every line of the file has one
+ * (scripts/support/corpus.ts), else one minute after line i - 1, so the feeds together list the file in its order;
+ * its body's lines are the page's paragraphs. A small vocabulary keeps a word index small, so
  * what the index costs per article is only seen on real text. Corpus pages mark their byline and date up as
  * publishers do, so that extraction stores exactly their title and text (CORPUS_CHROME); synthetic pages keep the
  * chrome they always had, so that their figures stay comparable (SYNTHETIC_CHROME).
@@ -83,7 +84,7 @@ export interface OutletCatalog {
   page(origin: string, source: number, n: number): string | undefined;
 }
 
-/** The first article's publication time; each next one (of an outlet, or line of a corpus) a minute later. */
+/** The first article's publication time; each next one (of an outlet, or line of a corpus without dates) a minute later. */
 const START = Date.UTC(2026, 10, 1);
 
 /** The catalog `options` describe; a corpus file is read here, once. */
@@ -108,7 +109,7 @@ export function outletCatalog(options: OutletOptions): OutletCatalog {
     const line = source < sources ? lines[index] : undefined;
     if (!line) return undefined;
     const paragraphs = line.body.split(/\n+/).map((paragraph) => paragraph.trim()).filter(Boolean);
-    return { title: line.title.replace(/\s+/g, ' ').trim(), paragraphs, publishedAt: publicationTime(line, index) };
+    return { title: line.title.replace(/\s+/g, ' ').trim(), paragraphs, publishedAt: publicationTime(line, index, START) };
   };
   return {
     articleCount: lines.length,

@@ -123,8 +123,11 @@ export const isDated = (lines: readonly CorpusLine[]): boolean => lines.length >
 /** Corpus ids may hold any character; article ids are URL-safe. */
 export const articleIdOf = (corpusId: string) => createHash('sha256').update(corpusId).digest('base64url').slice(0, 22);
 
-/** The publication time of the line at `index` of the storing order: its own, else one minute after the previous line's. */
-export const publicationTime = (line: CorpusLine, index: number): Date => new Date(line.published ?? START + index * 60_000);
+/**
+ * The publication time of the line at `index` of the storing order: its own, else one minute after the previous
+ * line's, the first at `start` (the bench's outlets keep their own, so that their pages stay what they were).
+ */
+export const publicationTime = (line: CorpusLine, index: number, start = START): Date => new Date(line.published ?? start + index * 60_000);
 
 /** The id, source and publication time of the line at `index`. */
 export function corpusArticle(line: CorpusLine, index: number) {

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { outletCatalog } from '../../bench/support/synthetic-outlets';
 import { draftOf, isDated, loadCorpus, readCorpus } from '../../scripts/support/corpus';
 
 function corpusOf(rows: readonly Record<string, unknown>[]): string {
@@ -94,5 +95,18 @@ describe('readCorpus and draftOf', () => {
     expect(() => loadCorpus(path)).toThrow('line 5: not JSON');
     writeFileSync(path, `\n${JSON.stringify(row('a', { date: '2011-04-07' }))}\n\n${JSON.stringify(row('b', { date: 'soon' }))}\n`);
     expect(loadCorpus(path).times).toMatch(/the first, line 4: its date "soon"/);
+  });
+
+  it("time the bench's corpus outlets as they were without dates (from 2026-11-01, as their synthetic text), and with them by their dates", () => {
+    const times = (rows: Record<string, unknown>[]) => {
+      const catalog = outletCatalog({ sources: 2, perSource: 0, corpus: corpusOf(rows) });
+      return [catalog.article(0, 0), catalog.article(1, 0), catalog.article(0, 1)].map((article) => article?.publishedAt.toISOString());
+    };
+    expect(times([row('a'), row('b'), row('c')])).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-01T00:01:00.000Z', '2026-11-01T00:02:00.000Z']);
+    expect(times([row('a', { date: '2011-04-07' }), row('b', { date: '2012-04-07' }), row('c', { date: '2013-04-07' })])).toEqual([
+      '2011-04-07T00:00:00.000Z',
+      '2012-04-07T00:00:00.000Z',
+      '2013-04-07T00:00:00.000Z',
+    ]);
   });
 });
