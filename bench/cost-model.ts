@@ -507,7 +507,10 @@ ${rows.join('\n')}
 The write units above about 22-27 per article (8 to 14 postings, the entry, the own list, the article and its two
 listing-index entries, the URL and source records) are the related index's later links: one item under each earlier
 article that an article enters the related list of (docs/related.md, "Measured"), about half of the total on WikiRef
-and ECB+, more on BASIL and BBC.
+and ECB+, more on BASIL and BBC. BASIL's pages carry its articles' dates, 100 stories over nine years, so the weak
+links between stories years apart fall under the floors by recency: a stream of many stories a day writes more of
+them, as BASIL timed one minute apart does (docs/related.md, "Publication times": 57-62 write units in eval:related
+against 35-46 with its dates).
 
 `;
 }
