@@ -11,8 +11,9 @@
  * order. Labels are never read.
  * The corpora are sorted by label, so one story's articles arrive together; `--shuffle <seed>` stores them in an
  * order fixed by the seed instead, as a stream of news mixes stories (the output stays in file order).
- * On stderr: timings, and the DynamoDB requests and capacity units per ingested article and per related query
- * (every request asks for ReturnConsumedCapacity TOTAL).
+ * On stderr: timings, how the lines were timed (with, when some lack a date, how many and why the first does), and
+ * the DynamoDB requests and capacity units per ingested article and per related query (every request asks for
+ * ReturnConsumedCapacity TOTAL).
  *
  * The store is dynalite in memory, in a child process of its own: the server's work (validation, LevelDB, JSON)
  * then runs on another core than the worker's code and the SDK, and the two heaps are collected apart. Articles are
