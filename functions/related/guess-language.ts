@@ -49,7 +49,7 @@ function languageOfScript(text: string): string | null {
   const han = count(sample, HAN);
   const kana = count(sample, KANA);
   const thai = count(sample, THAI);
-  if (letters === 0 || 2 * (han + kana + thai) < letters) return null;
+  if (letters === 0 || 2 * (han + kana + thai) <= letters) return null;
   if (thai > han + kana) return 'th';
   // A Chinese text may quote a Japanese name in kana; Japanese prose writes a third of its letters or more in kana.
   return kana >= 0.1 * (han + kana) ? 'ja' : 'zh';

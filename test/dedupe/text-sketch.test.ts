@@ -90,6 +90,8 @@ describe('sketchText', () => {
     expect(resemblance(sketch(wire), sketch(copy))).toBeGreaterThanOrEqual(COPY_RESEMBLANCE);
     // Two outlets' own reports of the one event share words, not runs of them.
     expect(resemblance(sketch(UNSPACED_REPORTS.zh1.body + UNSPACED_REPORTS.zh1.title), sketch(UNSPACED_REPORTS.zh2.body + UNSPACED_REPORTS.zh2.title))).toBeLessThan(0.3);
+    // The Latin words of such a text are its words too.
+    expect(sketchText(`新华社 ${words(40)}`)?.shingles).toBe(38);
     const japanese = `${UNSPACED_REPORTS.ja1.body}${UNSPACED_REPORTS.ja2.body}`;
     expect(resemblance(sketch(japanese), sketch(`【速報】${japanese}（共同）`))).toBeGreaterThanOrEqual(COPY_RESEMBLANCE);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeArticle, MAX_BODY_CHARS, MAX_TERMS, textWords, topicTerm } from '../../functions/related/analyze-article';
-import { runWords } from '../../functions/shared/unspaced-words';
+import { isGrammarWord, runWords } from '../../functions/shared/unspaced-words';
 import { UNSPACED_REPORTS } from '../support/unspaced-texts';
 
 const body = `Russian President Vladimir Putin met Chancellor Olaf Scholz in Moscow on Tuesday to discuss gas supplies.
@@ -186,6 +186,19 @@ describe('analyzeArticle', () => {
     expect(words.map((word) => word.text).join('')).toBe(run);
     expect(words.length).toBeGreaterThan(1_000);
     expect(runWords('Estmark')).toEqual([{ text: 'Estmark', index: 0 }]);
+    // A run of another script is one word as it is, even where ICU would split it.
+    expect(runWords('long-term')).toEqual([{ text: 'long-term', index: 0 }]);
+    // A piece that ends inside a word reads the word again with what follows: no word is cut at a piece's end.
+    expect(new Set(runWords('火曜日'.repeat(100)).map((word) => word.text))).toEqual(new Set(['火曜日']));
+    expect(runWords('火曜日'.repeat(100))).toHaveLength(100);
+    expect(runWords('ประเทศไทย'.repeat(30)).map((word) => word.text)).toEqual(Array(30).fill('ประเทศไทย'));
+    // Punctuation between the words is no word.
+    expect(runWords('東京・大阪').map((word) => word.text)).toEqual(['東京', '大阪']);
+  });
+
+  it('tells Japanese grammar (hiragana alone) from words', () => {
+    for (const word of ['は', 'による', 'ました', 'ような']) expect(isGrammarWord(word)).toBe(true);
+    for (const word of ['金利は', 'は金利', 'ラーメン', '引き下げ', 'Tokyo', '']) expect(isGrammarWord(word)).toBe(false);
   });
 
   it('survives hostile text', () => {

@@ -88,6 +88,20 @@ describe('guessLanguage', () => {
     expect(guessLanguage('한국은행은 기준금리를 동결했다')).toBe('en');
   });
 
+  it('names a script\'s language when most of the letters are its, and Japanese from a tenth of kana', () => {
+    const han = '中国人民银行宣布降低存款准备金率释放长期资金支持实体经济发展'.repeat(4).slice(0, 91);
+    // Half the letters are no majority; one more is.
+    expect(guessLanguage(`${'abcdefghij'.repeat(9)}a ${han}`)).toBe('en');
+    expect(guessLanguage(`${'abcdefghij'.repeat(9)} ${han}`)).toBe('zh');
+    // 9 kana in 100 letters: Chinese quoting Japanese; 11: Japanese.
+    expect(guessLanguage(`${han}ユニクロユニクロユ`)).toBe('zh');
+    expect(guessLanguage(`${han.slice(0, 89)}ユニクロユニクロユニク`)).toBe('ja');
+    expect(guessLanguage(`${han.slice(0, 90)}ユニクロユニクロユニ`)).toBe('ja');
+    // Only the opening is read, as for the words: an English report with a long Chinese appendix is English.
+    const english = REPORTS.en!.repeat(Math.ceil(10_000 / REPORTS.en!.length));
+    expect(guessLanguage(`${english}${han.repeat(400)}`)).toBe('en');
+  });
+
   it('does not count single letters, which several lists hold (a spec sheet is not German)', () => {
     const specs = 'Size 142 x 72.5 x 8.1 mm, weight 145 g, display 5.1 in, also known as S5, up to 128 GB with a card. '.repeat(6);
     expect(guessLanguage(specs)).toBe('en');
