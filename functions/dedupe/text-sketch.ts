@@ -45,9 +45,7 @@ export function sketchText(text: string): TextSketch | null {
   const plain = withoutInvisibleMarks(text.normalize('NFC')).toLowerCase();
   const runs = plain.match(WORD) ?? [];
   // Most texts have no letter of a script written without spaces: one test for the whole text, not one a run.
-  const words = hasUnspacedLetters(plain)
-    ? runs.flatMap((run) => (hasUnspacedLetters(run) ? runWords(run).map((word) => word.text) : [run]))
-    : runs;
+  const words = hasUnspacedLetters(plain) ? runs.flatMap((run) => runWords(run).map((word) => word.text)) : runs;
   if (words.length < MIN_WORDS) return null;
   const hashes = new Set<number>();
   for (let i = 0; i + SHINGLE <= words.length; i++) hashes.add(hash32(words.slice(i, i + SHINGLE).join(' ')));

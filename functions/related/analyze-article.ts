@@ -11,7 +11,7 @@ import { stemmer } from 'stemmer';
 import type { WeightedTerm } from '../contracts/model';
 import { HONORIFICS, NAME_CONNECTORS, stopWordsFor } from './stop-words';
 import { withoutInvisibleMarks } from '../shared/invisible-marks';
-import { hasUnspacedLetters, isGrammarWord, runWords } from '../shared/unspaced-words';
+import { hasUnspacedLetters, isUnspacedTerm, runWords } from '../shared/unspaced-words';
 
 export interface ArticleText {
   readonly title: string;
@@ -141,14 +141,8 @@ const isLetters = (word: string) => /\p{L}/u.test(word) && !/^\p{N}/u.test(word)
  */
 const isKeyword = (word: string) =>
   hasUnspacedLetters(word)
-    ? isUnspacedKeyword(word)
+    ? isUnspacedTerm(word)
     : (word.length >= 3 && isLetters(word)) || (/^\p{N}+(?:[.,]\p{N}+)*$/u.test(word) && /\p{N}\D*\p{N}/u.test(word));
-/**
- * A word of a script written without spaces, as ICU segments it: two characters or more (most Chinese words are two
- * characters, and a single one is most often a particle or a measure word: `的`, `了`, `个`), not Japanese hiragana alone
- * (particles, auxiliaries and endings: `による`, `ました`).
- */
-const isUnspacedKeyword = (word: string) => [...word].length >= 2 && !isGrammarWord(word);
 
 interface Occurrences {
   weight: number;

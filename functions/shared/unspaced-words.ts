@@ -17,8 +17,9 @@ const HIRAGANA_ONLY = /^[\p{Script=Hiragana}ー]+$/u;
 /**
  * The root locale: ICU picks the dictionary by the script, not by the locale (a Japanese run splits alike under
  * `ja` and `en`), and a page's language tag, which may be anything, never reaches the segmenter's constructor.
+ * Made at the first such run: it takes about 16 ms, which a container that reads no such text never spends.
  */
-const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Characters segmented at once. ICU's iterator through V8 slows down with the length of the string it walks (one
@@ -40,6 +41,13 @@ export const hasUnspacedLetters = (text: string): boolean => UNSPACED_LETTER.tes
 export const isGrammarWord = (word: string): boolean => HIRAGANA_ONLY.test(word);
 
 /**
+ * True for a word of a script written without spaces that is an article's term, and so worth a search: two characters
+ * or more, counted in code points (most Chinese words are two characters, and a single one is most often a particle
+ * or a measure word: `的`, `了`, `个`; `𠀀` is one character in two UTF-16 units), and not grammar (`による`, `ました`).
+ */
+export const isUnspacedTerm = (word: string): boolean => [...word].length >= 2 && !isGrammarWord(word);
+
+/**
  * The words of a run of letters and digits (no white space in it): as ICU segments it when it has letters of a script
  * written without spaces, each with where it begins (punctuation and spaces are no words); otherwise the run itself.
  */
@@ -49,6 +57,7 @@ export function runWords(run: string): RunWord[] {
   let from = 0;
   while (from < run.length) {
     const end = Math.min(run.length, from + PIECE);
+    segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
     const segments = [...segmenter.segment(run.slice(from, end))];
     // A piece cut inside the run may end inside a word: its last segment is read again with what follows.
     const kept = end < run.length && segments.length > 1 ? segments.length - 1 : segments.length;

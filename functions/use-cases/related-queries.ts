@@ -10,7 +10,7 @@ import type { ArticleSummary, RelatedArticle } from '../contracts/model';
 import { decodeSearchCursor, encodeSearchCursor } from '../contracts/cursor';
 import type { ArticleStore, Page, RelatedStore, StoredRelated, TopicQuery } from '../ports';
 import { textWords, topicTerm, UNSTEMMED } from '../related/analyze-article';
-import { hasUnspacedLetters, isGrammarWord } from '../shared/unspaced-words';
+import { hasUnspacedLetters, isUnspacedTerm } from '../shared/unspaced-words';
 import { ENGLISH_STOP_WORDS } from '../related/stop-words';
 import { compareLinks, RELATIVE_FLOOR, strongLinks, type RelatedLink } from '../related/rank-related';
 import { mapLimited, REQUEST_CONCURRENCY } from '../shared/concurrency';
@@ -172,13 +172,11 @@ export function collapseRelated(owner: { readonly id: string; readonly storyId: 
  * words): one Query each.
  */
 export function searchTerms(words: string): string[] {
-  // Japanese hiragana alone is grammar, which no article is indexed by.
-  const all = textWords(words).map((word) => word.toLowerCase()).filter((word) => !isGrammarWord(word));
+  const all = textWords(words).map((word) => word.toLowerCase());
   const terms = new Set<string>();
-  // A word of a script written without spaces is a term from two characters (analyze-article.ts), counted in code
-  // points: a Chinese character outside the BMP (`𠀀`, two UTF-16 units) alone is no article's term.
-  const long = (w: string) => (hasUnspacedLetters(w) ? [...w].length >= 2 : w.length >= 2);
-  for (const word of all.filter(long).slice(0, MAX_SEARCH_WORDS)) {
+  // A word of a script written without spaces is looked up only when articles are indexed by such a word.
+  const worthLooking = (w: string) => (hasUnspacedLetters(w) ? isUnspacedTerm(w) : w.length >= 2);
+  for (const word of all.filter(worthLooking).slice(0, MAX_SEARCH_WORDS)) {
     for (const form of [word, ...(word.includes('-') ? word.split('-').filter((part) => part.length >= 2) : [])]) {
       terms.add(form);
       terms.add(stemmer(form));
